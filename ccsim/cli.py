@@ -1,0 +1,261 @@
+"""The ``ccsim`` command: parse options, call the library, print. Nothing else.
+
+User mistakes (a bad scenario file, an impossible option) print one clear paragraph and exit
+with status 2; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from ccsim import __version__
+from ccsim.units import parse_duration
+
+DEFAULT_SCENARIO = Path(__file__).parent / "scenarios" / "default-day.yaml"
+"""The bundled default: a voice queue over an opening day with two peaks."""
+
+EXIT_USER_ERROR = 2
+
+
+class DurationType(click.ParamType):
+    """A duration option: seconds, or a string with a unit (``20s``, ``5min``, ``1h``)."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_duration(value if not isinstance(value, str) else _number_or_text(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _number_or_text(text: str) -> float | str:
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+DURATION = DurationType()
+
+
+def _fail(message: str) -> None:
+    click.echo(f"ccsim: {message}", err=True)
+    sys.exit(EXIT_USER_ERROR)
+
+
+@contextmanager
+def _user_errors():
+    """Turn known user mistakes into a message and exit status 2."""
+    from ccsim.errors import ScenarioError
+    from ccsim.report import OutputError
+
+    try:
+        yield
+    except ScenarioError as exc:
+        _fail(f"invalid scenario {exc}")
+    except OutputError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        click.echo("ccsim: interrupted; no results folder was written", err=True)
+        sys.exit(130)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="ccsim")
+def main() -> None:
+    """ccsim — simulate a contact centre before you change its staffing.
+
+    \b
+    Quick start:
+      ccsim run                                   # the bundled default day
+      ccsim run scenarios/erlang-a.yaml --reps 30 --seed 7
+      ccsim validate scenarios/two-pools.yaml
+      ccsim erlang --calls 100 --interval 30min --aht 180 --agents 14 --threshold 20
+    """
+
+
+@main.command()
+@click.argument("scenario", required=False, type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--reps", type=click.IntRange(min=1), help="Replications (default: the file's).")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's).")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+    help="Worker processes; 0 = every core. Results do not depend on it.",
+)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path),
+    help="Write results here (must not exist, or be empty). Default: results/<scenario>-<time>/.",
+)
+@click.option(
+    "--results-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("results"),
+    show_default=True, help="Where new run folders are made when --out is not given.",
+)
+@click.option("--no-records", is_flag=True, help="Do not keep or write per-contact records.")
+@click.option("--json", "as_json", is_flag=True, help="Print summary.json instead of tables.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no tables.")
+def run(scenario, reps, seed, jobs, out, results_dir, no_records, as_json, quiet):
+    """Simulate SCENARIO (default: the bundled default day) and write a results folder.
+
+    \b
+    Example:
+      ccsim run scenarios/default-day.yaml --reps 30 --seed 7 --jobs 2
+    """
+    from rich.console import Console
+
+    from ccsim.analytic import erlang_figures
+    from ccsim.console import print_run_summary
+    from ccsim.experiment import run_experiment
+    from ccsim.report import check_destination, new_run_folder, summary_with_context, write_results
+    from ccsim.scenario import load_scenario
+
+    with _user_errors():
+        loaded = load_scenario(scenario or DEFAULT_SCENARIO)
+        if out is not None:
+            check_destination(out)  # before spending minutes simulating
+        count = reps or loaded.experiment.replications
+        show_progress = not quiet and not as_json and sys.stderr.isatty()
+        with _progress(count, show_progress) as advance:
+            result = run_experiment(
+                loaded, replications=reps, seed=seed, jobs=jobs,
+                keep_records=not no_records, progress=advance,
+            )
+        folder = write_results(result, out or new_run_folder(results_dir, loaded.name))
+    summary = summary_with_context(result)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    if not quiet:
+        console = Console() if sys.stdout.isatty() else Console(width=200)
+        print_run_summary(console, summary, erlang_figures(result.scenario))
+    click.echo(f"Results written to {folder}")
+
+
+@contextmanager
+def _progress(total: int, enabled: bool):
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), transient=True,
+    ) as progress:
+        task = progress.add_task("replications", total=total)
+        advance: Callable[[int], None] = lambda done: progress.update(task, completed=done)  # noqa: E731
+        yield advance
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(scenarios):
+    """Check scenario files without running them (exit status 2 if any is invalid).
+
+    \b
+    Example:
+      ccsim validate scenarios/*.yaml
+    """
+    from ccsim.errors import ScenarioError
+    from ccsim.scenario import load_scenario
+
+    failed = False
+    for path in scenarios:
+        try:
+            s = load_scenario(path)
+        except ScenarioError as exc:
+            click.echo(f"ccsim: invalid scenario {exc}", err=True)
+            failed = True
+            continue
+        click.echo(
+            f"{path}: OK — {len(s.contact_types)} contact type(s), {len(s.pools)} pool(s), "
+            f"{s.horizon.days} day(s) of {s.horizon.intervals_per_day} intervals"
+        )
+    if failed:
+        sys.exit(EXIT_USER_ERROR)
+
+
+@main.command()
+def schema():
+    """Print the JSON Schema of scenario files (for editor checking and completion).
+
+    \b
+    Example:
+      ccsim schema > ccsim-scenario.schema.json
+    """
+    from ccsim.scenario import Scenario
+
+    click.echo(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+
+
+@main.command()
+@click.option("--calls", type=click.FloatRange(min=0), required=True,
+              help="Contacts offered per interval.")
+@click.option("--interval", type=DURATION, default="30min", show_default=True,
+              help="Interval length the calls arrive in.")
+@click.option("--aht", type=DURATION, required=True, help="Average handle time (seconds or 3min).")
+@click.option("--threshold", type=DURATION, default="20s", show_default=True,
+              help="Service-level threshold T.")
+@click.option("--agents", type=click.IntRange(min=1), help="Agents on the phones.")
+@click.option("--target", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="Service-level target: find the fewest agents meeting it.")
+@click.option("--patience", type=DURATION, help="Mean patience: Erlang A instead of Erlang C.")
+@click.option("--lines", type=click.IntRange(min=1),
+              help="Trunk lines = agents + waiting places (= agents: Erlang B).")
+@click.option("--shrinkage", type=click.FloatRange(0, 1, max_open=True), default=0.0,
+              help="Share of paid time off the phones: grosses up the agents to schedule.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def erlang(calls, interval, aht, threshold, agents, target, patience, lines, shrinkage, as_json):
+    """The analytic Erlang C / A / B calculator planners know.
+
+    \b
+    Examples:
+      ccsim erlang --calls 100 --interval 30min --aht 180 --agents 14 --threshold 20
+      ccsim erlang --calls 100 --aht 180 --target 0.8 --patience 120 --shrinkage 0.3 --json
+    """
+    from rich.console import Console
+
+    from ccsim import erlang as analytic
+    from ccsim.console import print_erlang
+
+    if (agents is None) == (target is None):
+        _fail("give exactly one of --agents K (measures for K agents) or --target 0.8 "
+              "(the fewest agents meeting that service level)")
+    if interval <= 0 or aht <= 0:
+        _fail("--interval and --aht must be longer than 0 seconds")
+    if patience is not None and patience <= 0:
+        _fail("--patience must be longer than 0 seconds (leave it out for Erlang C)")
+    if lines is not None and agents is not None and lines < agents:
+        _fail(f"--lines {lines} is fewer than --agents {agents}; lines count agents plus "
+              "waiting places, so give at least as many lines as agents")
+    rate = calls / interval
+    try:
+        if agents is not None:
+            measures = analytic.analyse(arrival_rate=rate, aht=aht, agents=agents,
+                                        threshold=threshold, patience=patience, lines=lines)
+        else:
+            measures = analytic.fewest_agents(arrival_rate=rate, aht=aht, threshold=threshold,
+                                              target=target, patience=patience, lines=lines)
+    except analytic.NoSteadyStateError as exc:
+        _fail(f"{exc}")
+    except ValueError as exc:
+        _fail(f"{exc}")
+    result = measures.as_dict()
+    if shrinkage:
+        result["scheduled_agents"] = analytic.gross_up(result["agents"], shrinkage)
+    model = "Erlang A" if patience is not None else "Erlang C"
+    if lines is not None:
+        model = "Erlang B" if lines == result["agents"] and patience is None else (
+            f"{model} with {lines} lines"
+        )
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        print_erlang(Console(), result, f"{model}: {calls:g} calls per "
+                     f"{interval / 60:g} min, AHT {aht:g}s, threshold {threshold:g}s")

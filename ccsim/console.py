@@ -1,0 +1,100 @@
+"""What the command line prints: readable tables of results (with rich)."""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import Console
+from rich.table import Table
+
+from ccsim.analytic import ErlangFigure
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None or not math.isfinite(x) else f"{100 * x:.1f}%"
+
+
+def _sec(x: float | None) -> str:
+    return "–" if x is None or not math.isfinite(x) else f"{x:.1f}s"
+
+
+def _num(x: float | None, digits: int = 0) -> str:
+    return "–" if x is None or not math.isfinite(x) else f"{x:,.{digits}f}"
+
+
+def _with_ci(entry: dict, fmt) -> str:
+    mean, half = entry["mean"], entry["half_width"]
+    if half is None:
+        return fmt(mean)
+    return f"{fmt(mean)} ± {fmt(half).rstrip('%s')}"
+
+
+def print_run_summary(console: Console, summary: dict, erlang: dict[str, ErlangFigure]) -> None:
+    """Per contact type and per pool tables, simulated beside the Erlang figure."""
+    reps, conf = summary["replications"], summary["confidence"]
+    types = Table(
+        title=f"{summary['scenario']}: {reps} replication(s), seed {summary['seed']}, "
+        f"± = {conf:.0%} confidence half-width",
+        title_justify="left",
+    )
+    columns = ["contact type", "offered", "service level", "target", "ASA", "abandoned"]
+    blocking = any(m["blocking_rate"]["mean"] for m in summary["by_type"].values())
+    columns += ["blocked"] if blocking else []
+    columns += ["Erlang SL", "Erlang ASA", "Erlang aband."]
+    columns += ["Erlang blocked"] if blocking else []
+    for column in columns:
+        types.add_column(column, justify="left" if column == "contact type" else "right",
+                         no_wrap=True)
+    for name, m in summary["by_type"].items():
+        target = summary["targets"][name]
+        figure = erlang[name]
+        sl = m["service_level"]["mean"]
+        colour = "green" if sl is not None and sl >= target["service_level_target"] else "red"
+        row = [
+            name,
+            _with_ci(m["offered"], _num),
+            f"[{colour}]{_with_ci(m['service_level'], _pct)}[/]",
+            f"{target['service_level_target']:.0%}/{target['service_level_threshold']:g}s",
+            _with_ci(m["asa"], _sec),
+            _with_ci(m["abandon_rate"], _pct),
+        ]
+        row += [_with_ci(m["blocking_rate"], _pct)] if blocking else []
+        row += [_pct(figure.service_level), _sec(figure.asa), _pct(figure.abandon_rate)]
+        row += [_pct(figure.blocking)] if blocking else []
+        types.add_row(*row)
+    console.print(types)
+    pools = Table(title="Pools", title_justify="left")
+    for column in ("pool", "answered", "occupancy", "agent hours", "overtime h", "cost",
+                   "cost/contact"):
+        pools.add_column(column, justify="left" if column == "pool" else "right", no_wrap=True)
+    for name, m in {**summary["by_pool"], "all pools": summary["overall"]}.items():
+        pools.add_row(
+            name,
+            _with_ci(m["answered"], _num),
+            _with_ci(m["occupancy"], _pct),
+            _num(m["agent_hours"]["mean"], 1),
+            _num(m["overtime_hours"]["mean"], 2),
+            _num(m["cost"]["mean"], 0),
+            _num(m["cost_per_contact"]["mean"], 2),
+        )
+    console.print(pools)
+    for name, figure in erlang.items():
+        notes = f" ({'; '.join(figure.notes)})" if figure.notes else ""
+        console.print(f"[dim]Erlang figure for {name}: {figure.model}, per interval{notes}[/]")
+
+
+def print_erlang(console: Console, result: dict, model: str) -> None:
+    """The analytic calculator's answer as a small table."""
+    table = Table(title=model, title_justify="left", show_header=False)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("agents", str(result["agents"]))
+    if "scheduled_agents" in result:
+        table.add_row("agents to schedule (shrinkage)", str(result["scheduled_agents"]))
+    table.add_row("probability of waiting", _pct(result["p_wait"]))
+    table.add_row("service level", _pct(result["service_level"]))
+    table.add_row("ASA (answered)", _sec(result["asa"]))
+    table.add_row("abandon rate", _pct(result["abandon_rate"]))
+    table.add_row("blocking", _pct(result["blocking"]))
+    table.add_row("occupancy", _pct(result["occupancy"]))
+    console.print(table)

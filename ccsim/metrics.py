@@ -1,0 +1,424 @@
+"""Measures: records of one replication → counts and sums → the ratios planners read.
+
+Every measure is defined here, once. Contacts are counted in the interval in which they
+*arrived*; time-based quantities (agent busy time, time on duty, queue length) are split
+exactly across interval boundaries, the last interval of each day taking in whatever happens
+after closing (agents serving the last callers). Contacts arriving during the warm-up, and
+time before its end, are left out.
+
+Counts and sums per contact type and interval (a replication's raw material):
+
+=========================  ==============================================================
+``offered``                contacts that arrived (including blocked ones)
+``answered``               answered by an agent
+``abandoned``              hung up while waiting
+``blocked``                refused on arrival (no waiting place or line)
+``unserved``               still waiting when the horizon ended (no agent, no patience)
+``answered_within``        answered with a wait at most the threshold T
+``sl_denominator``         contacts counted in the service level's denominator
+=========================  ==============================================================
+
+Ratios (computed from the sums of a whole group, per replication):
+
+* ``service_level`` = answered_within / sl_denominator, where by the type's ``formula``:
+  ``answered_and_abandoned`` (default) counts answered + abandoned (+ unserved);
+  ``exclude_short_abandons`` leaves out abandons shorter than ``short_abandon``;
+  ``abandons_after_threshold`` counts only abandons after T; ``answered_only`` counts answered.
+* ``asa`` = mean wait of answered contacts; ``mean_wait`` = mean wait of all who queued
+  (answered + abandoned); ``wait_p90/p95/p99`` = percentiles of that same wait.
+* ``abandon_rate`` = abandoned / offered; ``blocking_rate`` = blocked / offered;
+  ``mean_time_to_abandon`` = mean wait of abandoned contacts.
+* ``aht`` = mean handle time (talk + wrap-up) of answered contacts.
+* ``max_queue`` = most contacts waiting at once; ``mean_queue`` = time-average waiting.
+* per pool: ``occupancy`` = busy time / time on duty (overtime included);
+  ``agent_hours`` = paid time on duty; ``overtime_hours`` = on duty beyond the schedule;
+  ``cost`` = agent_hours × cost_per_hour; ``cost_per_contact`` = cost / answered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ccsim.records import ABANDONED, ANSWERED, BLOCKED, UNSERVED, ContactRecords
+from ccsim.scenario import Scenario
+
+COUNT_FIELDS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "blocked",
+    "unserved",
+    "answered_within",
+    "sl_denominator",
+    "wait_answered",
+    "wait_abandoned",
+    "handle_answered",
+)
+"""Per (contact type, interval) sums kept for each replication."""
+
+TYPE_MEASURES = (
+    "offered",
+    "answered",
+    "abandoned",
+    "blocked",
+    "service_level",
+    "asa",
+    "mean_wait",
+    "wait_p90",
+    "wait_p95",
+    "wait_p99",
+    "abandon_rate",
+    "blocking_rate",
+    "mean_time_to_abandon",
+    "aht",
+    "max_queue",
+    "mean_queue",
+)
+"""Measures per contact type (and overall)."""
+
+POOL_MEASURES = (
+    "answered",
+    "occupancy",
+    "agent_hours",
+    "overtime_hours",
+    "cost",
+    "cost_per_contact",
+)
+"""Measures per pool (and overall)."""
+
+
+FRACTIONS = frozenset({"service_level", "abandon_rate", "blocking_rate", "occupancy"})
+"""Measures that are fractions (0–1); every other measure is a non-negative count or time."""
+
+
+def bounds(name: str) -> tuple[float, float]:
+    """The range a measure can take: its confidence interval is clipped to it."""
+    return (0.0, 1.0) if name in FRACTIONS else (0.0, float("inf"))
+
+
+@dataclass(frozen=True)
+class ReplicationMeasures:
+    """The measures of one replication.
+
+    Attributes:
+        replication: the replication number.
+        overall: measure → value for the whole centre.
+        by_type: contact type → measure → value.
+        by_pool: pool → measure → value.
+        intervals: one row per (interval, contact type) and per (interval, pool), with the
+            interval's start, day and clock time and every measure that applies.
+    """
+
+    replication: int
+    overall: dict[str, float]
+    by_type: dict[str, dict[str, float]]
+    by_pool: dict[str, dict[str, float]]
+    intervals: pd.DataFrame
+
+
+def measure(records: ContactRecords, scenario: Scenario) -> ReplicationMeasures:
+    """Compute every measure of one replication from its records."""
+    return _Measurer(records, scenario).run()
+
+
+class _Measurer:
+    def __init__(self, records: ContactRecords, scenario: Scenario):
+        self.records = records
+        self.scenario = scenario
+        horizon = scenario.horizon
+        self.starts = horizon.interval_starts()
+        self.measured_from = horizon.open + horizon.warmup
+        # Boundaries for splitting time: each interval runs to the next one's start; the very
+        # last one runs past every recorded time (work after the final closing belongs to it).
+        # Intervals (or parts) inside the warm-up shrink to nothing.
+        self.end_of_records = float(
+            max(np.nanmax(records.ended, initial=0.0), self.starts[-1] + horizon.interval) + 1.0
+        )
+        self.boundaries = np.maximum(np.append(self.starts, self.end_of_records), self.measured_from)
+        # Share of each interval's scheduled time that lies after the warm-up.
+        self.measured_fraction = np.clip(
+            (self.starts + horizon.interval - self.measured_from) / horizon.interval, 0.0, 1.0
+        )
+        keep = records.arrival >= self.measured_from
+        self.keep = keep
+        self.interval = np.searchsorted(self.starts, records.arrival[keep], side="right") - 1
+        self.ctype = records.contact_type[keep].astype(np.int64)
+        self.outcome = records.outcome[keep]
+        self.wait = records.wait[keep]
+        self.handle = records.handle[keep]
+        self.n_types = len(records.contact_types)
+        self.n_intervals = len(self.starts)
+
+    def run(self) -> ReplicationMeasures:
+        sums = self._sums()  # field → (types, intervals)
+        type_names = self.records.contact_types
+        by_type = {
+            name: self._type_ratios(
+                {f: sums[f][t].sum() for f in COUNT_FIELDS}, self.ctype == t, t
+            )
+            for t, name in enumerate(type_names)
+        }
+        overall = self._type_ratios(
+            {f: sums[f].sum() for f in COUNT_FIELDS}, np.ones(len(self.ctype), bool), None
+        )
+        pools = self._pool_sums()
+        by_pool = {name: _pool_ratios(values, total=True) for name, values in pools.items()}
+        overall.update(_pool_ratios(_add_pools(pools.values()), total=True))
+        intervals = self._interval_frame(sums, pools)
+        return ReplicationMeasures(
+            self.records.replication, overall, by_type, by_pool, intervals
+        )
+
+    # -- contact types ----------------------------------------------------------------
+
+    def _sums(self) -> dict[str, np.ndarray]:
+        outcome, wait = self.outcome, self.wait
+        thresholds = np.array(
+            [c.service_level.threshold for c in self.scenario.contact_types.values()]
+        )[self.ctype]
+        answered = outcome == ANSWERED
+        abandoned = outcome == ABANDONED
+        unserved = outcome == UNSERVED
+        fields = {
+            "offered": np.ones(len(outcome)),
+            "answered": answered,
+            "abandoned": abandoned,
+            "blocked": outcome == BLOCKED,
+            "unserved": unserved,
+            "answered_within": answered & (wait <= thresholds),
+            "sl_denominator": self._sl_denominator(answered, abandoned, unserved, wait),
+            "wait_answered": np.where(answered, wait, 0.0),
+            "wait_abandoned": np.where(abandoned, wait, 0.0),
+            "handle_answered": np.where(answered, self.handle, 0.0),
+        }
+        key = self.ctype * self.n_intervals + self.interval
+        size = self.n_types * self.n_intervals
+        return {
+            name: np.bincount(key, weights=np.asarray(values, float), minlength=size).reshape(
+                self.n_types, self.n_intervals
+            )
+            for name, values in fields.items()
+        }
+
+    def _sl_denominator(self, answered, abandoned, unserved, wait) -> np.ndarray:
+        denominator = np.zeros(len(answered))
+        for t, ctype in enumerate(self.scenario.contact_types.values()):
+            mine = self.ctype == t
+            rule = ctype.service_level
+            if rule.formula == "answered_and_abandoned":
+                counted = answered | abandoned | unserved
+            elif rule.formula == "exclude_short_abandons":
+                counted = answered | (abandoned & (wait >= rule.short_abandon)) | unserved
+            elif rule.formula == "abandons_after_threshold":
+                counted = answered | (abandoned & (wait > rule.threshold)) | unserved
+            else:  # answered_only
+                counted = answered
+            denominator[mine] = counted[mine]
+        return denominator
+
+    def _type_ratios(self, s: dict[str, float], mine: np.ndarray, t: int | None) -> dict:
+        queued = mine & ((self.outcome == ANSWERED) | (self.outcome == ABANDONED))
+        waits = self.wait[queued]
+        p90, p95, p99 = np.percentile(waits, [90, 95, 99]) if waits.size else (np.nan,) * 3
+        queue_length = self._queue_length(t)
+        return {
+            "offered": s["offered"],
+            "answered": s["answered"],
+            "abandoned": s["abandoned"],
+            "blocked": s["blocked"],
+            "unserved": s["unserved"],
+            "service_level": _ratio(s["answered_within"], s["sl_denominator"]),
+            "asa": _ratio(s["wait_answered"], s["answered"]),
+            "mean_wait": _ratio(
+                s["wait_answered"] + s["wait_abandoned"], s["answered"] + s["abandoned"]
+            ),
+            "wait_p90": float(p90),
+            "wait_p95": float(p95),
+            "wait_p99": float(p99),
+            "abandon_rate": _ratio(s["abandoned"], s["offered"]),
+            "blocking_rate": _ratio(s["blocked"], s["offered"]),
+            "mean_time_to_abandon": _ratio(s["wait_abandoned"], s["abandoned"]),
+            "aht": _ratio(s["handle_answered"], s["answered"]),
+            "max_queue": float(queue_length.max_overall),
+            "mean_queue": _ratio(queue_length.area_overall, self._measured_seconds()),
+        }
+
+    def _queue_length(self, t: int | None) -> _QueueLength:
+        records = self.records
+        mine = self.keep & (records.outcome != BLOCKED) & (records.wait > 0)
+        if t is not None:
+            mine &= records.contact_type == t
+        joined = records.arrival[mine]
+        left = np.where(records.outcome[mine] == ANSWERED, records.answered[mine], records.ended[mine])
+        left = np.where(np.isnan(left), self.end_of_records, left)  # unserved: to the end
+        return _QueueLength(joined, left, self.boundaries)
+
+    def _measured_seconds(self) -> float:
+        horizon = self.scenario.horizon
+        return float(self.measured_fraction.sum() * self.scenario.horizon.interval)
+
+    # -- pools ------------------------------------------------------------------------
+
+    def _pool_sums(self) -> dict[str, dict[str, np.ndarray]]:
+        records = self.records
+        horizon = self.scenario.horizon
+        scheduled_day = {
+            name: pool.staffing_per_interval(horizon) * horizon.interval
+            for name, pool in self.scenario.pools.items()
+        }
+        result = {}
+        answered = self.keep & (records.outcome == ANSWERED)
+        for index, (name, pool) in enumerate(self.scenario.pools.items()):
+            mine = (records.pool == index) & (records.outcome == ANSWERED)
+            busy = _overlap_seconds(records.answered[mine], records.ended[mine], self.boundaries)
+            on_duty = records.on_duty[name].agent_seconds(self.boundaries)
+            scheduled = scheduled_day[name] * self.measured_fraction
+            handled_in = np.bincount(
+                np.searchsorted(
+                    self.starts, records.arrival[answered & (records.pool == index)], "right"
+                )
+                - 1,
+                minlength=self.n_intervals,
+            )
+            result[name] = {
+                "answered": handled_in.astype(float),
+                "busy": busy,
+                "on_duty": on_duty,
+                "scheduled": scheduled,
+                "cost_per_hour": np.full(self.n_intervals, pool.cost_per_hour),
+            }
+        return result
+
+    def _interval_frame(self, sums, pools) -> pd.DataFrame:
+        horizon = self.scenario.horizon
+        day = (self.starts // 86400).astype(int)
+        clock = self.starts - day * 86400
+        frames = []
+        for t, name in enumerate(self.records.contact_types):
+            s = {f: sums[f][t] for f in COUNT_FIELDS}
+            queue = self._queue_length(t)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "kind": "type",
+                        "name": name,
+                        "interval": np.arange(self.n_intervals),
+                        "offered": s["offered"],
+                        "answered": s["answered"],
+                        "abandoned": s["abandoned"],
+                        "blocked": s["blocked"],
+                        "service_level": _ratio(s["answered_within"], s["sl_denominator"]),
+                        "asa": _ratio(s["wait_answered"], s["answered"]),
+                        "abandon_rate": _ratio(s["abandoned"], s["offered"]),
+                        "aht": _ratio(s["handle_answered"], s["answered"]),
+                        "max_queue": queue.max_per_interval,
+                        "mean_queue": queue.area_per_interval / horizon.interval,
+                    }
+                )
+            )
+        for name, values in pools.items():
+            ratios = _pool_ratios(values, total=False)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "kind": "pool",
+                        "name": name,
+                        "interval": np.arange(self.n_intervals),
+                        "agents": values["scheduled"] / horizon.interval,
+                        **ratios,
+                    }
+                )
+            )
+        frame = pd.concat(frames, ignore_index=True)
+        frame.insert(3, "day", day[frame["interval"]])
+        frame.insert(4, "start", [_clock(c) for c in clock[frame["interval"]]])
+        frame = frame[self.measured_fraction[frame["interval"].to_numpy()] > 0]
+        return frame.reset_index(drop=True)
+
+
+class _QueueLength:
+    """Contacts waiting over time, from the times they joined and left the queue."""
+
+    def __init__(self, joined: np.ndarray, left: np.ndarray, boundaries: np.ndarray):
+        self.area_per_interval = _overlap_seconds(joined, left, boundaries)
+        self.area_overall = float(self.area_per_interval.sum())
+        times = np.concatenate([joined, left])
+        steps = np.concatenate([np.ones(len(joined)), -np.ones(len(left))])
+        # At equal times people leave before others join, so the maximum is not inflated.
+        order = np.lexsort((steps, times))
+        times, level = times[order], np.cumsum(steps[order])
+        n = len(boundaries) - 1
+        maxima = np.zeros(n)
+        if len(times):
+            index = np.searchsorted(boundaries, times, side="right") - 1
+            valid = (index >= 0) & (index < n)
+            np.maximum.at(maxima, index[valid], level[valid])
+            # An interval also holds whoever was already waiting when it began.
+            before = np.searchsorted(times, boundaries[:-1], side="left") - 1
+            carried = np.where(before >= 0, level[np.clip(before, 0, None)], 0)
+            maxima = np.maximum(maxima, carried)
+        self.max_per_interval = maxima
+        self.max_overall = float(maxima.max()) if n else 0.0
+
+
+def _overlap_seconds(start: np.ndarray, end: np.ndarray, boundaries: np.ndarray) -> np.ndarray:
+    """Total time the spans [start, end) spend between consecutive boundaries.
+
+    Evaluates F(b) = Σ min(max(b − start, 0), end − start) at every boundary as
+    Σ_{end ≤ b} (end − start) + Σ_{start ≤ b < end} (b − start), with sorted arrays and prefix
+    sums: O(n log n), never an n × intervals matrix. Needs end ≥ start and finite times.
+    """
+    if len(start) == 0:
+        return np.zeros(len(boundaries) - 1)
+    start_sorted = np.sort(start)
+    start_prefix = np.concatenate([[0.0], np.cumsum(start_sorted)])
+    by_end = np.argsort(end, kind="stable")
+    end_sorted = end[by_end]
+    duration_prefix = np.concatenate([[0.0], np.cumsum(end_sorted - start[by_end])])
+    ended_start_prefix = np.concatenate([[0.0], np.cumsum(start[by_end])])
+    started = np.searchsorted(start_sorted, boundaries, side="right")
+    ended = np.searchsorted(end_sorted, boundaries, side="right")
+    running = boundaries * (started - ended) - (start_prefix[started] - ended_start_prefix[ended])
+    return np.diff(duration_prefix[ended] + running)
+
+
+def _pool_ratios(values: dict[str, np.ndarray], total: bool) -> dict:
+    collapse = (lambda a: float(np.sum(a))) if total else (lambda a: a)
+    busy, on_duty = collapse(values["busy"]), collapse(values["on_duty"])
+    scheduled = collapse(values["scheduled"])
+    cost = collapse(values["on_duty"] / 3600 * values["cost_per_hour"])
+    answered = collapse(values["answered"])
+    return {
+        "answered": answered,
+        "occupancy": _ratio(busy, on_duty),
+        "agent_hours": on_duty / 3600,
+        "overtime_hours": np.maximum(on_duty - scheduled, 0) / 3600,
+        "cost": cost,
+        "cost_per_contact": _ratio(cost, answered),
+    }
+
+
+def _add_pools(pools) -> dict[str, np.ndarray]:
+    pools = list(pools)
+    total = {k: sum(p[k] for p in pools) for k in ("answered", "busy", "on_duty", "scheduled")}
+    # Cost per hour differs by pool: carry the cost through as on_duty-weighted rate.
+    cost = sum(p["on_duty"] / 3600 * p["cost_per_hour"] for p in pools)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total["cost_per_hour"] = np.where(total["on_duty"] > 0, cost * 3600 / total["on_duty"], 0)
+    return total
+
+
+def _ratio(numerator, denominator):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = np.divide(numerator, denominator)
+    if np.ndim(result) == 0:
+        return float(result) if denominator else float("nan")
+    return np.where(np.asarray(denominator) > 0, result, np.nan)
+
+
+def _clock(seconds: float) -> str:
+    total = int(round(seconds))
+    return f"{total // 3600:02d}:{(total % 3600) // 60:02d}"

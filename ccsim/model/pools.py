@@ -1,0 +1,77 @@
+"""Pools of agents: who is on duty, who is idle, and how staffing changes over the day.
+
+An agent is a number. A pool keeps its idle agents in a deque ordered by the moment they
+became idle, so the longest-idle agent is at the left. Staffing is a *target*: when it rises,
+new agents come on duty at once; when it falls, idle agents leave at once and busy agents
+leave as soon as they finish the contact in hand (never cutting a contact off), which is
+recorded as overtime in the on-duty trace. At closing time the agents on duty first serve
+the contacts still waiting for them, then leave.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+
+class AgentPool:
+    """The run-time state of one pool of agents.
+
+    Attributes:
+        name: the pool's name in the scenario.
+        index: its position among the scenario's pools.
+        ranks: contact-type index → priority (1 = highest) of the types this pool serves.
+        idle: idle agents, longest idle first.
+        on_duty: agents on duty now (idle, busy, or finishing after their scheduled end).
+        target: agents the schedule asks for now.
+        closing: the centre is closed: agents serve what is waiting, then leave.
+    """
+
+    __slots__ = (
+        "name",
+        "index",
+        "ranks",
+        "idle",
+        "on_duty",
+        "target",
+        "closing",
+        "_off_duty",
+        "trace_times",
+        "trace_counts",
+    )
+
+    def __init__(self, name: str, index: int, ranks: dict[int, int], first_agent: int, size: int):
+        self.name = name
+        self.index = index
+        self.ranks = ranks
+        self.idle: deque[int] = deque()
+        self.on_duty = 0
+        self.target = 0
+        self.closing = False
+        # Off-duty agent numbers, lowest on top, so numbers stay small and stable.
+        self._off_duty = list(range(first_agent + size - 1, first_agent - 1, -1))
+        self.trace_times: list[float] = []
+        self.trace_counts: list[int] = []
+
+    @property
+    def must_shrink(self) -> bool:
+        """More agents are on duty than the schedule asks for."""
+        return self.on_duty > self.target
+
+    def come_on_duty(self) -> int:
+        """Bring one more agent on duty and return their number."""
+        self.on_duty += 1
+        return self._off_duty.pop()
+
+    def go_off_duty(self, agent: int, now: float) -> None:
+        """Send ``agent`` home (they are not idle-listed any more)."""
+        self.on_duty -= 1
+        self._off_duty.append(agent)
+        self.record(now)
+
+    def record(self, now: float) -> None:
+        """Note the number on duty from ``now`` on (one trace point per change)."""
+        if self.trace_times and self.trace_times[-1] == now:
+            self.trace_counts[-1] = self.on_duty
+        else:
+            self.trace_times.append(now)
+            self.trace_counts.append(self.on_duty)

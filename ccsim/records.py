@@ -1,0 +1,129 @@
+"""Per-contact and per-pool records of one replication, kept as columns.
+
+The model fills plain Python lists in its hot path (cheap appends and item assignments) and
+hands them over once at the end; here they become numpy columns, and a pandas DataFrame only
+when asked for. One record per contact: when it arrived, when an agent answered it, when the
+agent finished with it (talk + wrap-up), how it ended, and which pool and agent served it.
+For every pool, the number of agents on duty is kept as a step function (the time of every
+change and the new count), from which staffed time, overtime and occupancy follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+ANSWERED = 0
+"""An agent answered the contact."""
+ABANDONED = 1
+"""The customer hung up while waiting (patience ran out)."""
+BLOCKED = 2
+"""Refused on arrival: no waiting place or trunk line free (busy tone)."""
+UNSERVED = 3
+"""Still waiting when the horizon ended, with no agent to serve it and no patience limit."""
+WAITING = -1
+"""In the queue (only while the model runs)."""
+
+OUTCOMES = ("answered", "abandoned", "blocked", "unserved")
+"""Outcome names, indexed by the codes above."""
+
+
+@dataclass(frozen=True)
+class OnDutyTrace:
+    """How many agents of a pool were on duty over time (a step function).
+
+    ``counts[i]`` agents were on duty from ``times[i]`` until ``times[i + 1]``; before the
+    first time nobody was. Agents finishing a contact after their scheduled end are counted
+    until they leave, so the area under this curve is the paid time including overtime.
+    """
+
+    times: np.ndarray
+    counts: np.ndarray
+
+    def agent_seconds(self, boundaries: np.ndarray) -> np.ndarray:
+        """Agent-seconds on duty between consecutive ``boundaries`` (len(boundaries) - 1 values)."""
+        return np.diff(self._cumulative(boundaries))
+
+    def _cumulative(self, at: np.ndarray) -> np.ndarray:
+        if self.times.size == 0:
+            return np.zeros(len(at))
+        # Area under the step function from the first change up to each time in `at`.
+        steps = np.diff(self.times) * self.counts[:-1]
+        area = np.concatenate([[0.0], np.cumsum(steps)])
+        index = np.searchsorted(self.times, at, side="right") - 1
+        before = index < 0
+        index = np.clip(index, 0, None)
+        result = area[index] + (at - self.times[index]) * self.counts[index]
+        result[before] = 0.0
+        return result
+
+
+@dataclass(frozen=True)
+class ContactRecords:
+    """Everything one replication recorded, as numpy columns.
+
+    Attributes:
+        replication: the replication number.
+        contact_types: contact-type names; ``contact_type`` holds indexes into it.
+        pools: pool names; ``pool`` holds indexes into it (-1: never answered).
+        arrival: arrival time of each contact (seconds from day 0 midnight).
+        answered: time an agent answered (NaN if never).
+        ended: time the contact ended: agent finished (answered), customer hung up
+            (abandoned), arrival (blocked), NaN (unserved).
+        handle: agent's handle time, talk + wrap-up (NaN if not answered).
+        outcome: outcome code, see :data:`OUTCOMES`.
+        agent: agent number (unique across pools, -1 if not answered).
+        on_duty: each pool's agents-on-duty step function.
+    """
+
+    replication: int
+    contact_types: tuple[str, ...]
+    pools: tuple[str, ...]
+    arrival: np.ndarray
+    answered: np.ndarray
+    ended: np.ndarray
+    handle: np.ndarray
+    outcome: np.ndarray
+    contact_type: np.ndarray
+    pool: np.ndarray
+    agent: np.ndarray
+    on_duty: dict[str, OnDutyTrace] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.arrival)
+
+    @property
+    def wait(self) -> np.ndarray:
+        """Time spent waiting: until answered, until hanging up, 0 if blocked, NaN if unserved."""
+        stop = np.where(self.outcome == ANSWERED, self.answered, self.ended)
+        return stop - self.arrival
+
+    def to_frame(self) -> pd.DataFrame:
+        """The records as a DataFrame, one row per contact (categorical names)."""
+        return pd.DataFrame(
+            {
+                "replication": np.full(len(self), self.replication, dtype=np.int32),
+                "contact_id": np.arange(len(self), dtype=np.int64),
+                "contact_type": _categorical(self.contact_type, self.contact_types),
+                "arrival": self.arrival,
+                "answered": self.answered,
+                "ended": self.ended,
+                "outcome": _categorical(self.outcome, OUTCOMES),
+                "pool": _categorical(self.pool, self.pools),
+                "agent": self.agent,
+                "wait": self.wait,
+                "handle": self.handle,
+            }
+        )
+
+
+def _categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes.astype(np.int64), categories=list(names))
+
+
+def concat_frames(records: Sequence[ContactRecords]) -> pd.DataFrame:
+    """One DataFrame for several replications, in replication order."""
+    return pd.concat([r.to_frame() for r in records], ignore_index=True)
