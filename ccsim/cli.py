@@ -243,7 +243,8 @@ def erlang(calls, interval, aht, threshold, agents, target, patience, lines, shr
             measures = analytic.fewest_agents(arrival_rate=rate, aht=aht, threshold=threshold,
                                               target=target, patience=patience, lines=lines)
     except analytic.NoSteadyStateError as exc:
-        _fail(f"{exc}")
+        _fail(f"Erlang C has no steady state: {exc}. On the command line: more --agents, "
+              "--patience SECONDS (Erlang A) or --lines N.")
     except ValueError as exc:
         _fail(f"{exc}")
     result = measures.as_dict()

@@ -134,9 +134,9 @@ class _Measurer:
         # Boundaries for splitting time: each interval runs to the next one's start; the very
         # last one runs past every recorded time (work after the final closing belongs to it).
         # Intervals (or parts) inside the warm-up shrink to nothing.
-        self.end_of_records = float(
-            max(np.nanmax(records.ended, initial=0.0), self.starts[-1] + horizon.interval) + 1.0
-        )
+        last_times = [np.nanmax(records.ended, initial=0.0), self.starts[-1] + horizon.interval]
+        last_times += [trace.times[-1] for trace in records.on_duty.values() if len(trace.times)]
+        self.end_of_records = float(max(last_times)) + 1.0
         self.boundaries = np.maximum(np.append(self.starts, self.end_of_records), self.measured_from)
         # Share of each interval's scheduled time that lies after the warm-up.
         self.measured_fraction = np.clip(
