@@ -85,7 +85,7 @@ def _figure(scenario: Scenario, name: str, ctype: ContactType) -> ErlangFigure:
     overloaded = 0
     sl = asa = abandon = blocked = 0.0
     w_sl = w_asa = w_offered = 0.0
-    for rate, staff, share in zip(rates, agents, measured):
+    for rate, staff, share in zip(rates, agents, measured, strict=True):
         if share <= 0 or rate <= 0:
             continue
         weight = rate * share

@@ -86,16 +86,24 @@ def main() -> None:
 @click.option("--reps", type=click.IntRange(min=1), help="Replications (default: the file's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's).")
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
     help="Worker processes; 0 = every core. Results do not depend on it.",
 )
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path),
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
     help="Write results here (must not exist, or be empty). Default: results/<scenario>-<time>/.",
 )
 @click.option(
-    "--results-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("results"),
-    show_default=True, help="Where new run folders are made when --out is not given.",
+    "--results-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Where new run folders are made when --out is not given.",
 )
 @click.option("--no-records", is_flag=True, help="Do not keep or write per-contact records.")
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json instead of tables.")
@@ -123,8 +131,12 @@ def run(scenario, reps, seed, jobs, out, results_dir, no_records, as_json, quiet
         show_progress = not quiet and not as_json and sys.stderr.isatty()
         with _progress(count, show_progress) as advance:
             result = run_experiment(
-                loaded, replications=reps, seed=seed, jobs=jobs,
-                keep_records=not no_records, progress=advance,
+                loaded,
+                replications=reps,
+                seed=seed,
+                jobs=jobs,
+                keep_records=not no_records,
+                progress=advance,
             )
         folder = write_results(result, out or new_run_folder(results_dir, loaded.name))
     summary = summary_with_context(result)
@@ -145,8 +157,11 @@ def _progress(total: int, enabled: bool):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     with Progress(
-        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), transient=True,
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
     ) as progress:
         task = progress.add_task("replications", total=total)
         advance: Callable[[int], None] = lambda done: progress.update(task, completed=done)  # noqa: E731
@@ -195,21 +210,42 @@ def schema():
 
 
 @main.command()
-@click.option("--calls", type=click.FloatRange(min=0), required=True,
-              help="Contacts offered per interval.")
-@click.option("--interval", type=DURATION, default="30min", show_default=True,
-              help="Interval length the calls arrive in.")
+@click.option(
+    "--calls", type=click.FloatRange(min=0), required=True, help="Contacts offered per interval."
+)
+@click.option(
+    "--interval",
+    type=DURATION,
+    default="30min",
+    show_default=True,
+    help="Interval length the calls arrive in.",
+)
 @click.option("--aht", type=DURATION, required=True, help="Average handle time (seconds or 3min).")
-@click.option("--threshold", type=DURATION, default="20s", show_default=True,
-              help="Service-level threshold T.")
+@click.option(
+    "--threshold",
+    type=DURATION,
+    default="20s",
+    show_default=True,
+    help="Service-level threshold T.",
+)
 @click.option("--agents", type=click.IntRange(min=1), help="Agents on the phones.")
-@click.option("--target", type=click.FloatRange(0, 1, min_open=True, max_open=True),
-              help="Service-level target: find the fewest agents meeting it.")
+@click.option(
+    "--target",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Service-level target: find the fewest agents meeting it.",
+)
 @click.option("--patience", type=DURATION, help="Mean patience: Erlang A instead of Erlang C.")
-@click.option("--lines", type=click.IntRange(min=1),
-              help="Trunk lines = agents + waiting places (= agents: Erlang B).")
-@click.option("--shrinkage", type=click.FloatRange(0, 1, max_open=True), default=0.0,
-              help="Share of paid time off the phones: grosses up the agents to schedule.")
+@click.option(
+    "--lines",
+    type=click.IntRange(min=1),
+    help="Trunk lines = agents + waiting places (= agents: Erlang B).",
+)
+@click.option(
+    "--shrinkage",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.0,
+    help="Share of paid time off the phones: grosses up the agents to schedule.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def erlang(calls, interval, aht, threshold, agents, target, patience, lines, shrinkage, as_json):
     """The analytic Erlang C / A / B calculator planners know.
@@ -225,26 +261,44 @@ def erlang(calls, interval, aht, threshold, agents, target, patience, lines, shr
     from ccsim.console import print_erlang
 
     if (agents is None) == (target is None):
-        _fail("give exactly one of --agents K (measures for K agents) or --target 0.8 "
-              "(the fewest agents meeting that service level)")
+        _fail(
+            "give exactly one of --agents K (measures for K agents) or --target 0.8 "
+            "(the fewest agents meeting that service level)"
+        )
     if interval <= 0 or aht <= 0:
         _fail("--interval and --aht must be longer than 0 seconds")
     if patience is not None and patience <= 0:
         _fail("--patience must be longer than 0 seconds (leave it out for Erlang C)")
     if lines is not None and agents is not None and lines < agents:
-        _fail(f"--lines {lines} is fewer than --agents {agents}; lines count agents plus "
-              "waiting places, so give at least as many lines as agents")
+        _fail(
+            f"--lines {lines} is fewer than --agents {agents}; lines count agents plus "
+            "waiting places, so give at least as many lines as agents"
+        )
     rate = calls / interval
     try:
         if agents is not None:
-            measures = analytic.analyse(arrival_rate=rate, aht=aht, agents=agents,
-                                        threshold=threshold, patience=patience, lines=lines)
+            measures = analytic.analyse(
+                arrival_rate=rate,
+                aht=aht,
+                agents=agents,
+                threshold=threshold,
+                patience=patience,
+                lines=lines,
+            )
         else:
-            measures = analytic.fewest_agents(arrival_rate=rate, aht=aht, threshold=threshold,
-                                              target=target, patience=patience, lines=lines)
+            measures = analytic.fewest_agents(
+                arrival_rate=rate,
+                aht=aht,
+                threshold=threshold,
+                target=target,
+                patience=patience,
+                lines=lines,
+            )
     except analytic.NoSteadyStateError as exc:
-        _fail(f"Erlang C has no steady state: {exc}. On the command line: more --agents, "
-              "--patience SECONDS (Erlang A) or --lines N.")
+        _fail(
+            f"Erlang C has no steady state: {exc}. On the command line: more --agents, "
+            "--patience SECONDS (Erlang A) or --lines N."
+        )
     except ValueError as exc:
         _fail(f"{exc}")
     result = measures.as_dict()
@@ -252,11 +306,17 @@ def erlang(calls, interval, aht, threshold, agents, target, patience, lines, shr
         result["scheduled_agents"] = analytic.gross_up(result["agents"], shrinkage)
     model = "Erlang A" if patience is not None else "Erlang C"
     if lines is not None:
-        model = "Erlang B" if lines == result["agents"] and patience is None else (
-            f"{model} with {lines} lines"
+        model = (
+            "Erlang B"
+            if lines == result["agents"] and patience is None
+            else (f"{model} with {lines} lines")
         )
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:
-        print_erlang(Console(), result, f"{model}: {calls:g} calls per "
-                     f"{interval / 60:g} min, AHT {aht:g}s, threshold {threshold:g}s")
+        print_erlang(
+            Console(),
+            result,
+            f"{model}: {calls:g} calls per "
+            f"{interval / 60:g} min, AHT {aht:g}s, threshold {threshold:g}s",
+        )

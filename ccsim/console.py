@@ -43,8 +43,9 @@ def print_run_summary(console: Console, summary: dict, erlang: dict[str, ErlangF
     columns += ["Erlang SL", "Erlang ASA", "Erlang aband."]
     columns += ["Erlang blocked"] if blocking else []
     for column in columns:
-        types.add_column(column, justify="left" if column == "contact type" else "right",
-                         no_wrap=True)
+        types.add_column(
+            column, justify="left" if column == "contact type" else "right", no_wrap=True
+        )
     for name, m in summary["by_type"].items():
         target = summary["targets"][name]
         figure = erlang[name]
@@ -64,8 +65,15 @@ def print_run_summary(console: Console, summary: dict, erlang: dict[str, ErlangF
         types.add_row(*row)
     console.print(types)
     pools = Table(title="Pools", title_justify="left")
-    for column in ("pool", "answered", "occupancy", "agent hours", "overtime h", "cost",
-                   "cost/contact"):
+    for column in (
+        "pool",
+        "answered",
+        "occupancy",
+        "agent hours",
+        "overtime h",
+        "cost",
+        "cost/contact",
+    ):
         pools.add_column(column, justify="left" if column == "pool" else "right", no_wrap=True)
     for name, m in {**summary["by_pool"], "all pools": summary["overall"]}.items():
         pools.add_row(

@@ -184,8 +184,15 @@ Distribution = Annotated[
 ]
 """Any named distribution, chosen by its ``distribution`` key."""
 
-DISTRIBUTION_NAMES = ("exponential", "deterministic", "lognormal", "gamma", "weibull", "uniform",
-                      "empirical")
+DISTRIBUTION_NAMES = (
+    "exponential",
+    "deterministic",
+    "lognormal",
+    "gamma",
+    "weibull",
+    "uniform",
+    "empirical",
+)
 
 
 class BatchSampler:

@@ -248,8 +248,10 @@ def analyse(
         )
     except erlang_chain.QueueTooLongError as exc:
         given = "".join(
-            (f", mean patience {patience:g} s" if theta else "",
-             f", {lines} lines" if lines is not None else "")
+            (
+                f", mean patience {patience:g} s" if theta else "",
+                f", {lines} lines" if lines is not None else "",
+            )
         )
         raise NoSteadyStateError(
             f"offered load {load:.6g} Erlangs on {agents} agents{given}: {exc}, so in practice "
@@ -314,8 +316,14 @@ def fewest_agents(
     max_agents = _count("max_agents", max_agents, 1)
 
     def measure(agents: int) -> QueueMeasures:
-        return analyse(arrival_rate=arrival_rate, aht=aht, agents=agents, threshold=threshold,
-                       patience=patience, lines=lines)
+        return analyse(
+            arrival_rate=arrival_rate,
+            aht=aht,
+            agents=agents,
+            threshold=threshold,
+            patience=patience,
+            lines=lines,
+        )
 
     if _number("arrival_rate", arrival_rate, positive=False) == 0:
         return measure(0)

@@ -6,7 +6,7 @@ CLI prints its message without a traceback and exits with status 2.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 
 class ScenarioError(ValueError):
@@ -26,12 +26,13 @@ class ScenarioError(ValueError):
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
 
 
-def yaml_path(location: Iterable[object], data: object) -> str:
+def yaml_path(location: Iterable[object], data: object, not_keys: Collection[str] = ()) -> str:
     """Turn a pydantic error location into the path a user sees in the YAML file.
 
-    Pydantic adds the names of union members (``exponential``) and wrapper steps
-    (``function-after[...]``) to locations; those are not keys of the file, so any step that
-    is not found in the data being walked is left out.
+    Pydantic adds the names of union members (``exponential``, ``list[int]``) and wrapper
+    steps (``function-after[...]``) to locations. Those are not keys of the file: a step that
+    is not found in the data being walked is left out, unless it names a missing key (then it
+    is part of the path; ``not_keys`` lists union-member names that never are).
     """
     parts: list[str] = []
     node = data
@@ -42,33 +43,11 @@ def yaml_path(location: Iterable[object], data: object) -> str:
         elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
             node = node[step]
             parts.append(f"[{step}]")
-        elif isinstance(node, (dict, list)) and isinstance(step, str) and _is_key_like(step):
-            # A missing key (the error says it is required): still part of the path.
-            if not _is_union_tag(step):
-                parts.append(step)
-                node = None
+        elif isinstance(node, dict) and _is_key_like(step) and step not in not_keys:
+            parts.append(str(step))  # a required key that is missing
+            node = None
     return ".".join(parts).replace(".[", "[") or "(top level)"
 
 
-def _is_key_like(step: str) -> bool:
-    return step.replace("_", "").replace("-", "").isalnum()
-
-
-_UNION_TAGS = {
-    "exponential",
-    "deterministic",
-    "lognormal",
-    "gamma",
-    "weibull",
-    "uniform",
-    "empirical",
-    "int",
-    "float",
-    "list[int]",
-    "list[float]",
-    "str",
-}
-
-
-def _is_union_tag(step: str) -> bool:
-    return step in _UNION_TAGS
+def _is_key_like(step: object) -> bool:
+    return isinstance(step, str) and step.replace("_", "").replace("-", "").isalnum()

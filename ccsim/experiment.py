@@ -152,7 +152,9 @@ class ExperimentResult:
         return concat_frames(self.records)
 
 
-def run_replication(scenario: Scenario, replication: int) -> tuple[ContactRecords, ReplicationMeasures]:
+def run_replication(
+    scenario: Scenario, replication: int
+) -> tuple[ContactRecords, ReplicationMeasures]:
     """Simulate and measure one replication (the unit of work sent to a worker)."""
     records = simulate(scenario, replication=replication)
     return records, measure(records, scenario)

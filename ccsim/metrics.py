@@ -137,7 +137,9 @@ class _Measurer:
         last_times = [np.nanmax(records.ended, initial=0.0), self.starts[-1] + horizon.interval]
         last_times += [trace.times[-1] for trace in records.on_duty.values() if len(trace.times)]
         self.end_of_records = float(max(last_times)) + 1.0
-        self.boundaries = np.maximum(np.append(self.starts, self.end_of_records), self.measured_from)
+        self.boundaries = np.maximum(
+            np.append(self.starts, self.end_of_records), self.measured_from
+        )
         # Share of each interval's scheduled time that lies after the warm-up.
         self.measured_fraction = np.clip(
             (self.starts + horizon.interval - self.measured_from) / horizon.interval, 0.0, 1.0
@@ -156,9 +158,7 @@ class _Measurer:
         sums = self._sums()  # field → (types, intervals)
         type_names = self.records.contact_types
         by_type = {
-            name: self._type_ratios(
-                {f: sums[f][t].sum() for f in COUNT_FIELDS}, self.ctype == t, t
-            )
+            name: self._type_ratios({f: sums[f][t].sum() for f in COUNT_FIELDS}, self.ctype == t, t)
             for t, name in enumerate(type_names)
         }
         overall = self._type_ratios(
@@ -168,9 +168,7 @@ class _Measurer:
         by_pool = {name: _pool_ratios(values, total=True) for name, values in pools.items()}
         overall.update(_pool_ratios(_add_pools(pools.values()), total=True))
         intervals = self._interval_frame(sums, pools)
-        return ReplicationMeasures(
-            self.records.replication, overall, by_type, by_pool, intervals
-        )
+        return ReplicationMeasures(self.records.replication, overall, by_type, by_pool, intervals)
 
     # -- contact types ----------------------------------------------------------------
 
@@ -252,12 +250,13 @@ class _Measurer:
         if t is not None:
             mine &= records.contact_type == t
         joined = records.arrival[mine]
-        left = np.where(records.outcome[mine] == ANSWERED, records.answered[mine], records.ended[mine])
+        left = np.where(
+            records.outcome[mine] == ANSWERED, records.answered[mine], records.ended[mine]
+        )
         left = np.where(np.isnan(left), self.end_of_records, left)  # unserved: to the end
         return _QueueLength(joined, left, self.boundaries)
 
     def _measured_seconds(self) -> float:
-        horizon = self.scenario.horizon
         return float(self.measured_fraction.sum() * self.scenario.horizon.interval)
 
     # -- pools ------------------------------------------------------------------------

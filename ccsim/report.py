@@ -177,7 +177,10 @@ def _plot_all(result: ExperimentResult, intervals, folder: Path) -> None:
 
 
 def _label_intervals(ax, rows) -> None:
-    labels = [f"d{d} {s}" if rows["day"].nunique() > 1 else s for d, s in zip(rows["day"], rows["start"])]
+    labels = [
+        f"d{d} {s}" if rows["day"].nunique() > 1 else s
+        for d, s in zip(rows["day"], rows["start"], strict=True)
+    ]
     step = max(1, len(labels) // 12)
     ax.set_xticks(np.arange(len(labels))[::step], labels[::step], rotation=45, ha="right")
 

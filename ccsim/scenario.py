@@ -20,7 +20,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
-from ccsim.distributions import Distribution
+from ccsim.distributions import DISTRIBUTION_NAMES, Distribution
 from ccsim.errors import ScenarioError, yaml_path
 from ccsim.fields import FROZEN, ClockTime, Duration, Name, PositiveDuration, Probability
 from ccsim.units import DAY, format_clock, format_duration
@@ -133,8 +133,10 @@ class Arrivals(BaseModel):
             day = np.broadcast_to(
                 np.asarray(self.volume_per_interval, float) / horizon.interval, (per_day,)
             )
-        factors = np.ones(horizon.days) if self.day_factors is None else np.asarray(
-            self.day_factors, float
+        factors = (
+            np.ones(horizon.days)
+            if self.day_factors is None
+            else np.asarray(self.day_factors, float)
         )
         return (factors[:, None] * day[None, :]).ravel()
 
@@ -226,7 +228,9 @@ class Pool(BaseModel):
 
     def staffing_per_interval(self, horizon: Horizon) -> np.ndarray:
         """Agents on duty in every interval of the horizon."""
-        day = np.broadcast_to(np.asarray(self.staffing, dtype=np.int64), (horizon.intervals_per_day,))
+        day = np.broadcast_to(
+            np.asarray(self.staffing, dtype=np.int64), (horizon.intervals_per_day,)
+        )
         return np.tile(day, horizon.days)
 
 
@@ -267,7 +271,9 @@ class Scenario(BaseModel):
                 )
 
         for name, ctype in self.contact_types.items():
-            check_length(f"contact_types.{name}.arrivals.rate_per_hour", ctype.arrivals.rate_per_hour)
+            check_length(
+                f"contact_types.{name}.arrivals.rate_per_hour", ctype.arrivals.rate_per_hour
+            )
             check_length(
                 f"contact_types.{name}.arrivals.volume_per_interval",
                 ctype.arrivals.volume_per_interval,
@@ -359,7 +365,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
             if location and location[-1] == "[key]":
                 # A bad mapping key: point at the mapping that holds it.
                 location = location[:-2]
-            path = yaml_path(location, data)
+            path = yaml_path(location, data, not_keys=_NOT_KEYS)
             if _from_union_member(error["loc"]):
                 # `3 | [3, 4]` style fields fail once per member; say it once, with both forms.
                 if path in union_paths:
@@ -372,6 +378,7 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
 
 _PROBLEM_LIST = "problems:\n"
 _UNION_MEMBERS = {"int", "float", "list[int]", "list[float]", "str"}
+_NOT_KEYS = _UNION_MEMBERS | set(DISTRIBUTION_NAMES)
 
 
 def _from_union_member(location: tuple[Any, ...]) -> bool:

@@ -43,14 +43,27 @@ def test_run_default_scenario_writes_a_complete_results_folder(cli, tmp_path):
     assert folder.name.startswith("default-day-")
     names = {p.name for p in folder.iterdir()}
     assert names == {
-        "scenario.yaml", "summary.json", "intervals.csv", "contacts.parquet",
-        "service_level.png", "waiting_times.png", "occupancy.png",
+        "scenario.yaml",
+        "summary.json",
+        "intervals.csv",
+        "contacts.parquet",
+        "service_level.png",
+        "waiting_times.png",
+        "occupancy.png",
     }
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["ccsim_version"] == __version__
     assert (summary["scenario"], summary["seed"], summary["replications"]) == ("default-day", 5, 3)
-    for measure in ("offered", "answered", "abandoned", "blocked", "service_level", "asa",
-                    "abandon_rate", "occupancy"):
+    for measure in (
+        "offered",
+        "answered",
+        "abandoned",
+        "blocked",
+        "service_level",
+        "asa",
+        "abandon_rate",
+        "occupancy",
+    ):
         entry = summary["overall"][measure]
         assert set(entry) >= {"mean", "low", "high", "half_width"}
         assert measure in summary["by_type"]["voice"] or measure == "occupancy"
@@ -70,8 +83,9 @@ def test_run_default_scenario_writes_a_complete_results_folder(cli, tmp_path):
 
 def test_run_json_and_out(cli, tmp_path):
     out = tmp_path / "mine"
-    result = cli("run", SCENARIOS / "erlang-c.yaml", "--reps", 2, "--out", out, "--json",
-                 "--no-records")
+    result = cli(
+        "run", SCENARIOS / "erlang-c.yaml", "--reps", 2, "--out", out, "--json", "--no-records"
+    )
     assert result.exit_code == 0
     summary = json.loads(result.output)
     assert summary["erlang"]["voice"]["model"] == "Erlang C"
@@ -91,7 +105,9 @@ def test_out_is_never_overwritten(cli, tmp_path):
 def test_bad_scenarios_exit_2_with_the_path(cli, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text((SCENARIOS / "erlang-c.yaml").read_text().replace("mean: 180s", "mean: -3"))
-    assert_user_error(cli("run", bad, "--results-dir", tmp_path), "contact_types.voice.handle_time.mean")
+    assert_user_error(
+        cli("run", bad, "--results-dir", tmp_path), "contact_types.voice.handle_time.mean"
+    )
     assert_user_error(cli("validate", bad), "contact_types.voice.handle_time.mean")
     assert_user_error(cli("run", tmp_path / "nope.yaml"), "file not found")
     broken = tmp_path / "broken.yaml"
@@ -109,8 +125,10 @@ def test_impossible_options_exit_2(cli):
     assert_user_error(
         cli("erlang", "--calls", 100, "--aht", 180, "--agents", 14, "--lines", 10), "--lines"
     )
-    assert_user_error(cli("erlang", "--calls", 100, "--aht", 180, "--agents", 14,
-                          "--shrinkage", 1.5), "--shrinkage")
+    assert_user_error(
+        cli("erlang", "--calls", 100, "--aht", 180, "--agents", 14, "--shrinkage", 1.5),
+        "--shrinkage",
+    )
 
 
 def test_validate_all_shipped_scenarios(cli):
@@ -127,18 +145,38 @@ def test_schema_is_json_schema(cli):
 
 def test_erlang_json_matches_published_example(cli):
     # 100 calls in 30 minutes, AHT 180 s, 14 agents: P(wait) = 0.1741, SL(20 s) = 0.888
-    result = cli("erlang", "--calls", 100, "--interval", "30min", "--aht", 180, "--agents", 14,
-                 "--threshold", 20, "--json")
+    result = cli(
+        "erlang",
+        "--calls",
+        100,
+        "--interval",
+        "30min",
+        "--aht",
+        180,
+        "--agents",
+        14,
+        "--threshold",
+        20,
+        "--json",
+    )
     data = json.loads(result.output)
-    assert set(data) == {"p_wait", "service_level", "asa", "abandon_rate", "blocking",
-                         "occupancy", "agents"}
+    assert set(data) == {
+        "p_wait",
+        "service_level",
+        "asa",
+        "abandon_rate",
+        "blocking",
+        "occupancy",
+        "agents",
+    }
     assert data["p_wait"] == pytest.approx(0.1741, abs=5e-4)
     assert data["occupancy"] == pytest.approx(10 / 14)
 
 
 def test_erlang_target_and_shrinkage(cli):
-    result = cli("erlang", "--calls", 100, "--aht", 180, "--target", 0.8, "--shrinkage", 0.3,
-                 "--json")
+    result = cli(
+        "erlang", "--calls", 100, "--aht", 180, "--target", 0.8, "--shrinkage", 0.3, "--json"
+    )
     data = json.loads(result.output)
     # 14 agents give 88.8 % (the published example above); 13 give 1 - 0.2998 e^(-1/3) = 78.5 %.
     assert data["agents"] == 14 and data["service_level"] >= 0.8
@@ -163,6 +201,7 @@ def test_python_dash_m(tmp_path):
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "ccsim", "--version"], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "ccsim", "--version"], capture_output=True, text=True, check=True
+    )
     assert __version__ in done.stdout

@@ -54,7 +54,9 @@ def test_counts_and_ratios_by_hand():
     records, scenario = hand_made()
     o = measure(records, scenario).overall
     assert (o["offered"], o["answered"], o["abandoned"], o["blocked"]) == (6, 3, 2, 1)
-    assert o["service_level"] == pytest.approx(2 / 5)  # c0, c5 within 20 s; 3 answered + 2 abandoned
+    assert o["service_level"] == pytest.approx(
+        2 / 5
+    )  # c0, c5 within 20 s; 3 answered + 2 abandoned
     assert o["asa"] == pytest.approx((0 + 30 + 5) / 3)
     assert o["mean_wait"] == pytest.approx((0 + 30 + 5 + 3 + 60) / 5)
     assert o["abandon_rate"] == pytest.approx(2 / 6)
@@ -110,9 +112,7 @@ def test_overtime_is_time_on_duty_beyond_the_schedule():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    spans=st.lists(
-        st.tuples(st.floats(0, 1000), st.floats(0, 300)), min_size=0, max_size=40
-    ),
+    spans=st.lists(st.tuples(st.floats(0, 1000), st.floats(0, 300)), min_size=0, max_size=40),
     cuts=st.lists(st.floats(0, 1400), min_size=2, max_size=8, unique=True),
 )
 def test_overlap_matches_brute_force(spans, cuts):
@@ -122,7 +122,7 @@ def test_overlap_matches_brute_force(spans, cuts):
     fast = _overlap_seconds(start, end, boundaries)
     slow = [
         np.sum(np.clip(np.minimum(end, b) - np.maximum(start, a), 0, None))
-        for a, b in zip(boundaries[:-1], boundaries[1:])
+        for a, b in zip(boundaries[:-1], boundaries[1:], strict=True)
     ]
     assert np.allclose(fast, slow, atol=1e-6)
 

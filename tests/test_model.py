@@ -3,7 +3,6 @@
 import copy
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -219,9 +218,9 @@ def test_conservation_and_sanity_for_any_small_centre(rate, staffing, patience, 
     data["horizon"]["close"] = "10:00"
     voice = data["contact_types"]["voice"]
     voice["arrivals"] = {"rate_per_hour": rate}
-    voice["patience"] = None if patience is None else {
-        "distribution": "exponential", "mean": patience
-    }
+    voice["patience"] = (
+        None if patience is None else {"distribution": "exponential", "mean": patience}
+    )
     voice["queue_capacity"] = capacity
     data["pools"]["agents"]["staffing"] = staffing
     data["experiment"]["seed"] = seed

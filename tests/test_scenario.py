@@ -35,7 +35,11 @@ def problems(change) -> list[str]:
 
 def test_every_shipped_scenario_loads():
     assert {p.stem for p in SCENARIOS} >= {
-        "default-day", "erlang-c", "erlang-a", "blocking", "two-pools"
+        "default-day",
+        "erlang-c",
+        "erlang-a",
+        "blocking",
+        "two-pools",
     }
     for path in SCENARIOS:
         scenario = load_scenario(path)
@@ -86,46 +90,89 @@ def test_with_experiment_revalidates():
 @pytest.mark.parametrize(
     ("change", "path", "words"),
     [
-        (lambda d: d["contact_types"]["voice"]["patience"].update(mean=-3),
-         "contact_types.voice.patience.mean", "non-negative"),
-        (lambda d: d["contact_types"]["voice"]["patience"].update(distribution="expo"),
-         "contact_types.voice.patience.distribution", "allowed: exponential"),
-        (lambda d: d["contact_types"]["voice"]["patience"].pop("distribution"),
-         "contact_types.voice.patience", "distribution"),
-        (lambda d: d["contact_types"]["voice"].update(patiense=3),
-         "contact_types.voice.patiense", "unknown key"),
+        (
+            lambda d: d["contact_types"]["voice"]["patience"].update(mean=-3),
+            "contact_types.voice.patience.mean",
+            "non-negative",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"]["patience"].update(distribution="expo"),
+            "contact_types.voice.patience.distribution",
+            "allowed: exponential",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"]["patience"].pop("distribution"),
+            "contact_types.voice.patience",
+            "distribution",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"].update(patiense=3),
+            "contact_types.voice.patiense",
+            "unknown key",
+        ),
         (lambda d: d.update(horizn={}), "horizn", "unknown key"),
-        (lambda d: d["pools"]["agents"].update(staffing="abc"),
-         "pools.agents.staffing", "integer"),
+        (lambda d: d["pools"]["agents"].update(staffing="abc"), "pools.agents.staffing", "integer"),
         (lambda d: d["pools"]["agents"].update(staffing=-2), "pools.agents.staffing", ">= 0"),
-        (lambda d: d["pools"]["agents"].update(staffing=[1, 2]),
-         "pools.agents.staffing", "24 intervals"),
-        (lambda d: d["pools"]["agents"].update(serves=["voic"]),
-         "pools.agents.serves", "'voic'"),
+        (
+            lambda d: d["pools"]["agents"].update(staffing=[1, 2]),
+            "pools.agents.staffing",
+            "24 intervals",
+        ),
+        (lambda d: d["pools"]["agents"].update(serves=["voic"]), "pools.agents.serves", "'voic'"),
         (lambda d: d["horizon"].update(interval="7min"), "horizon", "divide"),
         (lambda d: d["horizon"].update(open="25:00"), "horizon.open", "HH:MM"),
         (lambda d: d["horizon"].update(close="07:00"), "horizon", "after open"),
-        (lambda d: d["contact_types"]["voice"]["handle_time"].update(mean="3 parsecs"),
-         "contact_types.voice.handle_time.mean", "unknown time unit"),
-        (lambda d: d["contact_types"]["voice"].pop("arrivals"),
-         "contact_types.voice.arrivals", "required"),
-        (lambda d: d["contact_types"]["voice"]["arrivals"].update(volume_per_interval=3),
-         "contact_types.voice.arrivals", "exactly one"),
-        (lambda d: d["contact_types"]["voice"]["arrivals"].update(rate_per_hour=-3),
-         "contact_types.voice.arrivals", "non-negative"),
-        (lambda d: d["contact_types"]["voice"].update(channel="fax"),
-         "contact_types.voice.channel", "voice"),
-        (lambda d: d["contact_types"]["voice"].update(queue_capacity=-1),
-         "contact_types.voice.queue_capacity", "greater than or equal to 0"),
-        (lambda d: d["contact_types"]["voice"].update(service_level={"target": 80}),
-         "contact_types.voice.service_level.target", "less than or equal to 1"),
-        (lambda d: d["contact_types"]["voice"].update(service_level={"formula": "magic"}),
-         "contact_types.voice.service_level.formula", "answered_and_abandoned"),
-        (lambda d: d.update(experiment={"replications": 0}),
-         "experiment.replications", "greater than or equal to 1"),
+        (
+            lambda d: d["contact_types"]["voice"]["handle_time"].update(mean="3 parsecs"),
+            "contact_types.voice.handle_time.mean",
+            "unknown time unit",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"].pop("arrivals"),
+            "contact_types.voice.arrivals",
+            "required",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"]["arrivals"].update(volume_per_interval=3),
+            "contact_types.voice.arrivals",
+            "exactly one",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"]["arrivals"].update(rate_per_hour=-3),
+            "contact_types.voice.arrivals",
+            "non-negative",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"].update(channel="fax"),
+            "contact_types.voice.channel",
+            "voice",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"].update(queue_capacity=-1),
+            "contact_types.voice.queue_capacity",
+            "greater than or equal to 0",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"].update(service_level={"target": 80}),
+            "contact_types.voice.service_level.target",
+            "less than or equal to 1",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"].update(service_level={"formula": "magic"}),
+            "contact_types.voice.service_level.formula",
+            "answered_and_abandoned",
+        ),
+        (
+            lambda d: d.update(experiment={"replications": 0}),
+            "experiment.replications",
+            "greater than or equal to 1",
+        ),
         (lambda d: d.update(experiment={"confidence": 95}), "experiment.confidence", "less than"),
-        (lambda d: d.update(contact_types={"my.voice": d["contact_types"]["voice"]}),
-         "contact_types", "not a valid name"),
+        (
+            lambda d: d.update(contact_types={"my.voice": d["contact_types"]["voice"]}),
+            "contact_types",
+            "not a valid name",
+        ),
         (lambda d: d.update(contact_types={}), "contact_types", "at least 1"),
     ],
 )

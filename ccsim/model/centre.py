@@ -28,7 +28,15 @@ from ccsim.model.arrivals import draw_arrival_times
 from ccsim.model.pools import AgentPool
 from ccsim.model.queues import ContactQueue
 from ccsim.model.routing import RoutingPolicy, StaticPriorityRouting
-from ccsim.records import ABANDONED, ANSWERED, BLOCKED, UNSERVED, WAITING, ContactRecords, OnDutyTrace
+from ccsim.records import (
+    ABANDONED,
+    ANSWERED,
+    BLOCKED,
+    UNSERVED,
+    WAITING,
+    ContactRecords,
+    OnDutyTrace,
+)
 from ccsim.scenario import Scenario
 from ccsim.streams import RandomStreams
 
@@ -91,7 +99,9 @@ class ContactCentre:
             count = len(arrivals)
             handle = ctype.handle_time.draw(self.streams.generator(f"handle/{name}"), count)
             if ctype.wrap_up is not None:
-                handle = handle + ctype.wrap_up.draw(self.streams.generator(f"wrap_up/{name}"), count)
+                handle = handle + ctype.wrap_up.draw(
+                    self.streams.generator(f"wrap_up/{name}"), count
+                )
             if ctype.patience is not None:
                 patience = ctype.patience.draw(self.streams.generator(f"patience/{name}"), count)
             else:

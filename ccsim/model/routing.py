@@ -63,10 +63,7 @@ class StaticPriorityRouting(RoutingPolicy):
         for pool in centre.pools:
             ranks = sorted(set(pool.ranks.values()))
             self._groups.append(
-                [
-                    [centre.queues[t] for t, r in pool.ranks.items() if r == rank]
-                    for rank in ranks
-                ]
+                [[centre.queues[t] for t, r in pool.ranks.items() if r == rank] for rank in ranks]
             )
         self._entered = centre.entered
 
