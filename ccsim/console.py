@@ -38,6 +38,7 @@ def print_run_summary(console: Console, summary: dict, erlang: dict[str, ErlangF
         title_justify="left",
     )
     columns = ["contact type", "offered", "service level", "target", "ASA", "abandoned"]
+    columns += ["occupancy"]
     blocking = any(m["blocking_rate"]["mean"] for m in summary["by_type"].values())
     columns += ["blocked"] if blocking else []
     columns += ["Erlang SL", "Erlang ASA", "Erlang aband."]
@@ -58,6 +59,7 @@ def print_run_summary(console: Console, summary: dict, erlang: dict[str, ErlangF
             f"{target['service_level_target']:.0%}/{target['service_level_threshold']:g}s",
             _with_ci(m["asa"], _sec),
             _with_ci(m["abandon_rate"], _pct),
+            _with_ci(m["occupancy"], _pct),
         ]
         row += [_with_ci(m["blocking_rate"], _pct)] if blocking else []
         row += [_pct(figure.service_level), _sec(figure.asa), _pct(figure.abandon_rate)]

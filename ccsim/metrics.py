@@ -30,7 +30,10 @@ Ratios (computed from the sums of a whole group, per replication):
   ``mean_time_to_abandon`` = mean wait of abandoned contacts.
 * ``aht`` = mean handle time (talk + wrap-up) of answered contacts.
 * ``max_queue`` = most contacts waiting at once; ``mean_queue`` = time-average waiting.
-* per pool: ``occupancy`` = busy time / time on duty (overtime included);
+* ``utilisation`` = offered work (offered × AHT) / time on duty of the serving pools: the
+  load a planner compares with the Erlang ρ; above 1, more work arrives than the staff can do.
+* per pool: ``occupancy`` = busy time / time on duty (overtime included; per contact type:
+  of the pools that serve it, shared pools included);
   ``agent_hours`` = paid time on duty; ``overtime_hours`` = on duty beyond the schedule;
   ``cost`` = agent_hours × cost_per_hour; ``cost_per_contact`` = cost / answered.
 """
@@ -59,38 +62,8 @@ COUNT_FIELDS = (
 )
 """Per (contact type, interval) sums kept for each replication."""
 
-TYPE_MEASURES = (
-    "offered",
-    "answered",
-    "abandoned",
-    "blocked",
-    "service_level",
-    "asa",
-    "mean_wait",
-    "wait_p90",
-    "wait_p95",
-    "wait_p99",
-    "abandon_rate",
-    "blocking_rate",
-    "mean_time_to_abandon",
-    "aht",
-    "max_queue",
-    "mean_queue",
-)
-"""Measures per contact type (and overall)."""
-
-POOL_MEASURES = (
-    "answered",
-    "occupancy",
-    "agent_hours",
-    "overtime_hours",
-    "cost",
-    "cost_per_contact",
-)
-"""Measures per pool (and overall)."""
-
-
 FRACTIONS = frozenset({"service_level", "abandon_rate", "blocking_rate", "occupancy"})
+# (utilisation is not a fraction: offered work can exceed the staff's time.)
 """Measures that are fractions (0–1); every other measure is a non-negative count or time."""
 
 
@@ -167,6 +140,12 @@ class _Measurer:
         pools = self._pool_sums()
         by_pool = {name: _pool_ratios(values, total=True) for name, values in pools.items()}
         overall.update(_pool_ratios(_add_pools(pools.values()), total=True))
+        overall["utilisation"] = _utilisation(overall, pools.values())
+        for name, measures in by_type.items():
+            serving = [pools[p] for p, pool in self.scenario.pools.items() if name in pool.serves]
+            busy = sum(float(p["busy"].sum()) for p in serving)
+            measures["occupancy"] = _ratio(busy, sum(float(p["on_duty"].sum()) for p in serving))
+            measures["utilisation"] = _utilisation(measures, serving)
         intervals = self._interval_frame(sums, pools)
         return ReplicationMeasures(self.records.replication, overall, by_type, by_pool, intervals)
 
@@ -228,6 +207,7 @@ class _Measurer:
             "abandoned": s["abandoned"],
             "blocked": s["blocked"],
             "unserved": s["unserved"],
+            "answered_within_threshold": s["answered_within"],
             "service_level": _ratio(s["answered_within"], s["sl_denominator"]),
             "asa": _ratio(s["wait_answered"], s["answered"]),
             "mean_wait": _ratio(
@@ -398,6 +378,13 @@ def _pool_ratios(values: dict[str, np.ndarray], total: bool) -> dict:
         "cost": cost,
         "cost_per_contact": _ratio(cost, answered),
     }
+
+
+def _utilisation(measures: dict[str, float], pools) -> float:
+    """Offered work (offered contacts × AHT) / time on duty of the pools that serve it."""
+    on_duty = sum(float(p["on_duty"].sum()) for p in pools)
+    aht = measures["aht"]
+    return _ratio(measures["offered"] * aht, on_duty) if np.isfinite(aht) else float("nan")
 
 
 def _add_pools(pools) -> dict[str, np.ndarray]:

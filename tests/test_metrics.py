@@ -66,6 +66,8 @@ def test_counts_and_ratios_by_hand():
     assert o["max_queue"] == 2  # c1 and c3 at 08:00:40
     assert o["mean_queue"] == pytest.approx((30 + 3 + 60 + 5) / 3600)
     assert o["occupancy"] == pytest.approx(350 / 7200)
+    assert o["utilisation"] == pytest.approx(6 * (350 / 3) / 7200)  # offered × AHT / on duty
+    assert o["answered_within_threshold"] == 2
     assert o["agent_hours"] == pytest.approx(2.0)
     assert o["overtime_hours"] == pytest.approx(0.0)
     assert o["cost"] == pytest.approx(60.0)
@@ -83,6 +85,8 @@ def test_counts_and_ratios_by_hand():
 )
 def test_service_level_formulas(formula, expected):
     records, scenario = hand_made(formula)
+    by_type = measure(records, scenario).by_type["voice"]
+    assert by_type["occupancy"] == pytest.approx(350 / 7200)  # of the pools serving voice
     assert measure(records, scenario).by_type["voice"]["service_level"] == pytest.approx(expected)
 
 
