@@ -205,3 +205,18 @@ def test_python_dash_m(tmp_path):
         [sys.executable, "-m", "ccsim", "--version"], capture_output=True, text=True, check=True
     )
     assert __version__ in done.stdout
+
+
+def test_a_failed_run_leaves_no_folder_that_looks_complete(tmp_path, monkeypatch):
+    import ccsim.report
+
+    def broken_plots(*args):
+        raise RuntimeError("disk full while plotting")
+
+    monkeypatch.setattr(ccsim.report, "_plot_all", broken_plots)
+    import ccsim as api
+
+    result = api.run_experiment(api.load_scenario(SCENARIOS / "erlang-c.yaml"), replications=1)
+    with pytest.raises(RuntimeError):
+        ccsim.report.write_results(result, tmp_path / "run")
+    assert list(tmp_path.iterdir()) == []  # neither the folder nor a partial one
