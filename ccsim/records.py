@@ -12,9 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas is imported only when a DataFrame is asked for: a simulation alone does not need
+# its ~75 MB, which keeps a replication's peak memory low.
 
 ANSWERED = 0
 """An agent answered the contact."""
@@ -103,6 +109,8 @@ class ContactRecords:
 
     def to_frame(self) -> pd.DataFrame:
         """The records as a DataFrame, one row per contact (categorical names)."""
+        import pandas as pd
+
         return pd.DataFrame(
             {
                 "replication": np.full(len(self), self.replication, dtype=np.int32),
@@ -121,9 +129,13 @@ class ContactRecords:
 
 
 def _categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:
+    import pandas as pd
+
     return pd.Categorical.from_codes(codes.astype(np.int64), categories=list(names))
 
 
 def concat_frames(records: Sequence[ContactRecords]) -> pd.DataFrame:
     """One DataFrame for several replications, in replication order."""
+    import pandas as pd
+
     return pd.concat([r.to_frame() for r in records], ignore_index=True)
