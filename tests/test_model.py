@@ -123,6 +123,16 @@ def test_an_unstaffed_queue_leaves_callers_unserved_at_the_end():
     assert len(r) > 0 and np.all(r.outcome == UNSERVED)
 
 
+def test_callers_left_waiting_at_the_end_hang_up_when_patience_runs_out():
+    s = scenario(
+        contact_types__voice__patience={"distribution": "deterministic", "value": 90},
+        pools__agents__staffing=0,
+    )
+    r = ccsim.simulate(s)
+    assert len(r) > 0 and np.all(r.outcome == ABANDONED)
+    assert np.allclose(r.ended - r.arrival, 90.0)
+
+
 def test_queue_capacity_blocks_only_callers_who_would_have_to_wait():
     s = scenario(contact_types__voice__queue_capacity=0, contact_types__voice__patience=None)
     r = ccsim.simulate(s)

@@ -245,14 +245,16 @@ class ContactCentre:
 
     def _settle_leftovers(self) -> None:
         """Contacts still queued when nobody is left to serve them: abandon or unserved."""
-        for contact, outcome in enumerate(self.outcome):
-            if outcome == WAITING:
-                deadline = self.deadline[contact]
-                if math.isinf(deadline):
-                    self.outcome[contact] = UNSERVED
-                else:
-                    self.outcome[contact] = ABANDONED  # when patience ran out
-                    self.ended[contact] = deadline
+        # Writable numpy views on the record arrays: one vectorised pass, no Python loop.
+        outcome = np.frombuffer(self.outcome, dtype=np.int8)
+        ended = np.frombuffer(self.ended, dtype=float)
+        deadline = np.frombuffer(self.deadline, dtype=float)
+        waiting = outcome == WAITING
+        patient = waiting & np.isinf(deadline)
+        gave_up = waiting & ~patient
+        outcome[patient] = UNSERVED
+        outcome[gave_up] = ABANDONED  # when their patience ran out
+        ended[gave_up] = deadline[gave_up]
 
     def _records(self) -> ContactRecords:
         answered = np.frombuffer(self.answered, dtype=float)
