@@ -51,3 +51,7 @@ def yaml_path(location: Iterable[object], data: object, not_keys: Collection[str
 
 def _is_key_like(step: object) -> bool:
     return isinstance(step, str) and step.replace("_", "").replace("-", "").isalnum()
+
+
+PROBLEM_LIST = "problems:\n"
+"""Prefix of a validator message that carries several problems, one YAML path per line."""

@@ -1,0 +1,30 @@
+"""Scenario files: YAML in, validated and frozen scenario objects out.
+
+A scenario describes one contact centre over a planning horizon: when it is open, which
+contact types arrive and how (volumes, handle times, patience, service-level targets), which
+pools of agents serve them with what staffing and cost, and how to run the experiment
+(replications, seed, confidence). Every object is immutable after loading, and every mistake
+is reported with the YAML path of the offending key (``contact_types.voice.patience.mean``),
+the bad value and what is allowed.
+
+The README documents every key with a complete example.
+"""
+
+from ccsim.scenario.centre import Experiment, Scenario
+from ccsim.scenario.contact_type import SERVICE_LEVEL_FORMULAS, Arrivals, ContactType, ServiceLevel
+from ccsim.scenario.horizon import Horizon
+from ccsim.scenario.loading import load_scenario, parse_scenario
+from ccsim.scenario.pool import Pool
+
+__all__ = [
+    "SERVICE_LEVEL_FORMULAS",
+    "Arrivals",
+    "ContactType",
+    "Experiment",
+    "Horizon",
+    "Pool",
+    "Scenario",
+    "ServiceLevel",
+    "load_scenario",
+    "parse_scenario",
+]

@@ -1,0 +1,96 @@
+"""The whole scenario: a contact centre over a horizon, and how to run the experiment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field, model_validator
+
+from ccsim.errors import PROBLEM_LIST
+from ccsim.fields import FROZEN, Name
+from ccsim.scenario.contact_type import ContactType
+from ccsim.scenario.horizon import Horizon
+from ccsim.scenario.pool import Pool
+from ccsim.units import format_clock, format_duration
+
+
+class Experiment(BaseModel):
+    """How many replications to run, from which seed, with which confidence level."""
+
+    model_config = FROZEN
+
+    replications: int = Field(default=10, ge=1, le=100_000)
+    seed: int = Field(default=1, ge=0, lt=2**63)
+    confidence: float = Field(default=0.95, gt=0.5, lt=1.0)
+
+
+class Scenario(BaseModel):
+    """A whole contact centre over a planning horizon, validated and frozen."""
+
+    model_config = FROZEN
+
+    name: str = "scenario"
+    description: str = ""
+    horizon: Horizon = Horizon()
+    contact_types: dict[Name, ContactType] = Field(min_length=1)
+    pools: dict[Name, Pool] = Field(min_length=1)
+    experiment: Experiment = Experiment()
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Scenario:
+        per_day = self.horizon.intervals_per_day
+        problems: list[str] = []
+
+        def check_length(path: str, value: object) -> None:
+            if isinstance(value, list) and len(value) != per_day:
+                problems.append(
+                    f"{path} has {len(value)} values but the opening day has {per_day} intervals "
+                    f"of {format_duration(self.horizon.interval)} "
+                    f"({format_clock(self.horizon.open)}-{format_clock(self.horizon.close)}); "
+                    f"give one value per interval or a single number"
+                )
+
+        for name, ctype in self.contact_types.items():
+            check_length(
+                f"contact_types.{name}.arrivals.rate_per_hour", ctype.arrivals.rate_per_hour
+            )
+            check_length(
+                f"contact_types.{name}.arrivals.volume_per_interval",
+                ctype.arrivals.volume_per_interval,
+            )
+            factors = ctype.arrivals.day_factors
+            if factors is not None and len(factors) != self.horizon.days:
+                problems.append(
+                    f"contact_types.{name}.arrivals.day_factors has {len(factors)} values but the "
+                    f"horizon has {self.horizon.days} days; give one factor per day"
+                )
+        for name, pool in self.pools.items():
+            check_length(f"pools.{name}.staffing", pool.staffing)
+            for served in pool.serves:
+                if served not in self.contact_types:
+                    problems.append(
+                        f"pools.{name}.serves names contact type {served!r}, which is not defined; "
+                        f"defined contact types: {', '.join(self.contact_types)}"
+                    )
+        served_types = {t for pool in self.pools.values() for t in pool.serves}
+        for name in self.contact_types:
+            if name not in served_types:
+                problems.append(
+                    f"contact_types.{name} is served by no pool; add it to some pool's serves"
+                )
+        if problems:
+            # One line per problem, each starting with its own YAML path (see _describe).
+            raise ValueError(PROBLEM_LIST + "\n".join(problems))
+        return self
+
+    def with_experiment(self, **changes: Any) -> Scenario:
+        """A copy with experiment settings changed (validated), e.g. ``seed=7``."""
+        data = self.model_dump(mode="json", by_alias=True)
+        data["experiment"].update({k: v for k, v in changes.items() if v is not None})
+        from ccsim.scenario.loading import parse_scenario  # loading imports this module
+
+        return parse_scenario(data, source=f"{self.name} (options)")
+
+    def resolved(self) -> dict[str, Any]:
+        """The fully resolved scenario as plain data (seconds everywhere), for results."""
+        return self.model_dump(mode="json", by_alias=True)

@@ -1,0 +1,112 @@
+"""Contact types: how contacts arrive, how long they take, how patient callers are."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field, model_validator
+
+from ccsim.distributions import Distribution
+from ccsim.fields import FROZEN, Duration, Probability
+from ccsim.scenario.horizon import Horizon
+
+SERVICE_LEVEL_FORMULAS = (
+    "answered_and_abandoned",
+    "exclude_short_abandons",
+    "abandons_after_threshold",
+    "answered_only",
+)
+"""Ways to count service level (see :mod:`ccsim.metrics` for the exact definitions)."""
+
+
+class Arrivals(BaseModel):
+    """How many contacts arrive: a Poisson stream, piecewise constant per interval.
+
+    Give exactly one of ``rate_per_hour`` (contacts per hour) or ``volume_per_interval``
+    (expected contacts in each interval), either as one number for the whole day or as one
+    number per interval of the opening day. ``day_factors`` multiplies the whole day (one
+    factor per day of the horizon: a busier Monday).
+    """
+
+    model_config = FROZEN
+
+    rate_per_hour: float | list[float] | None = None
+    volume_per_interval: float | list[float] | None = None
+    day_factors: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Arrivals:
+        given = [self.rate_per_hour is not None, self.volume_per_interval is not None]
+        if sum(given) != 1:
+            raise ValueError(
+                "give exactly one of rate_per_hour (contacts per hour) or volume_per_interval "
+                "(contacts in each interval)"
+            )
+        for name in ("rate_per_hour", "volume_per_interval", "day_factors"):
+            value = getattr(self, name)
+            values = value if isinstance(value, list) else [] if value is None else [value]
+            if any(not np.isfinite(v) or v < 0 for v in values):
+                raise ValueError(f"{name} must be non-negative finite numbers, got {value!r}")
+            if isinstance(value, list) and not value:
+                raise ValueError(f"{name} must not be an empty list")
+        return self
+
+    def rates_per_second(self, horizon: Horizon) -> np.ndarray:
+        """Arrival rate (contacts per second) in every interval of the horizon."""
+        per_day = horizon.intervals_per_day
+        if self.rate_per_hour is not None:
+            day = np.broadcast_to(np.asarray(self.rate_per_hour, float) / 3600.0, (per_day,))
+        else:
+            day = np.broadcast_to(
+                np.asarray(self.volume_per_interval, float) / horizon.interval, (per_day,)
+            )
+        factors = (
+            np.ones(horizon.days)
+            if self.day_factors is None
+            else np.asarray(self.day_factors, float)
+        )
+        return (factors[:, None] * day[None, :]).ravel()
+
+
+class ServiceLevel(BaseModel):
+    """The service-level goal, e.g. 80/20: 80 % of contacts answered within 20 seconds.
+
+    ``formula`` chooses how abandoned contacts count (see the README): the default
+    ``answered_and_abandoned`` is answered-within-threshold / (answered + abandoned).
+    ``short_abandon`` is the cut-off for ``exclude_short_abandons``.
+    """
+
+    model_config = FROZEN
+
+    threshold: Duration = 20.0
+    target: Probability = 0.8
+    formula: Literal[SERVICE_LEVEL_FORMULAS] = "answered_and_abandoned"  # type: ignore[valid-type]
+    short_abandon: Duration = 5.0
+
+
+class ContactType(BaseModel):
+    """A stream of contacts (a queue): arrivals, handle time, patience and targets.
+
+    Handle time is the agent's time on the contact: talk and hold (``handle_time``) plus
+    after-call work (``wrap_up``, optional). ``patience`` is how long a caller waits before
+    hanging up (none: callers never abandon). ``queue_capacity`` limits waiting places and
+    ``lines`` the contacts of this type in the centre (waiting + being served, the trunk
+    lines); a contact arriving beyond either is blocked (busy tone).
+    """
+
+    model_config = FROZEN
+
+    channel: Literal["voice"] = "voice"
+    arrivals: Arrivals
+    handle_time: Distribution
+    wrap_up: Distribution | None = None
+    patience: Distribution | None = None
+    service_level: ServiceLevel = ServiceLevel()
+    queue_capacity: int | None = Field(default=None, ge=0)
+    lines: int | None = Field(default=None, ge=1)
+
+    @property
+    def aht(self) -> float:
+        """Average handle time in seconds (talk + wrap-up)."""
+        return self.handle_time.mean + (self.wrap_up.mean if self.wrap_up else 0.0)

@@ -1,0 +1,67 @@
+"""The planning horizon: opening hours, days and intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import BaseModel, Field, model_validator
+
+from ccsim.fields import FROZEN, ClockTime, Duration, PositiveDuration
+from ccsim.units import DAY, format_clock, format_duration
+
+
+class Horizon(BaseModel):
+    """When the centre is open and how the day is cut into planning intervals.
+
+    Opening hours are the same every day. A centre open ``"00:00"``–``"24:00"`` runs
+    continuously across days (for steady-state studies); otherwise the doors close at
+    ``close``: no new contacts arrive, and the agents on duty serve the contacts still
+    waiting before they leave (that time is recorded as overtime).
+    """
+
+    model_config = FROZEN
+
+    days: int = Field(default=1, ge=1, le=366)
+    interval: PositiveDuration = 1800.0
+    open: ClockTime = 0.0
+    close: ClockTime = DAY
+    warmup: Duration = 0.0
+
+    @model_validator(mode="after")
+    def _check(self) -> Horizon:
+        if self.close <= self.open:
+            raise ValueError(
+                f"close ({format_clock(self.close)}) must be after open ({format_clock(self.open)})"
+            )
+        length = self.close - self.open
+        if self.interval < 60 or abs(length / self.interval - round(length / self.interval)) > 1e-9:
+            raise ValueError(
+                f"interval {format_duration(self.interval)} must be at least 1 minute and divide "
+                f"the opening hours ({format_duration(length)}) exactly; 15min, 30min and 60min "
+                "are usual"
+            )
+        if self.warmup >= self.days * length:
+            raise ValueError("warmup must be shorter than the whole horizon")
+        return self
+
+    @property
+    def continuous(self) -> bool:
+        """True when the centre never closes (open 00:00 to 24:00)."""
+        return self.open == 0.0 and self.close == DAY
+
+    @property
+    def intervals_per_day(self) -> int:
+        return round((self.close - self.open) / self.interval)
+
+    @property
+    def n_intervals(self) -> int:
+        """Intervals over the whole horizon."""
+        return self.days * self.intervals_per_day
+
+    def interval_starts(self) -> np.ndarray:
+        """Start time (seconds from day 0 midnight) of every interval of the horizon."""
+        per_day = self.open + self.interval * np.arange(self.intervals_per_day)
+        return (DAY * np.arange(self.days)[:, None] + per_day[None, :]).ravel()
+
+    def day_closes(self) -> np.ndarray:
+        """The closing time of each day (seconds from day 0 midnight)."""
+        return DAY * np.arange(self.days) + self.close
