@@ -30,11 +30,28 @@ BLOCKED = 2
 """Refused on arrival: no waiting place or trunk line free (busy tone)."""
 UNSERVED = 3
 """Still waiting when the horizon ended, with no agent to serve it and no patience limit."""
+BALKED = 4
+"""Hung up on hearing the announced wait, without queueing."""
+CALLBACK_REQUESTED = 5
+"""Accepted a callback offer and left the line (an agent will call back)."""
+UNREACHED = 6
+"""A callback attempt that did not reach the customer."""
 WAITING = -1
 """In the queue (only while the model runs)."""
 
-OUTCOMES = ("answered", "abandoned", "blocked", "unserved")
+OUTCOMES = (
+    "answered",
+    "abandoned",
+    "blocked",
+    "unserved",
+    "balked",
+    "callback_requested",
+    "unreached",
+)
 """Outcome names, indexed by the codes above."""
+
+KINDS = ("arrival", "redial", "transfer", "callback")
+"""Contact kinds: a first attempt, a redial, a leg after a transfer, a callback attempt."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,12 @@ class ContactRecords:
         outcome: outcome code, see :data:`OUTCOMES`.
         agent: agent number (unique across pools, -1 if not answered).
         on_duty: each pool's agents-on-duty step function.
+        customer: the customer's number (the index of their first contact).
+        kind: what the contact is, see :data:`KINDS`.
+        attempt: redial number (0: first attempt) or callback attempt number (1, 2, …).
+        transferred_to: contact type the contact was transferred to after handling (-1: none).
+        predicted_wait: the wait predicted on arrival for announcements and callback offers
+            (NaN when none was made).
     """
 
     replication: int
@@ -97,14 +120,34 @@ class ContactRecords:
     pool: np.ndarray
     agent: np.ndarray
     on_duty: dict[str, OnDutyTrace] = field(default_factory=dict)
+    customer: np.ndarray | None = None
+    kind: np.ndarray | None = None
+    attempt: np.ndarray | None = None
+    transferred_to: np.ndarray | None = None
+    predicted_wait: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        # Records of a centre without journeys: every contact a first attempt of its own.
+        n = len(self.arrival)
+        defaults = {
+            "customer": np.arange(n, dtype=np.int32),
+            "kind": np.zeros(n, dtype=np.int8),
+            "attempt": np.zeros(n, dtype=np.int8),
+            "transferred_to": np.full(n, -1, dtype=np.int16),
+            "predicted_wait": np.full(n, np.nan),
+        }
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, value)
 
     def __len__(self) -> int:
         return len(self.arrival)
 
     @property
     def wait(self) -> np.ndarray:
-        """Time spent waiting: until answered, until hanging up, 0 if blocked, NaN if unserved."""
-        stop = np.where(self.outcome == ANSWERED, self.answered, self.ended)
+        """Time spent waiting: until an agent answered (or dialled, for callbacks), until
+        hanging up, 0 if blocked, balked or taking a callback, NaN if unserved."""
+        stop = np.where(np.isnan(self.answered), self.ended, self.answered)
         return stop - self.arrival
 
     def to_frame(self) -> pd.DataFrame:
@@ -124,6 +167,11 @@ class ContactRecords:
                 "agent": self.agent,
                 "wait": self.wait,
                 "handle": self.handle,
+                "customer": self.customer,
+                "kind": _categorical(self.kind, KINDS),
+                "attempt": self.attempt,
+                "transferred_to": _categorical(self.transferred_to, self.contact_types),
+                "predicted_wait": self.predicted_wait,
             }
         )
 
@@ -131,7 +179,7 @@ class ContactRecords:
 def _categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:
     import pandas as pd
 
-    return pd.Categorical.from_codes(codes.astype(np.int64), categories=list(names))
+    return pd.Categorical.from_codes(codes, categories=list(names))
 
 
 def concat_frames(records: Sequence[ContactRecords]) -> pd.DataFrame:

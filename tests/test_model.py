@@ -184,7 +184,8 @@ def test_a_custom_routing_policy_can_be_plugged_in():
         """Picks the most recently idle agent instead of the longest idle."""
 
         def select_agent(self, contact, contact_type, now):
-            for pool in self._pools_for_type[contact_type]:
+            for entry in self.pools_for_type[contact_type]:
+                pool = entry.pool
                 if pool.idle:
                     return pool, pool.idle.pop()
             return None

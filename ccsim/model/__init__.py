@@ -6,6 +6,20 @@ are drawn in vectorised batches before the run (see DESIGN.md, Performance).
 """
 
 from ccsim.model.centre import ContactCentre, simulate
-from ccsim.model.routing import RoutingPolicy, StaticPriorityRouting
+from ccsim.model.routing import (
+    LongestIdleRouting,
+    PriorityAgingRouting,
+    RoutingPolicy,
+    SkillRouting,
+    StaticPriorityRouting,
+)
 
-__all__ = ["ContactCentre", "RoutingPolicy", "StaticPriorityRouting", "simulate"]
+__all__ = [
+    "ContactCentre",
+    "LongestIdleRouting",
+    "PriorityAgingRouting",
+    "RoutingPolicy",
+    "SkillRouting",
+    "StaticPriorityRouting",
+    "simulate",
+]

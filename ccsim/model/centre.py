@@ -1,34 +1,43 @@
 """The contact centre as a SimPy model: one replication from scenario to records.
 
-Life of a voice contact::
+Life of a contact::
 
-    arrive ──(no waiting place / line free)──▶ blocked
-       │
-       ├──(idle eligible agent)──▶ answered at once
-       └──▶ wait in queue ──(patience runs out)──▶ abandoned
-                 └──(an agent frees up and picks it)──▶ answered ──▶ handled (talk + wrap-up)
+    arrive ──(every trunk line taken)──▶ blocked ──▶ (redial later?)
+       ├──(an eligible agent is idle)──▶ answered at once
+       ├──(no waiting place)──▶ blocked ──▶ (redial later?)
+       ├──(hears the predicted wait)──▶ balks, or accepts a callback (an agent calls back)
+       └──▶ waits ──(patience runs out)──▶ abandoned ──▶ (redial later?)
+                └──(an agent frees up, or a backup pool after the overflow delay)──▶ answered
+    answered ──▶ handled (talk + wrap-up) ──▶ done, or transferred to another type (cold/warm)
 
-The model runs on a :class:`simpy.Environment` with three kinds of events, each a
-:class:`simpy.events.Timeout` with a callback: the next arrival (one pending at a time, the
-times drawn in advance), the end of a contact's handling, and staffing changes at interval
-boundaries, openings and closings. Random numbers are drawn per contact type in vectorised
-batches before the run from independent named streams (:mod:`ccsim.streams`), so contact *i*
-of a type gets the same handle time and patience in every scenario compared on the same seed.
+The model runs on a :class:`simpy.Environment` with a few kinds of events, each a
+:class:`simpy.events.Timeout` with a callback: the next first attempt (one pending at a time,
+all drawn in advance), the end of a contact's handling, staffing changes, and — only for the
+types that use them — patience timers, overflow timers, the end of a warm-transfer handover
+and later contacts (redials, callback retries). Random numbers come from independent named
+streams (:mod:`ccsim.streams`), drawn in vectorised batches.
+
+Abandonment is detected lazily (:mod:`ccsim.model.queues`) unless the contact type needs to
+know at once (redials, wait predictions): then a patience timer is set for each caller who
+waits.
 """
 
 from __future__ import annotations
 
 import math
-from array import array
 
 import numpy as np
 import simpy
 from simpy.events import Timeout
 
 from ccsim.model.arrivals import draw_arrival_times
+from ccsim.model.contacts import CALLBACK, ContactBook
+from ccsim.model.journeys import Journeys
 from ccsim.model.pools import AgentPool
+from ccsim.model.prediction import WaitPredictor
 from ccsim.model.queues import ContactQueue
-from ccsim.model.routing import RoutingPolicy, StaticPriorityRouting
+from ccsim.model.routing import RoutingPolicy, policy_for
+from ccsim.model.staffing import staffing_changes
 from ccsim.records import (
     ABANDONED,
     ANSWERED,
@@ -48,7 +57,7 @@ class ContactCentre:
     Args:
         scenario: the validated scenario.
         streams: the replication's random streams.
-        routing: the routing policy (default: :class:`StaticPriorityRouting`).
+        routing: the routing policy (default: the scenario's ``routing.policy``).
     """
 
     def __init__(
@@ -60,34 +69,39 @@ class ContactCentre:
         self.scenario = scenario
         self.streams = streams
         self.env = simpy.Environment()
-        self._draw_contacts()
+        self.book = self._draw_first_attempts()
+        types = list(scenario.contact_types.values())
         self.queues = [
-            ContactQueue(
-                name,
-                index,
-                self.deadline,
-                self.outcome,
-                self.ended,
-                capacity=ctype.queue_capacity,
-                lines=ctype.lines,
-            )
-            for index, (name, ctype) in enumerate(scenario.contact_types.items())
+            ContactQueue(name, i, self.book, capacity=c.queue_capacity, lines=c.lines)
+            for i, (name, c) in enumerate(scenario.contact_types.items())
         ]
-        type_index = {name: i for i, name in enumerate(scenario.contact_types)}
-        self.pools: list[AgentPool] = []
-        first_agent = 0
-        for index, (name, pool) in enumerate(scenario.pools.items()):
-            size = int(max(np.max(pool.staffing_per_interval(scenario.horizon)), 0))
-            ranks = {type_index[t]: rank for t, rank in pool.serves.items()}
-            self.pools.append(AgentPool(name, index, ranks, first_agent, size))
-            first_agent += size
-        self.routing = routing if routing is not None else StaticPriorityRouting()
+        self.callback_queues = [
+            ContactQueue(f"{name} callbacks", i, self.book, callbacks=True)
+            if c.callback is not None and not c.callback.keep_place
+            else None
+            for i, (name, c) in enumerate(scenario.contact_types.items())
+        ]
+        self.pools = self._make_pools()
+        self.idle_since = [0.0] * sum(pool.size for pool in self.pools)
+        self._patience_timers = [c.needs_abandon_events for c in types]
+        self._overflow_delays = [
+            sorted({p.serves[n].after for p in scenario.pools.values() if n in p.serves} - {0.0})
+            for n in scenario.contact_types
+        ]
+        self._handle_rules = self._proficiency()
+        journeys_used = any(c.transfers or c.redial or c.predicts_wait for c in types)
+        self.journeys = Journeys(self) if journeys_used else None
+        self._predicts = [c.predicts_wait for c in types]
+        self.predictor = WaitPredictor(self)
+        if routing is None:
+            routing = policy_for(scenario.routing.policy, scenario.routing.aging)
+        self.routing = routing
         self.routing.bind(self)
 
     # -- before the run ---------------------------------------------------------------
 
-    def _draw_contacts(self) -> None:
-        """Draw every contact's arrival time, handle time and patience, in arrival order."""
+    def _draw_first_attempts(self) -> ContactBook:
+        """Draw every first attempt's arrival time, handle time and patience, in time order."""
         scenario = self.scenario
         horizon = scenario.horizon
         starts = horizon.interval_starts()
@@ -100,75 +114,81 @@ class ContactCentre:
             count = len(arrivals)
             handle = ctype.handle_time.draw(self.streams.generator(f"handle/{name}"), count)
             if ctype.wrap_up is not None:
-                handle = handle + ctype.wrap_up.draw(
-                    self.streams.generator(f"wrap_up/{name}"), count
-                )
+                handle += ctype.wrap_up.draw(self.streams.generator(f"wrap_up/{name}"), count)
             if ctype.patience is not None:
                 patience = ctype.patience.draw(self.streams.generator(f"patience/{name}"), count)
             else:
                 patience = np.full(count, np.inf)
             times.append(arrivals)
-            types.append(np.full(count, index, dtype=np.int64))
+            types.append(np.full(count, index, dtype=np.int16))
             handles.append(handle)
             patiences.append(patience)
         time = np.concatenate(times)
         order = np.argsort(time, kind="stable")
         arrival = time[order]
-        n = len(arrival)
-        # Python arrays of machine numbers: item access from Python is several times cheaper
-        # than on numpy arrays, and unlike lists they hold no float object per item (8 bytes
-        # a value instead of 32), which keeps a long run's memory small.
-        self.arrival = _doubles(arrival)
-        self.entered = self.arrival  # when each contact joined its current queue
-        self.contact_type = array("h", np.concatenate(types)[order].astype(np.int16).tobytes())
-        self.handle = _doubles(np.concatenate(handles)[order])
-        self.deadline = _doubles(arrival + np.concatenate(patiences)[order])
-        self.answered = array("d", [math.nan]) * n
-        self.ended = array("d", [math.nan]) * n
-        self.outcome = array("b", [WAITING]) * n
-        self.served_by = array("h", [-1]) * n
-        self.agent_of = array("i", [-1]) * n
+        return ContactBook(
+            arrival,
+            np.concatenate(types)[order],
+            np.concatenate(handles)[order],
+            arrival + np.concatenate(patiences)[order],
+        )
 
-    def _staffing_changes(self) -> list[tuple[float, int, int, bool]]:
-        """Every (time, pool, target agents, closing) change of the horizon, in time order."""
-        horizon = self.scenario.horizon
-        starts = horizon.interval_starts()
-        per_day = horizon.intervals_per_day
-        closes = horizon.day_closes()
-        changes = []
-        for pool_index, pool in enumerate(self.scenario.pools.values()):
-            staffing = pool.staffing_per_interval(horizon)
-            previous = None
-            for i, start in enumerate(starts):
-                opening = i % per_day == 0 and not (horizon.continuous and i > 0)
-                if opening or staffing[i] != previous:
-                    changes.append((float(start), pool_index, int(staffing[i]), False))
-                    previous = staffing[i]
-                last_of_day = i % per_day == per_day - 1
-                if last_of_day and (not horizon.continuous or i == len(starts) - 1):
-                    changes.append((float(closes[i // per_day]), pool_index, 0, True))
-                    previous = None
-        changes.sort(key=lambda change: (change[0], change[3]))
-        return changes
+    def _make_pools(self) -> list[AgentPool]:
+        type_index = {name: i for i, name in enumerate(self.scenario.contact_types)}
+        pools, first_agent = [], 0
+        for index, (name, pool) in enumerate(self.scenario.pools.items()):
+            size = int(max(np.max(pool.staffing_per_interval(self.scenario.horizon)), 0))
+            ranks = {type_index[t]: skill.priority for t, skill in pool.serves.items()}
+            pools.append(AgentPool(name, index, ranks, first_agent, size, pool.reserve_for_primary))
+            first_agent += size
+        return pools
+
+    def _proficiency(self) -> list[dict[int, tuple[float, object]] | None]:
+        """Per type: pool index → (handle-time factor, own sampler or None), if any differ."""
+        rules: list[dict[int, tuple[float, object]] | None] = []
+        for name in self.scenario.contact_types:
+            per_pool = {}
+            for index, (pool_name, pool) in enumerate(self.scenario.pools.items()):
+                skill = pool.serves.get(name)
+                if skill is None or (skill.handle_time_factor == 1 and skill.handle_time is None):
+                    continue
+                own = None
+                if skill.handle_time is not None:
+                    rng = self.streams.generator(f"handle/{name}@{pool_name}")
+                    own = skill.handle_time.sampler(rng)
+                per_pool[index] = (skill.handle_time_factor, own)
+            rules.append(per_pool or None)
+        return rules
 
     # -- the run ----------------------------------------------------------------------
 
     def run(self) -> ContactRecords:
         """Simulate the whole horizon and return the records."""
         env = self.env
-        for time, pool_index, target, closing in self._staffing_changes():
+        for time, pool_index, target, closing in staffing_changes(self.scenario):
             event = Timeout(env, time, (self.pools[pool_index], target, closing))
             event.callbacks.append(self._on_staffing)
         # Bound methods are made once: creating one per event is measurable in the hot path.
         self._arrival_callback = self._on_arrival
         self._handled_callback = self._on_handled
         self._next = 0
-        self._n = len(self.arrival)
+        self._n = self.book.first_attempts
         if self._n:
-            Timeout(env, self.arrival[0]).callbacks.append(self._arrival_callback)
+            Timeout(env, self.book.arrival[0]).callbacks.append(self._arrival_callback)
         env.run()
         self._settle_leftovers()
-        return self._records()
+        return self.book.records(
+            self.streams.replication,
+            tuple(self.scenario.contact_types),
+            tuple(self.scenario.pools),
+            {
+                pool.name: OnDutyTrace(
+                    np.array(pool.trace_times, dtype=float),
+                    np.array(pool.trace_counts, dtype=np.int64),
+                )
+                for pool in self.pools
+            },
+        )
 
     def _on_arrival(self, _event: simpy.Event) -> None:
         contact = self._next
@@ -177,54 +197,145 @@ class ContactCentre:
         env = self.env
         now = env.now
         if following < self._n:
-            Timeout(env, self.arrival[following] - now).callbacks.append(self._arrival_callback)
-        queue = self.queues[self.contact_type[contact]]
+            Timeout(env, self.book.arrival[following] - now).callbacks.append(
+                self._arrival_callback
+            )
+        self.admit(contact, now)
+
+    def admit(self, contact: int, now: float) -> None:
+        """A contact arrives at its queue: block, answer, or let it wait."""
+        t = self.book.contact_type[contact]
+        queue = self.queues[t]
         limited = queue.limited
         if limited and queue.lines_busy(now):
-            self._block(contact, now)
+            self.lose(contact, BLOCKED, now)
             return
-        choice = self.routing.select_agent(contact, queue.index, now)
+        choice = self.routing.select_agent(contact, t, now)
         if choice is not None:
-            self._answer(contact, queue, choice[0], choice[1], now)
+            self._answer(contact, choice[0], choice[1], now)
         elif limited and queue.no_waiting_place(now):
-            self._block(contact, now)
+            self.lose(contact, BLOCKED, now)
+        elif not (self._predicts[t] and self.journeys.on_wait(contact, queue, now)):
+            self._wait(contact, queue, now)
+
+    def _wait(self, contact: int, queue: ContactQueue, now: float) -> None:
+        queue.join(contact)
+        t = queue.index
+        if self._patience_timers[t]:
+            deadline = self.book.deadline[contact]
+            if deadline < math.inf:
+                Timeout(self.env, deadline - now, contact).callbacks.append(self._on_patience)
+        for delay in self._overflow_delays[t]:
+            Timeout(self.env, delay, contact).callbacks.append(self._on_overflow)
+
+    def queue_callback(self, contact: int, now: float) -> None:
+        """A callback attempt is due: an idle agent dials now, or it joins its queue."""
+        t = self.book.contact_type[contact]
+        choice = self.routing.select_agent(contact, t, now)
+        if choice is not None:
+            self._answer(contact, choice[0], choice[1], now)
         else:
-            queue.join(contact)
+            (self.callback_queues[t] or self.queues[t]).join(contact)
 
-    def _block(self, contact: int, now: float) -> None:
-        self.outcome[contact] = BLOCKED
-        self.ended[contact] = now
+    def schedule_contact(self, contact: int, delay: float) -> None:
+        """A redial or callback retry arrives after ``delay``."""
+        Timeout(self.env, delay, contact).callbacks.append(self._on_later_contact)
 
-    def _answer(
-        self, contact: int, queue: ContactQueue, pool: AgentPool, agent: int, now: float
-    ) -> None:
-        self.answered[contact] = now
-        self.outcome[contact] = ANSWERED
-        self.served_by[contact] = pool.index
-        self.agent_of[contact] = agent
-        queue.in_service += 1
-        Timeout(self.env, self.handle[contact], contact).callbacks.append(self._handled_callback)
+    def _on_later_contact(self, event: simpy.Event) -> None:
+        contact = event.value
+        if self.book.kind[contact] == CALLBACK:
+            self.queue_callback(contact, self.env.now)
+        else:
+            self.admit(contact, self.env.now)
+
+    def _on_patience(self, event: simpy.Event) -> None:
+        contact = event.value
+        if self.book.outcome[contact] == WAITING:
+            self.queues[self.book.contact_type[contact]].abandon(contact)
+            self.journeys.after_lost(contact, ABANDONED, self.env.now)
+
+    def _on_overflow(self, event: simpy.Event) -> None:
+        contact = event.value
+        book = self.book
+        now = self.env.now
+        if book.outcome[contact] != WAITING or book.deadline[contact] <= now:
+            return  # answered, or gone (abandonment noticed lazily)
+        choice = self.routing.select_agent(contact, book.contact_type[contact], now)
+        if choice is not None:
+            self.queues[book.contact_type[contact]].leave(contact)
+            self._answer(contact, choice[0], choice[1], now)
+
+    def lose(self, contact: int, outcome: int, now: float) -> None:
+        """The contact ends without an agent (blocked, balked): record, maybe redial."""
+        self.book.outcome[contact] = outcome
+        self.book.ended[contact] = now
+        if self.journeys is not None:
+            self.journeys.after_lost(contact, outcome, now)
+
+    def _answer(self, contact: int, pool: AgentPool, agent: int, now: float) -> None:
+        book = self.book
+        t = book.contact_type[contact]
+        book.answered[contact] = now
+        book.outcome[contact] = ANSWERED
+        book.served_by[contact] = pool.index
+        book.agent_of[contact] = agent
+        self.queues[t].in_service += 1
+        handle = book.handle[contact]
+        rules = self._handle_rules[t]
+        if rules is not None and pool.index in rules:
+            factor, own = rules[pool.index]
+            handle = (own() if own is not None else handle) * factor
+        if self.journeys is not None:
+            handle = self._journey_on_answer(contact, t, handle, now)
+        book.handle[contact] = handle
+        Timeout(self.env, handle, contact).callbacks.append(self._handled_callback)
+
+    def _journey_on_answer(self, contact: int, t: int, handle: float, now: float) -> float:
+        book = self.book
+        if book.kind[contact] == CALLBACK:
+            return self.journeys.dial(contact, handle)
+        if self._predicts[t]:
+            self.predictor.answered(t, now - book.arrival[contact])
+        warm = book.held_by.pop(contact, None)
+        if warm is not None:  # warm transfer: both agents talk for the handover
+            held, handover = warm
+            Timeout(self.env, handover, held).callbacks.append(self._on_release)
+            handle += handover
+        return handle
 
     def _on_handled(self, event: simpy.Event) -> None:
         contact = event.value
+        book = self.book
         now = self.env.now
-        self.ended[contact] = now
-        self.queues[self.contact_type[contact]].in_service -= 1
-        pool = self.pools[self.served_by[contact]]
-        agent = self.agent_of[contact]
+        book.ended[contact] = now
+        self.queues[book.contact_type[contact]].in_service -= 1
+        if self.journeys is not None and not self.journeys.after_handled(contact, now):
+            return  # warm transfer: the agent stays on the line until the handover
+        self._free_agent(self.pools[book.served_by[contact]], book.agent_of[contact], now)
+
+    def _on_release(self, event: simpy.Event) -> None:
+        """A warm transfer's handover is over: the first agent hangs up."""
+        self.release(event.value, self.env.now)
+
+    def release(self, contact: int, now: float) -> None:
+        """The agent kept on ``contact`` (warm transfer) is free; their time counts to it."""
+        book = self.book
+        book.ended[contact] = now
+        book.handle[contact] = now - book.answered[contact]
+        self._free_agent(self.pools[book.served_by[contact]], book.agent_of[contact], now)
+
+    def _free_agent(self, pool: AgentPool, agent: int, now: float) -> None:
+        """An agent is free: go home if no longer scheduled, else take a contact or idle."""
         if pool.on_duty > pool.target and not pool.closing:
             pool.go_off_duty(agent, now)
             return
-        self._free_agent(pool, agent, now)
-
-    def _free_agent(self, pool: AgentPool, agent: int, now: float) -> None:
-        """An agent is free: take the next contact, or idle, or go home if off schedule."""
         contact = self.routing.select_contact(pool, now)
         if contact is not None:
-            self._answer(contact, self.queues[self.contact_type[contact]], pool, agent, now)
+            self._answer(contact, pool, agent, now)
         elif pool.on_duty > pool.target:
             pool.go_off_duty(agent, now)  # closing and nothing left to serve
         else:
+            self.idle_since[agent] = now
             pool.idle.append(agent)
 
     def _on_staffing(self, event: simpy.Event) -> None:
@@ -246,45 +357,15 @@ class ContactCentre:
     def _settle_leftovers(self) -> None:
         """Contacts still queued when nobody is left to serve them: abandon or unserved."""
         # Writable numpy views on the record arrays: one vectorised pass, no Python loop.
-        outcome = np.frombuffer(self.outcome, dtype=np.int8)
-        ended = np.frombuffer(self.ended, dtype=float)
-        deadline = np.frombuffer(self.deadline, dtype=float)
+        outcome = np.frombuffer(self.book.outcome, dtype=np.int8)
+        ended = np.frombuffer(self.book.ended, dtype=float)
+        deadline = np.frombuffer(self.book.deadline, dtype=float)
         waiting = outcome == WAITING
         patient = waiting & np.isinf(deadline)
         gave_up = waiting & ~patient
         outcome[patient] = UNSERVED
         outcome[gave_up] = ABANDONED  # when their patience ran out
         ended[gave_up] = deadline[gave_up]
-
-    def _records(self) -> ContactRecords:
-        answered = np.frombuffer(self.answered, dtype=float)
-        return ContactRecords(
-            replication=self.streams.replication,
-            contact_types=tuple(self.scenario.contact_types),
-            pools=tuple(self.scenario.pools),
-            arrival=np.frombuffer(self.arrival, dtype=float),
-            answered=answered,
-            ended=np.frombuffer(self.ended, dtype=float),
-            handle=np.where(np.isnan(answered), np.nan, np.frombuffer(self.handle, dtype=float)),
-            outcome=np.frombuffer(self.outcome, dtype=np.int8),
-            contact_type=np.frombuffer(self.contact_type, dtype=np.int16),
-            pool=np.frombuffer(self.served_by, dtype=np.int16),
-            agent=np.frombuffer(self.agent_of, dtype=np.int32),
-            on_duty={
-                pool.name: OnDutyTrace(
-                    np.array(pool.trace_times, dtype=float),
-                    np.array(pool.trace_counts, dtype=np.int64),
-                )
-                for pool in self.pools
-            },
-        )
-
-
-def _doubles(values: np.ndarray) -> array:
-    """A Python array of doubles holding ``values`` (a copy)."""
-    result = array("d")
-    result.frombytes(np.ascontiguousarray(values, dtype=float).tobytes())
-    return result
 
 
 def simulate(
@@ -299,7 +380,7 @@ def simulate(
         scenario: a validated scenario (see :func:`ccsim.load_scenario`).
         replication: the replication number; with the seed it fixes every random number.
         seed: root seed (default: the scenario's ``experiment.seed``).
-        routing: a routing policy (default: static priorities, longest idle/waiting).
+        routing: a routing policy (default: the scenario's ``routing.policy``).
 
     Returns:
         The replication's :class:`~ccsim.records.ContactRecords`.

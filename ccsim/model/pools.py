@@ -24,6 +24,7 @@ class AgentPool:
         on_duty: agents on duty now (idle, busy, or finishing after their scheduled end).
         target: agents the schedule asks for now.
         closing: the centre is closed: agents serve what is waiting, then leave.
+        reserve: idle agents kept for the pool's priority-1 contact types.
     """
 
     __slots__ = (
@@ -34,15 +35,27 @@ class AgentPool:
         "on_duty",
         "target",
         "closing",
+        "reserve",
+        "size",
         "_off_duty",
         "trace_times",
         "trace_counts",
     )
 
-    def __init__(self, name: str, index: int, ranks: dict[int, int], first_agent: int, size: int):
+    def __init__(
+        self,
+        name: str,
+        index: int,
+        ranks: dict[int, int],
+        first_agent: int,
+        size: int,
+        reserve: int = 0,
+    ):
         self.name = name
         self.index = index
         self.ranks = ranks
+        self.reserve = reserve
+        self.size = size
         self.idle: deque[int] = deque()
         self.on_duty = 0
         self.target = 0

@@ -12,21 +12,28 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from typing import TYPE_CHECKING
 
 from ccsim.records import ABANDONED, WAITING
+
+if TYPE_CHECKING:
+    from ccsim.model.contacts import ContactBook
 
 
 class ContactQueue:
     """Waiting contacts of one contact type.
 
+    A contact may also leave the line out of turn — abandoning when its patience timer fires
+    (types whose abandonment must be noticed at once, for redials), or answered by an overflow
+    pool: it is marked, counted out, and skipped when it reaches the head.
+
     Args:
         name: the contact type's name.
         index: its position among the scenario's contact types.
-        deadline: shared list, each contact's abandonment time (inf: never abandons).
-        outcome: shared list, each contact's outcome code.
-        ended: shared list, each contact's end time.
+        book: the replication's contact book (deadlines, outcomes, end times).
         capacity: waiting places (None: unlimited).
         lines: contacts of this type allowed in the centre, waiting or served (None: unlimited).
+        callbacks: this is the type's callback queue (worked when no caller is waiting).
     """
 
     __slots__ = (
@@ -38,6 +45,7 @@ class ContactQueue:
         "capacity",
         "lines",
         "limited",
+        "callbacks",
         "_deadline",
         "_outcome",
         "_ended",
@@ -48,11 +56,10 @@ class ContactQueue:
         self,
         name: str,
         index: int,
-        deadline: list[float],
-        outcome: list[int],
-        ended: list[float],
+        book: ContactBook,
         capacity: int | None = None,
         lines: int | None = None,
+        callbacks: bool = False,
     ):
         self.name = name
         self.index = index
@@ -62,9 +69,10 @@ class ContactQueue:
         self.capacity = capacity
         self.lines = lines
         self.limited = capacity is not None or lines is not None
-        self._deadline = deadline
-        self._outcome = outcome
-        self._ended = ended
+        self.callbacks = callbacks
+        self._deadline = book.deadline
+        self._outcome = book.outcome
+        self._ended = book.ended
         self._expiry: list[tuple[float, int]] = []
 
     def join(self, contact: int) -> None:
@@ -108,6 +116,14 @@ class ContactQueue:
         """Remove and return the head (call :meth:`first_waiting` first)."""
         self.n_waiting -= 1
         return self.ids.popleft()
+
+    def leave(self, contact: int) -> None:
+        """``contact`` was answered out of turn (overflow): count it out of the line."""
+        self.n_waiting -= 1
+
+    def abandon(self, contact: int) -> None:
+        """``contact``'s patience ran out now: record it abandoned (patience timers)."""
+        self._abandon(contact)
 
     def _abandon(self, contact: int) -> None:
         self._outcome[contact] = ABANDONED

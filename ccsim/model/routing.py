@@ -2,25 +2,40 @@
 
 A routing policy makes exactly two decisions and nothing else:
 
-* :meth:`RoutingPolicy.select_agent` — a contact arrives: which idle agent (of which pool)
-  answers it, or ``None`` to let it wait;
+* :meth:`RoutingPolicy.select_agent` — a contact arrives (or has waited long enough to
+  overflow): which idle agent of which pool answers it, or ``None`` to let it wait;
 * :meth:`RoutingPolicy.select_contact` — an agent becomes free: which waiting contact they
   take next, or ``None`` to let them idle.
 
-To write your own policy, subclass :class:`RoutingPolicy`, implement the two methods using
-the centre's ``pools`` and ``queues`` (see :meth:`RoutingPolicy.bind`), and pass an instance
-to :func:`ccsim.simulate` with ``routing=``. Policies are called in the simulation's hot
-path: precompute what you can in :meth:`bind`.
+The shipped policies share the skill rules of the scenario (:class:`SkillRouting`): a pool
+serves a type only once the contact has waited the skill's ``after`` (time-based overflow),
+keeps its last ``reserve_for_primary`` idle agents for its priority-1 types, and works its
+callback queues only when no caller it serves is waiting. They differ in the order:
+
+* :class:`StaticPriorityRouting` — by priority, then longest-idle agent / longest-waiting
+  contact (the ACD default);
+* :class:`LongestIdleRouting` — priorities ignored: longest-idle agent of any eligible pool,
+  longest-waiting contact of any type served;
+* :class:`PriorityAgingRouting` — static priorities, but a waiting contact gains one level
+  for every ``routing.aging`` seconds it has waited.
+
+To write your own, subclass :class:`SkillRouting` (or :class:`RoutingPolicy` for full
+control), implement the two methods using the centre's ``pools``, ``queues`` and ``book``
+(see :meth:`RoutingPolicy.bind`), and pass an instance to :func:`ccsim.simulate` with
+``routing=``. Policies are called in the simulation's hot path: precompute in ``bind``.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from ccsim.model.centre import ContactCentre
     from ccsim.model.pools import AgentPool
+    from ccsim.model.queues import ContactQueue
+
+_EPSILON = 1e-9  # seconds: overflow timers fire at exactly `after`, up to rounding
 
 
 class RoutingPolicy(ABC):
@@ -34,56 +49,200 @@ class RoutingPolicy(ABC):
     def select_agent(
         self, contact: int, contact_type: int, now: float
     ) -> tuple[AgentPool, int] | None:
-        """Choose an idle agent for an arriving contact and remove them from the idle list."""
+        """Choose an idle agent for a contact and remove them from the idle list."""
 
     @abstractmethod
     def select_contact(self, pool: AgentPool, now: float) -> int | None:
         """Choose the next contact for a free agent of ``pool`` and remove it from its queue."""
 
 
-class StaticPriorityRouting(RoutingPolicy):
-    """Static priorities, longest-idle agent, longest-waiting contact (the ACD default).
+class Eligibility(NamedTuple):
+    """One (contact type, pool) skill as routing sees it."""
 
-    * A contact arriving goes to the pool that ranks its type highest (``serves`` priority;
-      ties by the order pools are listed in), to that pool's longest-idle agent; if no
-      eligible pool has an idle agent it waits.
-    * A free agent takes, among the types their pool serves with the highest priority that
-      has anyone waiting, the contact that has waited longest.
+    pool: AgentPool
+    queue: ContactQueue
+    rank: int  # the pool's priority for the type (1 = highest)
+    type_priority: int  # the contact type's own priority, for ties
+    after: float  # overflow delay
+    primary: bool  # among the pool's priority-1 types (reserved agents may take it)
+
+
+class SkillRouting(RoutingPolicy):
+    """Shared skill rules: eligibility, overflow delays, reservation, callback queues.
+
+    After :meth:`bind`, ``pools_for_type[t]`` lists the :class:`Eligibility` of every pool
+    serving type ``t`` (by rank, then pool order) and ``groups[p]`` lists pool ``p``'s
+    queues grouped by rank, best first, with its callback queues as a last group.
     """
 
     def bind(self, centre: ContactCentre) -> None:
         super().bind(centre)
-        n_types = len(centre.queues)
-        by_type: list[list[tuple[int, int, AgentPool]]] = [[] for _ in range(n_types)]
-        for order, pool in enumerate(centre.pools):
-            for type_index, rank in pool.ranks.items():
-                by_type[type_index].append((rank, order, pool))
-        self._pools_for_type = [[p for _, _, p in sorted(entries)] for entries in by_type]
-        self._groups = []
-        for pool in centre.pools:
-            ranks = sorted(set(pool.ranks.values()))
-            self._groups.append(
-                [[centre.queues[t] for t, r in pool.ranks.items() if r == rank] for rank in ranks]
-            )
-        self._entered = centre.entered
+        scenario = centre.scenario
+        type_names = list(scenario.contact_types)
+        self.arrival = centre.book.arrival
+        self.pools_for_type: list[list[Eligibility]] = [[] for _ in type_names]
+        self.groups: list[list[list[Eligibility]]] = []
+        for order, (pool, spec) in enumerate(
+            zip(centre.pools, scenario.pools.values(), strict=True)
+        ):
+            primary = set(spec.primary_types)
+            skills = []
+            for name, skill in spec.serves.items():
+                t = type_names.index(name)
+                entry = Eligibility(
+                    pool,
+                    centre.queues[t],
+                    skill.priority,
+                    scenario.contact_types[name].priority,
+                    skill.after,
+                    name in primary,
+                )
+                skills.append(entry)
+                self.pools_for_type[t].append((skill.priority, order, entry))
+            ranks = sorted({s.rank for s in skills})
+            groups = [[s for s in skills if s.rank == rank] for rank in ranks]
+            callbacks = [
+                s._replace(queue=centre.callback_queues[type_names.index(n)], after=0.0)
+                for n, s in zip(spec.serves, skills, strict=True)
+                if centre.callback_queues[type_names.index(n)] is not None
+            ]
+            self.groups.append(groups + ([callbacks] if callbacks else []))
+        self.pools_for_type = [[e for *_, e in sorted(entries)] for entries in self.pools_for_type]
+
+    def may_serve(self, entry: Eligibility, contact: int, now: float) -> bool:
+        """Overflow delay passed and, for a secondary type, no reserved agent would be used."""
+        if entry.after and now - self.arrival[contact] + _EPSILON < entry.after:
+            return False
+        return entry.primary or len(entry.pool.idle) > entry.pool.reserve
 
     def select_agent(
         self, contact: int, contact_type: int, now: float
     ) -> tuple[AgentPool, int] | None:
-        for pool in self._pools_for_type[contact_type]:
-            if pool.idle:
+        for entry in self.pools_for_type[contact_type]:
+            pool = entry.pool
+            if pool.idle and self.may_serve(entry, contact, now):
                 return pool, pool.idle.popleft()
         return None
 
+    def flattened(self) -> list[list[list[Eligibility]]]:
+        """Per pool: all inbound queues as one group, then the callback queues (if any)."""
+        result = []
+        for groups in self.groups:
+            inbound = [e for g in groups for e in g if not e.queue.callbacks]
+            callbacks = [e for g in groups for e in g if e.queue.callbacks]
+            result.append([inbound] + ([callbacks] if callbacks else []))
+        return result
+
+    def eligible_head(self, entry: Eligibility, pool: AgentPool, now: float) -> int | None:
+        """The contact at the head of ``entry``'s queue, if ``pool``'s free agent may take it."""
+        if not entry.primary and len(pool.idle) < pool.reserve:
+            return None  # this agent is one of the last ones kept for primary work
+        head = entry.queue.first_waiting(now)
+        if head is not None and entry.after and now - self.arrival[head] + _EPSILON < entry.after:
+            return None  # has not waited long enough to overflow to this pool
+        return head
+
+    def heads(self, pool: AgentPool, group: list[Eligibility], now: float):
+        """(entry, head contact) for each queue of ``group`` the free agent may take from."""
+        for entry in group:
+            head = self.eligible_head(entry, pool, now)
+            if head is not None:
+                yield entry, head
+
+
+class StaticPriorityRouting(SkillRouting):
+    """Static priorities, longest-idle agent, longest-waiting contact (the ACD default).
+
+    * A contact goes to the pool that ranks its type highest (ties: the order pools are
+      listed in), to that pool's longest-idle agent; if none is idle it waits.
+    * A free agent takes, among the types their pool ranks highest that have someone waiting,
+      the contact of the highest-priority type, longest waiting first.
+    """
+
     def select_contact(self, pool: AgentPool, now: float) -> int | None:
-        entered = self._entered
-        for group in self._groups[pool.index]:
+        arrival = self.arrival
+        for group in self.groups[pool.index]:
+            if len(group) == 1:  # the common case, kept lean: one queue at this rank
+                entry = group[0]
+                if self.eligible_head(entry, pool, now) is not None:
+                    return entry.queue.take()
+                continue
             best = None
-            best_entered = float("inf")
-            for queue in group:
-                head = queue.first_waiting(now)
-                if head is not None and entered[head] < best_entered:
-                    best, best_entered = queue, entered[head]
+            best_key = None
+            for entry, head in self.heads(pool, group, now):
+                key = (entry.type_priority, arrival[head])
+                if best is None or key < best_key:
+                    best, best_key = entry, key
             if best is not None:
-                return best.take()
+                return best.queue.take()
         return None
+
+
+class LongestIdleRouting(SkillRouting):
+    """Priorities ignored: the longest-idle agent and the longest-waiting contact win."""
+
+    def bind(self, centre: ContactCentre) -> None:
+        super().bind(centre)
+        self.idle_since = centre.idle_since
+        self.flat = self.flattened()
+
+    def select_agent(
+        self, contact: int, contact_type: int, now: float
+    ) -> tuple[AgentPool, int] | None:
+        best = None
+        best_since = float("inf")
+        for entry in self.pools_for_type[contact_type]:
+            pool = entry.pool
+            if pool.idle and self.may_serve(entry, contact, now):
+                since = self.idle_since[pool.idle[0]]
+                if since < best_since:
+                    best, best_since = pool, since
+        return None if best is None else (best, best.idle.popleft())
+
+    def select_contact(self, pool: AgentPool, now: float) -> int | None:
+        arrival = self.arrival
+        for group in self.flat[pool.index]:
+            best = None
+            best_arrival = float("inf")
+            for entry, head in self.heads(pool, group, now):
+                if arrival[head] < best_arrival:
+                    best, best_arrival = entry, arrival[head]
+            if best is not None:
+                return best.queue.take()
+        return None
+
+
+class PriorityAgingRouting(SkillRouting):
+    """Static priorities that age: each ``aging`` seconds of waiting is one level higher."""
+
+    def __init__(self, aging: float = 60.0):
+        if aging <= 0:
+            raise ValueError("aging must be a positive number of seconds")
+        self.aging = aging
+
+    def bind(self, centre: ContactCentre) -> None:
+        super().bind(centre)
+        self.flat = self.flattened()
+
+    def select_contact(self, pool: AgentPool, now: float) -> int | None:
+        arrival = self.arrival
+        for group in self.flat[pool.index]:
+            best = None
+            best_key = None
+            for entry, head in self.heads(pool, group, now):
+                waited = now - arrival[head]
+                key = (entry.rank - waited / self.aging, entry.type_priority, arrival[head])
+                if best is None or key < best_key:
+                    best, best_key = entry, key
+            if best is not None:
+                return best.queue.take()
+        return None
+
+
+def policy_for(name: str, aging: float) -> RoutingPolicy:
+    """The shipped policy called ``name`` in the scenario's ``routing.policy``."""
+    if name == "longest_idle":
+        return LongestIdleRouting()
+    if name == "priority_aging":
+        return PriorityAgingRouting(aging)
+    return StaticPriorityRouting()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from ccsim.errors import PROBLEM_LIST
-from ccsim.fields import FROZEN, Name
+from ccsim.fields import FROZEN, Name, PositiveDuration
 from ccsim.scenario.contact_type import ContactType
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.pool import Pool
@@ -24,6 +24,26 @@ class Experiment(BaseModel):
     confidence: float = Field(default=0.95, gt=0.5, lt=1.0)
 
 
+class Routing(BaseModel):
+    """Which routing policy the centre's ACD follows (see :mod:`ccsim.model.routing`).
+
+    * ``static_priority`` (default): pools and contact types by priority, then longest-idle
+      agent and longest-waiting contact.
+    * ``longest_idle``: priorities ignored — an arriving contact goes to the agent idle
+      longest in any eligible pool, a freed agent takes the contact waiting longest of any
+      type it serves.
+    * ``priority_aging``: like ``static_priority``, but a waiting contact gains one priority
+      level for every ``aging`` it has waited, so low-priority work is not starved.
+
+    Overflow delays (``after``) and reservations apply under every policy.
+    """
+
+    model_config = FROZEN
+
+    policy: Literal["static_priority", "longest_idle", "priority_aging"] = "static_priority"
+    aging: PositiveDuration = 60.0
+
+
 class Scenario(BaseModel):
     """A whole contact centre over a planning horizon, validated and frozen."""
 
@@ -34,6 +54,7 @@ class Scenario(BaseModel):
     horizon: Horizon = Horizon()
     contact_types: dict[Name, ContactType] = Field(min_length=1)
     pools: dict[Name, Pool] = Field(min_length=1)
+    routing: Routing = Routing()
     experiment: Experiment = Experiment()
 
     @model_validator(mode="after")
@@ -64,8 +85,22 @@ class Scenario(BaseModel):
                     f"contact_types.{name}.arrivals.day_factors has {len(factors)} values but the "
                     f"horizon has {self.horizon.days} days; give one factor per day"
                 )
+            for i, transfer in enumerate(ctype.transfers):
+                path = f"contact_types.{name}.transfers[{i}].to"
+                if transfer.to == name:
+                    problems.append(f"{path}: a contact cannot be transferred to its own type")
+                elif transfer.to not in self.contact_types:
+                    problems.append(
+                        f"{path}: {transfer.to!r} is not a defined contact type; defined: "
+                        f"{', '.join(self.contact_types)}"
+                    )
         for name, pool in self.pools.items():
             check_length(f"pools.{name}.staffing", pool.staffing)
+            if pool.reserve_for_primary and len(pool.primary_types) == len(pool.serves):
+                problems.append(
+                    f"pools.{name}.reserve_for_primary: the pool ranks every type it serves "
+                    "equally, so there is no primary type to reserve agents for"
+                )
             for served in pool.serves:
                 if served not in self.contact_types:
                     problems.append(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ccsim.distributions import Distribution
 from ccsim.fields import FROZEN, Duration, Probability
 from ccsim.scenario.horizon import Horizon
+from ccsim.scenario.journey import CallbackOffer, Redial, Transfer, WaitAnnouncement
 
 SERVICE_LEVEL_FORMULAS = (
     "answered_and_abandoned",
@@ -92,7 +93,11 @@ class ContactType(BaseModel):
     after-call work (``wrap_up``, optional). ``patience`` is how long a caller waits before
     hanging up (none: callers never abandon). ``queue_capacity`` limits waiting places and
     ``lines`` the contacts of this type in the centre (waiting + being served, the trunk
-    lines); a contact arriving beyond either is blocked (busy tone).
+    lines); a contact arriving beyond either is blocked (busy tone). ``priority`` breaks ties
+    between types a pool ranks equally (1 = highest). ``wait_predictor`` is how the wait
+    announced to callers and used for callback offers is predicted. The journey options
+    (``announcement``, ``callback``, ``redial``, ``transfers``) are described in
+    :mod:`ccsim.scenario.journey`.
     """
 
     model_config = FROZEN
@@ -105,6 +110,30 @@ class ContactType(BaseModel):
     service_level: ServiceLevel = ServiceLevel()
     queue_capacity: int | None = Field(default=None, ge=0)
     lines: int | None = Field(default=None, ge=1)
+    priority: int = Field(default=1, ge=1)
+    wait_predictor: Literal["queue_position", "last_to_enter"] = "queue_position"
+    announcement: WaitAnnouncement | None = None
+    callback: CallbackOffer | None = None
+    redial: Redial | None = None
+    transfers: tuple[Transfer, ...] = ()
+
+    @field_validator("transfers")
+    @classmethod
+    def _check_transfers(cls, value: tuple[Transfer, ...]) -> tuple[Transfer, ...]:
+        total = sum(t.probability for t in value)
+        if total > 1 + 1e-9:
+            raise ValueError(f"transfer probabilities add up to {total:g}; at most 1 is allowed")
+        return value
+
+    @property
+    def predicts_wait(self) -> bool:
+        """Whether callers of this type get a wait prediction (announcement or callback)."""
+        return self.announcement is not None or self.callback is not None
+
+    @property
+    def needs_abandon_events(self) -> bool:
+        """Whether abandonment must be noticed when it happens (redials depend on it)."""
+        return self.redial is not None or self.predicts_wait
 
     @property
     def aht(self) -> float:

@@ -7,43 +7,69 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field, field_validator
 
-from ccsim.fields import FROZEN, Name
+from ccsim.distributions import Distribution
+from ccsim.fields import FROZEN, Duration, Name
 from ccsim.scenario.horizon import Horizon
+
+
+class Skill(BaseModel):
+    """How a pool serves one contact type.
+
+    ``priority``: 1 is highest. ``after``: time-based overflow — the pool becomes eligible for
+    a contact only once it has waited this long (0: at once). Proficiency: the handle time
+    here is the type's times ``handle_time_factor`` (a generalist 20 % slower: 1.2), or, with
+    ``handle_time``, a distribution of its own replacing the type's talk time (wrap-up kept).
+    """
+
+    model_config = FROZEN
+
+    priority: int = Field(default=1, ge=1)
+    after: Duration = 0.0
+    handle_time_factor: float = Field(default=1.0, gt=0, le=20)
+    handle_time: Distribution | None = None
 
 
 class Pool(BaseModel):
     """A group of agents with the same skills, staffing and cost.
 
     ``serves`` lists the contact types the pool handles, most important first, or maps each
-    to a priority (1 = highest). An arriving contact goes to an idle agent of the pool that
-    ranks it highest; a freed agent takes the longest-waiting contact of its highest-priority
-    type. ``staffing`` is agents on duty, one number or one per interval of the day.
+    to a priority (1 = highest) or to a :class:`Skill`. An arriving contact goes to an idle
+    agent of the pool that ranks it highest; a freed agent takes the longest-waiting contact
+    of its highest-priority type. ``staffing`` is agents on duty, one number or one per
+    interval of the day. ``reserve_for_primary`` keeps the last K idle agents for the pool's
+    priority-1 types: other types get an agent only while more than K are idle.
     """
 
     model_config = FROZEN
 
-    serves: dict[Name, int] = Field(min_length=1)
+    serves: dict[Name, Skill] = Field(min_length=1)
     staffing: int | list[int]
     cost_per_hour: float = Field(default=0.0, ge=0)
+    reserve_for_primary: int = Field(default=0, ge=0)
 
     @field_validator("serves", mode="before")
     @classmethod
-    def _serves_from_list(cls, value: Any) -> Any:
+    def _serves_shorthands(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
         if isinstance(value, list):
             if len(set(map(str, value))) != len(value):
                 raise ValueError(f"serves lists a contact type twice: {value!r}")
-            return {name: rank for rank, name in enumerate(value, start=1)}
-        if isinstance(value, str):
-            return {value: 1}
+            return {name: {"priority": rank} for rank, name in enumerate(value, start=1)}
+        if isinstance(value, dict):
+            return {
+                name: {"priority": skill}
+                if isinstance(skill, int) and not isinstance(skill, bool)
+                else skill
+                for name, skill in value.items()
+            }
         return value
 
-    @field_validator("serves")
-    @classmethod
-    def _check_priorities(cls, value: dict[str, int]) -> dict[str, int]:
-        bad = {name: p for name, p in value.items() if p < 1}
-        if bad:
-            raise ValueError(f"priorities must be whole numbers >= 1 (1 = highest), got {bad}")
-        return value
+    @property
+    def primary_types(self) -> tuple[str, ...]:
+        """The contact types this pool ranks highest."""
+        best = min(skill.priority for skill in self.serves.values())
+        return tuple(name for name, skill in self.serves.items() if skill.priority == best)
 
     @field_validator("staffing")
     @classmethod

@@ -1,0 +1,145 @@
+"""The contact book: every contact of one replication, as growable columns.
+
+A *contact* is one visit to a queue. A customer's journey may take several: the first
+attempt, redials after abandoning or a busy tone, legs after transfers, and callback attempts.
+All carry the customer's number (the id of their first contact), so measures per customer
+(served in the end? resolved by the first agent? total time in the centre?) follow from the
+records.
+
+The columns are Python ``array``s of machine numbers: item access from Python is several
+times cheaper than on numpy arrays, and unlike lists they hold no object per item (8 bytes a
+time instead of 32), which keeps a long run's memory small. Contacts known before the run
+(first attempts) are filled in at once; redials, transfers and callbacks are appended as they
+happen.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+
+import numpy as np
+
+from ccsim.records import WAITING, ContactRecords, OnDutyTrace
+
+ARRIVAL = 0
+"""A customer's first attempt."""
+REDIAL = 1
+"""A customer calling again after abandoning, a busy tone or balking."""
+TRANSFER = 2
+"""A leg after a transfer from another contact type."""
+CALLBACK = 3
+"""An agent's attempt to call back a customer who accepted a callback."""
+
+
+def doubles(values: np.ndarray) -> array:
+    """A Python array of doubles holding ``values`` (a copy)."""
+    result = array("d")
+    result.frombytes(np.ascontiguousarray(values, dtype=float).tobytes())
+    return result
+
+
+def _ints(code: str, values: np.ndarray, dtype: type) -> array:
+    result = array(code)
+    result.frombytes(np.ascontiguousarray(values, dtype=dtype).tobytes())
+    return result
+
+
+class ContactBook:
+    """Per-contact columns; a contact is its index.
+
+    Args:
+        arrival: sorted arrival times of the first attempts.
+        contact_type: their contact-type indexes.
+        handle: their handle times (talk + wrap-up) before any pool's proficiency.
+        deadline: their abandonment times (arrival + patience; inf: never abandon).
+    """
+
+    def __init__(
+        self,
+        arrival: np.ndarray,
+        contact_type: np.ndarray,
+        handle: np.ndarray,
+        deadline: np.ndarray,
+    ):
+        n = len(arrival)
+        self.first_attempts = n
+        self.arrival = doubles(arrival)
+        self.contact_type = _ints("h", contact_type, np.int16)
+        self.handle = doubles(handle)
+        self.deadline = doubles(deadline)
+        self.answered = array("d", [math.nan]) * n
+        self.ended = array("d", [math.nan]) * n
+        self.outcome = array("b", [WAITING]) * n
+        self.served_by = array("h", [-1]) * n
+        self.agent_of = array("i", [-1]) * n
+        self.customer = _ints("i", np.arange(n), np.int32)
+        self.kind = array("b", [ARRIVAL]) * n
+        self.attempt = array("b", [0]) * n
+        self.leg = array("b", [0]) * n
+        self.transferred_to = array("h", [-1]) * n
+        self.predicted_wait = array("d", [math.nan]) * n
+        # Warm transfers only (rare): new leg -> (the leg whose agent stays on the line,
+        # handover seconds once the new leg is answered).
+        self.held_by: dict[int, tuple[int, float]] = {}
+
+    def __len__(self) -> int:
+        return len(self.arrival)
+
+    def add(
+        self,
+        arrival: float,
+        contact_type: int,
+        handle: float,
+        deadline: float,
+        customer: int,
+        kind: int,
+        attempt: int = 0,
+        leg: int = 0,
+    ) -> int:
+        """Append a contact created during the run and return its number."""
+        self.arrival.append(arrival)
+        self.contact_type.append(contact_type)
+        self.handle.append(handle)
+        self.deadline.append(deadline)
+        self.answered.append(math.nan)
+        self.ended.append(math.nan)
+        self.outcome.append(WAITING)
+        self.served_by.append(-1)
+        self.agent_of.append(-1)
+        self.customer.append(customer)
+        self.kind.append(kind)
+        self.attempt.append(attempt)
+        self.leg.append(leg)
+        self.transferred_to.append(-1)
+        self.predicted_wait.append(math.nan)
+        return len(self.arrival) - 1
+
+    def records(
+        self,
+        replication: int,
+        contact_types: tuple[str, ...],
+        pools: tuple[str, ...],
+        on_duty: dict[str, OnDutyTrace],
+    ) -> ContactRecords:
+        """The finished columns as :class:`ContactRecords` (numpy views, no copies)."""
+        answered = np.frombuffer(self.answered, dtype=float)
+        return ContactRecords(
+            replication=replication,
+            contact_types=contact_types,
+            pools=pools,
+            arrival=np.frombuffer(self.arrival, dtype=float),
+            answered=answered,
+            ended=np.frombuffer(self.ended, dtype=float),
+            handle=np.where(np.isnan(answered), np.nan, np.frombuffer(self.handle, dtype=float)),
+            outcome=np.frombuffer(self.outcome, dtype=np.int8),
+            contact_type=np.frombuffer(self.contact_type, dtype=np.int16),
+            pool=np.frombuffer(self.served_by, dtype=np.int16),
+            agent=np.frombuffer(self.agent_of, dtype=np.int32),
+            customer=np.frombuffer(self.customer, dtype=np.int32),
+            kind=np.frombuffer(self.kind, dtype=np.int8),
+            attempt=np.frombuffer(self.attempt, dtype=np.int8),
+            transferred_to=np.frombuffer(self.transferred_to, dtype=np.int16),
+            predicted_wait=np.frombuffer(self.predicted_wait, dtype=float),
+            on_duty=on_duty,
+        )

@@ -1,0 +1,232 @@
+"""Customer journeys: announcements and balking, callbacks, redials and transfers.
+
+The centre (:mod:`ccsim.model.centre`) calls these hooks at the moments a real ACD decides
+something about a contact beyond routing it:
+
+* :meth:`Journeys.on_wait` — the caller must wait: predict the wait, play the announcement
+  (the caller may balk), offer a callback (the caller may accept and leave the line);
+* :meth:`Journeys.dial` — an agent starts a callback attempt: is the customer reached?
+* :meth:`Journeys.after_handled` — an agent finished: transfer the contact (cold or warm)?
+  retry an unreached callback?
+* :meth:`Journeys.after_lost` — the caller abandoned, was blocked or balked: redial later?
+
+Every decision draws from its own named random stream, so a scenario without a feature
+shares all its other random numbers with one that has it (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from ccsim.distributions import BatchSampler, Uniform
+from ccsim.model.contacts import CALLBACK, REDIAL, TRANSFER
+from ccsim.records import ABANDONED, BALKED, BLOCKED, CALLBACK_REQUESTED, UNREACHED
+from ccsim.scenario.journey import MAX_TRANSFERS
+from ccsim.units import DAY
+
+if TYPE_CHECKING:
+    from ccsim.model.centre import ContactCentre
+    from ccsim.model.queues import ContactQueue
+
+_UNIT = Uniform(distribution="uniform", low=0.0, high=1.0)
+_LOST = {ABANDONED: "abandoned", BLOCKED: "blocked", BALKED: "balked"}
+
+
+class Journeys:
+    """The journey rules of every contact type, bound to one replication's centre."""
+
+    def __init__(self, centre: ContactCentre):
+        self.centre = centre
+        self.book = centre.book
+        scenario = centre.scenario
+        self.horizon = scenario.horizon
+        self.types = list(scenario.contact_types.values())
+        names = list(scenario.contact_types)
+        streams = centre.streams
+
+        def sampler(distribution, source: str) -> BatchSampler:
+            return distribution.sampler(streams.generator(source))
+
+        def uniform(source: str) -> BatchSampler:
+            return _UNIT.sampler(streams.generator(source))
+
+        self._handle = [
+            sampler(c.handle_time, f"handle-extra/{n}")
+            for n, c in zip(names, self.types, strict=True)
+        ]
+        self._wrap_up = [
+            sampler(c.wrap_up, f"wrap_up-extra/{n}") if c.wrap_up else None
+            for n, c in zip(names, self.types, strict=True)
+        ]
+        self._patience = [
+            sampler(c.patience, f"patience-extra/{n}") if c.patience else None
+            for n, c in zip(names, self.types, strict=True)
+        ]
+        self._balk = [uniform(f"balk/{n}") for n in names]
+        self._accept = [uniform(f"callback-accept/{n}") for n in names]
+        self._reach = [uniform(f"callback-reach/{n}") for n in names]
+        self._dial = [
+            sampler(c.callback.dial_time, f"callback-dial/{n}") if c.callback else None
+            for n, c in zip(names, self.types, strict=True)
+        ]
+        self._retry = [
+            sampler(c.callback.retry_delay, f"callback-retry/{n}")
+            if c.callback and c.callback.retry_delay
+            else None
+            for n, c in zip(names, self.types, strict=True)
+        ]
+        self._redial = [uniform(f"redial/{n}") for n in names]
+        self._redial_delay = [
+            sampler(c.redial.delay, f"redial-delay/{n}") if c.redial else None
+            for n, c in zip(names, self.types, strict=True)
+        ]
+        self._transfer = [uniform(f"transfer/{n}") for n in names]
+        # Transfers as cumulative probabilities: (upper bound, target type, transfer).
+        self._transfers = []
+        for ctype in self.types:
+            cumulative, table = 0.0, []
+            for transfer in ctype.transfers:
+                cumulative += transfer.probability
+                table.append((cumulative, names.index(transfer.to), transfer))
+            self._transfers.append(table)
+
+    # -- creating contacts ------------------------------------------------------------
+
+    def new_contact(
+        self,
+        contact_type: int,
+        arrival: float,
+        customer: int,
+        kind: int,
+        attempt: int = 0,
+        leg: int = 0,
+        patient: bool = False,
+    ) -> int:
+        """Add a redial, transfer leg or callback attempt, with its own handle time and patience."""
+        handle = self._handle[contact_type]()
+        if self._wrap_up[contact_type] is not None:
+            handle += self._wrap_up[contact_type]()
+        patience = self._patience[contact_type]
+        deadline = math.inf if patient or patience is None else arrival + patience()
+        return self.book.add(arrival, contact_type, handle, deadline, customer, kind, attempt, leg)
+
+    # -- the hooks --------------------------------------------------------------------
+
+    def on_wait(self, contact: int, queue: ContactQueue, now: float) -> bool:
+        """The caller must wait. Returns True if they balked or took a callback instead."""
+        book = self.book
+        t = queue.index
+        ctype = self.types[t]
+        predicted = self.centre.predictor.predict(queue)
+        book.predicted_wait[contact] = predicted
+        if book.kind[contact] == TRANSFER:
+            return False  # handed over by an agent: no announcement, no offer
+        tolerance = ctype.announcement.balk_tolerance if ctype.announcement else None
+        # P(balk) = 1 - exp(-announced / tolerance)
+        if tolerance is not None and self._balk[t]() < -math.expm1(-predicted / tolerance):
+            self.centre.lose(contact, BALKED, now)
+            return True
+        offer = ctype.callback
+        if (
+            offer is not None
+            and predicted > offer.offer_when_wait_over
+            and self._accept[t]() < offer.accept_probability
+        ):
+            book.outcome[contact] = CALLBACK_REQUESTED
+            book.ended[contact] = now
+            callback = self.new_contact(
+                t, now, book.customer[contact], CALLBACK, 1, book.leg[contact], patient=True
+            )
+            self.centre.queue_callback(callback, now)
+            return True
+        return False
+
+    def dial(self, contact: int, handle: float) -> float:
+        """An agent starts a callback attempt: the agent's time on it (reached or not)."""
+        t = self.book.contact_type[contact]
+        dial = self._dial[t]()
+        if self._reach[t]() < self.types[t].callback.reach_probability:
+            return dial + handle
+        self.book.outcome[contact] = UNREACHED
+        return dial
+
+    def after_handled(self, contact: int, now: float) -> bool:
+        """An agent finished ``contact``. Returns False if the agent stays on (warm transfer)."""
+        book = self.book
+        t = book.contact_type[contact]
+        if book.outcome[contact] == UNREACHED:
+            self._retry_callback(contact, now)
+            return True
+        table = self._transfers[t]
+        if not table or book.leg[contact] >= MAX_TRANSFERS:
+            return True
+        chosen = _pick(table, self._transfer[t]())
+        if chosen is None:
+            return True  # resolved: no transfer
+        target, transfer = chosen
+        book.transferred_to[contact] = target
+        warm = transfer.mode == "warm"
+        leg = self.new_contact(
+            target, now, book.customer[contact], TRANSFER, 0, book.leg[contact] + 1, patient=warm
+        )
+        if warm:
+            book.held_by[leg] = (contact, transfer.handover)
+        self.centre.admit(leg, now)
+        if warm and book.outcome[leg] == BLOCKED:
+            del book.held_by[leg]
+            return True  # the new leg got a busy tone: the first agent hangs up
+        return not warm
+
+    def after_lost(self, contact: int, outcome: int, now: float) -> None:
+        """The caller abandoned, was blocked or balked: maybe they call again later."""
+        book = self.book
+        customer = book.customer[contact]
+        first_type = book.contact_type[customer]  # redials go where the customer started
+        redial = self.types[first_type].redial
+        if redial is None or _LOST[outcome] not in redial.after:
+            return
+        if book.kind[contact] == CALLBACK:
+            return
+        attempt = book.attempt[contact] + 1 if book.kind[contact] == REDIAL else 1
+        if self._redial[first_type]() >= redial.probability_for(attempt):
+            return
+        delay = self._redial_delay[first_type]()
+        if not self._open_at(now + delay):
+            return  # the centre is closed by then: the customer gives up
+        redialled = self.new_contact(first_type, now + delay, customer, REDIAL, attempt)
+        self.centre.schedule_contact(redialled, delay)
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _retry_callback(self, contact: int, now: float) -> None:
+        book = self.book
+        t = book.contact_type[contact]
+        offer = self.types[t].callback
+        if self._retry[t] is None or book.attempt[contact] >= offer.max_attempts:
+            return
+        delay = self._retry[t]()
+        retry = self.new_contact(
+            t,
+            now + delay,
+            book.customer[contact],
+            CALLBACK,
+            book.attempt[contact] + 1,
+            book.leg[contact],
+            patient=True,
+        )
+        self.centre.schedule_contact(retry, delay)
+
+    def _open_at(self, time: float) -> bool:
+        """Whether contacts can arrive at ``time`` (within opening hours of the horizon)."""
+        horizon = self.horizon
+        day, clock = divmod(time, DAY)
+        return day < horizon.days and horizon.open <= clock < horizon.close
+
+
+def _pick(table, draw: float):
+    """The (target, transfer) whose cumulative-probability slot holds ``draw``, or None."""
+    for upper, target, transfer in table:
+        if draw < upper:
+            return target, transfer
+    return None

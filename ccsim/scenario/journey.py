@@ -1,0 +1,105 @@
+"""What may happen to a contact besides being answered: transfers, redials, callbacks.
+
+These options of a contact type describe the customer's journey through the centre:
+
+* ``transfers``: after an agent has handled it, a contact may be passed to another contact
+  type (tier 1 → tier 2, sales → billing). *Cold*: the first agent is free at once. *Warm*
+  (consult/conference): the first agent stays on the line until an agent of the new type
+  answers, then both talk for ``handover`` before the first leaves.
+* ``redial``: a caller who abandoned, was blocked or balked calls again after a delay, with a
+  probability that may fall with each attempt (redials are real load).
+* ``callback``: a caller whose predicted wait exceeds a threshold is offered a callback and
+  may accept it. The callback keeps the caller's place in line (virtual hold) or joins a
+  callback queue worked when no caller of the type is waiting; an agent then dials, reaches
+  the customer with a probability, and retries after a delay.
+* ``announcement``: callers hear their predicted wait on arrival, and some hang up at once
+  (balk): P(balk) = 1 − exp(−announced wait / ``balk_tolerance``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from ccsim.distributions import Deterministic, Distribution
+from ccsim.fields import FROZEN, Duration, Name, PositiveDuration, Probability
+
+MAX_TRANSFERS = 20
+"""Transfers per customer at most: a safety net against transfer loops that never end."""
+
+
+class Transfer(BaseModel):
+    """After handling, the contact moves on to contact type ``to`` with ``probability``."""
+
+    model_config = FROZEN
+
+    to: Name
+    probability: Probability
+    mode: Literal["cold", "warm"] = "cold"
+    handover: Duration = 0.0
+
+
+class Redial(BaseModel):
+    """A caller who did not get through tries again.
+
+    ``probability`` is the chance of one more attempt: a single number, or one per attempt
+    (first redial, second, …; the last value repeats). ``delay`` is the time until the
+    redial. ``after`` says which outcomes lead to redials; ``max_attempts`` caps redials per
+    customer.
+    """
+
+    model_config = FROZEN
+
+    probability: Probability | list[Probability]
+    delay: Distribution
+    after: tuple[Literal["abandoned", "blocked", "balked"], ...] = ("abandoned", "blocked")
+    max_attempts: int = Field(default=5, ge=1, le=100)
+
+    @field_validator("probability")
+    @classmethod
+    def _not_empty(cls, value: float | list[float]) -> float | list[float]:
+        if isinstance(value, list) and not value:
+            raise ValueError("give at least one probability (or a single number)")
+        return value
+
+    def probability_for(self, attempt: int) -> float:
+        """Chance of redial number ``attempt`` (1 = the first redial)."""
+        if attempt > self.max_attempts:
+            return 0.0
+        if isinstance(self.probability, list):
+            return self.probability[min(attempt, len(self.probability)) - 1]
+        return self.probability
+
+
+class CallbackOffer(BaseModel):
+    """Offer a callback to callers whose predicted wait exceeds ``offer_when_wait_over``.
+
+    An accepted callback keeps the caller's place in line (``keep_place: true``, virtual
+    hold), or joins a callback queue that agents work only when no caller of the type is
+    waiting. The agent spends ``dial_time`` on each attempt; the customer is reached with
+    ``reach_probability`` (then the call is handled as usual); unreached callbacks are tried
+    again after ``retry_delay``, up to ``max_attempts`` attempts in all.
+    """
+
+    model_config = FROZEN
+
+    offer_when_wait_over: Duration
+    accept_probability: Probability
+    keep_place: bool = True
+    dial_time: Distribution = Deterministic(distribution="deterministic", value=20.0)
+    reach_probability: Probability = 1.0
+    retry_delay: Distribution | None = None
+    max_attempts: int = Field(default=3, ge=1, le=20)
+
+
+class WaitAnnouncement(BaseModel):
+    """Callers who must wait hear their predicted wait; some hang up straight away.
+
+    ``balk_tolerance``: P(balk) = 1 − exp(−announced wait / balk_tolerance); leave it out to
+    announce without balking.
+    """
+
+    model_config = FROZEN
+
+    balk_tolerance: PositiveDuration | None = None
