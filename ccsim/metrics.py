@@ -45,13 +45,25 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ccsim.records import ABANDONED, ANSWERED, BLOCKED, UNSERVED, ContactRecords
+from ccsim.journey_metrics import journey_measures
+from ccsim.records import (
+    ABANDONED,
+    ANSWERED,
+    BALKED,
+    BLOCKED,
+    CALLBACK,
+    CALLBACK_REQUESTED,
+    UNSERVED,
+    ContactRecords,
+)
 from ccsim.scenario import Scenario
 
 COUNT_FIELDS = (
     "offered",
     "answered",
     "abandoned",
+    "balked",
+    "callbacks_requested",
     "blocked",
     "unserved",
     "answered_within",
@@ -117,7 +129,9 @@ class _Measurer:
         self.measured_fraction = np.clip(
             (self.starts + horizon.interval - self.measured_from) / horizon.interval, 0.0, 1.0
         )
-        keep = records.arrival >= self.measured_from
+        # Offered contacts: first attempts, redials and transfer legs; callback attempts are
+        # agents' outbound work, measured with the journeys.
+        keep = (records.arrival >= self.measured_from) & (records.kind != CALLBACK)
         self.keep = keep
         self.interval = np.searchsorted(self.starts, records.arrival[keep], side="right") - 1
         self.ctype = records.contact_type[keep].astype(np.int64)
@@ -146,6 +160,10 @@ class _Measurer:
             busy = sum(float(p["busy"].sum()) for p in serving)
             measures["occupancy"] = _ratio(busy, sum(float(p["on_duty"].sum()) for p in serving))
             measures["utilisation"] = _utilisation(measures, serving)
+        journeys = journey_measures(self.records, self.scenario, self.measured_from)
+        for name, measures in by_type.items():
+            measures.update(journeys[name])
+        overall.update(journeys[None])
         intervals = self._interval_frame(sums, pools)
         return ReplicationMeasures(self.records.replication, overall, by_type, by_pool, intervals)
 
@@ -157,18 +175,22 @@ class _Measurer:
             [c.service_level.threshold for c in self.scenario.contact_types.values()]
         )[self.ctype]
         answered = outcome == ANSWERED
-        abandoned = outcome == ABANDONED
+        balked = outcome == BALKED
+        # Balking is hanging up, only sooner: it counts as abandoning in service levels.
+        abandoned = (outcome == ABANDONED) | balked
         unserved = outcome == UNSERVED
         fields = {
             "offered": np.ones(len(outcome)),
             "answered": answered,
-            "abandoned": abandoned,
+            "abandoned": outcome == ABANDONED,
+            "balked": balked,
+            "callbacks_requested": outcome == CALLBACK_REQUESTED,
             "blocked": outcome == BLOCKED,
             "unserved": unserved,
             "answered_within": answered & (wait <= thresholds),
             "sl_denominator": self._sl_denominator(answered, abandoned, unserved, wait),
             "wait_answered": np.where(answered, wait, 0.0),
-            "wait_abandoned": np.where(abandoned, wait, 0.0),
+            "wait_abandoned": np.where(outcome == ABANDONED, wait, 0.0),
             "handle_answered": np.where(answered, self.handle, 0.0),
         }
         key = self.ctype * self.n_intervals + self.interval
@@ -205,6 +227,8 @@ class _Measurer:
             "offered": s["offered"],
             "answered": s["answered"],
             "abandoned": s["abandoned"],
+            "balked": s["balked"],
+            "callbacks_requested": s["callbacks_requested"],
             "blocked": s["blocked"],
             "unserved": s["unserved"],
             "answered_within_threshold": s["answered_within"],
@@ -218,6 +242,7 @@ class _Measurer:
             "wait_p99": float(p99),
             "abandon_rate": _ratio(s["abandoned"], s["offered"]),
             "blocking_rate": _ratio(s["blocked"], s["offered"]),
+            "balk_rate": _ratio(s["balked"], s["offered"]),
             "mean_time_to_abandon": _ratio(s["wait_abandoned"], s["abandoned"]),
             "aht": _ratio(s["handle_answered"], s["answered"]),
             "max_queue": float(queue_length.max_overall),
@@ -226,13 +251,12 @@ class _Measurer:
 
     def _queue_length(self, t: int | None) -> _QueueLength:
         records = self.records
-        mine = self.keep & (records.outcome != BLOCKED) & (records.wait > 0)
+        mine = self.keep & (records.wait > 0)  # blocked, balked, callback takers: no wait
         if t is not None:
             mine &= records.contact_type == t
         joined = records.arrival[mine]
-        left = np.where(
-            records.outcome[mine] == ANSWERED, records.answered[mine], records.ended[mine]
-        )
+        answered = records.answered[mine]
+        left = np.where(np.isnan(answered), records.ended[mine], answered)
         left = np.where(np.isnan(left), self.end_of_records, left)  # unserved: to the end
         return _QueueLength(joined, left, self.boundaries)
 
@@ -249,9 +273,11 @@ class _Measurer:
             for name, pool in self.scenario.pools.items()
         }
         result = {}
-        answered = self.keep & (records.outcome == ANSWERED)
+        measured = records.arrival >= self.measured_from
+        answered = measured & (records.outcome == ANSWERED)  # incl. callbacks that reached
+        engaged = ~np.isnan(records.answered)  # agent busy: incl. unreached callback attempts
         for index, (name, pool) in enumerate(self.scenario.pools.items()):
-            mine = (records.pool == index) & (records.outcome == ANSWERED)
+            mine = (records.pool == index) & engaged
             busy = _overlap_seconds(records.answered[mine], records.ended[mine], self.boundaries)
             on_duty = records.on_duty[name].agent_seconds(self.boundaries)
             scheduled = scheduled_day[name] * self.measured_fraction
@@ -289,6 +315,7 @@ class _Measurer:
                         "answered": s["answered"],
                         "abandoned": s["abandoned"],
                         "blocked": s["blocked"],
+                        "balked": s["balked"],
                         "service_level": _ratio(s["answered_within"], s["sl_denominator"]),
                         "asa": _ratio(s["wait_answered"], s["answered"]),
                         "abandon_rate": _ratio(s["abandoned"], s["offered"]),

@@ -50,8 +50,17 @@ OUTCOMES = (
 )
 """Outcome names, indexed by the codes above."""
 
+FIRST_ATTEMPT = 0
+"""A customer's first contact."""
+REDIAL = 1
+"""A customer calling again after abandoning, a busy tone or balking."""
+TRANSFER = 2
+"""A leg after a transfer from another contact type."""
+CALLBACK = 3
+"""An agent's attempt to call back a customer who accepted a callback."""
+
 KINDS = ("arrival", "redial", "transfer", "callback")
-"""Contact kinds: a first attempt, a redial, a leg after a transfer, a callback attempt."""
+"""Contact kind names, indexed by the codes above."""
 
 
 @dataclass(frozen=True)

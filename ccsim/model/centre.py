@@ -31,7 +31,7 @@ import simpy
 from simpy.events import Timeout
 
 from ccsim.model.arrivals import draw_arrival_times
-from ccsim.model.contacts import CALLBACK, ContactBook
+from ccsim.model.contacts import ContactBook
 from ccsim.model.journeys import Journeys
 from ccsim.model.pools import AgentPool
 from ccsim.model.prediction import WaitPredictor
@@ -42,6 +42,7 @@ from ccsim.records import (
     ABANDONED,
     ANSWERED,
     BLOCKED,
+    CALLBACK,
     UNSERVED,
     WAITING,
     ContactRecords,

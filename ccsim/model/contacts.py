@@ -20,16 +20,7 @@ from array import array
 
 import numpy as np
 
-from ccsim.records import WAITING, ContactRecords, OnDutyTrace
-
-ARRIVAL = 0
-"""A customer's first attempt."""
-REDIAL = 1
-"""A customer calling again after abandoning, a busy tone or balking."""
-TRANSFER = 2
-"""A leg after a transfer from another contact type."""
-CALLBACK = 3
-"""An agent's attempt to call back a customer who accepted a callback."""
+from ccsim.records import FIRST_ATTEMPT, WAITING, ContactRecords, OnDutyTrace
 
 
 def doubles(values: np.ndarray) -> array:
@@ -74,7 +65,7 @@ class ContactBook:
         self.served_by = array("h", [-1]) * n
         self.agent_of = array("i", [-1]) * n
         self.customer = _ints("i", np.arange(n), np.int32)
-        self.kind = array("b", [ARRIVAL]) * n
+        self.kind = array("b", [FIRST_ATTEMPT]) * n
         self.attempt = array("b", [0]) * n
         self.leg = array("b", [0]) * n
         self.transferred_to = array("h", [-1]) * n

@@ -20,8 +20,16 @@ import math
 from typing import TYPE_CHECKING
 
 from ccsim.distributions import BatchSampler, Uniform
-from ccsim.model.contacts import CALLBACK, REDIAL, TRANSFER
-from ccsim.records import ABANDONED, BALKED, BLOCKED, CALLBACK_REQUESTED, UNREACHED
+from ccsim.records import (
+    ABANDONED,
+    BALKED,
+    BLOCKED,
+    CALLBACK,
+    CALLBACK_REQUESTED,
+    REDIAL,
+    TRANSFER,
+    UNREACHED,
+)
 from ccsim.scenario.journey import MAX_TRANSFERS
 from ccsim.units import DAY
 

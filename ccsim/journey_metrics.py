@@ -1,0 +1,148 @@
+"""Measures of customers' journeys: redials, transfers, callbacks, wait announcements.
+
+Contacts are visits to a queue; a customer may make several (redials, transfer legs,
+callback attempts). Here the records are grouped by customer — each customer counted under
+the contact type of their first contact, when it arrived after the warm-up:
+
+=============================  ==========================================================
+``customers``                  customers (unique first attempts)
+``contacts_per_customer``      offered contacts (first attempts + redials + transfer legs)
+                               per customer
+``redials``                    redial contacts
+``customers_served``           share of customers an agent eventually talked to (any leg,
+                               or a callback that reached them)
+``transfers``                  transfer legs; ``transfers_per_customer`` = transfers /
+                               customers
+``first_contact_resolution``   share of served customers whose first answered contact was
+                               not transferred
+``time_in_system``             mean, over served customers, of first arrival → end of their
+                               last contact
+``callbacks_offered``          offers made (predicted wait over the threshold)
+``callbacks_accepted``         offers accepted
+``callback_attempts``          agents' dialling attempts; ``callbacks_reached`` those that
+                               reached the customer
+``callback_success``           share of accepting customers eventually reached
+``time_to_callback``           mean time from accepting to being reached
+``prediction_error``           mean absolute error of the predicted wait of callers who were
+                               answered; ``prediction_bias`` = mean (actual − predicted)
+=============================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ccsim.records import (
+    ANSWERED,
+    BALKED,
+    CALLBACK,
+    CALLBACK_REQUESTED,
+    FIRST_ATTEMPT,
+    REDIAL,
+    TRANSFER,
+    ContactRecords,
+)
+from ccsim.scenario import Scenario
+
+
+def journey_measures(
+    records: ContactRecords, scenario: Scenario, measured_from: float
+) -> dict[str | None, dict[str, float]]:
+    """Journey measures per contact type (keys: type names) and overall (key ``None``)."""
+    customer = records.customer.astype(np.int64)
+    first_type = records.contact_type[customer].astype(np.int64)
+    counted = records.arrival[customer] >= measured_from  # the customer's first arrival
+    n_customers = len(records.arrival)  # customer ids are first-contact indexes
+    answered = records.outcome == ANSWERED
+    served_customer = np.bincount(customer[answered], minlength=n_customers) > 0
+    journey_end = _max_per_customer(customer, records.ended, n_customers)
+    first_answer = _first_answered(records, customer, answered, n_customers)
+    accepted = records.outcome == CALLBACK_REQUESTED
+    accepted_at = _min_per_customer(customer[accepted], records.ended[accepted], n_customers)
+    reached = answered & (records.kind == CALLBACK)
+    reached_at = _min_per_customer(customer[reached], records.answered[reached], n_customers)
+    offered = _callback_offers(records, scenario)
+    predicted = np.isfinite(records.predicted_wait) & answered & (records.kind != CALLBACK)
+    error = records.wait - records.predicted_wait
+
+    is_first = (records.kind == FIRST_ATTEMPT) & (customer == np.arange(len(customer)))
+    result: dict[str | None, dict[str, float]] = {}
+    groups = [(name, first_type == t) for t, name in enumerate(records.contact_types)]
+    for name, mine in [*groups, (None, np.ones(len(customer), bool))]:
+        rows = mine & counted  # contacts of customers who started in this group
+        firsts = np.flatnonzero(rows & is_first)
+        n = len(firsts)
+        served = served_customer[firsts]
+        inbound = rows & (records.kind != CALLBACK)
+        took_callback = firsts[~np.isnan(accepted_at[firsts])]
+        got_through = took_callback[~np.isnan(reached_at[took_callback])]
+        resolved = first_answer[firsts]
+        resolved = resolved[resolved >= 0]
+        result[name] = {
+            "customers": float(n),
+            "contacts_per_customer": _ratio(inbound.sum(), n),
+            "redials": float((rows & (records.kind == REDIAL)).sum()),
+            "customers_served": _ratio(served.sum(), n),
+            "transfers": float((rows & (records.kind == TRANSFER)).sum()),
+            "transfers_per_customer": _ratio((rows & (records.kind == TRANSFER)).sum(), n),
+            "first_contact_resolution": _ratio(
+                (records.transferred_to[resolved] < 0).sum(), len(resolved)
+            ),
+            "time_in_system": _mean(journey_end[firsts[served]] - records.arrival[firsts[served]]),
+            "callbacks_offered": float((rows & offered).sum()),
+            "callbacks_accepted": float(len(took_callback)),
+            "callback_attempts": float((rows & (records.kind == CALLBACK)).sum()),
+            "callbacks_reached": float((rows & reached).sum()),
+            "callback_success": _ratio(len(got_through), len(took_callback)),
+            "time_to_callback": _mean(reached_at[got_through] - accepted_at[got_through]),
+            "prediction_error": _mean(np.abs(error[rows & predicted])),
+            "prediction_bias": _mean(error[rows & predicted]),
+        }
+    return result
+
+
+def _callback_offers(records: ContactRecords, scenario: Scenario) -> np.ndarray:
+    """Contacts offered a callback: predicted wait over the type's threshold, not balked."""
+    thresholds = np.array(
+        [
+            c.callback.offer_when_wait_over if c.callback is not None else np.inf
+            for c in scenario.contact_types.values()
+        ]
+    )[records.contact_type.astype(np.int64)]
+    return (
+        (records.predicted_wait > thresholds)
+        & (records.outcome != BALKED)
+        & ((records.kind == FIRST_ATTEMPT) | (records.kind == REDIAL))
+    )
+
+
+def _first_answered(records, customer, answered, n) -> np.ndarray:
+    """Per customer: the index of their first answered contact (-1 if none)."""
+    result = np.full(n, -1, dtype=np.int64)
+    index = np.flatnonzero(answered)
+    # Reversed so that the earliest-created answered contact of a customer is written last.
+    # Contacts are numbered in creation order, which for one customer is time order.
+    order = np.argsort(records.answered[index], kind="stable")[::-1]
+    result[customer[index[order]]] = index[order]
+    return result
+
+
+def _max_per_customer(customer, values, n) -> np.ndarray:
+    result = np.full(n, -np.inf)
+    np.fmax.at(result, customer, values)
+    return result
+
+
+def _min_per_customer(customer, values, n) -> np.ndarray:
+    result = np.full(n, np.inf)
+    np.fmin.at(result, customer, values)
+    return np.where(np.isinf(result), np.nan, result)
+
+
+def _ratio(numerator, denominator) -> float:
+    return float(numerator) / float(denominator) if denominator else float("nan")
+
+
+def _mean(values: np.ndarray) -> float:
+    values = values[np.isfinite(values)]
+    return float(values.mean()) if values.size else float("nan")
