@@ -67,6 +67,8 @@ def _figure(scenario: Scenario, name: str, ctype: ContactType) -> ErlangFigure:
     pools = [p for p in scenario.pools.values() if name in p.serves]
     if any(len(p.serves) > 1 for p in pools):
         return ErlangFigure("n/a: pools shared with other contact types")
+    if any(t.to == name for c in scenario.contact_types.values() for t in c.transfers):
+        return ErlangFigure("n/a: reached by transfers")
     agents = sum(p.staffing_per_interval(horizon) for p in pools)
     rates = ctype.arrivals.rates_per_second(horizon)
     starts = horizon.interval_starts()
@@ -129,6 +131,8 @@ def _figure(scenario: Scenario, name: str, ctype: ContactType) -> ErlangFigure:
         )
     if not isinstance(ctype.handle_time, Exponential) or ctype.wrap_up is not None:
         notes.append("handle time taken as exponential with the same mean (AHT)")
+    if ctype.redial is not None or ctype.predicts_wait:
+        notes.append("without redials, balking and callbacks")
     return ErlangFigure(
         model,
         service_level=sl / w_sl if w_sl else math.nan,

@@ -29,8 +29,11 @@ def _with_ci(entry: dict, fmt) -> str:
     return f"{fmt(mean)} ± {fmt(half).rstrip('%s')}"
 
 
-def print_run_summary(console: Console, summary: dict, erlang: dict[str, ErlangFigure]) -> None:
-    """Per contact type and per pool tables, simulated beside the Erlang figure."""
+def print_run_summary(
+    console: Console, summary: dict, erlang: dict[str, ErlangFigure], journeys: bool = False
+) -> None:
+    """Per contact type and per pool tables, simulated beside the Erlang figure; and the
+    customer-journey table when the scenario has redials, transfers or callbacks."""
     reps, conf = summary["replications"], summary["confidence"]
     types = Table(
         title=f"{summary['scenario']}: {reps} replication(s), seed {summary['seed']}, "
@@ -88,9 +91,37 @@ def print_run_summary(console: Console, summary: dict, erlang: dict[str, ErlangF
             _num(m["cost_per_contact"]["mean"], 2),
         )
     console.print(pools)
+    if journeys:
+        print_journeys(console, summary)
     for name, figure in erlang.items():
         notes = f" ({'; '.join(figure.notes)})" if figure.notes else ""
         console.print(f"[dim]Erlang figure for {name}: {figure.model}, per interval{notes}[/]")
+
+
+def print_journeys(console: Console, summary: dict) -> None:
+    """Customers' journeys per contact type they started in: redials, transfers, callbacks."""
+    table = Table(
+        title="Customer journeys (by the type each customer started in)", title_justify="left"
+    )
+    columns = {
+        "customers": ("customers", _num),
+        "contacts/customer": ("contacts_per_customer", lambda x: _num(x, 2)),
+        "served": ("customers_served", _pct),
+        "first-contact res.": ("first_contact_resolution", _pct),
+        "transfers/customer": ("transfers_per_customer", lambda x: _num(x, 2)),
+        "time in centre": ("time_in_system", _sec),
+        "balked": ("balk_rate", _pct),
+        "callbacks taken": ("callbacks_accepted", _num),
+        "reached": ("callback_success", _pct),
+        "time to callback": ("time_to_callback", _sec),
+        "prediction error": ("prediction_error", _sec),
+    }
+    table.add_column("contact type", no_wrap=True)
+    for column in columns:
+        table.add_column(column, justify="right", no_wrap=True)
+    for name, m in {**summary["by_type"], "all": summary["overall"]}.items():
+        table.add_row(name, *(fmt(m[key]["mean"]) for key, fmt in columns.values()))
+    console.print(table)
 
 
 def print_erlang(console: Console, result: dict, model: str) -> None:
