@@ -57,6 +57,7 @@ from ccsim.records import (
     ContactRecords,
 )
 from ccsim.scenario import Scenario
+from ccsim.timeline import QueueLength, overlap_seconds
 
 COUNT_FIELDS = (
     "offered",
@@ -249,7 +250,7 @@ class _Measurer:
             "mean_queue": _ratio(queue_length.area_overall, self._measured_seconds()),
         }
 
-    def _queue_length(self, t: int | None) -> _QueueLength:
+    def _queue_length(self, t: int | None) -> QueueLength:
         records = self.records
         mine = self.keep & (records.wait > 0)  # blocked, balked, callback takers: no wait
         if t is not None:
@@ -258,7 +259,7 @@ class _Measurer:
         answered = records.answered[mine]
         left = np.where(np.isnan(answered), records.ended[mine], answered)
         left = np.where(np.isnan(left), self.end_of_records, left)  # unserved: to the end
-        return _QueueLength(joined, left, self.boundaries)
+        return QueueLength(joined, left, self.boundaries)
 
     def _measured_seconds(self) -> float:
         return float(self.measured_fraction.sum() * self.scenario.horizon.interval)
@@ -278,7 +279,7 @@ class _Measurer:
         engaged = ~np.isnan(records.answered)  # agent busy: incl. unreached callback attempts
         for index, (name, pool) in enumerate(self.scenario.pools.items()):
             mine = (records.pool == index) & engaged
-            busy = _overlap_seconds(records.answered[mine], records.ended[mine], self.boundaries)
+            busy = overlap_seconds(records.answered[mine], records.ended[mine], self.boundaries)
             on_duty = records.on_duty[name].agent_seconds(self.boundaries)
             scheduled = scheduled_day[name] * self.measured_fraction
             handled_in = np.bincount(
@@ -343,52 +344,6 @@ class _Measurer:
         frame.insert(4, "start", [_clock(c) for c in clock[frame["interval"]]])
         frame = frame[self.measured_fraction[frame["interval"].to_numpy()] > 0]
         return frame.reset_index(drop=True)
-
-
-class _QueueLength:
-    """Contacts waiting over time, from the times they joined and left the queue."""
-
-    def __init__(self, joined: np.ndarray, left: np.ndarray, boundaries: np.ndarray):
-        self.area_per_interval = _overlap_seconds(joined, left, boundaries)
-        self.area_overall = float(self.area_per_interval.sum())
-        times = np.concatenate([joined, left])
-        steps = np.concatenate([np.ones(len(joined)), -np.ones(len(left))])
-        # At equal times people leave before others join, so the maximum is not inflated.
-        order = np.lexsort((steps, times))
-        times, level = times[order], np.cumsum(steps[order])
-        n = len(boundaries) - 1
-        maxima = np.zeros(n)
-        if len(times):
-            index = np.searchsorted(boundaries, times, side="right") - 1
-            valid = (index >= 0) & (index < n)
-            np.maximum.at(maxima, index[valid], level[valid])
-            # An interval also holds whoever was already waiting when it began.
-            before = np.searchsorted(times, boundaries[:-1], side="left") - 1
-            carried = np.where(before >= 0, level[np.clip(before, 0, None)], 0)
-            maxima = np.maximum(maxima, carried)
-        self.max_per_interval = maxima
-        self.max_overall = float(maxima.max()) if n else 0.0
-
-
-def _overlap_seconds(start: np.ndarray, end: np.ndarray, boundaries: np.ndarray) -> np.ndarray:
-    """Total time the spans [start, end) spend between consecutive boundaries.
-
-    Evaluates F(b) = Σ min(max(b − start, 0), end − start) at every boundary as
-    Σ_{end ≤ b} (end − start) + Σ_{start ≤ b < end} (b − start), with sorted arrays and prefix
-    sums: O(n log n), never an n × intervals matrix. Needs end ≥ start and finite times.
-    """
-    if len(start) == 0:
-        return np.zeros(len(boundaries) - 1)
-    start_sorted = np.sort(start)
-    start_prefix = np.concatenate([[0.0], np.cumsum(start_sorted)])
-    by_end = np.argsort(end, kind="stable")
-    end_sorted = end[by_end]
-    duration_prefix = np.concatenate([[0.0], np.cumsum(end_sorted - start[by_end])])
-    ended_start_prefix = np.concatenate([[0.0], np.cumsum(start[by_end])])
-    started = np.searchsorted(start_sorted, boundaries, side="right")
-    ended = np.searchsorted(end_sorted, boundaries, side="right")
-    running = boundaries * (started - ended) - (start_prefix[started] - ended_start_prefix[ended])
-    return np.diff(duration_prefix[ended] + running)
 
 
 def _pool_ratios(values: dict[str, np.ndarray], total: bool) -> dict:

@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 import ccsim
 from ccsim.experiment import estimate
-from ccsim.metrics import _overlap_seconds, measure
+from ccsim.metrics import measure
 from ccsim.records import ContactRecords, OnDutyTrace
+from ccsim.timeline import overlap_seconds
 
 NAN = np.nan
 T0 = 8 * 3600  # 08:00
@@ -123,7 +124,7 @@ def test_overlap_matches_brute_force(spans, cuts):
     start = np.array([s for s, _ in spans], float)
     end = start + np.array([d for _, d in spans], float)
     boundaries = np.sort(np.array(cuts))
-    fast = _overlap_seconds(start, end, boundaries)
+    fast = overlap_seconds(start, end, boundaries)
     slow = [
         np.sum(np.clip(np.minimum(end, b) - np.maximum(start, a), 0, None))
         for a, b in zip(boundaries[:-1], boundaries[1:], strict=True)

@@ -1,0 +1,57 @@
+"""Quantities over time, split exactly across planning intervals.
+
+Busy agents, agents on duty and callers waiting change at arbitrary moments; planners read
+them per interval. These helpers turn spans (start, end) into seconds per interval and the
+queue's step function into per-interval maxima, with sorted arrays and prefix sums rather
+than a contacts × intervals matrix.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class QueueLength:
+    """Contacts waiting over time, from the times they joined and left the queue."""
+
+    def __init__(self, joined: np.ndarray, left: np.ndarray, boundaries: np.ndarray):
+        self.area_per_interval = overlap_seconds(joined, left, boundaries)
+        self.area_overall = float(self.area_per_interval.sum())
+        times = np.concatenate([joined, left])
+        steps = np.concatenate([np.ones(len(joined)), -np.ones(len(left))])
+        # At equal times people leave before others join, so the maximum is not inflated.
+        order = np.lexsort((steps, times))
+        times, level = times[order], np.cumsum(steps[order])
+        n = len(boundaries) - 1
+        maxima = np.zeros(n)
+        if len(times):
+            index = np.searchsorted(boundaries, times, side="right") - 1
+            valid = (index >= 0) & (index < n)
+            np.maximum.at(maxima, index[valid], level[valid])
+            # An interval also holds whoever was already waiting when it began.
+            before = np.searchsorted(times, boundaries[:-1], side="left") - 1
+            carried = np.where(before >= 0, level[np.clip(before, 0, None)], 0)
+            maxima = np.maximum(maxima, carried)
+        self.max_per_interval = maxima
+        self.max_overall = float(maxima.max()) if n else 0.0
+
+
+def overlap_seconds(start: np.ndarray, end: np.ndarray, boundaries: np.ndarray) -> np.ndarray:
+    """Total time the spans [start, end) spend between consecutive boundaries.
+
+    Evaluates F(b) = Σ min(max(b − start, 0), end − start) at every boundary as
+    Σ_{end ≤ b} (end − start) + Σ_{start ≤ b < end} (b − start), with sorted arrays and prefix
+    sums: O(n log n), never an n × intervals matrix. Needs end ≥ start and finite times.
+    """
+    if len(start) == 0:
+        return np.zeros(len(boundaries) - 1)
+    start_sorted = np.sort(start)
+    start_prefix = np.concatenate([[0.0], np.cumsum(start_sorted)])
+    by_end = np.argsort(end, kind="stable")
+    end_sorted = end[by_end]
+    duration_prefix = np.concatenate([[0.0], np.cumsum(end_sorted - start[by_end])])
+    ended_start_prefix = np.concatenate([[0.0], np.cumsum(start[by_end])])
+    started = np.searchsorted(start_sorted, boundaries, side="right")
+    ended = np.searchsorted(end_sorted, boundaries, side="right")
+    running = boundaries * (started - ended) - (start_prefix[started] - ended_start_prefix[ended])
+    return np.diff(duration_prefix[ended] + running)
