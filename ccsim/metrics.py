@@ -225,27 +225,19 @@ class _Measurer:
         p90, p95, p99 = np.percentile(waits, [90, 95, 99]) if waits.size else (np.nan,) * 3
         queue_length = self._queue_length(t)
         return {
-            "offered": s["offered"],
-            "answered": s["answered"],
-            "abandoned": s["abandoned"],
-            "balked": s["balked"],
+            **_contact_rates(s),
             "callbacks_requested": s["callbacks_requested"],
-            "blocked": s["blocked"],
             "unserved": s["unserved"],
             "answered_within_threshold": s["answered_within"],
-            "service_level": _ratio(s["answered_within"], s["sl_denominator"]),
-            "asa": _ratio(s["wait_answered"], s["answered"]),
             "mean_wait": _ratio(
                 s["wait_answered"] + s["wait_abandoned"], s["answered"] + s["abandoned"]
             ),
             "wait_p90": float(p90),
             "wait_p95": float(p95),
             "wait_p99": float(p99),
-            "abandon_rate": _ratio(s["abandoned"], s["offered"]),
             "blocking_rate": _ratio(s["blocked"], s["offered"]),
             "balk_rate": _ratio(s["balked"], s["offered"]),
             "mean_time_to_abandon": _ratio(s["wait_abandoned"], s["abandoned"]),
-            "aht": _ratio(s["handle_answered"], s["answered"]),
             "max_queue": float(queue_length.max_overall),
             "mean_queue": _ratio(queue_length.area_overall, self._measured_seconds()),
         }
@@ -312,15 +304,7 @@ class _Measurer:
                         "kind": "type",
                         "name": name,
                         "interval": np.arange(self.n_intervals),
-                        "offered": s["offered"],
-                        "answered": s["answered"],
-                        "abandoned": s["abandoned"],
-                        "blocked": s["blocked"],
-                        "balked": s["balked"],
-                        "service_level": _ratio(s["answered_within"], s["sl_denominator"]),
-                        "asa": _ratio(s["wait_answered"], s["answered"]),
-                        "abandon_rate": _ratio(s["abandoned"], s["offered"]),
-                        "aht": _ratio(s["handle_answered"], s["answered"]),
+                        **_contact_rates(s),
                         "max_queue": queue.max_per_interval,
                         "mean_queue": queue.area_per_interval / horizon.interval,
                     }
@@ -344,6 +328,21 @@ class _Measurer:
         frame.insert(4, "start", [_clock(c) for c in clock[frame["interval"]]])
         frame = frame[self.measured_fraction[frame["interval"].to_numpy()] > 0]
         return frame.reset_index(drop=True)
+
+
+def _contact_rates(s: dict) -> dict:
+    """Counts and the main ratios of a group of contacts (whole run or one interval)."""
+    return {
+        "offered": s["offered"],
+        "answered": s["answered"],
+        "abandoned": s["abandoned"],
+        "blocked": s["blocked"],
+        "balked": s["balked"],
+        "service_level": _ratio(s["answered_within"], s["sl_denominator"]),
+        "asa": _ratio(s["wait_answered"], s["answered"]),
+        "abandon_rate": _ratio(s["abandoned"], s["offered"]),
+        "aht": _ratio(s["handle_answered"], s["answered"]),
+    }
 
 
 def _pool_ratios(values: dict[str, np.ndarray], total: bool) -> dict:
