@@ -27,6 +27,7 @@ control), implement the two methods using the centre's ``pools``, ``queues`` and
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -230,8 +231,9 @@ class PriorityAgingRouting(SkillRouting):
             best = None
             best_key = None
             for entry, head in self.heads(pool, group, now):
-                waited = now - arrival[head]
-                key = (entry.rank - waited / self.aging, entry.type_priority, arrival[head])
+                # Whole levels: within a level the type's own priority still breaks ties.
+                aged = entry.rank - math.floor((now - arrival[head]) / self.aging)
+                key = (aged, entry.type_priority, arrival[head])
                 if best is None or key < best_key:
                     best, best_key = entry, key
             if best is not None:
