@@ -220,3 +220,25 @@ def test_a_failed_run_leaves_no_folder_that_looks_complete(tmp_path, monkeypatch
     with pytest.raises(RuntimeError):
         ccsim.report.write_results(result, tmp_path / "run")
     assert list(tmp_path.iterdir()) == []  # neither the folder nor a partial one
+
+
+def test_run_prints_the_journey_table_for_journey_scenarios(cli, tmp_path):
+    result = cli(
+        "run",
+        SCENARIOS / "redials-callbacks.yaml",
+        "--reps",
+        2,
+        "--jobs",
+        1,
+        "--out",
+        tmp_path / "journeys",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Customer journeys" in result.output and "first-contact res." in result.output
+    summary = json.loads((tmp_path / "journeys" / "summary.json").read_text())
+    voice = summary["by_type"]["voice"]
+    assert voice["callbacks_accepted"]["mean"] > 0 and voice["redials"]["mean"] > 0
+    contacts = pd.read_parquet(tmp_path / "journeys" / "contacts.parquet")
+    assert set(contacts["kind"].dropna().unique()) >= {"arrival", "redial", "callback"}
+    plain = cli("run", SCENARIOS / "erlang-c.yaml", "--reps", 2, "--out", tmp_path / "plain")
+    assert "Customer journeys" not in plain.output
