@@ -145,9 +145,9 @@ def run(scenario, reps, seed, jobs, out, results_dir, no_records, as_json, quiet
         return
     if not quiet:
         console = Console() if sys.stdout.isatty() else Console(width=200)
-        types = result.scenario.contact_types.values()
-        journeys = any(c.transfers or c.redial or c.predicts_wait for c in types)
-        print_run_summary(console, summary, erlang_figures(result.scenario), journeys)
+        print_run_summary(
+            console, summary, erlang_figures(result.scenario), result.scenario.has_journeys
+        )
     click.echo(f"Results written to {folder}")
 
 

@@ -115,6 +115,8 @@ class ContactRecords:
         transferred_to: contact type the contact was transferred to after handling (-1: none).
         predicted_wait: the wait predicted on arrival for announcements and callback offers
             (NaN when none was made).
+        has_journeys: the journey columns were recorded (the scenario has redials,
+            transfers, announcements or callbacks); otherwise they hold first-attempt defaults.
     """
 
     replication: int
@@ -134,16 +136,18 @@ class ContactRecords:
     attempt: np.ndarray | None = None
     transferred_to: np.ndarray | None = None
     predicted_wait: np.ndarray | None = None
+    has_journeys: bool = False
 
     def __post_init__(self) -> None:
         # Records of a centre without journeys: every contact a first attempt of its own.
+        # Constant columns are read-only broadcast views: they take no memory.
         n = len(self.arrival)
         defaults = {
             "customer": np.arange(n, dtype=np.int32),
-            "kind": np.zeros(n, dtype=np.int8),
-            "attempt": np.zeros(n, dtype=np.int8),
-            "transferred_to": np.full(n, -1, dtype=np.int16),
-            "predicted_wait": np.full(n, np.nan),
+            "kind": np.broadcast_to(np.int8(0), (n,)),
+            "attempt": np.broadcast_to(np.int8(0), (n,)),
+            "transferred_to": np.broadcast_to(np.int16(-1), (n,)),
+            "predicted_wait": np.broadcast_to(np.nan, (n,)),
         }
         for name, value in defaults.items():
             if getattr(self, name) is None:
@@ -160,29 +164,36 @@ class ContactRecords:
         return stop - self.arrival
 
     def to_frame(self) -> pd.DataFrame:
-        """The records as a DataFrame, one row per contact (categorical names)."""
+        """The records as a DataFrame, one row per contact (categorical names).
+
+        The journey columns (``customer``, ``kind``, ``attempt``, ``transferred_to``,
+        ``predicted_wait``) are included only when the scenario has journeys: otherwise every
+        contact is a first attempt of its own and they would only take memory.
+        """
         import pandas as pd
 
-        return pd.DataFrame(
-            {
-                "replication": np.full(len(self), self.replication, dtype=np.int32),
-                "contact_id": np.arange(len(self), dtype=np.int64),
-                "contact_type": _categorical(self.contact_type, self.contact_types),
-                "arrival": self.arrival,
-                "answered": self.answered,
-                "ended": self.ended,
-                "outcome": _categorical(self.outcome, OUTCOMES),
-                "pool": _categorical(self.pool, self.pools),
-                "agent": self.agent,
-                "wait": self.wait,
-                "handle": self.handle,
-                "customer": self.customer,
-                "kind": _categorical(self.kind, KINDS),
-                "attempt": self.attempt,
-                "transferred_to": _categorical(self.transferred_to, self.contact_types),
-                "predicted_wait": self.predicted_wait,
-            }
-        )
+        columns = {
+            "replication": np.full(len(self), self.replication, dtype=np.int32),
+            "contact_id": np.arange(len(self), dtype=np.int32),
+            "contact_type": _categorical(self.contact_type, self.contact_types),
+            "arrival": self.arrival,
+            "answered": self.answered,
+            "ended": self.ended,
+            "outcome": _categorical(self.outcome, OUTCOMES),
+            "pool": _categorical(self.pool, self.pools),
+            "agent": self.agent,
+            "wait": self.wait,
+            "handle": self.handle,
+        }
+        if self.has_journeys:
+            columns.update(
+                customer=self.customer,
+                kind=_categorical(self.kind, KINDS),
+                attempt=self.attempt,
+                transferred_to=_categorical(self.transferred_to, self.contact_types),
+                predicted_wait=self.predicted_wait,
+            )
+        return pd.DataFrame(columns)
 
 
 def _categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:

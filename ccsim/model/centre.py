@@ -70,8 +70,8 @@ class ContactCentre:
         self.scenario = scenario
         self.streams = streams
         self.env = simpy.Environment()
-        self.book = self._draw_first_attempts()
         types = list(scenario.contact_types.values())
+        self.book = self._draw_first_attempts(scenario.has_journeys)
         self.queues = [
             ContactQueue(name, i, self.book, capacity=c.queue_capacity, lines=c.lines)
             for i, (name, c) in enumerate(scenario.contact_types.items())
@@ -90,8 +90,8 @@ class ContactCentre:
             for n in scenario.contact_types
         ]
         self._handle_rules = self._proficiency()
-        journeys_used = any(c.transfers or c.redial or c.predicts_wait for c in types)
-        self.journeys = Journeys(self) if journeys_used else None
+        self.journeys = Journeys(self) if scenario.has_journeys else None
+        self._adjusts_handle = self.journeys is not None or any(self._handle_rules)
         self._predicts = [c.predicts_wait for c in types]
         self.predictor = WaitPredictor(self)
         if routing is None:
@@ -101,7 +101,7 @@ class ContactCentre:
 
     # -- before the run ---------------------------------------------------------------
 
-    def _draw_first_attempts(self) -> ContactBook:
+    def _draw_first_attempts(self, journeys: bool) -> ContactBook:
         """Draw every first attempt's arrival time, handle time and patience, in time order."""
         scenario = self.scenario
         horizon = scenario.horizon
@@ -124,15 +124,21 @@ class ContactCentre:
             types.append(np.full(count, index, dtype=np.int16))
             handles.append(handle)
             patiences.append(patience)
+        # Merge the types in time order, dropping each temporary as soon as it is used: for
+        # long runs these arrays, not the simulation, set the peak memory.
         time = np.concatenate(times)
+        del times
         order = np.argsort(time, kind="stable")
         arrival = time[order]
-        return ContactBook(
-            arrival,
-            np.concatenate(types)[order],
-            np.concatenate(handles)[order],
-            arrival + np.concatenate(patiences)[order],
-        )
+        del time
+        contact_type = np.concatenate(types)[order]
+        del types
+        handle = np.concatenate(handles)[order]
+        del handles
+        deadline = np.concatenate(patiences)[order]
+        del patiences, order
+        deadline += arrival
+        return ContactBook(arrival, contact_type, handle, deadline, journeys=journeys)
 
     def _make_pools(self) -> list[AgentPool]:
         type_index = {name: i for i, name in enumerate(self.scenario.contact_types)}
@@ -282,16 +288,21 @@ class ContactCentre:
         book.agent_of[contact] = agent
         self.queues[t].in_service += 1
         handle = book.handle[contact]
+        if self._adjusts_handle:  # proficiency or journeys somewhere in the scenario
+            handle = self._adjust_handle(contact, t, pool, handle, now)
+            book.handle[contact] = handle
+        Timeout(self.env, handle, contact).callbacks.append(self._handled_callback)
+
+    def _adjust_handle(
+        self, contact: int, t: int, pool: AgentPool, handle: float, now: float
+    ) -> float:
+        """The agent's time on ``contact``: proficiency, callback dialling, warm handover."""
         rules = self._handle_rules[t]
         if rules is not None and pool.index in rules:
             factor, own = rules[pool.index]
             handle = (own() if own is not None else handle) * factor
-        if self.journeys is not None:
-            handle = self._journey_on_answer(contact, t, handle, now)
-        book.handle[contact] = handle
-        Timeout(self.env, handle, contact).callbacks.append(self._handled_callback)
-
-    def _journey_on_answer(self, contact: int, t: int, handle: float, now: float) -> float:
+        if self.journeys is None:
+            return handle
         book = self.book
         if book.kind[contact] == CALLBACK:
             return self.journeys.dial(contact, handle)

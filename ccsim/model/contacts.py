@@ -44,6 +44,10 @@ class ContactBook:
         contact_type: their contact-type indexes.
         handle: their handle times (talk + wrap-up) before any pool's proficiency.
         deadline: their abandonment times (arrival + patience; inf: never abandon).
+        journeys: keep the journey columns (customer, kind, attempt, leg, transfer, predicted
+            wait). A centre without redials, transfers or callbacks leaves them out: every
+            contact is then a first attempt of its own, and a long run saves ~17 bytes a
+            contact.
     """
 
     def __init__(
@@ -52,6 +56,7 @@ class ContactBook:
         contact_type: np.ndarray,
         handle: np.ndarray,
         deadline: np.ndarray,
+        journeys: bool = True,
     ):
         n = len(arrival)
         self.first_attempts = n
@@ -64,12 +69,14 @@ class ContactBook:
         self.outcome = array("b", [WAITING]) * n
         self.served_by = array("h", [-1]) * n
         self.agent_of = array("i", [-1]) * n
-        self.customer = _ints("i", np.arange(n), np.int32)
-        self.kind = array("b", [FIRST_ATTEMPT]) * n
-        self.attempt = array("b", [0]) * n
-        self.leg = array("b", [0]) * n
-        self.transferred_to = array("h", [-1]) * n
-        self.predicted_wait = array("d", [math.nan]) * n
+        self.journeys = journeys
+        if journeys:
+            self.customer = _ints("i", np.arange(n), np.int32)
+            self.kind = array("b", [FIRST_ATTEMPT]) * n
+            self.attempt = array("b", [0]) * n
+            self.leg = array("b", [0]) * n
+            self.transferred_to = array("h", [-1]) * n
+            self.predicted_wait = array("d", [math.nan]) * n
         # Warm transfers only (rare): new leg -> (the leg whose agent stays on the line,
         # handover seconds once the new leg is answered).
         self.held_by: dict[int, tuple[int, float]] = {}
@@ -115,6 +122,17 @@ class ContactBook:
     ) -> ContactRecords:
         """The finished columns as :class:`ContactRecords` (numpy views, no copies)."""
         answered = np.frombuffer(self.answered, dtype=float)
+        handle = np.frombuffer(self.handle, dtype=float)
+        handle[np.isnan(answered)] = np.nan  # no agent, no handle time (in place: no copy)
+        journey = {}
+        if self.journeys:  # otherwise ContactRecords fills in first-attempt defaults
+            journey = {
+                "customer": np.frombuffer(self.customer, dtype=np.int32),
+                "kind": np.frombuffer(self.kind, dtype=np.int8),
+                "attempt": np.frombuffer(self.attempt, dtype=np.int8),
+                "transferred_to": np.frombuffer(self.transferred_to, dtype=np.int16),
+                "predicted_wait": np.frombuffer(self.predicted_wait, dtype=float),
+            }
         return ContactRecords(
             replication=replication,
             contact_types=contact_types,
@@ -122,15 +140,12 @@ class ContactBook:
             arrival=np.frombuffer(self.arrival, dtype=float),
             answered=answered,
             ended=np.frombuffer(self.ended, dtype=float),
-            handle=np.where(np.isnan(answered), np.nan, np.frombuffer(self.handle, dtype=float)),
+            handle=handle,
             outcome=np.frombuffer(self.outcome, dtype=np.int8),
             contact_type=np.frombuffer(self.contact_type, dtype=np.int16),
             pool=np.frombuffer(self.served_by, dtype=np.int16),
             agent=np.frombuffer(self.agent_of, dtype=np.int32),
-            customer=np.frombuffer(self.customer, dtype=np.int32),
-            kind=np.frombuffer(self.kind, dtype=np.int8),
-            attempt=np.frombuffer(self.attempt, dtype=np.int8),
-            transferred_to=np.frombuffer(self.transferred_to, dtype=np.int16),
-            predicted_wait=np.frombuffer(self.predicted_wait, dtype=float),
             on_duty=on_duty,
+            has_journeys=self.journeys,
+            **journey,
         )

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ccsim.model.centre import ContactCentre
@@ -57,15 +57,30 @@ class RoutingPolicy(ABC):
         """Choose the next contact for a free agent of ``pool`` and remove it from its queue."""
 
 
-class Eligibility(NamedTuple):
-    """One (contact type, pool) skill as routing sees it."""
+class Eligibility:
+    """One (contact type, pool) skill as routing sees it (slotted: read in the hot path)."""
 
-    pool: AgentPool
-    queue: ContactQueue
-    rank: int  # the pool's priority for the type (1 = highest)
-    type_priority: int  # the contact type's own priority, for ties
-    after: float  # overflow delay
-    primary: bool  # among the pool's priority-1 types (reserved agents may take it)
+    __slots__ = ("pool", "queue", "rank", "type_priority", "after", "primary")
+
+    def __init__(
+        self,
+        pool: AgentPool,
+        queue: ContactQueue,
+        rank: int,
+        type_priority: int,
+        after: float,
+        primary: bool,
+    ):
+        self.pool = pool
+        self.queue = queue
+        self.rank = rank  # the pool's priority for the type (1 = highest)
+        self.type_priority = type_priority  # the contact type's own priority, for ties
+        self.after = after  # overflow delay
+        self.primary = primary  # a priority-1 type of the pool (reserved agents may take it)
+
+    def with_queue(self, queue: ContactQueue) -> Eligibility:
+        """The same skill applied to another queue (the type's callback queue), no delay."""
+        return Eligibility(self.pool, queue, self.rank, self.type_priority, 0.0, self.primary)
 
 
 class SkillRouting(RoutingPolicy):
@@ -103,7 +118,7 @@ class SkillRouting(RoutingPolicy):
             ranks = sorted({s.rank for s in skills})
             groups = [[s for s in skills if s.rank == rank] for rank in ranks]
             callbacks = [
-                s._replace(queue=centre.callback_queues[type_names.index(n)], after=0.0)
+                s.with_queue(centre.callback_queues[type_names.index(n)])
                 for n, s in zip(spec.serves, skills, strict=True)
                 if centre.callback_queues[type_names.index(n)] is not None
             ]

@@ -118,6 +118,11 @@ class Scenario(BaseModel):
             raise ValueError(PROBLEM_LIST + "\n".join(problems))
         return self
 
+    @property
+    def has_journeys(self) -> bool:
+        """Whether any contact type has redials, transfers, announcements or callbacks."""
+        return any(c.transfers or c.redial or c.predicts_wait for c in self.contact_types.values())
+
     def with_experiment(self, **changes: Any) -> Scenario:
         """A copy with experiment settings changed (validated), e.g. ``seed=7``."""
         data = self.model_dump(mode="json", by_alias=True)
