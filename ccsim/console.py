@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ccsim.analytic import ErlangFigure
+from ccsim.units import format_duration
 
 
 def _pct(x: float | None) -> str:
@@ -59,7 +60,8 @@ def print_run_summary(
             name,
             _with_ci(m["offered"], _num),
             f"[{colour}]{_with_ci(m['service_level'], _pct)}[/]",
-            f"{target['service_level_target']:.0%}/{target['service_level_threshold']:g}s",
+            f"{target['service_level_target']:.0%}/"
+            f"{format_duration(target['service_level_threshold'])}",
             _with_ci(m["asa"], _sec),
             _with_ci(m["abandon_rate"], _pct),
             _with_ci(m["occupancy"], _pct),

@@ -91,7 +91,8 @@ class ExperimentResult:
         return self.scenario.experiment.confidence
 
     def estimates(self) -> dict[str, dict]:
-        """Every measure as an :class:`Estimate`: ``overall``, ``by_type``, ``by_pool``."""
+        """Every measure as an :class:`Estimate`: ``overall``, ``by_type``, ``by_pool``,
+        ``by_channel``."""
         reps = self.replications
         c = self.confidence
 
@@ -105,6 +106,7 @@ class ExperimentResult:
             "overall": collect(lambda r: r.overall),
             "by_type": {t: collect(lambda r, t=t: r.by_type[t]) for t in reps[0].by_type},
             "by_pool": {p: collect(lambda r, p=p: r.by_pool[p]) for p in reps[0].by_pool},
+            "by_channel": {c: collect(lambda r, c=c: r.by_channel[c]) for c in reps[0].by_channel},
         }
 
     def summary(self) -> dict:
@@ -125,6 +127,7 @@ class ExperimentResult:
             "overall": plain(e["overall"]),
             "by_type": {k: plain(v) for k, v in e["by_type"].items()},
             "by_pool": {k: plain(v) for k, v in e["by_pool"].items()},
+            "by_channel": {k: plain(v) for k, v in e["by_channel"].items()},
         }
 
     def intervals(self) -> pd.DataFrame:

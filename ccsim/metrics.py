@@ -40,7 +40,7 @@ Ratios (computed from the sums of a whole group, per replication):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -96,6 +96,8 @@ class ReplicationMeasures:
         by_pool: pool → measure → value.
         intervals: one row per (interval, contact type) and per (interval, pool), with the
             interval's start, day and clock time and every measure that applies.
+        by_channel: channel → measure → value (contact types of a channel together, and the
+            agent time spent on them, ``busy_hours``).
     """
 
     replication: int
@@ -103,6 +105,7 @@ class ReplicationMeasures:
     by_type: dict[str, dict[str, float]]
     by_pool: dict[str, dict[str, float]]
     intervals: pd.DataFrame
+    by_channel: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def measure(records: ContactRecords, scenario: Scenario) -> ReplicationMeasures:
@@ -126,6 +129,8 @@ class _Measurer:
         self.boundaries = np.maximum(
             np.append(self.starts, self.end_of_records), self.measured_from
         )
+        # Where each interval hands over to the next (the last one: the final closing time).
+        self.interval_ends = np.append(self.starts[1:], horizon.day_closes()[-1])
         # Share of each interval's scheduled time that lies after the warm-up.
         self.measured_fraction = np.clip(
             (self.starts + horizon.interval - self.measured_from) / horizon.interval, 0.0, 1.0
@@ -146,12 +151,20 @@ class _Measurer:
         sums = self._sums()  # field → (types, intervals)
         type_names = self.records.contact_types
         by_type = {
-            name: self._type_ratios({f: sums[f][t].sum() for f in COUNT_FIELDS}, self.ctype == t, t)
+            name: self._type_ratios(
+                {f: sums[f][t].sum() for f in COUNT_FIELDS}, self.ctype == t, [t]
+            )
             for t, name in enumerate(type_names)
         }
         overall = self._type_ratios(
             {f: sums[f].sum() for f in COUNT_FIELDS}, np.ones(len(self.ctype), bool), None
         )
+        by_channel = {}
+        for channel, types in self._channels().items():
+            by_channel[channel] = self._type_ratios(
+                {f: sums[f][types].sum() for f in COUNT_FIELDS}, np.isin(self.ctype, types), types
+            )
+            by_channel[channel]["busy_hours"] = self._busy_seconds(types) / 3600
         pools = self._pool_sums()
         by_pool = {name: _pool_ratios(values, total=True) for name, values in pools.items()}
         overall.update(_pool_ratios(_add_pools(pools.values()), total=True))
@@ -166,7 +179,9 @@ class _Measurer:
             measures.update(journeys[name])
         overall.update(journeys[None])
         intervals = self._interval_frame(sums, pools)
-        return ReplicationMeasures(self.records.replication, overall, by_type, by_pool, intervals)
+        return ReplicationMeasures(
+            self.records.replication, overall, by_type, by_pool, intervals, by_channel
+        )
 
     # -- contact types ----------------------------------------------------------------
 
@@ -219,11 +234,26 @@ class _Measurer:
             denominator[mine] = counted[mine]
         return denominator
 
-    def _type_ratios(self, s: dict[str, float], mine: np.ndarray, t: int | None) -> dict:
+    def _channels(self) -> dict[str, list[int]]:
+        """Contact-type indexes of each channel, in order of first appearance."""
+        channels: dict[str, list[int]] = {}
+        for t, ctype in enumerate(self.scenario.contact_types.values()):
+            channels.setdefault(ctype.channel, []).append(t)
+        return channels
+
+    def _busy_seconds(self, types: list[int]) -> float:
+        """Agent time spent on contacts of ``types`` after the warm-up (any pool)."""
+        records = self.records
+        mine = np.isin(records.contact_type, types) & ~np.isnan(records.answered)
+        spans = overlap_seconds(records.answered[mine], records.ended[mine], self.boundaries)
+        return float(spans.sum())
+
+    def _type_ratios(self, s: dict[str, float], mine: np.ndarray, types: list[int] | None) -> dict:
         queued = mine & ((self.outcome == ANSWERED) | (self.outcome == ABANDONED))
         waits = self.wait[queued]
         p90, p95, p99 = np.percentile(waits, [90, 95, 99]) if waits.size else (np.nan,) * 3
-        queue_length = self._queue_length(t)
+        queue_length = self._queue_length(types)
+        close = float(self.scenario.horizon.day_closes()[-1])
         return {
             **_contact_rates(s),
             "callbacks_requested": s["callbacks_requested"],
@@ -239,14 +269,18 @@ class _Measurer:
             "balk_rate": _ratio(s["balked"], s["offered"]),
             "mean_time_to_abandon": _ratio(s["wait_abandoned"], s["abandoned"]),
             "max_queue": float(queue_length.max_overall),
+            "backlog_at_close": float(queue_length.waiting_at(np.array([close]))[0]),
+            "oldest_at_close": queue_length.oldest_at(close),
             "mean_queue": _ratio(queue_length.area_overall, self._measured_seconds()),
         }
 
-    def _queue_length(self, t: int | None) -> QueueLength:
+    def _queue_length(self, types: list[int] | None) -> QueueLength:
         records = self.records
-        mine = self.keep & (records.wait > 0)  # blocked, balked, callback takers: no wait
-        if t is not None:
-            mine &= records.contact_type == t
+        # Blocked, balked and callback takers never queued (wait 0); unserved contacts
+        # (wait NaN) queued until the end.
+        mine = self.keep & ~(records.wait <= 0)
+        if types is not None:
+            mine &= np.isin(records.contact_type, types)
         joined = records.arrival[mine]
         answered = records.answered[mine]
         left = np.where(np.isnan(answered), records.ended[mine], answered)
@@ -297,7 +331,7 @@ class _Measurer:
         frames = []
         for t, name in enumerate(self.records.contact_types):
             s = {f: sums[f][t] for f in COUNT_FIELDS}
-            queue = self._queue_length(t)
+            queue = self._queue_length([t])
             frames.append(
                 pd.DataFrame(
                     {
@@ -307,6 +341,7 @@ class _Measurer:
                         **_contact_rates(s),
                         "max_queue": queue.max_per_interval,
                         "mean_queue": queue.area_per_interval / horizon.interval,
+                        "waiting_at_end": queue.waiting_at(self.interval_ends),
                     }
                 )
             )

@@ -34,6 +34,26 @@ class QueueLength:
             maxima = np.maximum(maxima, carried)
         self.max_per_interval = maxima
         self.max_overall = float(maxima.max()) if n else 0.0
+        self._joined = joined
+        self._left = left
+
+    def waiting_at(self, times: np.ndarray) -> np.ndarray:
+        """How many contacts were waiting just before each of ``times``.
+
+        "Just before": a contact answered at exactly an interval boundary (agents coming on
+        duty at opening) still counts in the backlog the interval hands over.
+        """
+        joined = np.sort(self._joined)
+        left = np.sort(self._left)
+        times = np.asarray(times, dtype=float)
+        return (
+            np.searchsorted(joined, times, side="left") - np.searchsorted(left, times, "left")
+        ).astype(float)
+
+    def oldest_at(self, time: float) -> float:
+        """How long the longest-waiting contact had waited just before ``time`` (0: nobody)."""
+        waiting = (self._joined < time) & (self._left >= time)
+        return float(time - self._joined[waiting].min()) if waiting.any() else 0.0
 
 
 def overlap_seconds(start: np.ndarray, end: np.ndarray, boundaries: np.ndarray) -> np.ndarray:

@@ -82,6 +82,7 @@ class ContactCentre:
             else None
             for i, (name, c) in enumerate(scenario.contact_types.items())
         ]
+        self._deferrable = [q for q, c in zip(self.queues, types, strict=True) if c.deferrable]
         self.pools = self._make_pools()
         self.idle_since = [0.0] * sum(pool.size for pool in self.pools)
         self._patience_timers = [c.needs_abandon_events for c in types]
@@ -353,6 +354,9 @@ class ContactCentre:
     def _on_staffing(self, event: simpy.Event) -> None:
         pool, target, closing = event.value
         now = self.env.now
+        # Deferrable work (email) waits for the next opening instead of being drained.
+        for queue in self._deferrable:
+            queue.paused = closing
         pool.target = target
         pool.closing = closing
         while pool.on_duty < target:

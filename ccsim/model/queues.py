@@ -46,6 +46,7 @@ class ContactQueue:
         "lines",
         "limited",
         "callbacks",
+        "paused",
         "_deadline",
         "_outcome",
         "_ended",
@@ -70,6 +71,7 @@ class ContactQueue:
         self.lines = lines
         self.limited = capacity is not None or lines is not None
         self.callbacks = callbacks
+        self.paused = False  # deferrable work after closing: not worked until the next opening
         self._deadline = book.deadline
         self._outcome = book.outcome
         self._ended = book.ended

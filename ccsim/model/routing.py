@@ -153,6 +153,8 @@ class SkillRouting(RoutingPolicy):
         """The contact at the head of ``entry``'s queue, if ``pool``'s free agent may take it."""
         if not entry.primary and len(pool.idle) < pool.reserve:
             return None  # this agent is one of the last ones kept for primary work
+        if entry.queue.paused:
+            return None  # deferrable work, centre closed: it waits for the next opening
         head = entry.queue.first_waiting(now)
         if head is not None and entry.after and now - self.arrival[head] + _EPSILON < entry.after:
             return None  # has not waited long enough to overflow to this pool

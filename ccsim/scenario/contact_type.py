@@ -94,7 +94,10 @@ class ContactType(BaseModel):
     hanging up (none: callers never abandon). ``queue_capacity`` limits waiting places and
     ``lines`` the contacts of this type in the centre (waiting + being served, the trunk
     lines); a contact arriving beyond either is blocked (busy tone). ``priority`` breaks ties
-    between types a pool ranks equally (1 = highest). ``wait_predictor`` is how the wait
+    between types a pool ranks equally (1 = highest). ``channel`` is ``voice`` (real time) or
+    ``email`` (deferrable: no abandonment, worked within opening hours, the backlog carried to
+    the next day; give the response target as the service-level threshold, e.g. ``4h``).
+    ``wait_predictor`` is how the wait
     announced to callers and used for callback offers is predicted. The journey options
     (``announcement``, ``callback``, ``redial``, ``transfers``) are described in
     :mod:`ccsim.scenario.journey`.
@@ -102,7 +105,7 @@ class ContactType(BaseModel):
 
     model_config = FROZEN
 
-    channel: Literal["voice"] = "voice"
+    channel: Literal["voice", "email"] = "voice"
     arrivals: Arrivals
     handle_time: Distribution
     wrap_up: Distribution | None = None
@@ -124,6 +127,27 @@ class ContactType(BaseModel):
         if total > 1 + 1e-9:
             raise ValueError(f"transfer probabilities add up to {total:g}; at most 1 is allowed")
         return value
+
+    @model_validator(mode="after")
+    def _check_channel(self) -> ContactType:
+        if self.channel == "email":
+            real_time = [
+                key
+                for key in ("patience", "announcement", "callback", "redial", "lines")
+                if getattr(self, key) is not None
+            ]
+            if real_time:
+                raise ValueError(
+                    f"an email contact type is deferrable work: it cannot have "
+                    f"{', '.join(real_time)} (emails do not hang up, hear announcements or "
+                    "take trunk lines); remove those keys or use channel: voice"
+                )
+        return self
+
+    @property
+    def deferrable(self) -> bool:
+        """Work that waits for the next opening instead of being served after closing."""
+        return self.channel == "email"
 
     @property
     def predicts_wait(self) -> bool:
