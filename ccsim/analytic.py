@@ -69,6 +69,8 @@ def _figure(scenario: Scenario, name: str, ctype: ContactType) -> ErlangFigure:
         return ErlangFigure("n/a: pools shared with other contact types")
     if any(t.to == name for c in scenario.contact_types.values() for t in c.transfers):
         return ErlangFigure("n/a: reached by transfers")
+    if ctype.self_service is not None:
+        return ErlangFigure("n/a: a bot filters the arrivals")
     agents = sum(p.staffing_per_interval(horizon) for p in pools)
     rates = ctype.arrivals.rates_per_second(horizon)
     starts = horizon.interval_starts()

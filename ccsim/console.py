@@ -103,20 +103,23 @@ def print_run_summary(
 def print_journeys(console: Console, summary: dict) -> None:
     """Customers' journeys per contact type they started in: redials, transfers, callbacks."""
     table = Table(
-        title="Customer journeys (by the type each customer started in)", title_justify="left"
+        title="Customer journeys (by the type each customer started in; "
+        "FCR = first-contact resolution)",
+        title_justify="left",
     )
     columns = {
         "customers": ("customers", _num),
-        "contacts/customer": ("contacts_per_customer", lambda x: _num(x, 2)),
+        "contacts/cust.": ("contacts_per_customer", lambda x: _num(x, 2)),
         "served": ("customers_served", _pct),
-        "first-contact res.": ("first_contact_resolution", _pct),
-        "transfers/customer": ("transfers_per_customer", lambda x: _num(x, 2)),
+        "FCR": ("first_contact_resolution", _pct),
+        "transfers/cust.": ("transfers_per_customer", lambda x: _num(x, 2)),
         "time in centre": ("time_in_system", _sec),
         "balked": ("balk_rate", _pct),
-        "callbacks taken": ("callbacks_accepted", _num),
+        "bot contained": ("containment_rate", _pct),
+        "callbacks": ("callbacks_accepted", _num),
         "reached": ("callback_success", _pct),
-        "time to callback": ("time_to_callback", _sec),
-        "prediction error": ("prediction_error", _sec),
+        "to callback": ("time_to_callback", _sec),
+        "pred. error": ("prediction_error", _sec),
     }
     table.add_column("contact type", no_wrap=True)
     for column in columns:

@@ -6,11 +6,11 @@ the contact type of their first contact, when it arrived after the warm-up:
 
 =============================  ==========================================================
 ``customers``                  customers (unique first attempts)
-``contacts_per_customer``      offered contacts (first attempts + redials + transfer legs)
-                               per customer
+``contacts_per_customer``      contacts offered to agents (first attempts + redials +
+                               transfer legs + bot escalations) per customer
 ``redials``                    redial contacts
 ``customers_served``           share of customers an agent eventually talked to (any leg,
-                               or a callback that reached them)
+                               or a callback that reached them) or the bot resolved
 ``transfers``                  transfer legs; ``transfers_per_customer`` = transfers /
                                customers
 ``first_contact_resolution``   share of served customers whose first answered contact was
@@ -25,6 +25,11 @@ the contact type of their first contact, when it arrived after the warm-up:
 ``time_to_callback``           mean time from accepting to being reached
 ``prediction_error``           mean absolute error of the predicted wait of callers who were
                                answered; ``prediction_bias`` = mean (actual − predicted)
+``bot_visits``                 contacts that started in the bot / IVR; of them
+                               ``contained`` (resolved there), ``bot_drop_outs`` (hung up)
+                               and ``escalations`` (sent on to the agents)
+``containment_rate``           contained / bot visits
+``agent_hours_saved``          contained contacts × their type's AHT, in hours
 =============================  ==========================================================
 """
 
@@ -35,8 +40,11 @@ import numpy as np
 from ccsim.records import (
     ANSWERED,
     BALKED,
+    BOT_DROPPED,
     CALLBACK,
     CALLBACK_REQUESTED,
+    CONTAINED,
+    ESCALATED,
     FIRST_ATTEMPT,
     REDIAL,
     TRANSFER,
@@ -54,7 +62,11 @@ def journey_measures(
     counted = records.arrival[customer] >= measured_from  # the customer's first arrival
     n_customers = len(records.arrival)  # customer ids are first-contact indexes
     answered = records.outcome == ANSWERED
-    served_customer = np.bincount(customer[answered], minlength=n_customers) > 0
+    # Served: an agent talked to them, or the bot resolved their request.
+    helped = answered | (records.outcome == CONTAINED)
+    served_customer = np.bincount(customer[helped], minlength=n_customers) > 0
+    bot_visit = np.isin(records.outcome, (CONTAINED, BOT_DROPPED, ESCALATED))
+    aht = np.array([c.aht for c in scenario.contact_types.values()])
     journey_end = _max_per_customer(customer, records.ended, n_customers)
     first_answer = _first_answered(records, customer, answered, n_customers)
     accepted = records.outcome == CALLBACK_REQUESTED
@@ -73,7 +85,8 @@ def journey_measures(
         firsts = np.flatnonzero(rows & is_first)
         n = len(firsts)
         served = served_customer[firsts]
-        inbound = rows & (records.kind != CALLBACK)
+        inbound = rows & (records.kind != CALLBACK) & ~bot_visit  # offered to agents
+        contained = rows & (records.outcome == CONTAINED)
         took_callback = firsts[~np.isnan(accepted_at[firsts])]
         got_through = took_callback[~np.isnan(reached_at[took_callback])]
         resolved = first_answer[firsts]
@@ -97,6 +110,13 @@ def journey_measures(
             "time_to_callback": _mean(reached_at[got_through] - accepted_at[got_through]),
             "prediction_error": _mean(np.abs(error[rows & predicted])),
             "prediction_bias": _mean(error[rows & predicted]),
+            "bot_visits": float((rows & bot_visit).sum()),
+            "contained": float(contained.sum()),
+            "bot_drop_outs": float((rows & (records.outcome == BOT_DROPPED)).sum()),
+            "escalations": float((rows & (records.outcome == ESCALATED)).sum()),
+            "containment_rate": _ratio(contained.sum(), (rows & bot_visit).sum()),
+            # Agent work the bot saved: contained contacts at their type's AHT.
+            "agent_hours_saved": float(aht[records.contact_type[contained]].sum() / 3600),
         }
     return result
 

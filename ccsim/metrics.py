@@ -51,13 +51,19 @@ from ccsim.records import (
     ANSWERED,
     BALKED,
     BLOCKED,
+    BOT_DROPPED,
     CALLBACK,
     CALLBACK_REQUESTED,
+    CONTAINED,
+    ESCALATED,
     UNSERVED,
     ContactRecords,
 )
 from ccsim.scenario import Scenario
 from ccsim.timeline import QueueLength, overlap_seconds
+
+BOT_OUTCOMES = (CONTAINED, BOT_DROPPED, ESCALATED)
+"""Outcomes of visits to the bot / IVR (not contacts offered to agents)."""
 
 COUNT_FIELDS = (
     "offered",
@@ -137,7 +143,11 @@ class _Measurer:
         )
         # Offered contacts: first attempts, redials and transfer legs; callback attempts are
         # agents' outbound work, measured with the journeys.
-        keep = (records.arrival >= self.measured_from) & (records.kind != CALLBACK)
+        keep = (
+            (records.arrival >= self.measured_from)
+            & (records.kind != CALLBACK)
+            & ~np.isin(records.outcome, BOT_OUTCOMES)  # bot visits: see the journey measures
+        )
         self.keep = keep
         self.interval = np.searchsorted(self.starts, records.arrival[keep], side="right") - 1
         self.ctype = records.contact_type[keep].astype(np.int64)

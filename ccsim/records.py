@@ -36,6 +36,12 @@ CALLBACK_REQUESTED = 5
 """Accepted a callback offer and left the line (an agent will call back)."""
 UNREACHED = 6
 """A callback attempt that did not reach the customer."""
+CONTAINED = 7
+"""Resolved by the bot / IVR self-service, no agent needed."""
+BOT_DROPPED = 8
+"""Hung up while in the bot / IVR."""
+ESCALATED = 9
+"""Left the bot for an agent (the agent queue sees a new contact of kind escalation)."""
 WAITING = -1
 """In the queue (only while the model runs)."""
 
@@ -47,6 +53,9 @@ OUTCOMES = (
     "balked",
     "callback_requested",
     "unreached",
+    "contained",
+    "bot_dropped",
+    "escalated",
 )
 """Outcome names, indexed by the codes above."""
 
@@ -59,7 +68,10 @@ TRANSFER = 2
 CALLBACK = 3
 """An agent's attempt to call back a customer who accepted a callback."""
 
-KINDS = ("arrival", "redial", "transfer", "callback")
+ESCALATION = 4
+"""A contact escalated from the bot / IVR to the agents."""
+
+KINDS = ("arrival", "redial", "transfer", "callback", "escalation")
 """Contact kind names, indexed by the codes above."""
 
 

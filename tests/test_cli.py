@@ -234,7 +234,7 @@ def test_run_prints_the_journey_table_for_journey_scenarios(cli, tmp_path):
         tmp_path / "journeys",
     )
     assert result.exit_code == 0, result.output
-    assert "Customer journeys" in result.output and "first-contact res." in result.output
+    assert "Customer journeys" in result.output and "FCR" in result.output
     summary = json.loads((tmp_path / "journeys" / "summary.json").read_text())
     voice = summary["by_type"]["voice"]
     assert voice["callbacks_accepted"]["mean"] > 0 and voice["redials"]["mean"] > 0

@@ -94,6 +94,7 @@ class ContactCentre:
         self.journeys = Journeys(self) if scenario.has_journeys else None
         self._adjusts_handle = self.journeys is not None or any(self._handle_rules)
         self._predicts = [c.predicts_wait for c in types]
+        self._bots = [c.self_service is not None for c in types]
         self.predictor = WaitPredictor(self)
         if routing is None:
             routing = policy_for(scenario.routing.policy, scenario.routing.aging)
@@ -213,6 +214,8 @@ class ContactCentre:
     def admit(self, contact: int, now: float) -> None:
         """A contact arrives at its queue: block, answer, or let it wait."""
         t = self.book.contact_type[contact]
+        if self._bots[t] and self.journeys.enter_bot(contact, now):
+            return
         queue = self.queues[t]
         limited = queue.limited
         if limited and queue.lines_busy(now):
@@ -248,6 +251,13 @@ class ContactCentre:
     def schedule_contact(self, contact: int, delay: float) -> None:
         """A redial or callback retry arrives after ``delay``."""
         Timeout(self.env, delay, contact).callbacks.append(self._on_later_contact)
+
+    def schedule_bot_exit(self, contact: int, delay: float) -> None:
+        """The contact leaves the bot after ``delay``."""
+        Timeout(self.env, delay, contact).callbacks.append(self._on_bot_exit)
+
+    def _on_bot_exit(self, event: simpy.Event) -> None:
+        self.journeys.leave_bot(event.value, self.env.now)
 
     def _on_later_contact(self, event: simpy.Event) -> None:
         contact = event.value

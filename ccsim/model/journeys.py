@@ -9,6 +9,8 @@ something about a contact beyond routing it:
 * :meth:`Journeys.after_handled` — an agent finished: transfer the contact (cold or warm)?
   retry an unreached callback?
 * :meth:`Journeys.after_lost` — the caller abandoned, was blocked or balked: redial later?
+* :meth:`Journeys.enter_bot` / :meth:`Journeys.leave_bot` — the bot / IVR front door:
+  contained, dropped out, or escalated to the agents?
 
 Every decision draws from its own named random stream, so a scenario without a feature
 shares all its other random numbers with one that has it (common random numbers).
@@ -24,8 +26,13 @@ from ccsim.records import (
     ABANDONED,
     BALKED,
     BLOCKED,
+    BOT_DROPPED,
     CALLBACK,
     CALLBACK_REQUESTED,
+    CONTAINED,
+    ESCALATED,
+    ESCALATION,
+    FIRST_ATTEMPT,
     REDIAL,
     TRANSFER,
     UNREACHED,
@@ -90,6 +97,13 @@ class Journeys:
             for n, c in zip(names, self.types, strict=True)
         ]
         self._transfer = [uniform(f"transfer/{n}") for n in names]
+        self._bot_share = [uniform(f"bot-share/{n}") for n in names]
+        self._bot_outcome = [uniform(f"bot-outcome/{n}") for n in names]
+        self._bot_time = [
+            sampler(c.self_service.duration, f"bot-time/{n}") if c.self_service else None
+            for n, c in zip(names, self.types, strict=True)
+        ]
+        self._in_bot = [0] * len(names)
         # Transfers as cumulative probabilities: (upper bound, target type, transfer).
         self._transfers = []
         for ctype in self.types:
@@ -204,6 +218,38 @@ class Journeys:
             return  # the centre is closed by then: the customer gives up
         redialled = self.new_contact(first_type, now + delay, customer, REDIAL, attempt)
         self.centre.schedule_contact(redialled, delay)
+
+    def enter_bot(self, contact: int, now: float) -> bool:
+        """A contact arrives: does it start in the bot (True) or go to the agents (False)?"""
+        book = self.book
+        t = book.contact_type[contact]
+        bot = self.types[t].self_service
+        if book.kind[contact] not in (FIRST_ATTEMPT, REDIAL) or self._bot_share[t]() >= bot.share:
+            return False
+        if bot.ports is not None and self._in_bot[t] >= bot.ports:
+            self.centre.lose(contact, BLOCKED, now)  # every IVR port taken: busy tone
+            return True
+        self._in_bot[t] += 1
+        self.centre.schedule_bot_exit(contact, self._bot_time[t]())
+        return True
+
+    def leave_bot(self, contact: int, now: float) -> None:
+        """The contact's time in the bot is over: contained, dropped out, or escalated."""
+        book = self.book
+        t = book.contact_type[contact]
+        bot = self.types[t].self_service
+        self._in_bot[t] -= 1
+        book.ended[contact] = now
+        draw = self._bot_outcome[t]()
+        if draw < bot.containment:
+            book.outcome[contact] = CONTAINED
+        elif draw < bot.containment + bot.drop_out:
+            book.outcome[contact] = BOT_DROPPED
+        else:
+            book.outcome[contact] = ESCALATED
+            leg = self.new_contact(t, now, book.customer[contact], ESCALATION, 0, book.leg[contact])
+            book.handle[leg] *= bot.handle_time_factor  # context passed on
+            self.centre.admit(leg, now)
 
     # -- helpers ----------------------------------------------------------------------
 

@@ -120,8 +120,8 @@ class Scenario(BaseModel):
 
     @property
     def has_journeys(self) -> bool:
-        """Whether any contact type has redials, transfers, announcements or callbacks."""
-        return any(c.transfers or c.redial or c.predicts_wait for c in self.contact_types.values())
+        """Whether any contact type has a journey beyond one queue visit (see ContactType)."""
+        return any(c.has_journey for c in self.contact_types.values())
 
     def with_experiment(self, **changes: Any) -> Scenario:
         """A copy with experiment settings changed (validated), e.g. ``seed=7``."""

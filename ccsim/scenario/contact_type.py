@@ -10,7 +10,13 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from ccsim.distributions import Distribution
 from ccsim.fields import FROZEN, Duration, Probability
 from ccsim.scenario.horizon import Horizon
-from ccsim.scenario.journey import CallbackOffer, Redial, Transfer, WaitAnnouncement
+from ccsim.scenario.journey import (
+    CallbackOffer,
+    Redial,
+    SelfService,
+    Transfer,
+    WaitAnnouncement,
+)
 
 SERVICE_LEVEL_FORMULAS = (
     "answered_and_abandoned",
@@ -99,8 +105,8 @@ class ContactType(BaseModel):
     the next day; give the response target as the service-level threshold, e.g. ``4h``).
     ``wait_predictor`` is how the wait
     announced to callers and used for callback offers is predicted. The journey options
-    (``announcement``, ``callback``, ``redial``, ``transfers``) are described in
-    :mod:`ccsim.scenario.journey`.
+    (``announcement``, ``callback``, ``redial``, ``transfers``, ``self_service``) are described
+    in :mod:`ccsim.scenario.journey`.
     """
 
     model_config = FROZEN
@@ -119,6 +125,7 @@ class ContactType(BaseModel):
     callback: CallbackOffer | None = None
     redial: Redial | None = None
     transfers: tuple[Transfer, ...] = ()
+    self_service: SelfService | None = None
 
     @field_validator("transfers")
     @classmethod
@@ -133,7 +140,14 @@ class ContactType(BaseModel):
         if self.channel == "email":
             real_time = [
                 key
-                for key in ("patience", "announcement", "callback", "redial", "lines")
+                for key in (
+                    "patience",
+                    "announcement",
+                    "callback",
+                    "redial",
+                    "lines",
+                    "self_service",
+                )
                 if getattr(self, key) is not None
             ]
             if real_time:
@@ -148,6 +162,11 @@ class ContactType(BaseModel):
     def deferrable(self) -> bool:
         """Work that waits for the next opening instead of being served after closing."""
         return self.channel == "email"
+
+    @property
+    def has_journey(self) -> bool:
+        """Whether contacts may make more than one plain queue visit (journey options set)."""
+        return bool(self.transfers or self.redial or self.predicts_wait or self.self_service)
 
     @property
     def predicts_wait(self) -> bool:

@@ -14,13 +14,16 @@ These options of a contact type describe the customer's journey through the cent
   the customer with a probability, and retries after a delay.
 * ``announcement``: callers hear their predicted wait on arrival, and some hang up at once
   (balk): P(balk) = 1 − exp(−announced wait / ``balk_tolerance``).
+* ``self_service``: a bot / IVR front door. A share of arriving contacts (first attempts and
+  redials) spend a while with it; a fraction is contained there, some hang up, the rest are
+  escalated to the agents' queue, with a shorter handle time when context is passed on.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ccsim.distributions import Deterministic, Distribution
 from ccsim.fields import FROZEN, Duration, Name, PositiveDuration, Probability
@@ -103,3 +106,32 @@ class WaitAnnouncement(BaseModel):
     model_config = FROZEN
 
     balk_tolerance: PositiveDuration | None = None
+
+
+class SelfService(BaseModel):
+    """A bot / IVR in front of the agents.
+
+    ``share`` of arriving contacts (first attempts and redials) go to the bot; they stay
+    ``duration``; then a ``containment`` share is resolved, a ``drop_out`` share hangs up,
+    and the rest escalate to the agents, whose handle time is multiplied by
+    ``handle_time_factor`` (context passed on: below 1). ``ports`` limits contacts in the
+    bot at once (IVR ports; beyond them a caller gets a busy tone); none: no limit.
+    """
+
+    model_config = FROZEN
+
+    share: Probability = 1.0
+    duration: Distribution
+    containment: Probability
+    drop_out: Probability = 0.0
+    handle_time_factor: float = Field(default=1.0, gt=0, le=20)
+    ports: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _check_shares(self) -> SelfService:
+        if self.containment + self.drop_out > 1 + 1e-9:
+            raise ValueError(
+                f"containment ({self.containment:g}) and drop_out ({self.drop_out:g}) add up "
+                "to more than 1"
+            )
+        return self
