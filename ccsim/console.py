@@ -95,9 +95,37 @@ def print_run_summary(
     console.print(pools)
     if journeys:
         print_journeys(console, summary)
+    if summary.get("by_campaign"):
+        print_campaigns(console, summary)
     for name, figure in erlang.items():
         notes = f" ({'; '.join(figure.notes)})" if figure.notes else ""
         console.print(f"[dim]Erlang figure for {name}: {figure.model}, per interval{notes}[/]")
+
+
+def print_campaigns(console: Console, summary: dict) -> None:
+    """Outbound campaigns: attempts, connects, list completion, agent time."""
+    table = Table(title="Outbound campaigns", title_justify="left")
+    for column in (
+        "campaign",
+        "attempts",
+        "connects",
+        "connect rate",
+        "list completed",
+        "not dialled",
+        "agent hours",
+    ):
+        table.add_column(column, justify="left" if column == "campaign" else "right", no_wrap=True)
+    for name, m in summary["by_campaign"].items():
+        table.add_row(
+            name,
+            _with_ci(m["attempts"], _num),
+            _with_ci(m["connects"], _num),
+            _pct(m["connect_rate"]["mean"]),
+            _with_ci(m["list_completion"], _pct),
+            _num(m["not_attempted"]["mean"]),
+            _num(m["agent_hours"]["mean"], 1),
+        )
+    console.print(table)
 
 
 def print_journeys(console: Console, summary: dict) -> None:

@@ -92,7 +92,7 @@ class ExperimentResult:
 
     def estimates(self) -> dict[str, dict]:
         """Every measure as an :class:`Estimate`: ``overall``, ``by_type``, ``by_pool``,
-        ``by_channel``."""
+        ``by_channel``, ``by_campaign``."""
         reps = self.replications
         c = self.confidence
 
@@ -107,6 +107,9 @@ class ExperimentResult:
             "by_type": {t: collect(lambda r, t=t: r.by_type[t]) for t in reps[0].by_type},
             "by_pool": {p: collect(lambda r, p=p: r.by_pool[p]) for p in reps[0].by_pool},
             "by_channel": {c: collect(lambda r, c=c: r.by_channel[c]) for c in reps[0].by_channel},
+            "by_campaign": {
+                c: collect(lambda r, c=c: r.by_campaign[c]) for c in reps[0].by_campaign
+            },
         }
 
     def summary(self) -> dict:
@@ -128,6 +131,7 @@ class ExperimentResult:
             "by_type": {k: plain(v) for k, v in e["by_type"].items()},
             "by_pool": {k: plain(v) for k, v in e["by_pool"].items()},
             "by_channel": {k: plain(v) for k, v in e["by_channel"].items()},
+            "by_campaign": {k: plain(v) for k, v in e["by_campaign"].items()},
         }
 
     def intervals(self) -> pd.DataFrame:

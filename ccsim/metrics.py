@@ -58,6 +58,7 @@ from ccsim.records import (
     ESCALATED,
     UNSERVED,
     ContactRecords,
+    OutboundRecords,
 )
 from ccsim.scenario import Scenario
 from ccsim.timeline import QueueLength, overlap_seconds
@@ -81,7 +82,21 @@ COUNT_FIELDS = (
 )
 """Per (contact type, interval) sums kept for each replication."""
 
-FRACTIONS = frozenset({"service_level", "abandon_rate", "blocking_rate", "occupancy"})
+FRACTIONS = frozenset(
+    {
+        "service_level",
+        "abandon_rate",
+        "blocking_rate",
+        "occupancy",
+        "connect_rate",
+        "list_completion",
+        "containment_rate",
+        "customers_served",
+        "first_contact_resolution",
+        "callback_success",
+        "balk_rate",
+    }
+)
 # (utilisation is not a fraction: offered work can exceed the staff's time.)
 """Measures that are fractions (0–1); every other measure is a non-negative count or time."""
 
@@ -104,6 +119,7 @@ class ReplicationMeasures:
             interval's start, day and clock time and every measure that applies.
         by_channel: channel → measure → value (contact types of a channel together, and the
             agent time spent on them, ``busy_hours``).
+        by_campaign: outbound campaign → measure → value (see :func:`campaign_measures`).
     """
 
     replication: int
@@ -112,6 +128,7 @@ class ReplicationMeasures:
     by_pool: dict[str, dict[str, float]]
     intervals: pd.DataFrame
     by_channel: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_campaign: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def measure(records: ContactRecords, scenario: Scenario) -> ReplicationMeasures:
@@ -190,7 +207,13 @@ class _Measurer:
         overall.update(journeys[None])
         intervals = self._interval_frame(sums, pools)
         return ReplicationMeasures(
-            self.records.replication, overall, by_type, by_pool, intervals, by_channel
+            self.records.replication,
+            overall,
+            by_type,
+            by_pool,
+            intervals,
+            by_channel,
+            campaign_measures(self.records.outbound),
         )
 
     # -- contact types ----------------------------------------------------------------
@@ -316,6 +339,11 @@ class _Measurer:
         for index, (name, pool) in enumerate(self.scenario.pools.items()):
             mine = (records.pool == index) & engaged
             busy = overlap_seconds(records.answered[mine], records.ended[mine], self.boundaries)
+            if records.outbound is not None:  # campaign calls keep agents busy too
+                calls = records.outbound.pool == index
+                busy = busy + overlap_seconds(
+                    records.outbound.start[calls], records.outbound.end[calls], self.boundaries
+                )
             on_duty = records.on_duty[name].agent_seconds(self.boundaries)
             scheduled = scheduled_day[name] * self.measured_fraction
             handled_in = np.bincount(
@@ -373,6 +401,31 @@ class _Measurer:
         frame.insert(4, "start", [_clock(c) for c in clock[frame["interval"]]])
         frame = frame[self.measured_fraction[frame["interval"].to_numpy()] > 0]
         return frame.reset_index(drop=True)
+
+
+def campaign_measures(outbound: OutboundRecords | None) -> dict[str, dict[str, float]]:
+    """Per outbound campaign: ``attempts``; ``connects``, customers reached;
+    ``connect_rate`` = connects / attempts; ``list_completion``, the share of the list
+    reached; ``not_attempted``, numbers never dialled; ``agent_hours`` spent on the campaign.
+    """
+    if outbound is None:
+        return {}
+    result = {}
+    for index, name in enumerate(outbound.campaigns):
+        mine = outbound.campaign == index
+        size = outbound.list_sizes[index]
+        reached = np.unique(outbound.number[mine & outbound.reached])
+        dialled = np.unique(outbound.number[mine])
+        attempts = int(mine.sum())
+        result[name] = {
+            "attempts": float(attempts),
+            "connects": float(len(reached)),
+            "connect_rate": _ratio(float(len(reached)), float(attempts)),
+            "list_completion": len(reached) / size,
+            "not_attempted": float(size - len(dialled)),
+            "agent_hours": float(np.sum(outbound.end[mine] - outbound.start[mine]) / 3600),
+        }
+    return result
 
 
 def _contact_rates(s: dict) -> dict:

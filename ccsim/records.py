@@ -106,6 +106,35 @@ class OnDutyTrace:
 
 
 @dataclass(frozen=True)
+class OutboundRecords:
+    """Every outbound campaign attempt of one replication, as columns.
+
+    Attributes:
+        campaigns: campaign names; ``campaign`` holds indexes into it.
+        list_sizes: each campaign's number of customers to call.
+        number: the customer called (0 .. list_size - 1).
+        attempt: 1 for the first call of a number, 2 for its first retry, ...
+        start, end: when the agent started dialling and was free again.
+        reached: the customer answered (then the agent talked to them).
+        pool, agent: who made the call.
+    """
+
+    campaigns: tuple[str, ...]
+    list_sizes: tuple[int, ...]
+    campaign: np.ndarray
+    number: np.ndarray
+    attempt: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    reached: np.ndarray
+    pool: np.ndarray
+    agent: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+
+@dataclass(frozen=True)
 class ContactRecords:
     """Everything one replication recorded, as numpy columns.
 
@@ -129,6 +158,7 @@ class ContactRecords:
             (NaN when none was made).
         has_journeys: the journey columns were recorded (the scenario has redials,
             transfers, announcements or callbacks); otherwise they hold first-attempt defaults.
+        outbound: the outbound campaign attempts (None: no campaigns).
     """
 
     replication: int
@@ -149,6 +179,7 @@ class ContactRecords:
     transferred_to: np.ndarray | None = None
     predicted_wait: np.ndarray | None = None
     has_journeys: bool = False
+    outbound: OutboundRecords | None = None
 
     def __post_init__(self) -> None:
         # Records of a centre without journeys: every contact a first attempt of its own.

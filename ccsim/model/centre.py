@@ -33,6 +33,7 @@ from simpy.events import Timeout
 from ccsim.model.arrivals import draw_arrival_times
 from ccsim.model.contacts import ContactBook
 from ccsim.model.journeys import Journeys
+from ccsim.model.outbound import OutboundDialer
 from ccsim.model.pools import AgentPool
 from ccsim.model.prediction import WaitPredictor
 from ccsim.model.queues import ContactQueue
@@ -96,6 +97,7 @@ class ContactCentre:
         self._predicts = [c.predicts_wait for c in types]
         self._bots = [c.self_service is not None for c in types]
         self.predictor = WaitPredictor(self)
+        self.dialer = OutboundDialer(self) if scenario.campaigns else None
         if routing is None:
             routing = policy_for(scenario.routing.policy, scenario.routing.aging)
         self.routing = routing
@@ -184,8 +186,13 @@ class ContactCentre:
         self._n = self.book.first_attempts
         if self._n:
             Timeout(env, self.book.arrival[0]).callbacks.append(self._arrival_callback)
+        if self.dialer is not None:
+            self.dialer.start()
         env.run()
         self._settle_leftovers()
+        outbound = None
+        if self.dialer is not None:
+            outbound = self.dialer.records(tuple(self.scenario.campaigns))
         return self.book.records(
             self.streams.replication,
             tuple(self.scenario.contact_types),
@@ -197,6 +204,7 @@ class ContactCentre:
                 )
                 for pool in self.pools
             },
+            outbound,
         )
 
     def _on_arrival(self, _event: simpy.Event) -> None:
@@ -334,7 +342,7 @@ class ContactCentre:
         self.queues[book.contact_type[contact]].in_service -= 1
         if self.journeys is not None and not self.journeys.after_handled(contact, now):
             return  # warm transfer: the agent stays on the line until the handover
-        self._free_agent(self.pools[book.served_by[contact]], book.agent_of[contact], now)
+        self.free_agent(self.pools[book.served_by[contact]], book.agent_of[contact], now)
 
     def _on_release(self, event: simpy.Event) -> None:
         """A warm transfer's handover is over: the first agent hangs up."""
@@ -345,10 +353,14 @@ class ContactCentre:
         book = self.book
         book.ended[contact] = now
         book.handle[contact] = now - book.answered[contact]
-        self._free_agent(self.pools[book.served_by[contact]], book.agent_of[contact], now)
+        self.free_agent(self.pools[book.served_by[contact]], book.agent_of[contact], now)
 
-    def _free_agent(self, pool: AgentPool, agent: int, now: float) -> None:
-        """An agent is free: go home if no longer scheduled, else take a contact or idle."""
+    def free_agent(self, pool: AgentPool, agent: int, now: float) -> None:
+        """An agent is free: go home if no longer scheduled, else take a contact or idle.
+
+        With outbound campaigns, an agent with no inbound contact to take places a campaign
+        call if one is due (inbound always comes first).
+        """
         if pool.on_duty > pool.target and not pool.closing:
             pool.go_off_duty(agent, now)
             return
@@ -357,6 +369,8 @@ class ContactCentre:
             self._answer(contact, pool, agent, now)
         elif pool.on_duty > pool.target:
             pool.go_off_duty(agent, now)  # closing and nothing left to serve
+        elif self.dialer is not None and self.dialer.dial(pool, agent, now):
+            return
         else:
             self.idle_since[agent] = now
             pool.idle.append(agent)
@@ -370,7 +384,7 @@ class ContactCentre:
         pool.target = target
         pool.closing = closing
         while pool.on_duty < target:
-            self._free_agent(pool, pool.come_on_duty(), now)
+            self.free_agent(pool, pool.come_on_duty(), now)
         # Idle agents leave at once (at closing, idle agents have nothing left to serve);
         # busy ones leave when they finish, in _free_agent. The most recently idle leave
         # first, so the longest-idle agents keep their place at the head of the line.

@@ -20,7 +20,7 @@ from array import array
 
 import numpy as np
 
-from ccsim.records import FIRST_ATTEMPT, WAITING, ContactRecords, OnDutyTrace
+from ccsim.records import FIRST_ATTEMPT, WAITING, ContactRecords, OnDutyTrace, OutboundRecords
 
 
 def doubles(values: np.ndarray) -> array:
@@ -119,6 +119,7 @@ class ContactBook:
         contact_types: tuple[str, ...],
         pools: tuple[str, ...],
         on_duty: dict[str, OnDutyTrace],
+        outbound: OutboundRecords | None = None,
     ) -> ContactRecords:
         """The finished columns as :class:`ContactRecords` (numpy views, no copies)."""
         answered = np.frombuffer(self.answered, dtype=float)
@@ -147,5 +148,6 @@ class ContactBook:
             agent=np.frombuffer(self.agent_of, dtype=np.int32),
             on_duty=on_duty,
             has_journeys=self.journeys,
+            outbound=outbound,
             **journey,
         )

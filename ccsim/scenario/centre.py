@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from ccsim.errors import PROBLEM_LIST
 from ccsim.fields import FROZEN, Name, PositiveDuration
+from ccsim.scenario.campaign import Campaign
 from ccsim.scenario.contact_type import ContactType
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.pool import Pool
@@ -55,6 +56,7 @@ class Scenario(BaseModel):
     contact_types: dict[Name, ContactType] = Field(min_length=1)
     pools: dict[Name, Pool] = Field(min_length=1)
     routing: Routing = Routing()
+    campaigns: dict[Name, Campaign] = Field(default_factory=dict)
     experiment: Experiment = Experiment()
 
     @model_validator(mode="after")
@@ -106,6 +108,13 @@ class Scenario(BaseModel):
                     problems.append(
                         f"pools.{name}.serves names contact type {served!r}, which is not defined; "
                         f"defined contact types: {', '.join(self.contact_types)}"
+                    )
+        for name, campaign in self.campaigns.items():
+            for pool in campaign.pools:
+                if pool not in self.pools:
+                    problems.append(
+                        f"campaigns.{name}.pools names pool {pool!r}, which is not defined; "
+                        f"defined pools: {', '.join(self.pools)}"
                     )
         served_types = {t for pool in self.pools.values() for t in pool.serves}
         for name in self.contact_types:
