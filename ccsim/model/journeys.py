@@ -60,49 +60,35 @@ class Journeys:
         names = list(scenario.contact_types)
         streams = centre.streams
 
-        def sampler(distribution, source: str) -> BatchSampler:
-            return distribution.sampler(streams.generator(source))
+        def per_type(source: str, distribution_of) -> list[BatchSampler | None]:
+            """One sampler per contact type (None where the type lacks the feature)."""
+            samplers = []
+            for name, ctype in zip(names, self.types, strict=True):
+                distribution = distribution_of(ctype)
+                samplers.append(
+                    None
+                    if distribution is None
+                    else distribution.sampler(streams.generator(f"{source}/{name}"))
+                )
+            return samplers
 
-        def uniform(source: str) -> BatchSampler:
-            return _UNIT.sampler(streams.generator(source))
+        def uniform(source: str) -> list[BatchSampler]:
+            return per_type(source, lambda _ctype: _UNIT)
 
-        self._handle = [
-            sampler(c.handle_time, f"handle-extra/{n}")
-            for n, c in zip(names, self.types, strict=True)
-        ]
-        self._wrap_up = [
-            sampler(c.wrap_up, f"wrap_up-extra/{n}") if c.wrap_up else None
-            for n, c in zip(names, self.types, strict=True)
-        ]
-        self._patience = [
-            sampler(c.patience, f"patience-extra/{n}") if c.patience else None
-            for n, c in zip(names, self.types, strict=True)
-        ]
-        self._balk = [uniform(f"balk/{n}") for n in names]
-        self._accept = [uniform(f"callback-accept/{n}") for n in names]
-        self._reach = [uniform(f"callback-reach/{n}") for n in names]
-        self._dial = [
-            sampler(c.callback.dial_time, f"callback-dial/{n}") if c.callback else None
-            for n, c in zip(names, self.types, strict=True)
-        ]
-        self._retry = [
-            sampler(c.callback.retry_delay, f"callback-retry/{n}")
-            if c.callback and c.callback.retry_delay
-            else None
-            for n, c in zip(names, self.types, strict=True)
-        ]
-        self._redial = [uniform(f"redial/{n}") for n in names]
-        self._redial_delay = [
-            sampler(c.redial.delay, f"redial-delay/{n}") if c.redial else None
-            for n, c in zip(names, self.types, strict=True)
-        ]
-        self._transfer = [uniform(f"transfer/{n}") for n in names]
-        self._bot_share = [uniform(f"bot-share/{n}") for n in names]
-        self._bot_outcome = [uniform(f"bot-outcome/{n}") for n in names]
-        self._bot_time = [
-            sampler(c.self_service.duration, f"bot-time/{n}") if c.self_service else None
-            for n, c in zip(names, self.types, strict=True)
-        ]
+        self._handle = per_type("handle-extra", lambda c: c.handle_time)
+        self._wrap_up = per_type("wrap_up-extra", lambda c: c.wrap_up)
+        self._patience = per_type("patience-extra", lambda c: c.patience)
+        self._balk = uniform("balk")
+        self._accept = uniform("callback-accept")
+        self._reach = uniform("callback-reach")
+        self._dial = per_type("callback-dial", lambda c: c.callback and c.callback.dial_time)
+        self._retry = per_type("callback-retry", lambda c: c.callback and c.callback.retry_delay)
+        self._redial = uniform("redial")
+        self._redial_delay = per_type("redial-delay", lambda c: c.redial and c.redial.delay)
+        self._transfer = uniform("transfer")
+        self._bot_share = uniform("bot-share")
+        self._bot_outcome = uniform("bot-outcome")
+        self._bot_time = per_type("bot-time", lambda c: c.self_service and c.self_service.duration)
         self._in_bot = [0] * len(names)
         # Transfers as cumulative probabilities: (upper bound, target type, transfer).
         self._transfers = []
