@@ -70,8 +70,10 @@ CALLBACK = 3
 
 ESCALATION = 4
 """A contact escalated from the bot / IVR to the agents."""
+MESSAGE = 5
+"""A later customer message of a messaging conversation (the first is the arrival)."""
 
-KINDS = ("arrival", "redial", "transfer", "callback", "escalation")
+KINDS = ("arrival", "redial", "transfer", "callback", "escalation", "message")
 """Contact kind names, indexed by the codes above."""
 
 

@@ -33,6 +33,7 @@ from ccsim.records import (
     ESCALATED,
     ESCALATION,
     FIRST_ATTEMPT,
+    MESSAGE,
     REDIAL,
     TRANSFER,
     UNREACHED,
@@ -88,6 +89,9 @@ class Journeys:
         self._transfer = uniform("transfer")
         self._bot_share = uniform("bot-share")
         self._bot_outcome = uniform("bot-outcome")
+        self._think = per_type("think-time", lambda c: c.conversation and c.conversation.think_time)
+        self._messages = uniform("messages")
+        self._remaining: dict[int, int] = {}  # customer -> messages still to come
         self._bot_time = per_type("bot-time", lambda c: c.self_service and c.self_service.duration)
         self._in_bot = [0] * len(names)
         # Transfers as cumulative probabilities: (upper bound, target type, transfer).
@@ -166,6 +170,8 @@ class Journeys:
         if book.outcome[contact] == UNREACHED:
             self._retry_callback(contact, now)
             return True
+        if self.types[t].conversation is not None:
+            self._next_message(contact, now)
         table = self._transfers[t]
         if not table or book.leg[contact] >= MAX_TRANSFERS:
             return True
@@ -238,6 +244,30 @@ class Journeys:
             self.centre.admit(leg, now)
 
     # -- helpers ----------------------------------------------------------------------
+
+    def _next_message(self, contact: int, now: float) -> None:
+        """A reply was sent: the customer writes again after their think time, or is done."""
+        book = self.book
+        t = book.contact_type[contact]
+        customer = book.customer[contact]
+        remaining = self._remaining.pop(customer, None)
+        if remaining is None:  # the conversation's first reply: how many messages in all?
+            remaining = self._conversation_length(t) - 1
+        if remaining <= 0:
+            return
+        delay = self._think[t]()
+        message = self.new_contact(t, now + delay, customer, MESSAGE, 0, book.leg[contact])
+        self._remaining[customer] = remaining - 1
+        self.centre.schedule_contact(message, delay)
+
+    def _conversation_length(self, t: int) -> int:
+        """Messages in a conversation: geometric on 1, 2, ... with the configured mean."""
+        p = 1.0 / self.types[t].conversation.mean_messages
+        u = self._messages[t]()
+        if p >= 1.0:
+            return 1
+        # Inverse transform: P(N > n) = (1 - p)^n.
+        return 1 + int(math.log1p(-u) / math.log1p(-p))
 
     def _retry_callback(self, contact: int, now: float) -> None:
         book = self.book

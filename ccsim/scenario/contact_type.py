@@ -12,6 +12,7 @@ from ccsim.fields import FROZEN, Duration, Probability
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.journey import (
     CallbackOffer,
+    Conversation,
     Redial,
     SelfService,
     Transfer,
@@ -102,7 +103,9 @@ class ContactType(BaseModel):
     lines); a contact arriving beyond either is blocked (busy tone). ``priority`` breaks ties
     between types a pool ranks equally (1 = highest). ``channel`` is ``voice`` (real time) or
     ``email`` (deferrable: no abandonment, worked within opening hours, the backlog carried to
-    the next day; give the response target as the service-level threshold, e.g. ``4h``).
+    the next day; give the response target as the service-level threshold, e.g. ``4h``) or
+    ``messaging`` (deferrable too, in ``conversation``s of several customer messages, each
+    answered as a short task).
     ``wait_predictor`` is how the wait
     announced to callers and used for callback offers is predicted. The journey options
     (``announcement``, ``callback``, ``redial``, ``transfers``, ``self_service``) are described
@@ -111,7 +114,7 @@ class ContactType(BaseModel):
 
     model_config = FROZEN
 
-    channel: Literal["voice", "email"] = "voice"
+    channel: Literal["voice", "email", "messaging"] = "voice"
     arrivals: Arrivals
     handle_time: Distribution
     wrap_up: Distribution | None = None
@@ -126,6 +129,7 @@ class ContactType(BaseModel):
     redial: Redial | None = None
     transfers: tuple[Transfer, ...] = ()
     self_service: SelfService | None = None
+    conversation: Conversation | None = None
 
     @field_validator("transfers")
     @classmethod
@@ -137,7 +141,14 @@ class ContactType(BaseModel):
 
     @model_validator(mode="after")
     def _check_channel(self) -> ContactType:
-        if self.channel == "email":
+        if self.channel == "messaging" and self.conversation is None:
+            raise ValueError(
+                "a messaging contact type needs a conversation: {mean_messages: ..., "
+                "think_time: ...} (messages per conversation and the customer's time to reply)"
+            )
+        if self.channel != "messaging" and self.conversation is not None:
+            raise ValueError("conversation is only for channel: messaging")
+        if self.deferrable:
             real_time = [
                 key
                 for key in (
@@ -152,21 +163,27 @@ class ContactType(BaseModel):
             ]
             if real_time:
                 raise ValueError(
-                    f"an email contact type is deferrable work: it cannot have "
-                    f"{', '.join(real_time)} (emails do not hang up, hear announcements or "
-                    "take trunk lines); remove those keys or use channel: voice"
+                    f"an {self.channel} contact type is deferrable work: it cannot have "
+                    f"{', '.join(real_time)} (its customers do not hang up, hear announcements "
+                    "or take trunk lines); remove those keys or use channel: voice"
                 )
         return self
 
     @property
     def deferrable(self) -> bool:
         """Work that waits for the next opening instead of being served after closing."""
-        return self.channel == "email"
+        return self.channel in ("email", "messaging")
 
     @property
     def has_journey(self) -> bool:
         """Whether contacts may make more than one plain queue visit (journey options set)."""
-        return bool(self.transfers or self.redial or self.predicts_wait or self.self_service)
+        return bool(
+            self.transfers
+            or self.redial
+            or self.predicts_wait
+            or self.self_service
+            or self.conversation
+        )
 
     @property
     def predicts_wait(self) -> bool:

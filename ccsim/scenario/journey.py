@@ -14,6 +14,8 @@ These options of a contact type describe the customer's journey through the cent
   the customer with a probability, and retries after a delay.
 * ``announcement``: callers hear their predicted wait on arrival, and some hang up at once
   (balk): P(balk) = 1 − exp(−announced wait / ``balk_tolerance``).
+* ``conversation``: messaging — a conversation of several customer messages separated by the
+  customer's think time, each answered as a short task by any free agent.
 * ``self_service``: a bot / IVR front door. A share of arriving contacts (first attempts and
   redials) spend a while with it; a fraction is contained there, some hang up, the rest are
   escalated to the agents' queue, with a shorter handle time when context is passed on.
@@ -135,3 +137,18 @@ class SelfService(BaseModel):
                 "to more than 1"
             )
         return self
+
+
+class Conversation(BaseModel):
+    """An asynchronous messaging conversation: several customer messages, each a short task.
+
+    A conversation has a geometric number of customer messages with mean ``mean_messages``
+    (at least one). Each message waits for an agent, who works the reply as one task (the
+    type's handle time) and is free again; ``think_time`` after the reply the customer sends
+    the next message, which any agent of the type may answer.
+    """
+
+    model_config = FROZEN
+
+    mean_messages: float = Field(ge=1.0, le=1000.0)
+    think_time: Distribution
