@@ -32,7 +32,8 @@ Ratios (computed from the sums of a whole group, per replication):
 * ``max_queue`` = most contacts waiting at once; ``mean_queue`` = time-average waiting.
 * ``utilisation`` = offered work (offered × AHT) / time on duty of the serving pools: the
   load a planner compares with the Erlang ρ; above 1, more work arrives than the staff can do.
-* per pool: ``occupancy`` = busy time / time on duty (overtime included; per contact type:
+* per pool (ratios in :mod:`ccsim.pool_metrics`): ``occupancy`` = busy time / time on duty
+  (overtime included; per contact type:
   of the pools that serve it, shared pools included);
   ``agent_hours`` = paid time on duty; ``overtime_hours`` = on duty beyond the schedule;
   ``cost`` = agent_hours × cost_per_hour; ``cost_per_contact`` = cost / answered.
@@ -46,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim.journey_metrics import journey_measures
+from ccsim.pool_metrics import add_pools, campaign_measures, pool_ratios, ratio, utilisation
 from ccsim.records import (
     ABANDONED,
     ANSWERED,
@@ -58,7 +60,6 @@ from ccsim.records import (
     ESCALATED,
     UNSERVED,
     ContactRecords,
-    OutboundRecords,
 )
 from ccsim.scenario import Scenario
 from ccsim.timeline import QueueLength, overlap_seconds
@@ -193,14 +194,14 @@ class _Measurer:
             )
             by_channel[channel]["busy_hours"] = self._busy_seconds(types) / 3600
         pools = self._pool_sums()
-        by_pool = {name: _pool_ratios(values, total=True) for name, values in pools.items()}
-        overall.update(_pool_ratios(_add_pools(pools.values()), total=True))
-        overall["utilisation"] = _utilisation(overall, pools.values())
+        by_pool = {name: pool_ratios(values, total=True) for name, values in pools.items()}
+        overall.update(pool_ratios(add_pools(pools.values()), total=True))
+        overall["utilisation"] = utilisation(overall, pools.values())
         for name, measures in by_type.items():
             serving = [pools[p] for p, pool in self.scenario.pools.items() if name in pool.serves]
             busy = sum(float(p["busy"].sum()) for p in serving)
-            measures["occupancy"] = _ratio(busy, sum(float(p["on_duty"].sum()) for p in serving))
-            measures["utilisation"] = _utilisation(measures, serving)
+            measures["occupancy"] = ratio(busy, sum(float(p["on_duty"].sum()) for p in serving))
+            measures["utilisation"] = utilisation(measures, serving)
         journeys = journey_measures(self.records, self.scenario, self.measured_from)
         for name, measures in by_type.items():
             measures.update(journeys[name])
@@ -292,19 +293,19 @@ class _Measurer:
             "callbacks_requested": s["callbacks_requested"],
             "unserved": s["unserved"],
             "answered_within_threshold": s["answered_within"],
-            "mean_wait": _ratio(
+            "mean_wait": ratio(
                 s["wait_answered"] + s["wait_abandoned"], s["answered"] + s["abandoned"]
             ),
             "wait_p90": float(p90),
             "wait_p95": float(p95),
             "wait_p99": float(p99),
-            "blocking_rate": _ratio(s["blocked"], s["offered"]),
-            "balk_rate": _ratio(s["balked"], s["offered"]),
-            "mean_time_to_abandon": _ratio(s["wait_abandoned"], s["abandoned"]),
+            "blocking_rate": ratio(s["blocked"], s["offered"]),
+            "balk_rate": ratio(s["balked"], s["offered"]),
+            "mean_time_to_abandon": ratio(s["wait_abandoned"], s["abandoned"]),
             "max_queue": float(queue_length.max_overall),
             "backlog_at_close": float(queue_length.waiting_at(np.array([close]))[0]),
             "oldest_at_close": queue_length.oldest_at(close),
-            "mean_queue": _ratio(queue_length.area_overall, self._measured_seconds()),
+            "mean_queue": ratio(queue_length.area_overall, self._measured_seconds()),
         }
 
     def _queue_length(self, types: list[int] | None) -> QueueLength:
@@ -384,7 +385,7 @@ class _Measurer:
                 )
             )
         for name, values in pools.items():
-            ratios = _pool_ratios(values, total=False)
+            ratios = pool_ratios(values, total=False)
             frames.append(
                 pd.DataFrame(
                     {
@@ -403,31 +404,6 @@ class _Measurer:
         return frame.reset_index(drop=True)
 
 
-def campaign_measures(outbound: OutboundRecords | None) -> dict[str, dict[str, float]]:
-    """Per outbound campaign: ``attempts``; ``connects``, customers reached;
-    ``connect_rate`` = connects / attempts; ``list_completion``, the share of the list
-    reached; ``not_attempted``, numbers never dialled; ``agent_hours`` spent on the campaign.
-    """
-    if outbound is None:
-        return {}
-    result = {}
-    for index, name in enumerate(outbound.campaigns):
-        mine = outbound.campaign == index
-        size = outbound.list_sizes[index]
-        reached = np.unique(outbound.number[mine & outbound.reached])
-        dialled = np.unique(outbound.number[mine])
-        attempts = int(mine.sum())
-        result[name] = {
-            "attempts": float(attempts),
-            "connects": float(len(reached)),
-            "connect_rate": _ratio(float(len(reached)), float(attempts)),
-            "list_completion": len(reached) / size,
-            "not_attempted": float(size - len(dialled)),
-            "agent_hours": float(np.sum(outbound.end[mine] - outbound.start[mine]) / 3600),
-        }
-    return result
-
-
 def _contact_rates(s: dict) -> dict:
     """Counts and the main ratios of a group of contacts (whole run or one interval)."""
     return {
@@ -436,52 +412,11 @@ def _contact_rates(s: dict) -> dict:
         "abandoned": s["abandoned"],
         "blocked": s["blocked"],
         "balked": s["balked"],
-        "service_level": _ratio(s["answered_within"], s["sl_denominator"]),
-        "asa": _ratio(s["wait_answered"], s["answered"]),
-        "abandon_rate": _ratio(s["abandoned"], s["offered"]),
-        "aht": _ratio(s["handle_answered"], s["answered"]),
+        "service_level": ratio(s["answered_within"], s["sl_denominator"]),
+        "asa": ratio(s["wait_answered"], s["answered"]),
+        "abandon_rate": ratio(s["abandoned"], s["offered"]),
+        "aht": ratio(s["handle_answered"], s["answered"]),
     }
-
-
-def _pool_ratios(values: dict[str, np.ndarray], total: bool) -> dict:
-    collapse = (lambda a: float(np.sum(a))) if total else (lambda a: a)
-    busy, on_duty = collapse(values["busy"]), collapse(values["on_duty"])
-    scheduled = collapse(values["scheduled"])
-    cost = collapse(values["on_duty"] / 3600 * values["cost_per_hour"])
-    answered = collapse(values["answered"])
-    return {
-        "answered": answered,
-        "occupancy": _ratio(busy, on_duty),
-        "agent_hours": on_duty / 3600,
-        "overtime_hours": np.maximum(on_duty - scheduled, 0) / 3600,
-        "cost": cost,
-        "cost_per_contact": _ratio(cost, answered),
-    }
-
-
-def _utilisation(measures: dict[str, float], pools) -> float:
-    """Offered work (offered contacts × AHT) / time on duty of the pools that serve it."""
-    on_duty = sum(float(p["on_duty"].sum()) for p in pools)
-    aht = measures["aht"]
-    return _ratio(measures["offered"] * aht, on_duty) if np.isfinite(aht) else float("nan")
-
-
-def _add_pools(pools) -> dict[str, np.ndarray]:
-    pools = list(pools)
-    total = {k: sum(p[k] for p in pools) for k in ("answered", "busy", "on_duty", "scheduled")}
-    # Cost per hour differs by pool: carry the cost through as on_duty-weighted rate.
-    cost = sum(p["on_duty"] / 3600 * p["cost_per_hour"] for p in pools)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        total["cost_per_hour"] = np.where(total["on_duty"] > 0, cost * 3600 / total["on_duty"], 0)
-    return total
-
-
-def _ratio(numerator, denominator):
-    with np.errstate(invalid="ignore", divide="ignore"):
-        result = np.divide(numerator, denominator)
-    if np.ndim(result) == 0:
-        return float(result) if denominator else float("nan")
-    return np.where(np.asarray(denominator) > 0, result, np.nan)
 
 
 def _clock(seconds: float) -> str:

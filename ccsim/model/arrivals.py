@@ -8,7 +8,15 @@ numpy before the simulation starts.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from ccsim.model.contacts import ContactBook
+
+if TYPE_CHECKING:
+    from ccsim.scenario import Scenario
+    from ccsim.streams import RandomStreams
 
 
 def draw_arrival_times(
@@ -34,3 +42,46 @@ def draw_arrival_times(
     # Intervals do not overlap, so sorting within each interval is sorting overall.
     times.sort(kind="stable")
     return times
+
+
+def draw_first_attempts(scenario: Scenario, streams: RandomStreams, journeys: bool) -> ContactBook:
+    """Draw every first attempt's arrival time, handle time and patience, in time order.
+
+    Each contact type draws from its own named streams (``arrivals/<type>``,
+    ``handle/<type>``, ``wrap_up/<type>``, ``patience/<type>``), all at once with numpy.
+    """
+    horizon = scenario.horizon
+    starts = horizon.interval_starts()
+    times, types, handles, patiences = [], [], [], []
+    for index, (name, ctype) in enumerate(scenario.contact_types.items()):
+        rates = ctype.arrivals.rates_per_second(horizon)
+        arrivals = draw_arrival_times(
+            rates, starts, horizon.interval, streams.generator(f"arrivals/{name}")
+        )
+        count = len(arrivals)
+        handle = ctype.handle_time.draw(streams.generator(f"handle/{name}"), count)
+        if ctype.wrap_up is not None:
+            handle += ctype.wrap_up.draw(streams.generator(f"wrap_up/{name}"), count)
+        if ctype.patience is not None:
+            patience = ctype.patience.draw(streams.generator(f"patience/{name}"), count)
+        else:
+            patience = np.full(count, np.inf)
+        times.append(arrivals)
+        types.append(np.full(count, index, dtype=np.int16))
+        handles.append(handle)
+        patiences.append(patience)
+    # Merge the types in time order, dropping each temporary as soon as it is used: for
+    # long runs these arrays, not the simulation, set the peak memory.
+    time = np.concatenate(times)
+    del times
+    order = np.argsort(time, kind="stable")
+    arrival = time[order]
+    del time
+    contact_type = np.concatenate(types)[order]
+    del types
+    handle = np.concatenate(handles)[order]
+    del handles
+    deadline = np.concatenate(patiences)[order]
+    del patiences, order
+    deadline += arrival
+    return ContactBook(arrival, contact_type, handle, deadline, journeys=journeys)

@@ -30,8 +30,7 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
-from ccsim.model.arrivals import draw_arrival_times
-from ccsim.model.contacts import ContactBook
+from ccsim.model.arrivals import draw_first_attempts
 from ccsim.model.journeys import Journeys
 from ccsim.model.outbound import OutboundDialer
 from ccsim.model.pools import AgentPool
@@ -72,7 +71,7 @@ class ContactCentre:
         self.streams = streams
         self.env = simpy.Environment()
         types = list(scenario.contact_types.values())
-        self.book = self._draw_first_attempts(scenario.has_journeys)
+        self.book = draw_first_attempts(scenario, streams, scenario.has_journeys)
         self.queues = [
             ContactQueue(name, i, self.book, capacity=c.queue_capacity, lines=c.lines)
             for i, (name, c) in enumerate(scenario.contact_types.items())
@@ -104,45 +103,6 @@ class ContactCentre:
         self.routing.bind(self)
 
     # -- before the run ---------------------------------------------------------------
-
-    def _draw_first_attempts(self, journeys: bool) -> ContactBook:
-        """Draw every first attempt's arrival time, handle time and patience, in time order."""
-        scenario = self.scenario
-        horizon = scenario.horizon
-        starts = horizon.interval_starts()
-        times, types, handles, patiences = [], [], [], []
-        for index, (name, ctype) in enumerate(scenario.contact_types.items()):
-            rates = ctype.arrivals.rates_per_second(horizon)
-            arrivals = draw_arrival_times(
-                rates, starts, horizon.interval, self.streams.generator(f"arrivals/{name}")
-            )
-            count = len(arrivals)
-            handle = ctype.handle_time.draw(self.streams.generator(f"handle/{name}"), count)
-            if ctype.wrap_up is not None:
-                handle += ctype.wrap_up.draw(self.streams.generator(f"wrap_up/{name}"), count)
-            if ctype.patience is not None:
-                patience = ctype.patience.draw(self.streams.generator(f"patience/{name}"), count)
-            else:
-                patience = np.full(count, np.inf)
-            times.append(arrivals)
-            types.append(np.full(count, index, dtype=np.int16))
-            handles.append(handle)
-            patiences.append(patience)
-        # Merge the types in time order, dropping each temporary as soon as it is used: for
-        # long runs these arrays, not the simulation, set the peak memory.
-        time = np.concatenate(times)
-        del times
-        order = np.argsort(time, kind="stable")
-        arrival = time[order]
-        del time
-        contact_type = np.concatenate(types)[order]
-        del types
-        handle = np.concatenate(handles)[order]
-        del handles
-        deadline = np.concatenate(patiences)[order]
-        del patiences, order
-        deadline += arrival
-        return ContactBook(arrival, contact_type, handle, deadline, journeys=journeys)
 
     def _make_pools(self) -> list[AgentPool]:
         type_index = {name: i for i, name in enumerate(self.scenario.contact_types)}

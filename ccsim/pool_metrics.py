@@ -1,0 +1,79 @@
+"""Agent-side measures: what the pools did (occupancy, hours, cost) and outbound campaigns.
+
+Per pool and interval the measurer (:mod:`ccsim.metrics`) collects busy time, time on duty,
+scheduled time and contacts answered; the ratios below turn them into the measures planners
+read. Every ratio is defined once, here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ccsim.records import OutboundRecords
+
+
+def ratio(numerator, denominator):
+    """numerator / denominator, NaN where the denominator is 0 (scalars or arrays)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = np.divide(numerator, denominator)
+    if np.ndim(result) == 0:
+        return float(result) if denominator else float("nan")
+    return np.where(np.asarray(denominator) > 0, result, np.nan)
+
+
+def pool_ratios(values: dict[str, np.ndarray], total: bool) -> dict:
+    collapse = (lambda a: float(np.sum(a))) if total else (lambda a: a)
+    busy, on_duty = collapse(values["busy"]), collapse(values["on_duty"])
+    scheduled = collapse(values["scheduled"])
+    cost = collapse(values["on_duty"] / 3600 * values["cost_per_hour"])
+    answered = collapse(values["answered"])
+    return {
+        "answered": answered,
+        "occupancy": ratio(busy, on_duty),
+        "agent_hours": on_duty / 3600,
+        "overtime_hours": np.maximum(on_duty - scheduled, 0) / 3600,
+        "cost": cost,
+        "cost_per_contact": ratio(cost, answered),
+    }
+
+
+def utilisation(measures: dict[str, float], pools) -> float:
+    """Offered work (offered contacts × AHT) / time on duty of the pools that serve it."""
+    on_duty = sum(float(p["on_duty"].sum()) for p in pools)
+    aht = measures["aht"]
+    return ratio(measures["offered"] * aht, on_duty) if np.isfinite(aht) else float("nan")
+
+
+def add_pools(pools) -> dict[str, np.ndarray]:
+    pools = list(pools)
+    total = {k: sum(p[k] for p in pools) for k in ("answered", "busy", "on_duty", "scheduled")}
+    # Cost per hour differs by pool: carry the cost through as on_duty-weighted rate.
+    cost = sum(p["on_duty"] / 3600 * p["cost_per_hour"] for p in pools)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total["cost_per_hour"] = np.where(total["on_duty"] > 0, cost * 3600 / total["on_duty"], 0)
+    return total
+
+
+def campaign_measures(outbound: OutboundRecords | None) -> dict[str, dict[str, float]]:
+    """Per outbound campaign: ``attempts``; ``connects``, customers reached;
+    ``connect_rate`` = connects / attempts; ``list_completion``, the share of the list
+    reached; ``not_attempted``, numbers never dialled; ``agent_hours`` spent on the campaign.
+    """
+    if outbound is None:
+        return {}
+    result = {}
+    for index, name in enumerate(outbound.campaigns):
+        mine = outbound.campaign == index
+        size = outbound.list_sizes[index]
+        reached = np.unique(outbound.number[mine & outbound.reached])
+        dialled = np.unique(outbound.number[mine])
+        attempts = int(mine.sum())
+        result[name] = {
+            "attempts": float(attempts),
+            "connects": float(len(reached)),
+            "connect_rate": ratio(float(len(reached)), float(attempts)),
+            "list_completion": len(reached) / size,
+            "not_attempted": float(size - len(dialled)),
+            "agent_hours": float(np.sum(outbound.end[mine] - outbound.start[mine]) / 3600),
+        }
+    return result
