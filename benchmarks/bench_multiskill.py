@@ -294,9 +294,10 @@ def _target(name: str) -> str:
 # --------------------------------------------------------------------------- main
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    """Command-line options."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def parse_args(argv: list[str] | None, doc: str = __doc__,
+               goal_name: str = "multi-skill") -> argparse.Namespace:
+    """Command-line options (``doc``, ``goal_name``: for the help of a script reusing them)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--arrivals", type=int, default=200_000,
                         help="target single-queue arrivals, rounded to whole days "
                         "(default 200000: 4 days)")
@@ -308,7 +309,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="root seed of both scenarios")
     parser.add_argument("--json", type=Path, help="write every figure to this JSON file")
     parser.add_argument("--strict", action="store_true",
-                        help="exit 1 if the multi-skill goal fails")
+                        help=f"exit 1 if the {goal_name} goal fails")
     args = parser.parse_args(argv)
     if args.quick and args.arrivals == 200_000:
         args.arrivals = 20_000
