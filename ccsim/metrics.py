@@ -62,7 +62,7 @@ from ccsim.records import (
     ContactRecords,
 )
 from ccsim.scenario import Scenario
-from ccsim.timeline import QueueLength, overlap_seconds
+from ccsim.timeline import QueueLength, overlap_seconds, union_spans
 
 BOT_OUTCOMES = (CONTAINED, BOT_DROPPED, ESCALATED)
 """Outcomes of visits to the bot / IVR (not contacts offered to agents)."""
@@ -193,6 +193,8 @@ class _Measurer:
                 {f: sums[f][types].sum() for f in COUNT_FIELDS}, np.isin(self.ctype, types), types
             )
             by_channel[channel]["busy_hours"] = self._busy_seconds(types) / 3600
+            if channel == "chat":
+                by_channel[channel]["mean_concurrency"] = self._mean_concurrency(types)
         pools = self._pool_sums()
         by_pool = {name: pool_ratios(values, total=True) for name, values in pools.items()}
         overall.update(pool_ratios(add_pools(pools.values()), total=True))
@@ -282,6 +284,14 @@ class _Measurer:
         spans = overlap_seconds(records.answered[mine], records.ended[mine], self.boundaries)
         return float(spans.sum())
 
+    def _mean_concurrency(self, types: list[int]) -> float:
+        """Chats open per agent while the agent had any open: chat time / time chatting."""
+        records = self.records
+        mine = np.isin(records.contact_type, types) & ~np.isnan(records.answered)
+        start, end = records.answered[mine], records.ended[mine]
+        union_start, union_end = union_spans(records.agent[mine], start, end)
+        return ratio(float(np.sum(end - start)), float(np.sum(union_end - union_start)))
+
     def _type_ratios(self, s: dict[str, float], mine: np.ndarray, types: list[int] | None) -> dict:
         queued = mine & ((self.outcome == ANSWERED) | (self.outcome == ABANDONED))
         waits = self.wait[queued]
@@ -339,7 +349,10 @@ class _Measurer:
         engaged = ~np.isnan(records.answered)  # agent busy: incl. unreached callback attempts
         for index, (name, pool) in enumerate(self.scenario.pools.items()):
             mine = (records.pool == index) & engaged
-            busy = overlap_seconds(records.answered[mine], records.ended[mine], self.boundaries)
+            start, end = records.answered[mine], records.ended[mine]
+            if pool.max_concurrency > 1:  # an agent with three chats open is busy once
+                start, end = union_spans(records.agent[mine], start, end)
+            busy = overlap_seconds(start, end, self.boundaries)
             if records.outbound is not None:  # campaign calls keep agents busy too
                 calls = records.outbound.pool == index
                 busy = busy + overlap_seconds(

@@ -75,3 +75,27 @@ def overlap_seconds(start: np.ndarray, end: np.ndarray, boundaries: np.ndarray) 
     ended = np.searchsorted(end_sorted, boundaries, side="right")
     running = boundaries * (started - ended) - (start_prefix[started] - ended_start_prefix[ended])
     return np.diff(duration_prefix[ended] + running)
+
+
+def union_spans(
+    owner: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Merge each owner's overlapping spans: the time an agent had at least one chat open.
+
+    Returns the merged spans' starts and ends (owners are dropped: the spans of different
+    owners are kept apart, never merged).
+    """
+    if len(start) == 0:
+        return start, end
+    order = np.lexsort((start, owner))
+    owner, start, end = owner[order], start[order], end[order]
+    first_of_owner = np.r_[True, owner[1:] != owner[:-1]]
+    group = np.cumsum(first_of_owner) - 1
+    # A running maximum of the ends within each owner: shift every owner's times past the
+    # previous owner's, take one cumulative maximum, shift back.
+    shift = float(np.max(end) - np.min(start) + 1.0) * group
+    running = np.maximum.accumulate(end + shift) - shift
+    previous = np.r_[-np.inf, running[:-1]]
+    opens = first_of_owner | (start > previous)
+    index = np.flatnonzero(opens)
+    return start[index], np.maximum.reduceat(end, index)

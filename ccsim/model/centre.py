@@ -84,6 +84,7 @@ class ContactCentre:
         ]
         self._deferrable = [q for q, c in zip(self.queues, types, strict=True) if c.deferrable]
         self.pools = self._make_pools()
+        self._pool_specs = list(scenario.pools.values())
         self.idle_since = [0.0] * sum(pool.size for pool in self.pools)
         self._patience_timers = [c.needs_abandon_events for c in types]
         self._overflow_delays = [
@@ -92,7 +93,11 @@ class ContactCentre:
         ]
         self._handle_rules = self._proficiency()
         self.journeys = Journeys(self) if scenario.has_journeys else None
-        self._adjusts_handle = self.journeys is not None or any(self._handle_rules)
+        self._chat = [c.channel == "chat" for c in types]
+        self._chat_factors = [p.concurrency_factors is not None for p in scenario.pools.values()]
+        self._adjusts_handle = (
+            self.journeys is not None or any(self._handle_rules) or any(self._chat_factors)
+        )
         self._predicts = [c.predicts_wait for c in types]
         self._bots = [c.self_service is not None for c in types]
         self.predictor = WaitPredictor(self)
@@ -107,10 +112,28 @@ class ContactCentre:
     def _make_pools(self) -> list[AgentPool]:
         type_index = {name: i for i, name in enumerate(self.scenario.contact_types)}
         pools, first_agent = [], 0
-        for index, (name, pool) in enumerate(self.scenario.pools.items()):
+        specs = self.scenario.pools
+        total = sum(
+            int(max(np.max(p.staffing_per_interval(self.scenario.horizon)), 0))
+            for p in specs.values()
+        )
+        self.load = [0] * total  # open chats per agent (shared by the pools)
+        for index, (name, pool) in enumerate(specs.items()):
             size = int(max(np.max(pool.staffing_per_interval(self.scenario.horizon)), 0))
             ranks = {type_index[t]: skill.priority for t, skill in pool.serves.items()}
-            pools.append(AgentPool(name, index, ranks, first_agent, size, pool.reserve_for_primary))
+            pools.append(
+                AgentPool(
+                    name,
+                    index,
+                    ranks,
+                    first_agent,
+                    size,
+                    pool.reserve_for_primary,
+                    slots=pool.max_concurrency,
+                    most_loaded=pool.chat_assignment == "most_loaded",
+                    load=self.load,
+                )
+            )
             first_agent += size
         return pools
 
@@ -280,6 +303,10 @@ class ContactCentre:
         if rules is not None and pool.index in rules:
             factor, own = rules[pool.index]
             handle = (own() if own is not None else handle) * factor
+        if self._chat[t] and self._chat_factors[pool.index]:
+            # The more chats the agent has open, the longer each takes.
+            spec = self._pool_specs[pool.index]
+            handle *= spec.concurrency_factor(self.load[self.book.agent_of[contact]])
         if self.journeys is None:
             return handle
         book = self.book
@@ -299,10 +326,31 @@ class ContactCentre:
         book = self.book
         now = self.env.now
         book.ended[contact] = now
-        self.queues[book.contact_type[contact]].in_service -= 1
+        t = book.contact_type[contact]
+        self.queues[t].in_service -= 1
         if self.journeys is not None and not self.journeys.after_handled(contact, now):
             return  # warm transfer: the agent stays on the line until the handover
-        self.free_agent(self.pools[book.served_by[contact]], book.agent_of[contact], now)
+        pool = self.pools[book.served_by[contact]]
+        agent = book.agent_of[contact]
+        if self._chat[t] and pool.end_chat(agent):
+            # Still chatting with others: offer the freed slot (unless going home).
+            if not (pool.on_duty > pool.target and not pool.closing):
+                self._fill_slots(pool, agent, now)
+            return
+        self.free_agent(pool, agent, now)
+
+    def _fill_slots(self, pool: AgentPool, agent: int, now: float) -> None:
+        """An agent holding chats takes waiting chats into their free slots."""
+        pool.offering_slot = True
+        try:
+            while self.load[agent] < pool.slots:
+                contact = self.routing.select_contact(pool, now)
+                if contact is None:
+                    break
+                pool.add_chat(agent)
+                self._answer(contact, pool, agent, now)
+        finally:
+            pool.offering_slot = False
 
     def _on_release(self, event: simpy.Event) -> None:
         """A warm transfer's handover is over: the first agent hangs up."""
@@ -326,7 +374,12 @@ class ContactCentre:
             return
         contact = self.routing.select_contact(pool, now)
         if contact is not None:
-            self._answer(contact, pool, agent, now)
+            if self._chat[self.book.contact_type[contact]]:
+                pool.add_chat(agent)
+                self._answer(contact, pool, agent, now)
+                self._fill_slots(pool, agent, now)
+            else:
+                self._answer(contact, pool, agent, now)
         elif pool.on_duty > pool.target:
             pool.go_off_duty(agent, now)  # closing and nothing left to serve
         elif self.dialer is not None and self.dialer.dial(pool, agent, now):

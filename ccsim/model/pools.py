@@ -25,6 +25,9 @@ class AgentPool:
         target: agents the schedule asks for now.
         closing: the centre is closed: agents serve what is waiting, then leave.
         reserve: idle agents kept for the pool's priority-1 contact types.
+        slots: chats an agent may hold at once (``max_concurrency``).
+        load: open chats of every agent (shared across pools, by agent number); an agent
+            with open chats is never idle-listed, so calls and emails never reach them.
     """
 
     __slots__ = (
@@ -37,6 +40,11 @@ class AgentPool:
         "closing",
         "reserve",
         "size",
+        "slots",
+        "most_loaded",
+        "load",
+        "partial",
+        "offering_slot",
         "_off_duty",
         "trace_times",
         "trace_counts",
@@ -50,12 +58,22 @@ class AgentPool:
         first_agent: int,
         size: int,
         reserve: int = 0,
+        slots: int = 1,
+        most_loaded: bool = False,
+        load: list[int] | None = None,
     ):
         self.name = name
         self.index = index
         self.ranks = ranks
         self.reserve = reserve
         self.size = size
+        self.slots = slots
+        self.most_loaded = most_loaded
+        # Chats: open chats per agent (shared, by agent number), and the agents with some but
+        # not all slots taken, by how many are open (insertion-ordered: first come first).
+        self.load = load if load is not None else []
+        self.partial: list[dict[int, None]] = [{} for _ in range(slots)]
+        self.offering_slot = False  # a chat slot of a busy agent is being filled
         self.idle: deque[int] = deque()
         self.on_duty = 0
         self.target = 0
@@ -80,6 +98,41 @@ class AgentPool:
         self.on_duty -= 1
         self._off_duty.append(agent)
         self.record(now)
+
+    def take_slot(self) -> int | None:
+        """An agent with a free chat slot (least or most loaded first), now holding one more."""
+        if self.most_loaded:
+            for load in range(self.slots - 1, 0, -1):
+                if self.partial[load]:
+                    return self.add_chat(next(iter(self.partial[load])))
+            return self.add_chat(self.idle.popleft()) if self.idle else None
+        if self.idle:
+            return self.add_chat(self.idle.popleft())
+        for load in range(1, self.slots):
+            if self.partial[load]:
+                return self.add_chat(next(iter(self.partial[load])))
+        return None
+
+    def add_chat(self, agent: int) -> int:
+        """``agent`` (not idle-listed) takes one more chat; returns the agent."""
+        old = self.load[agent]
+        if old:
+            del self.partial[old][agent]
+        if old + 1 < self.slots:
+            self.partial[old + 1][agent] = None
+        self.load[agent] = old + 1
+        return agent
+
+    def end_chat(self, agent: int) -> int:
+        """One of ``agent``'s chats ended; returns how many they still hold."""
+        old = self.load[agent]
+        if old < self.slots:
+            del self.partial[old][agent]
+        left = old - 1
+        if left:
+            self.partial[left][agent] = None
+        self.load[agent] = left
+        return left
 
     def record(self, now: float) -> None:
         """Note the number on duty from ``now`` on (one trace point per change)."""

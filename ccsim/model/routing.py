@@ -23,6 +23,9 @@ To write your own, subclass :class:`SkillRouting` (or :class:`RoutingPolicy` for
 control), implement the two methods using the centre's ``pools``, ``queues`` and ``book``
 (see :meth:`RoutingPolicy.bind`), and pass an instance to :func:`ccsim.simulate` with
 ``routing=``. Policies are called in the simulation's hot path: precompute in ``bind``.
+Chats: an agent with open chats is never idle-listed; a chat is placed with
+``pool.take_slot()``, and while ``pool.offering_slot`` is set the freed slot of an agent who
+still holds chats is being offered, so only chat queues may be taken from.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ class RoutingPolicy(ABC):
 class Eligibility:
     """One (contact type, pool) skill as routing sees it (slotted: read in the hot path)."""
 
-    __slots__ = ("pool", "queue", "rank", "type_priority", "after", "primary")
+    __slots__ = ("pool", "queue", "rank", "type_priority", "after", "primary", "chat")
 
     def __init__(
         self,
@@ -70,6 +73,7 @@ class Eligibility:
         type_priority: int,
         after: float,
         primary: bool,
+        chat: bool = False,
     ):
         self.pool = pool
         self.queue = queue
@@ -77,10 +81,13 @@ class Eligibility:
         self.type_priority = type_priority  # the contact type's own priority, for ties
         self.after = after  # overflow delay
         self.primary = primary  # a priority-1 type of the pool (reserved agents may take it)
+        self.chat = chat  # agents take it into a free chat slot (several at once)
 
     def with_queue(self, queue: ContactQueue) -> Eligibility:
         """The same skill applied to another queue (the type's callback queue), no delay."""
-        return Eligibility(self.pool, queue, self.rank, self.type_priority, 0.0, self.primary)
+        return Eligibility(
+            self.pool, queue, self.rank, self.type_priority, 0.0, self.primary, self.chat
+        )
 
 
 class SkillRouting(RoutingPolicy):
@@ -112,6 +119,7 @@ class SkillRouting(RoutingPolicy):
                     scenario.contact_types[name].priority,
                     skill.after,
                     name in primary,
+                    scenario.contact_types[name].channel == "chat",
                 )
                 skills.append(entry)
                 self.pools_for_type[t].append((skill.priority, order, entry))
@@ -136,9 +144,22 @@ class SkillRouting(RoutingPolicy):
     ) -> tuple[AgentPool, int] | None:
         for entry in self.pools_for_type[contact_type]:
             pool = entry.pool
-            if pool.idle and self.may_serve(entry, contact, now):
+            if entry.chat:
+                choice = self.chat_slot(entry, contact, now)
+                if choice is not None:
+                    return choice
+            elif pool.idle and self.may_serve(entry, contact, now):
                 return pool, pool.idle.popleft()
         return None
+
+    def chat_slot(
+        self, entry: Eligibility, contact: int, now: float
+    ) -> tuple[AgentPool, int] | None:
+        """A free chat slot in ``entry``'s pool (least or most loaded agent), if allowed."""
+        if not self.may_serve(entry, contact, now):
+            return None
+        agent = entry.pool.take_slot()
+        return None if agent is None else (entry.pool, agent)
 
     def flattened(self) -> list[list[list[Eligibility]]]:
         """Per pool: all inbound queues as one group, then the callback queues (if any)."""
@@ -151,6 +172,8 @@ class SkillRouting(RoutingPolicy):
 
     def eligible_head(self, entry: Eligibility, pool: AgentPool, now: float) -> int | None:
         """The contact at the head of ``entry``'s queue, if ``pool``'s free agent may take it."""
+        if pool.offering_slot and not entry.chat:
+            return None  # an agent holding chats takes only more chats
         if not entry.primary and len(pool.idle) < pool.reserve:
             return None  # this agent is one of the last ones kept for primary work
         if entry.queue.paused:
@@ -211,7 +234,11 @@ class LongestIdleRouting(SkillRouting):
         best_since = float("inf")
         for entry in self.pools_for_type[contact_type]:
             pool = entry.pool
-            if pool.idle and self.may_serve(entry, contact, now):
+            if entry.chat:  # chats go by the pool's slot rule
+                choice = self.chat_slot(entry, contact, now)
+                if choice is not None:
+                    return choice
+            elif pool.idle and self.may_serve(entry, contact, now):
                 since = self.idle_since[pool.idle[0]]
                 if since < best_since:
                     best, best_since = pool, since

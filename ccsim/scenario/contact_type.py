@@ -105,7 +105,8 @@ class ContactType(BaseModel):
     ``email`` (deferrable: no abandonment, worked within opening hours, the backlog carried to
     the next day; give the response target as the service-level threshold, e.g. ``4h``) or
     ``messaging`` (deferrable too, in ``conversation``s of several customer messages, each
-    answered as a short task).
+    answered as a short task), or ``chat`` (real time like voice, but an agent may hold
+    several at once: see the pool's ``max_concurrency``).
     ``wait_predictor`` is how the wait
     announced to callers and used for callback offers is predicted. The journey options
     (``announcement``, ``callback``, ``redial``, ``transfers``, ``self_service``) are described
@@ -114,7 +115,7 @@ class ContactType(BaseModel):
 
     model_config = FROZEN
 
-    channel: Literal["voice", "email", "messaging"] = "voice"
+    channel: Literal["voice", "chat", "email", "messaging"] = "voice"
     arrivals: Arrivals
     handle_time: Distribution
     wrap_up: Distribution | None = None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ccsim.distributions import Distribution
 from ccsim.fields import FROZEN, Duration, Name
@@ -38,6 +38,13 @@ class Pool(BaseModel):
     of its highest-priority type. ``staffing`` is agents on duty, one number or one per
     interval of the day. ``reserve_for_primary`` keeps the last K idle agents for the pool's
     priority-1 types: other types get an agent only while more than K are idle.
+
+    Chat: an agent may hold up to ``max_concurrency`` chats at once; a chat started with n
+    chats open (itself included) takes ``concurrency_factors[n - 1]`` times its handle time
+    (e.g. 1.0, 1.3, 1.7). New chats go to the agent with the fewest open chats
+    (``chat_assignment: least_loaded``, an idle agent first) or the most (``most_loaded``,
+    filling agents up and keeping others free for calls). A voice call or an email only goes
+    to an agent with no open chat.
     """
 
     model_config = FROZEN
@@ -46,6 +53,28 @@ class Pool(BaseModel):
     staffing: int | list[int]
     cost_per_hour: float = Field(default=0.0, ge=0)
     reserve_for_primary: int = Field(default=0, ge=0)
+    max_concurrency: int = Field(default=1, ge=1, le=20)
+    concurrency_factors: list[float] | None = None
+    chat_assignment: Literal["least_loaded", "most_loaded"] = "least_loaded"
+
+    @model_validator(mode="after")
+    def _check_concurrency(self) -> Pool:
+        factors = self.concurrency_factors
+        if factors is not None:
+            if len(factors) != self.max_concurrency:
+                raise ValueError(
+                    f"concurrency_factors has {len(factors)} values but max_concurrency is "
+                    f"{self.max_concurrency}; give one handle-time factor per number of open chats"
+                )
+            if any(f <= 0 for f in factors):
+                raise ValueError(f"concurrency_factors must be positive, got {factors}")
+        return self
+
+    def concurrency_factor(self, open_chats: int) -> float:
+        """Handle-time factor of a chat started with ``open_chats`` open (itself included)."""
+        if self.concurrency_factors is None:
+            return 1.0
+        return self.concurrency_factors[open_chats - 1]
 
     @field_validator("serves", mode="before")
     @classmethod
