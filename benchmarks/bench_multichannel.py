@@ -1,4 +1,4 @@
-"""Multi-channel benchmark: ccsim's cost per contact with a bot, email and messaging.
+"""Multi-channel benchmark: ccsim's cost per contact with a bot, chat, email and messaging.
 
 Run from the repository root::
 
@@ -8,12 +8,12 @@ Run from the repository root::
 
 In one process run it times ccsim on the canonical single-queue workload of bench_core.py
 (M/M/100+M, 1,900 calls/h) and on a multi-channel centre with about as many contacts per day
-(voice behind a bot / IVR front door, email, messaging conversations; a voice team, a blended
-voice + email pool with voice first, and a digital team), best of N, interleaved.  It prints
+(voice behind a bot / IVR front door, chat, email, messaging conversations; a voice team, a
+blended voice + email pool with voice first, a chat team holding up to three chats each, and a
+digital team), best of N, interleaved.  It prints
 contacts per second of both, the ratio of their costs per contact against the goal
 (multi-channel <= 2x the single queue), and the centre's offered contacts, service level and
-ASA per channel and occupancy per pool, so that a reader can see it is a sane centre.  Chat
-(concurrent sessions per agent) is not in ccsim yet: it will join the centre when it exists.
+ASA per channel and occupancy per pool, so that a reader can see it is a sane centre.
 Reuses bench_multiskill.py's timing; see benchmarks/README.md.
 """
 
@@ -44,21 +44,28 @@ SINGLE = ms.SINGLE
 MULTI = "multi-channel"
 ESCALATION, MESSAGE = 4, 5  # ccsim.records: the ``kind`` of an escalation, a later message
 BOT_OUTCOMES = (7, 8, 9)  # ccsim.records: CONTAINED, BOT_DROPPED, ESCALATED (a bot visit)
-CHAT_NOTE = "chat (concurrent sessions) is not in ccsim yet: it joins this centre when it exists"
+CHAT_NOTE = "chat agents hold up to 3 chats each, slower the more are open"
 
 # The multi-channel centre: contact types and pools (68 agents).  Durations in seconds.  Every
 # call meets the bot (a record), ~65 % are escalated to an agent (a second record); each
-# conversation is ~4 messages (a record each).  Contacts per hour: 600 bot visits + ~390
-# escalations + 200 emails + ~700 messages = ~1,890, about the canonical 1,900.
+# conversation is ~4 messages (a record each).  Contacts per hour: 480 bot visits + ~310
+# escalations + 120 chats + 200 emails + ~700 messages = ~1,810, about the canonical 1,900.
 CONTACT_TYPES = {
     "voice": {
         "channel": "voice",
-        "arrivals": {"rate_per_hour": 600},
+        "arrivals": {"rate_per_hour": 480},
         "handle_time": {"distribution": "lognormal", "mean": 270, "cv": 0.8},
         "patience": {"distribution": "exponential", "mean": 240},
         "service_level": {"threshold": 20, "target": 0.8},
         "self_service": {"duration": {"distribution": "lognormal", "mean": 60, "cv": 0.6},
                          "containment": 0.3, "drop_out": 0.05, "handle_time_factor": 0.9},
+    },
+    "chat": {
+        "channel": "chat",
+        "arrivals": {"rate_per_hour": 120},
+        "handle_time": {"distribution": "lognormal", "mean": 480, "cv": 0.7},
+        "patience": {"distribution": "exponential", "mean": 360},
+        "service_level": {"threshold": 60, "target": 0.8},
     },
     "email": {
         "channel": "email",
@@ -76,8 +83,10 @@ CONTACT_TYPES = {
     },
 }
 POOLS = {
-    "voice_team": {"serves": ["voice"], "staffing": 23},
-    "blended": {"serves": {"voice": 1, "email": 2}, "staffing": 22},  # voice first
+    "voice_team": {"serves": ["voice"], "staffing": 18},
+    "blended": {"serves": {"voice": 1, "email": 2}, "staffing": 18},  # voice first
+    "chat_team": {"serves": ["chat"], "staffing": 9, "max_concurrency": 3,
+                  "concurrency_factors": [1.0, 1.2, 1.5]},
     "digital_team": {"serves": {"messages": 1, "email": 2}, "staffing": 23},
 }
 
@@ -105,11 +114,13 @@ def multichannel_spec(work: wl.Workload) -> dict:
 def describe(work: wl.Workload) -> str:
     """One line on both scenarios, for the top of the output."""
     voice, email, chats = (CONTACT_TYPES[n] for n in ("voice", "email", "messages"))
+    chat = CONTACT_TYPES["chat"]
     bot = voice["self_service"]
     return (f"Single queue: M/M/{work.agents}+M, {work.rate_per_hour:g} calls/h, AHT "
             f"{work.aht:g} s. Multi-channel: voice {voice['arrivals']['rate_per_hour']:g}/h "
             f"behind a bot (containment {bot['containment']:g}, drop-out {bot['drop_out']:g}, "
-            f"~{bot['duration']['mean']:g} s), email {email['arrivals']['rate_per_hour']:g}/h, "
+            f"~{bot['duration']['mean']:g} s), chat {chat['arrivals']['rate_per_hour']:g}/h, "
+            f"email {email['arrivals']['rate_per_hour']:g}/h, "
             f"messaging {chats['arrivals']['rate_per_hour']:g} conversations/h x "
             f"{chats['conversation']['mean_messages']:g} messages; {len(POOLS)} pools "
             f"({sum(p['staffing'] for p in POOLS.values())} agents). Both over {work.days} d x "
@@ -153,6 +164,7 @@ def breakdown(run: ms.SimRun) -> dict[str, int]:
     escalation = voice & (records.kind == ESCALATION)
     return {"bot_visits": int(bot.sum()), "escalations": int(escalation.sum()),
             "other_calls": int((voice & ~bot & ~escalation).sum()),
+            "chats": int((of == "chat").sum()),
             "emails": int((of == "email").sum()), "messages": int((of == "messaging").sum())}
 
 
@@ -177,7 +189,8 @@ def speed(runs: dict[str, ms.SimRun], repeat: int) -> dict:
                  "vs single queue"], rows,
                 note=f"wall time of ccsim.simulate, records kept; a contact is any record: "
                 f"multi-channel = {kinds['bot_visits']:,} bot visits + {kinds['escalations']:,}"
-                f" escalations + {kinds['emails']:,} emails + {kinds['messages']:,} messages; "
+                f" escalations + {kinds['chats']:,} chats + {kinds['emails']:,} emails + "
+                f"{kinds['messages']:,} messages; "
                 f"best of {repeat}, interleaved; {CHAT_NOTE}")
     return out
 
