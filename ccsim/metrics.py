@@ -47,7 +47,14 @@ import numpy as np
 import pandas as pd
 
 from ccsim.journey_metrics import journey_measures
-from ccsim.pool_metrics import add_pools, campaign_measures, pool_ratios, ratio, utilisation
+from ccsim.pool_metrics import (
+    add_pools,
+    campaign_measures,
+    chat_measures,
+    pool_ratios,
+    ratio,
+    utilisation,
+)
 from ccsim.records import (
     ABANDONED,
     ANSWERED,
@@ -194,7 +201,9 @@ class _Measurer:
             )
             by_channel[channel]["busy_hours"] = self._busy_seconds(types) / 3600
             if channel == "chat":
-                by_channel[channel]["mean_concurrency"] = self._mean_concurrency(types)
+                by_channel[channel].update(
+                    chat_measures(self.records, self.scenario, types, self.measured_from)
+                )
         pools = self._pool_sums()
         by_pool = {name: pool_ratios(values, total=True) for name, values in pools.items()}
         overall.update(pool_ratios(add_pools(pools.values()), total=True))
@@ -283,14 +292,6 @@ class _Measurer:
         mine = np.isin(records.contact_type, types) & ~np.isnan(records.answered)
         spans = overlap_seconds(records.answered[mine], records.ended[mine], self.boundaries)
         return float(spans.sum())
-
-    def _mean_concurrency(self, types: list[int]) -> float:
-        """Chats open per agent while the agent had any open: chat time / time chatting."""
-        records = self.records
-        mine = np.isin(records.contact_type, types) & ~np.isnan(records.answered)
-        start, end = records.answered[mine], records.ended[mine]
-        union_start, union_end = union_spans(records.agent[mine], start, end)
-        return ratio(float(np.sum(end - start)), float(np.sum(union_end - union_start)))
 
     def _type_ratios(self, s: dict[str, float], mine: np.ndarray, types: list[int] | None) -> dict:
         queued = mine & ((self.outcome == ANSWERED) | (self.outcome == ABANDONED))

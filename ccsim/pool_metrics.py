@@ -1,4 +1,5 @@
-"""Agent-side measures: what the pools did (occupancy, hours, cost) and outbound campaigns.
+"""Agent-side measures: what the pools did (occupancy, hours, cost), chat concurrency, and
+outbound campaigns.
 
 Per pool and interval the measurer (:mod:`ccsim.metrics`) collects busy time, time on duty,
 scheduled time and contacts answered; the ratios below turn them into the measures planners
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ccsim.records import OutboundRecords
+from ccsim.records import ContactRecords, OutboundRecords
+from ccsim.scenario import Scenario
+from ccsim.timeline import union_spans
 
 
 def ratio(numerator, denominator):
@@ -76,4 +79,39 @@ def campaign_measures(outbound: OutboundRecords | None) -> dict[str, dict[str, f
             "not_attempted": float(size - len(dialled)),
             "agent_hours": float(np.sum(outbound.end[mine] - outbound.start[mine]) / 3600),
         }
+    return result
+
+
+def chat_measures(
+    records: ContactRecords, scenario: Scenario, types: list[int], measured_from: float
+) -> dict[str, float]:
+    """Chat agents' concurrency: ``mean_concurrency``, chats open per agent while the agent
+    had any open (chat time / time chatting); and ``aht_concurrency_1``, ``_2``, ..., the mean
+    chat handle time by the number of chats open when it started (itself included).
+    """
+    chats = np.isin(records.contact_type, types) & ~np.isnan(records.answered)
+    agent, start, end = records.agent[chats], records.answered[chats], records.ended[chats]
+    union_start, union_end = union_spans(agent, start, end)
+    result = {
+        "mean_concurrency": ratio(
+            float(np.sum(end - start)), float(np.sum(union_end - union_start))
+        )
+    }
+    # Every chat counts towards its agent's load (warm-up ones too); measured ones are averaged.
+    measured = records.arrival[chats] >= measured_from
+    level = np.zeros(len(start), dtype=np.int64)
+    for who in np.unique(agent):
+        own = np.flatnonzero(agent == who)
+        starts, ends = np.sort(start[own]), np.sort(end[own])
+        # Open at a chat's start: the agent's chats started by then and not yet ended.
+        level[own] = np.searchsorted(starts, start[own], "right") - np.searchsorted(
+            ends, start[own], "right"
+        )
+    slots = max(pool.max_concurrency for pool in scenario.pools.values())
+    handle = end - start
+    for n in range(1, slots + 1):
+        at_level = measured & (level == n)
+        result[f"aht_concurrency_{n}"] = (
+            float(handle[at_level].mean()) if at_level.any() else float("nan")
+        )
     return result

@@ -110,6 +110,10 @@ def test_each_chat_is_slower_the_more_are_open():
         assert r.handle[c] == pytest.approx(100 * [1.0, 1.5, 2.0][open_now - 1])
         levels.add(open_now)
     assert levels == {1, 2, 3}
+    s = scenario(slowdown)
+    by_level = measure(r, s).by_channel["chat"]
+    for n, factor in enumerate([1.0, 1.5, 2.0], start=1):
+        assert by_level[f"aht_concurrency_{n}"] == pytest.approx(100 * factor)
 
 
 def test_occupancy_counts_an_agent_once_and_concurrency_is_measured():
