@@ -83,11 +83,6 @@ class AgentPool:
         self.trace_times: list[float] = []
         self.trace_counts: list[int] = []
 
-    @property
-    def must_shrink(self) -> bool:
-        """More agents are on duty than the schedule asks for."""
-        return self.on_duty > self.target
-
     def come_on_duty(self) -> int:
         """Bring one more agent on duty and return their number."""
         self.on_duty += 1
