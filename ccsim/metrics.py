@@ -395,6 +395,7 @@ class _Measurer:
                         "max_queue": queue.max_per_interval,
                         "mean_queue": queue.area_per_interval / horizon.interval,
                         "waiting_at_end": queue.waiting_at(self.interval_ends),
+                        "oldest_at_end": queue.oldest_at_each(self.interval_ends),
                     }
                 )
             )

@@ -50,6 +50,26 @@ class QueueLength:
             np.searchsorted(joined, times, side="left") - np.searchsorted(left, times, "left")
         ).astype(float)
 
+    def oldest_at_each(self, times: np.ndarray) -> np.ndarray:
+        """How long the longest-waiting contact had waited just before each of ``times``
+        (ascending; 0 where nobody was waiting): the age of the oldest item in the backlog.
+
+        One pass: walking the contacts in the order they joined, a contact that has left
+        by one time has left by every later one, so the oldest still waiting is found by a
+        pointer that only moves forward.
+        """
+        order = np.argsort(self._joined, kind="stable")
+        joined, left = self._joined[order].tolist(), self._left[order].tolist()
+        ages = np.zeros(len(times))
+        p, n = 0, len(joined)
+        for k, t in enumerate(np.asarray(times, dtype=float).tolist()):
+            while p < n and left[p] < t:
+                p += 1
+            # Everyone before p has left; p joined first among those still there (if yet).
+            if p < n and joined[p] < t:
+                ages[k] = t - joined[p]
+        return ages
+
     def oldest_at(self, time: float) -> float:
         """How long the longest-waiting contact had waited just before ``time`` (0: nobody)."""
         waiting = (self._joined < time) & (self._left >= time)

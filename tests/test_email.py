@@ -50,6 +50,13 @@ def test_backlog_follows_the_hand_calculation_day_by_day():
         expected.append(backlog)
     assert max(expected) > 0  # the case is a real backlog, not an empty queue
     assert list(measured) == expected
+    # The age of the oldest email at each day's end, from the records by hand.
+    oldest = email[email["interval"] % 10 == 9]["oldest_at_end"].to_numpy()
+    for day in range(5):
+        end = (day + 1) * DAY + OPEN if day < 4 else 4 * DAY + CLOSE
+        left = np.where(np.isnan(r.answered), np.inf, r.answered)
+        waiting = (r.arrival < end) & (left >= end)
+        assert oldest[day] == pytest.approx(end - r.arrival[waiting].min() if waiting.any() else 0)
 
 
 def test_work_conservation_every_day():

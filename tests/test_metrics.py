@@ -148,3 +148,21 @@ def test_student_t_interval():
     assert clipped.low == 0.0 and clipped.high < 1.0
     single = estimate(np.array([3.0, np.nan]), 0.95)
     assert single.replications == 1 and np.isnan(single.half_width)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    spans=st.lists(st.tuples(st.floats(0, 1000), st.floats(0, 300)), min_size=0, max_size=40),
+    times=st.lists(st.floats(0, 1400), min_size=1, max_size=8),
+)
+def test_oldest_waiting_matches_brute_force(spans, times):
+    from ccsim.timeline import QueueLength
+
+    joined = np.array([s for s, _ in spans], float)
+    left = joined + np.array([d for _, d in spans], float)
+    queue = QueueLength(joined, left, np.array([0.0, 2000.0]))
+    times = np.sort(np.array(times))
+    fast = queue.oldest_at_each(times)
+    for t, age in zip(times, fast, strict=True):
+        waiting = (joined < t) & (left >= t)
+        assert age == pytest.approx(t - joined[waiting].min() if waiting.any() else 0.0)
