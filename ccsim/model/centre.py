@@ -85,7 +85,7 @@ class ContactCentre:
         self._deferrable = [q for q, c in zip(self.queues, types, strict=True) if c.deferrable]
         self.pools = self._make_pools()
         self._pool_specs = list(scenario.pools.values())
-        self.idle_since = [0.0] * sum(pool.size for pool in self.pools)
+        self.idle_since = [0.0] * len(self.load)
         self._patience_timers = [c.needs_abandon_events for c in types]
         self._overflow_delays = [
             sorted({p.serves[n].after for p in scenario.pools.values() if n in p.serves} - {0.0})
@@ -111,15 +111,15 @@ class ContactCentre:
 
     def _make_pools(self) -> list[AgentPool]:
         type_index = {name: i for i, name in enumerate(self.scenario.contact_types)}
-        pools, first_agent = [], 0
         specs = self.scenario.pools
-        total = sum(
+        # Agents a pool ever needs: its highest staffing; agent numbers run across pools.
+        sizes = [
             int(max(np.max(p.staffing_per_interval(self.scenario.horizon)), 0))
             for p in specs.values()
-        )
-        self.load = [0] * total  # open chats per agent (shared by the pools)
-        for index, (name, pool) in enumerate(specs.items()):
-            size = int(max(np.max(pool.staffing_per_interval(self.scenario.horizon)), 0))
+        ]
+        self.load = [0] * sum(sizes)  # open chats per agent (shared by the pools)
+        pools, first_agent = [], 0
+        for index, ((name, pool), size) in enumerate(zip(specs.items(), sizes, strict=True)):
             ranks = {type_index[t]: skill.priority for t, skill in pool.serves.items()}
             pools.append(
                 AgentPool(
