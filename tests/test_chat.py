@@ -151,3 +151,30 @@ def test_chat_mistakes_name_their_path():
     with pytest.raises(ScenarioError) as info:
         scenario(bad)
     assert any(p.startswith("pools.agents") and "max_concurrency" in p for p in info.value.problems)
+
+
+def test_calls_while_chatting_when_configured():
+    def blended(d, allowed):
+        d["contact_types"]["voice"] = {
+            "arrivals": {"rate_per_hour": 90},
+            "handle_time": {"distribution": "exponential", "mean": 240},
+            "patience": {"distribution": "exponential", "mean": 120},
+        }
+        d["pools"]["agents"]["serves"] = ["voice", "web"]
+        d["pools"]["agents"]["calls_while_chatting"] = allowed
+        d["horizon"]["days"] = 1
+
+    for allowed in (False, True):
+        r = ccsim.simulate(scenario(lambda d, a=allowed: blended(d, a)))
+        voice, web = r.contact_types.index("voice"), r.contact_types.index("web")
+        answered = r.outcome == ANSWERED
+        chats = answered & (r.contact_type == web)
+        while_chatting = 0
+        for call in np.flatnonzero(answered & (r.contact_type == voice)):
+            mine = chats & (r.agent == r.agent[call])
+            t0, t1 = r.answered[call], r.ended[call]
+            if np.any(mine & (r.answered < t0) & (r.ended > t0)):
+                while_chatting += 1
+                # No new chat starts for that agent during the call.
+                assert not np.any(mine & (r.answered > t0) & (r.answered < t1))
+        assert (while_chatting > 0) == allowed

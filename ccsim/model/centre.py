@@ -132,6 +132,7 @@ class ContactCentre:
                     slots=pool.max_concurrency,
                     most_loaded=pool.chat_assignment == "most_loaded",
                     load=self.load,
+                    calls_while_chatting=pool.calls_while_chatting,
                 )
             )
             first_agent += size
@@ -332,7 +333,15 @@ class ContactCentre:
             return  # warm transfer: the agent stays on the line until the handover
         pool = self.pools[book.served_by[contact]]
         agent = book.agent_of[contact]
-        if self._chat[t] and pool.end_chat(agent):
+        if self._chat[t]:
+            left = pool.end_chat(agent)
+            if agent in pool.calling:
+                return  # on a call: the agent is free again when it ends
+        elif agent in pool.calling:
+            left = pool.end_call(agent)  # a call taken while chatting
+        else:
+            left = 0
+        if left:
             # Still chatting with others: offer the freed slot (unless going home).
             if not (pool.on_duty > pool.target and not pool.closing):
                 self._fill_slots(pool, agent, now)

@@ -45,6 +45,8 @@ class AgentPool:
         "load",
         "partial",
         "offering_slot",
+        "calls_while_chatting",
+        "calling",
         "_off_duty",
         "trace_times",
         "trace_counts",
@@ -61,6 +63,7 @@ class AgentPool:
         slots: int = 1,
         most_loaded: bool = False,
         load: list[int] | None = None,
+        calls_while_chatting: bool = False,
     ):
         self.name = name
         self.index = index
@@ -74,6 +77,8 @@ class AgentPool:
         self.load = load if load is not None else []
         self.partial: list[dict[int, None]] = [{} for _ in range(slots)]
         self.offering_slot = False  # a chat slot of a busy agent is being filled
+        self.calls_while_chatting = calls_while_chatting
+        self.calling: set[int] = set()  # agents on a call taken while chatting
         self.idle: deque[int] = deque()
         self.on_duty = 0
         self.target = 0
@@ -121,12 +126,34 @@ class AgentPool:
     def end_chat(self, agent: int) -> int:
         """One of ``agent``'s chats ended; returns how many they still hold."""
         old = self.load[agent]
+        left = old - 1
+        self.load[agent] = left
+        if agent in self.calling:  # on a call: out of the slot lists until it ends
+            return left
         if old < self.slots:
             del self.partial[old][agent]
-        left = old - 1
         if left:
             self.partial[left][agent] = None
-        self.load[agent] = left
+        return left
+
+    def take_for_call(self) -> int | None:
+        """With ``calls_while_chatting``: the agent with the fewest open chats (and a free
+        slot) takes a call; they take no new chat until it ends."""
+        for load in range(1, self.slots):
+            if self.partial[load]:
+                agent = next(iter(self.partial[load]))
+                del self.partial[load][agent]
+                self.calling.add(agent)
+                return agent
+        return None
+
+    def end_call(self, agent: int) -> int:
+        """A call taken while chatting ended; returns the chats still open (back in the
+        slot lists if any)."""
+        self.calling.discard(agent)
+        left = self.load[agent]
+        if left:
+            self.partial[left][agent] = None
         return left
 
     def record(self, now: float) -> None:

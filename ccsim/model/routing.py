@@ -150,6 +150,18 @@ class SkillRouting(RoutingPolicy):
                     return choice
             elif pool.idle and self.may_serve(entry, contact, now):
                 return pool, pool.idle.popleft()
+        return self.chatting_agent(contact, contact_type, now)
+
+    def chatting_agent(
+        self, contact: int, contact_type: int, now: float
+    ) -> tuple[AgentPool, int] | None:
+        """No free agent: a call may go to an agent holding chats (``calls_while_chatting``)."""
+        for entry in self.pools_for_type[contact_type]:
+            pool = entry.pool
+            if pool.calls_while_chatting and not entry.chat and self.may_serve(entry, contact, now):
+                agent = pool.take_for_call()
+                if agent is not None:
+                    return pool, agent
         return None
 
     def chat_slot(
@@ -242,7 +254,9 @@ class LongestIdleRouting(SkillRouting):
                 since = self.idle_since[pool.idle[0]]
                 if since < best_since:
                     best, best_since = pool, since
-        return None if best is None else (best, best.idle.popleft())
+        if best is None:
+            return self.chatting_agent(contact, contact_type, now)
+        return best, best.idle.popleft()
 
     def select_contact(self, pool: AgentPool, now: float) -> int | None:
         arrival = self.arrival

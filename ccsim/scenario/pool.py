@@ -56,6 +56,7 @@ class Pool(BaseModel):
     max_concurrency: int = Field(default=1, ge=1, le=20)
     concurrency_factors: list[float] | None = None
     chat_assignment: Literal["least_loaded", "most_loaded"] = "least_loaded"
+    calls_while_chatting: bool = False
 
     @model_validator(mode="after")
     def _check_concurrency(self) -> Pool:
