@@ -276,26 +276,18 @@ def erlang(calls, interval, aht, threshold, agents, target, patience, lines, shr
             f"--lines {lines} is fewer than --agents {agents}; lines count agents plus "
             "waiting places, so give at least as many lines as agents"
         )
-    rate = calls / interval
+    queue = {
+        "arrival_rate": calls / interval,
+        "aht": aht,
+        "threshold": threshold,
+        "patience": patience,
+        "lines": lines,
+    }
     try:
         if agents is not None:
-            measures = analytic.analyse(
-                arrival_rate=rate,
-                aht=aht,
-                agents=agents,
-                threshold=threshold,
-                patience=patience,
-                lines=lines,
-            )
+            measures = analytic.analyse(agents=agents, **queue)
         else:
-            measures = analytic.fewest_agents(
-                arrival_rate=rate,
-                aht=aht,
-                threshold=threshold,
-                target=target,
-                patience=patience,
-                lines=lines,
-            )
+            measures = analytic.fewest_agents(target=target, **queue)
     except analytic.NoSteadyStateError as exc:
         _fail(
             f"Erlang C has no steady state: {exc}. On the command line: more --agents, "

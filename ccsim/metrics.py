@@ -287,11 +287,12 @@ class _Measurer:
         return channels
 
     def _busy_seconds(self, types: list[int]) -> float:
-        """Agent time spent on contacts of ``types`` after the warm-up (any pool)."""
+        """Agent time spent on contacts of ``types`` after the warm-up (any pool); an agent
+        with several chats open at once spends that time once."""
         records = self.records
         mine = np.isin(records.contact_type, types) & ~np.isnan(records.answered)
-        spans = overlap_seconds(records.answered[mine], records.ended[mine], self.boundaries)
-        return float(spans.sum())
+        start, end = union_spans(records.agent[mine], records.answered[mine], records.ended[mine])
+        return float(overlap_seconds(start, end, self.boundaries).sum())
 
     def _type_ratios(self, s: dict[str, float], mine: np.ndarray, types: list[int] | None) -> dict:
         queued = mine & ((self.outcome == ANSWERED) | (self.outcome == ABANDONED))

@@ -123,6 +123,12 @@ def test_occupancy_counts_an_agent_once_and_concurrency_is_measured():
     assert 0 < m.by_pool["agents"]["occupancy"] <= 1
     concurrency = m.by_channel["chat"]["mean_concurrency"]
     assert 1 < concurrency <= SLOTS
+    # Agent time on chat counts an agent once however many chats are open.
+    answered = r.outcome == ANSWERED
+    chat_time = np.sum(r.ended[answered] - r.answered[answered]) / 3600
+    busy = m.by_channel["chat"]["busy_hours"]
+    # (busy_hours leaves out the warm-up hour; the chat time here does not)
+    assert chat_time / SLOTS * 0.9 < busy <= m.by_pool["agents"]["agent_hours"] < chat_time
 
 
 def test_most_loaded_fills_agents_up():

@@ -34,15 +34,20 @@ EMAIL_WEEK = {
 }
 
 
+def at_day_end(scenario, records, column):
+    """The email measure ``column`` of each day's last interval (what the day hands on)."""
+    frame = measure(records, scenario).intervals
+    email = frame[(frame["kind"] == "type") & (frame["name"] == "email")]
+    return email[email["interval"] % 10 == 9][column].to_numpy()
+
+
 def test_backlog_follows_the_hand_calculation_day_by_day():
     # Two agents, one-hour emails, a ten-hour day: each agent starts an email at 08:00,
     # 09:00, ..., 17:00 while there is backlog, so a day clears at most 2 x 10 = 20 emails.
     # backlog(d) = max(0, backlog(d-1) + arrivals(d) - 20) -- exactly, not on average.
     s = ccsim.load_scenario(EMAIL_WEEK)
     r = ccsim.simulate(s)
-    frame = measure(r, s).intervals
-    email = frame[(frame["kind"] == "type") & (frame["name"] == "email")]
-    measured = email[email["interval"] % 10 == 9]["waiting_at_end"].to_numpy()
+    measured = at_day_end(s, r, "waiting_at_end")
     backlog, expected = 0, []
     for day in range(5):
         arrived = int(np.sum((r.arrival >= day * DAY) & (r.arrival < (day + 1) * DAY)))
@@ -51,7 +56,7 @@ def test_backlog_follows_the_hand_calculation_day_by_day():
     assert max(expected) > 0  # the case is a real backlog, not an empty queue
     assert list(measured) == expected
     # The age of the oldest email at each day's end, from the records by hand.
-    oldest = email[email["interval"] % 10 == 9]["oldest_at_end"].to_numpy()
+    oldest = at_day_end(s, r, "oldest_at_end")
     for day in range(5):
         end = (day + 1) * DAY + OPEN if day < 4 else 4 * DAY + CLOSE
         left = np.where(np.isnan(r.answered), np.inf, r.answered)
@@ -62,9 +67,7 @@ def test_backlog_follows_the_hand_calculation_day_by_day():
 def test_work_conservation_every_day():
     s = ccsim.load_scenario(EMAIL_WEEK)
     r = ccsim.simulate(s)
-    frame = measure(r, s).intervals
-    email = frame[(frame["kind"] == "type") & (frame["name"] == "email")]
-    at_close = email[email["interval"] % 10 == 9]["waiting_at_end"].to_numpy()
+    at_close = at_day_end(s, r, "waiting_at_end")
     previous = 0
     for day in range(5):
         start, end = day * DAY, (day + 1) * DAY
