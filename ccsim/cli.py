@@ -54,6 +54,7 @@ def _fail(message: str) -> None:
 def _user_errors():
     """Turn known user mistakes into a message and exit status 2."""
     from ccsim.errors import ScenarioError
+    from ccsim.executors import ExecutorError
     from ccsim.report import OutputError
 
     try:
@@ -61,6 +62,8 @@ def _user_errors():
     except ScenarioError as exc:
         _fail(f"invalid scenario {exc}")
     except OutputError as exc:
+        _fail(str(exc))
+    except ExecutorError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
         click.echo("ccsim: interrupted; no results folder was written", err=True)
@@ -94,6 +97,12 @@ def main() -> None:
     help="Worker processes; 0 = every core. Results do not depend on it.",
 )
 @click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
+    "(default: $CCSIM_SCHEDULER; none: local processes).",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write results here (must not exist, or be empty). Default: results/<scenario>-<time>/.",
@@ -108,7 +117,7 @@ def main() -> None:
 @click.option("--no-records", is_flag=True, help="Do not keep or write per-contact records.")
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json instead of tables.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no tables.")
-def run(scenario, reps, seed, jobs, out, results_dir, no_records, as_json, quiet):
+def run(scenario, reps, seed, jobs, scheduler, out, results_dir, no_records, as_json, quiet):
     """Simulate SCENARIO (default: the bundled default day) and write a results folder.
 
     \b
@@ -135,6 +144,7 @@ def run(scenario, reps, seed, jobs, out, results_dir, no_records, as_json, quiet
                 replications=reps,
                 seed=seed,
                 jobs=jobs,
+                scheduler=scheduler,
                 keep_records=not no_records,
                 progress=advance,
             )

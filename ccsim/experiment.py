@@ -10,15 +10,17 @@ Student-t confidence interval, ``mean ± t(1-α/2, n-1) · s / √n``.
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ccsim.executors import Executor, make_executor
+from ccsim.executors import ExecutorError as ExecutorError  # re-exported
+from ccsim.executors import resolve_jobs as resolve_jobs  # re-exported (was defined here)
 from ccsim.metrics import ReplicationMeasures, bounds, measure
 from ccsim.model.centre import simulate
 from ccsim.records import ContactRecords, concat_frames
@@ -174,8 +176,11 @@ def run_experiment(
     jobs: int = 1,
     keep_records: bool = True,
     progress: Callable[[int], None] | None = None,
+    *,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
 ) -> ExperimentResult:
-    """Run independent replications of ``scenario``, in parallel on local processes.
+    """Run independent replications of ``scenario``, on local processes or a Dask cluster.
 
     Args:
         scenario: the validated scenario.
@@ -185,17 +190,36 @@ def run_experiment(
             depend on it.
         keep_records: keep per-contact records (needed for ``contacts.parquet``).
         progress: called with the number of replications finished so far.
+        scheduler: Dask scheduler address (default: ``$CCSIM_SCHEDULER``; empty: local).
+        executor: run on this executor (left open, so that one pool serves many
+            experiments) instead of making one from ``jobs`` and ``scheduler``.
 
     Returns:
-        The :class:`ExperimentResult`, replications in order.
+        The :class:`ExperimentResult`, replications in order, identical whatever the
+        executor.
+
+    Raises:
+        ExecutorError: the Dask scheduler cannot be used (see :mod:`ccsim.executors`).
     """
     scenario = scenario.with_experiment(replications=replications, seed=seed)
     count = scenario.experiment.replications
-    workers = resolve_jobs(jobs, count)
-    results: list[tuple[ContactRecords, ReplicationMeasures] | None] = [None] * count
-    for done, (index, outcome) in enumerate(_execute(scenario, count, workers), start=1):
-        records, measures = outcome
-        results[index] = (records if keep_records else None, measures)
+    if executor is None:
+        with make_executor(jobs, scheduler, count) as own:
+            return _run_on(own, scenario, count, keep_records, progress)
+    return _run_on(executor, scenario, count, keep_records, progress)
+
+
+def _run_on(
+    executor: Executor,
+    scenario: Scenario,
+    count: int,
+    keep_records: bool,
+    progress: Callable[[int], None] | None,
+) -> ExperimentResult:
+    task = partial(_replicate, scenario, keep_records)
+    results: list[tuple[ContactRecords | None, ReplicationMeasures] | None] = [None] * count
+    for done, (index, outcome) in enumerate(executor.map_unordered(task, range(count)), 1):
+        results[index] = outcome
         if progress is not None:
             progress(done)
     return ExperimentResult(
@@ -205,26 +229,12 @@ def run_experiment(
     )
 
 
-def resolve_jobs(jobs: int, replications: int) -> int:
-    """Worker count: ``jobs`` (0 = all cores), never more than there are replications."""
-    if jobs < 0:
-        raise ValueError(f"jobs must be 0 (all cores) or a positive number, got {jobs}")
-    cores = os.cpu_count() or 1
-    return max(1, min(jobs or cores, replications))
-
-
-def _execute(
-    scenario: Scenario, count: int, workers: int
-) -> Iterator[tuple[int, tuple[ContactRecords, ReplicationMeasures]]]:
-    if workers == 1:
-        for index in range(count):
-            yield index, run_replication(scenario, index)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(run_replication, scenario, i): i for i in range(count)}
-
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+def _replicate(
+    scenario: Scenario, keep_records: bool, replication: int
+) -> tuple[ContactRecords | None, ReplicationMeasures]:
+    """One replication's task: its records are sent back only if they are kept."""
+    records, measures = run_replication(scenario, replication)
+    return (records if keep_records else None), measures
 
 
 def _json_number(value: float) -> float | None:
