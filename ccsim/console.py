@@ -149,10 +149,21 @@ def print_journeys(console: Console, summary: dict) -> None:
         "to callback": ("time_to_callback", _sec),
         "pred. error": ("prediction_error", _sec),
     }
+    if summary["overall"].get("after_hours_contacts", {}).get("mean"):
+        columns["after hours"] = ("after_hours_contacts", _num)
+        columns["told to call back"] = ("told_to_call_back", _num)
+        columns["called back"] = ("called_back", _num)
+    groups = {**summary["by_type"], "all": summary["overall"]}
+
+    def used(key: str) -> bool:  # a feature the scenario does not use shows only 0 or –
+        values = [m[key]["mean"] for m in groups.values()]
+        return any(v is not None and v == v and v != 0 for v in values)
+
+    columns = {k: v for k, v in columns.items() if k == "customers" or used(v[0])}
     table.add_column("contact type", no_wrap=True)
     for column in columns:
         table.add_column(column, justify="right", no_wrap=True)
-    for name, m in {**summary["by_type"], "all": summary["overall"]}.items():
+    for name, m in groups.items():
         table.add_row(name, *(fmt(m[key]["mean"]) for key, fmt in columns.values()))
     console.print(table)
 

@@ -30,6 +30,10 @@ the contact type of their first contact, when it arrived after the warm-up:
                                and ``escalations`` (sent on to the agents)
 ``containment_rate``           contained / bot visits
 ``agent_hours_saved``          contained contacts × their type's AHT, in hours
+``after_hours_contacts``       first contacts that arrived while the centre was closed
+``told_to_call_back``          contacts turned away while closed (closed message, or the
+                               after-hours bot could not pass them on)
+``called_back``                customers told to call back who called again in hours
 =============================  ==========================================================
 """
 
@@ -43,6 +47,7 @@ from ccsim.records import (
     BOT_DROPPED,
     CALLBACK,
     CALLBACK_REQUESTED,
+    CLOSED,
     CONTAINED,
     ESCALATED,
     FIRST_ATTEMPT,
@@ -54,18 +59,37 @@ from ccsim.scenario import Scenario
 
 
 def journey_measures(
-    records: ContactRecords, scenario: Scenario, measured_from: float
+    records: ContactRecords, scenario: Scenario, measured_from: float, counted_at: np.ndarray
 ) -> dict[str | None, dict[str, float]]:
-    """Journey measures per contact type (keys: type names) and overall (key ``None``)."""
+    """Journey measures per contact type (keys: type names) and overall (key ``None``).
+
+    ``counted_at``: when each contact counts (its arrival, or the next opening for contacts
+    that arrived while the centre was closed).
+    """
     customer = records.customer.astype(np.int64)
     first_type = records.contact_type[customer].astype(np.int64)
-    counted = records.arrival[customer] >= measured_from  # the customer's first arrival
+    counted = counted_at[customer] >= measured_from  # the customer's first arrival
+    after_hours = counted_at != records.arrival
     n_customers = len(records.arrival)  # customer ids are first-contact indexes
     answered = records.outcome == ANSWERED
     # Served: an agent talked to them, or the bot resolved their request.
     helped = answered | (records.outcome == CONTAINED)
     served_customer = np.bincount(customer[helped], minlength=n_customers) > 0
-    bot_visit = np.isin(records.outcome, (CONTAINED, BOT_DROPPED, ESCALATED))
+    closed = records.outcome == CLOSED
+    # A contact turned away by the after-hours bot was a bot visit too.
+    bot_closed = (
+        closed
+        & np.array(
+            [
+                c.after_hours is not None and c.after_hours.action == "self_service"
+                for c in scenario.contact_types.values()
+            ],
+            dtype=bool,
+        )[records.contact_type.astype(np.int64)]
+    )
+    bot_visit = np.isin(records.outcome, (CONTAINED, BOT_DROPPED, ESCALATED)) | bot_closed
+    told = np.bincount(customer[closed], minlength=n_customers) > 0
+    redialled = np.bincount(customer[records.kind == REDIAL], minlength=n_customers) > 0
     aht = np.array([c.aht for c in scenario.contact_types.values()])
     journey_end = _max_per_customer(customer, records.ended, n_customers)
     first_answer = _first_answered(records, customer, answered, n_customers)
@@ -117,6 +141,9 @@ def journey_measures(
             "containment_rate": _ratio(contained.sum(), (rows & bot_visit).sum()),
             # Agent work the bot saved: contained contacts at their type's AHT.
             "agent_hours_saved": float(aht[records.contact_type[contained]].sum() / 3600),
+            "after_hours_contacts": float(after_hours[firsts].sum()),
+            "told_to_call_back": float((rows & closed).sum()),
+            "called_back": float((told[firsts] & redialled[firsts]).sum()),
         }
     return result
 

@@ -30,6 +30,8 @@ Ratios (computed from the sums of a whole group, per replication):
   ``mean_time_to_abandon`` = mean wait of abandoned contacts.
 * ``aht`` = mean handle time (talk + wrap-up) of answered contacts.
 * ``max_queue`` = most contacts waiting at once; ``mean_queue`` = time-average waiting.
+* contacts arriving while the centre is closed (``after_hours``) count in the next
+  opening's first interval; their waits run from their real arrival.
 * ``utilisation`` = offered work (offered × AHT) / time on duty of the serving pools: the
   load a planner compares with the Erlang ρ; above 1, more work arrives than the staff can do.
 * per pool (ratios in :mod:`ccsim.pool_metrics`): ``occupancy`` = busy time / time on duty
@@ -63,16 +65,18 @@ from ccsim.records import (
     BOT_DROPPED,
     CALLBACK,
     CALLBACK_REQUESTED,
+    CLOSED,
     CONTAINED,
     ESCALATED,
+    FIRST_ATTEMPT,
     UNSERVED,
     ContactRecords,
 )
 from ccsim.scenario import Scenario
 from ccsim.timeline import QueueLength, overlap_seconds, union_spans
 
-BOT_OUTCOMES = (CONTAINED, BOT_DROPPED, ESCALATED)
-"""Outcomes of visits to the bot / IVR (not contacts offered to agents)."""
+NOT_OFFERED = (CONTAINED, BOT_DROPPED, ESCALATED, CLOSED)
+"""Outcomes of contacts never offered to agents: bot / IVR visits and closed messages."""
 
 COUNT_FIELDS = (
     "offered",
@@ -139,6 +143,16 @@ class ReplicationMeasures:
     by_campaign: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
+def counted_at(records: ContactRecords, scenario: Scenario) -> np.ndarray:
+    """When each contact counts: its arrival, or the next opening for first attempts that
+    arrived while the centre was closed (``after_hours``)."""
+    if not any(c.after_hours for c in scenario.contact_types.values()):
+        return records.arrival
+    horizon = scenario.horizon
+    closed = (records.kind == FIRST_ATTEMPT) & horizon.closed_at(records.arrival)
+    return np.where(closed, horizon.next_opening(records.arrival), records.arrival)
+
+
 def measure(records: ContactRecords, scenario: Scenario) -> ReplicationMeasures:
     """Compute every measure of one replication from its records."""
     return _Measurer(records, scenario).run()
@@ -168,13 +182,15 @@ class _Measurer:
         )
         # Offered contacts: first attempts, redials and transfer legs; callback attempts are
         # agents' outbound work, measured with the journeys.
+        # Contacts that arrive while the centre is closed count at the next opening.
+        self.counted_at = counted_at(records, scenario)
         keep = (
-            (records.arrival >= self.measured_from)
+            (self.counted_at >= self.measured_from)
             & (records.kind != CALLBACK)
-            & ~np.isin(records.outcome, BOT_OUTCOMES)  # bot visits: see the journey measures
+            & ~np.isin(records.outcome, NOT_OFFERED)  # bot visits: see the journey measures
         )
         self.keep = keep
-        self.interval = np.searchsorted(self.starts, records.arrival[keep], side="right") - 1
+        self.interval = np.searchsorted(self.starts, self.counted_at[keep], side="right") - 1
         self.ctype = records.contact_type[keep].astype(np.int64)
         self.outcome = records.outcome[keep]
         self.wait = records.wait[keep]
@@ -213,7 +229,9 @@ class _Measurer:
             busy = sum(float(p["busy"].sum()) for p in serving)
             measures["occupancy"] = ratio(busy, sum(float(p["on_duty"].sum()) for p in serving))
             measures["utilisation"] = utilisation(measures, serving)
-        journeys = journey_measures(self.records, self.scenario, self.measured_from)
+        journeys = journey_measures(
+            self.records, self.scenario, self.measured_from, self.counted_at
+        )
         for name, measures in by_type.items():
             measures.update(journeys[name])
         overall.update(journeys[None])
@@ -292,7 +310,14 @@ class _Measurer:
         records = self.records
         mine = np.isin(records.contact_type, types) & ~np.isnan(records.answered)
         start, end = union_spans(records.agent[mine], records.answered[mine], records.ended[mine])
-        return float(overlap_seconds(start, end, self.boundaries).sum())
+        busy = float(overlap_seconds(start, end, self.boundaries).sum())
+        pauses = records.pauses
+        if pauses is not None and len(pauses):  # parked items: the agent was on calls
+            parked = np.isin(records.contact_type[pauses.contact], types)
+            busy -= float(
+                overlap_seconds(pauses.start[parked], pauses.end[parked], self.boundaries).sum()
+            )
+        return busy
 
     def _type_ratios(self, s: dict[str, float], mine: np.ndarray, types: list[int] | None) -> dict:
         queued = mine & ((self.outcome == ANSWERED) | (self.outcome == ABANDONED))
@@ -346,13 +371,15 @@ class _Measurer:
             for name, pool in self.scenario.pools.items()
         }
         result = {}
-        measured = records.arrival >= self.measured_from
+        measured = self.counted_at >= self.measured_from
         answered = measured & (records.outcome == ANSWERED)  # incl. callbacks that reached
         engaged = ~np.isnan(records.answered)  # agent busy: incl. unreached callback attempts
         for index, (name, pool) in enumerate(self.scenario.pools.items()):
             mine = (records.pool == index) & engaged
             start, end = records.answered[mine], records.ended[mine]
-            if pool.max_concurrency > 1:  # an agent with three chats open is busy once
+            # An agent with three chats open is busy once; a call taken while an email is
+            # parked overlaps the email's span (answered → ended) and is busy time once.
+            if pool.max_concurrency > 1 or pool.interrupt_deferrable:
                 start, end = union_spans(records.agent[mine], start, end)
             busy = overlap_seconds(start, end, self.boundaries)
             if records.outbound is not None:  # campaign calls keep agents busy too
@@ -364,7 +391,7 @@ class _Measurer:
             scheduled = scheduled_day[name] * self.measured_fraction
             handled_in = np.bincount(
                 np.searchsorted(
-                    self.starts, records.arrival[answered & (records.pool == index)], "right"
+                    self.starts, self.counted_at[answered & (records.pool == index)], "right"
                 )
                 - 1,
                 minlength=self.n_intervals,

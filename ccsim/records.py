@@ -42,6 +42,9 @@ BOT_DROPPED = 8
 """Hung up while in the bot / IVR."""
 ESCALATED = 9
 """Left the bot for an agent (the agent queue sees a new contact of kind escalation)."""
+CLOSED = 10
+"""Arrived while the centre was closed and was told to call back in opening hours (a closed
+message, or the after-hours bot could not pass them to an agent)."""
 WAITING = -1
 """In the queue (only while the model runs)."""
 
@@ -56,6 +59,7 @@ OUTCOMES = (
     "contained",
     "bot_dropped",
     "escalated",
+    "closed",
 )
 """Outcome names, indexed by the codes above."""
 
@@ -137,6 +141,23 @@ class OutboundRecords:
 
 
 @dataclass(frozen=True)
+class Pauses:
+    """Deferrable items set aside while their agent took calls (pre-emptive blending).
+
+    Attributes:
+        contact: the interrupted item (one row per interruption).
+        start, end: when the agent parked the item and when they resumed it.
+    """
+
+    contact: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.contact)
+
+
+@dataclass(frozen=True)
 class ContactRecords:
     """Everything one replication recorded, as numpy columns.
 
@@ -161,6 +182,8 @@ class ContactRecords:
         has_journeys: the journey columns were recorded (the scenario has redials,
             transfers, announcements or callbacks); otherwise they hold first-attempt defaults.
         outbound: the outbound campaign attempts (None: no campaigns).
+        pauses: every interruption of deferrable work by a call (None: no pool
+            interrupts deferrable work).
     """
 
     replication: int
@@ -182,6 +205,7 @@ class ContactRecords:
     predicted_wait: np.ndarray | None = None
     has_journeys: bool = False
     outbound: OutboundRecords | None = None
+    pauses: Pauses | None = None
 
     def __post_init__(self) -> None:
         # Records of a centre without journeys: every contact a first attempt of its own.
@@ -237,6 +261,10 @@ class ContactRecords:
                 attempt=self.attempt,
                 transferred_to=_categorical(self.transferred_to, self.contact_types),
                 predicted_wait=self.predicted_wait,
+            )
+        if self.pauses is not None:
+            columns["interruptions"] = np.bincount(self.pauses.contact, minlength=len(self)).astype(
+                np.int16
             )
         # copy=False: the frame shares the record arrays instead of copying them into one
         # block (a long run's DataFrame would otherwise double its memory for a moment).

@@ -13,9 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.model.contacts import ContactBook
+from ccsim.units import DAY
 
 if TYPE_CHECKING:
     from ccsim.scenario import Scenario
+    from ccsim.scenario.contact_type import ContactType
+    from ccsim.scenario.horizon import Horizon
+    from ccsim.scenario.journey import AfterHours
     from ccsim.streams import RandomStreams
 
 
@@ -44,11 +48,43 @@ def draw_arrival_times(
     return times
 
 
+def draw_closed_arrival_times(
+    after_hours: AfterHours, horizon: Horizon, rng: np.random.Generator
+) -> np.ndarray:
+    """Sorted arrival times of contacts arriving while the centre is closed.
+
+    The closed stretches are cut at clock hours, so each piece has the rate of its hour;
+    within a piece the count is Poisson and the times uniform (an exact NHPP).
+    """
+    starts, lengths = horizon.closed_stretches()
+    hours = (np.mod(starts, DAY) // 3600).astype(int)
+    rates = np.array([after_hours.rate_at_hour(h) for h in hours], dtype=float) / 3600.0
+    counts = rng.poisson(rates * lengths)
+    offsets = rng.random(int(counts.sum())) * np.repeat(lengths, counts)
+    times = np.repeat(starts, counts) + offsets
+    times.sort(kind="stable")
+    return times
+
+
+def _draw_work(ctype: ContactType, streams: RandomStreams, source: str, count: int):
+    """Handle times (talk + wrap-up) and patience of ``count`` contacts from ``source``."""
+    handle = ctype.handle_time.draw(streams.generator(f"handle/{source}"), count)
+    if ctype.wrap_up is not None:
+        handle += ctype.wrap_up.draw(streams.generator(f"wrap_up/{source}"), count)
+    if ctype.patience is not None:
+        patience = ctype.patience.draw(streams.generator(f"patience/{source}"), count)
+    else:
+        patience = np.full(count, np.inf)
+    return handle, patience
+
+
 def draw_first_attempts(scenario: Scenario, streams: RandomStreams, journeys: bool) -> ContactBook:
     """Draw every first attempt's arrival time, handle time and patience, in time order.
 
     Each contact type draws from its own named streams (``arrivals/<type>``,
     ``handle/<type>``, ``wrap_up/<type>``, ``patience/<type>``), all at once with numpy.
+    Contacts arriving while the centre is closed (``after_hours``) draw from streams of
+    their own (``after_hours/<type>`` …), so adding them leaves every other draw unchanged.
     """
     horizon = scenario.horizon
     starts = horizon.interval_starts()
@@ -58,14 +94,18 @@ def draw_first_attempts(scenario: Scenario, streams: RandomStreams, journeys: bo
         arrivals = draw_arrival_times(
             rates, starts, horizon.interval, streams.generator(f"arrivals/{name}")
         )
+        handle, patience = _draw_work(ctype, streams, name, len(arrivals))
+        if ctype.after_hours is not None:
+            closed = draw_closed_arrival_times(
+                ctype.after_hours, horizon, streams.generator(f"after_hours/{name}")
+            )
+            closed_handle, closed_patience = _draw_work(
+                ctype, streams, f"after_hours/{name}", len(closed)
+            )
+            arrivals = np.concatenate([arrivals, closed])
+            handle = np.concatenate([handle, closed_handle])
+            patience = np.concatenate([patience, closed_patience])
         count = len(arrivals)
-        handle = ctype.handle_time.draw(streams.generator(f"handle/{name}"), count)
-        if ctype.wrap_up is not None:
-            handle += ctype.wrap_up.draw(streams.generator(f"wrap_up/{name}"), count)
-        if ctype.patience is not None:
-            patience = ctype.patience.draw(streams.generator(f"patience/{name}"), count)
-        else:
-            patience = np.full(count, np.inf)
         times.append(arrivals)
         types.append(np.full(count, index, dtype=np.int16))
         handles.append(handle)

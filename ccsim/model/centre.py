@@ -31,6 +31,7 @@ import simpy
 from simpy.events import Timeout
 
 from ccsim.model.arrivals import draw_first_attempts
+from ccsim.model.blending import Blending
 from ccsim.model.journeys import Journeys
 from ccsim.model.outbound import OutboundDialer
 from ccsim.model.pools import AgentPool
@@ -82,7 +83,9 @@ class ContactCentre:
             else None
             for i, (name, c) in enumerate(scenario.contact_types.items())
         ]
-        self._deferrable = [q for q, c in zip(self.queues, types, strict=True) if c.deferrable]
+        self.deferrable_queues = [
+            q for q, c in zip(self.queues, types, strict=True) if c.deferrable
+        ]
         self.pools = self._make_pools()
         self._pool_specs = list(scenario.pools.values())
         self.idle_since = [0.0] * len(self.load)
@@ -100,8 +103,11 @@ class ContactCentre:
         )
         self._predicts = [c.predicts_wait for c in types]
         self._bots = [c.self_service is not None for c in types]
+        self._closed_message = [c.closed_message for c in types]
         self.predictor = WaitPredictor(self)
         self.dialer = OutboundDialer(self) if scenario.campaigns else None
+        interrupting = any(p.interrupt_deferrable for p in scenario.pools.values())
+        self.blending = Blending(self) if interrupting else None
         if routing is None:
             routing = policy_for(scenario.routing.policy, scenario.routing.aging)
         self.routing = routing
@@ -165,7 +171,7 @@ class ContactCentre:
             event.callbacks.append(self._on_staffing)
         # Bound methods are made once: creating one per event is measurable in the hot path.
         self._arrival_callback = self._on_arrival
-        self._handled_callback = self._on_handled
+        self.handled_callback = self._on_handled
         self._next = 0
         self._n = self.book.first_attempts
         if self._n:
@@ -189,6 +195,7 @@ class ContactCentre:
                 for pool in self.pools
             },
             outbound,
+            self.blending.records() if self.blending is not None else None,
         )
 
     def _on_arrival(self, _event: simpy.Event) -> None:
@@ -206,6 +213,8 @@ class ContactCentre:
     def admit(self, contact: int, now: float) -> None:
         """A contact arrives at its queue: block, answer, or let it wait."""
         t = self.book.contact_type[contact]
+        if self._closed_message[t] and self.journeys.closed_arrival(contact, now):
+            return
         if self._bots[t] and self.journeys.enter_bot(contact, now):
             return
         queue = self.queues[t]
@@ -214,6 +223,8 @@ class ContactCentre:
             self.lose(contact, BLOCKED, now)
             return
         choice = self.routing.select_agent(contact, t, now)
+        if choice is None and self.blending is not None:
+            choice = self.blending.interrupt(t, now)  # a call interrupts deferrable work
         if choice is not None:
             self._answer(contact, choice[0], choice[1], now)
         elif limited and queue.no_waiting_place(now):
@@ -294,7 +305,9 @@ class ContactCentre:
         if self._adjusts_handle:  # proficiency or journeys somewhere in the scenario
             handle = self._adjust_handle(contact, t, pool, handle, now)
             book.handle[contact] = handle
-        Timeout(self.env, handle, contact).callbacks.append(self._handled_callback)
+        Timeout(self.env, handle, contact).callbacks.append(self.handled_callback)
+        if self.blending is not None:
+            self.blending.started(contact, t, pool.index, agent, now + handle)
 
     def _adjust_handle(
         self, contact: int, t: int, pool: AgentPool, handle: float, now: float
@@ -324,6 +337,12 @@ class ContactCentre:
 
     def _on_handled(self, event: simpy.Event) -> None:
         contact = event.value
+        if self.blending is not None:
+            if self.blending.stale(contact):
+                return  # the item was interrupted: its resumed part ends later
+            self.blending.finished(
+                contact, self.book.served_by[contact], self.book.agent_of[contact]
+            )
         book = self.book
         now = self.env.now
         book.ended[contact] = now
@@ -378,17 +397,15 @@ class ContactCentre:
         With outbound campaigns, an agent with no inbound contact to take places a campaign
         call if one is due (inbound always comes first).
         """
+        if self.blending is not None and agent in self.blending.parked:
+            self.blending.resume_or_call(pool, agent, now)
+            return
         if pool.on_duty > pool.target and not pool.closing:
             pool.go_off_duty(agent, now)
             return
         contact = self.routing.select_contact(pool, now)
         if contact is not None:
-            if self._chat[self.book.contact_type[contact]]:
-                pool.add_chat(agent)
-                self._answer(contact, pool, agent, now)
-                self._fill_slots(pool, agent, now)
-            else:
-                self._answer(contact, pool, agent, now)
+            self.take(pool, agent, contact, now)
         elif pool.on_duty > pool.target:
             pool.go_off_duty(agent, now)  # closing and nothing left to serve
         elif self.dialer is not None and self.dialer.dial(pool, agent, now):
@@ -397,11 +414,20 @@ class ContactCentre:
             self.idle_since[agent] = now
             pool.idle.append(agent)
 
+    def take(self, pool: AgentPool, agent: int, contact: int, now: float) -> None:
+        """A free agent takes ``contact`` (a chat opens a slot, then more chats may follow)."""
+        if self._chat[self.book.contact_type[contact]]:
+            pool.add_chat(agent)
+            self._answer(contact, pool, agent, now)
+            self._fill_slots(pool, agent, now)
+        else:
+            self._answer(contact, pool, agent, now)
+
     def _on_staffing(self, event: simpy.Event) -> None:
         pool, target, closing = event.value
         now = self.env.now
         # Deferrable work (email) waits for the next opening instead of being drained.
-        for queue in self._deferrable:
+        for queue in self.deferrable_queues:
             queue.paused = closing
         pool.target = target
         pool.closing = closing

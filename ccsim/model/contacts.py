@@ -20,7 +20,14 @@ from array import array
 
 import numpy as np
 
-from ccsim.records import FIRST_ATTEMPT, WAITING, ContactRecords, OnDutyTrace, OutboundRecords
+from ccsim.records import (
+    FIRST_ATTEMPT,
+    WAITING,
+    ContactRecords,
+    OnDutyTrace,
+    OutboundRecords,
+    Pauses,
+)
 
 
 def doubles(values: np.ndarray) -> array:
@@ -120,6 +127,7 @@ class ContactBook:
         pools: tuple[str, ...],
         on_duty: dict[str, OnDutyTrace],
         outbound: OutboundRecords | None = None,
+        pauses: Pauses | None = None,
     ) -> ContactRecords:
         """The finished columns as :class:`ContactRecords` (numpy views, no copies)."""
         answered = np.frombuffer(self.answered, dtype=float)
@@ -149,5 +157,6 @@ class ContactBook:
             on_duty=on_duty,
             has_journeys=self.journeys,
             outbound=outbound,
+            pauses=pauses,
             **journey,
         )

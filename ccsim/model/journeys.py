@@ -11,6 +11,8 @@ something about a contact beyond routing it:
 * :meth:`Journeys.after_lost` — the caller abandoned, was blocked or balked: redial later?
 * :meth:`Journeys.enter_bot` / :meth:`Journeys.leave_bot` — the bot / IVR front door:
   contained, dropped out, or escalated to the agents?
+* :meth:`Journeys.closed_arrival` — a contact arrives while the centre is closed: the bot
+  only, or a closed message; either way the customer may call back after the next opening.
 
 Every decision draws from its own named random stream, so a scenario without a feature
 shares all its other random numbers with one that has it (common random numbers).
@@ -29,6 +31,7 @@ from ccsim.records import (
     BOT_DROPPED,
     CALLBACK,
     CALLBACK_REQUESTED,
+    CLOSED,
     CONTAINED,
     ESCALATED,
     ESCALATION,
@@ -94,6 +97,10 @@ class Journeys:
         self._remaining: dict[int, int] = {}  # customer -> messages still to come
         self._bot_time = per_type("bot-time", lambda c: c.self_service and c.self_service.duration)
         self._in_bot = [0] * len(names)
+        self._call_back = uniform("after-hours-call-back")
+        self._call_back_delay = per_type(
+            "after-hours-delay", lambda c: c.after_hours and c.after_hours.call_back_delay
+        )
         # Transfers as cumulative probabilities: (upper bound, target type, transfer).
         self._transfers = []
         for ctype in self.types:
@@ -218,12 +225,33 @@ class Journeys:
         bot = self.types[t].self_service
         if book.kind[contact] not in (FIRST_ATTEMPT, REDIAL) or self._bot_share[t]() >= bot.share:
             return False
+        self._start_bot(contact, t, now)
+        return True
+
+    def closed_arrival(self, contact: int, now: float) -> bool:
+        """A contact arrives: if the centre is closed, the bot or a closed message takes it.
+
+        Returns True if the contact arrived while closed (and was dealt with here).
+        """
+        book = self.book
+        if book.kind[contact] != FIRST_ATTEMPT or self._open_at(now):
+            return False
+        t = book.contact_type[contact]
+        if self.types[t].after_hours.action == "self_service":
+            self._start_bot(contact, t, now)  # every after-hours caller meets the bot
+        else:
+            book.outcome[contact] = CLOSED
+            book.ended[contact] = now
+            self._call_back_later(contact, now)
+        return True
+
+    def _start_bot(self, contact: int, t: int, now: float) -> None:
+        bot = self.types[t].self_service
         if bot.ports is not None and self._in_bot[t] >= bot.ports:
             self.centre.lose(contact, BLOCKED, now)  # every IVR port taken: busy tone
-            return True
+            return
         self._in_bot[t] += 1
         self.centre.schedule_bot_exit(contact, self._bot_time[t]())
-        return True
 
     def leave_bot(self, contact: int, now: float) -> None:
         """The contact's time in the bot is over: contained, dropped out, or escalated."""
@@ -237,6 +265,9 @@ class Journeys:
             book.outcome[contact] = CONTAINED
         elif draw < bot.containment + bot.drop_out:
             book.outcome[contact] = BOT_DROPPED
+        elif self.types[t].closed_message and not self._open_at(now):
+            book.outcome[contact] = CLOSED  # no agent to escalate to: call back later
+            self._call_back_later(contact, now)
         else:
             book.outcome[contact] = ESCALATED
             leg = self.new_contact(t, now, book.customer[contact], ESCALATION, 0, book.leg[contact])
@@ -286,6 +317,22 @@ class Journeys:
             patient=True,
         )
         self.centre.schedule_contact(retry, delay)
+
+    def _call_back_later(self, contact: int, now: float) -> None:
+        """Told the centre is closed: the customer may call again after the next opening."""
+        book = self.book
+        t = book.contact_type[contact]
+        rule = self.types[t].after_hours
+        if self._call_back[t]() >= rule.call_back_probability:
+            return
+        day, clock = divmod(now, DAY)
+        opening = (day if clock < self.horizon.open else day + 1) * DAY + self.horizon.open
+        when = opening + self._call_back_delay[t]()
+        if not self._open_at(when):
+            return  # the horizon ends (or the centre closes again) first: never counted
+        attempt = book.attempt[contact] + 1 if book.kind[contact] == REDIAL else 1
+        redialled = self.new_contact(t, when, book.customer[contact], REDIAL, attempt)
+        self.centre.schedule_contact(redialled, when - now)
 
     def _open_at(self, time: float) -> bool:
         """Whether contacts can arrive at ``time`` (within opening hours of the horizon)."""

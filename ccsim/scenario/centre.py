@@ -87,6 +87,11 @@ class Scenario(BaseModel):
                     f"contact_types.{name}.arrivals.day_factors has {len(factors)} values but the "
                     f"horizon has {self.horizon.days} days; give one factor per day"
                 )
+            if ctype.after_hours is not None and self.horizon.continuous:
+                problems.append(
+                    f"contact_types.{name}.after_hours: the centre is open 00:00-24:00, so it is "
+                    "never closed; set horizon.open/close or remove after_hours"
+                )
             for i, transfer in enumerate(ctype.transfers):
                 path = f"contact_types.{name}.transfers[{i}].to"
                 if transfer.to == name:

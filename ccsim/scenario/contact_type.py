@@ -11,6 +11,7 @@ from ccsim.distributions import Distribution
 from ccsim.fields import FROZEN, Duration, Probability
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.journey import (
+    AfterHours,
     CallbackOffer,
     Conversation,
     Redial,
@@ -107,7 +108,8 @@ class ContactType(BaseModel):
     ``messaging`` (deferrable too, in ``conversation``s of several customer messages, each
     answered as a short task), or ``chat`` (real time like voice, but an agent may hold
     several at once: see the pool's ``max_concurrency``).
-    ``wait_predictor`` is how the wait
+    ``after_hours`` adds contacts arriving while the centre is closed (see
+    :class:`~ccsim.scenario.journey.AfterHours`). ``wait_predictor`` is how the wait
     announced to callers and used for callback offers is predicted. The journey options
     (``announcement``, ``callback``, ``redial``, ``transfers``, ``self_service``) are described
     in :mod:`ccsim.scenario.journey`.
@@ -131,6 +133,7 @@ class ContactType(BaseModel):
     transfers: tuple[Transfer, ...] = ()
     self_service: SelfService | None = None
     conversation: Conversation | None = None
+    after_hours: AfterHours | None = None
 
     @field_validator("transfers")
     @classmethod
@@ -149,6 +152,23 @@ class ContactType(BaseModel):
             )
         if self.channel != "messaging" and self.conversation is not None:
             raise ValueError("conversation is only for channel: messaging")
+        closed = self.after_hours.action if self.after_hours is not None else None
+        if closed == "next_opening" and not self.deferrable:
+            raise ValueError(
+                f"after_hours.action next_opening is for email and messaging (work that waits); "
+                f"a {self.channel} customer does not hold until the morning: use self_service "
+                "(the bot) or call_back (a closed message)"
+            )
+        if closed == "self_service" and self.self_service is None:
+            raise ValueError(
+                "after_hours.action self_service needs the type's bot: add self_service: "
+                "{duration: ..., containment: ...}"
+            )
+        if closed in ("self_service", "call_back") and self.deferrable:
+            raise ValueError(
+                f"after_hours.action {closed} is for real-time channels; {self.channel} work "
+                "waits for the next opening: use action next_opening"
+            )
         if self.deferrable:
             real_time = [
                 key
@@ -184,7 +204,13 @@ class ContactType(BaseModel):
             or self.predicts_wait
             or self.self_service
             or self.conversation
+            or self.closed_message
         )
+
+    @property
+    def closed_message(self) -> bool:
+        """Whether contacts arriving while closed are turned away (bot only or call back)."""
+        return self.after_hours is not None and self.after_hours.action != "next_opening"
 
     @property
     def predicts_wait(self) -> bool:

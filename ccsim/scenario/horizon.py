@@ -65,3 +65,34 @@ class Horizon(BaseModel):
     def day_closes(self) -> np.ndarray:
         """The closing time of each day (seconds from day 0 midnight)."""
         return DAY * np.arange(self.days) + self.close
+
+    def closed_stretches(self) -> tuple[np.ndarray, np.ndarray]:
+        """When the centre is closed within the horizon, cut at every clock hour.
+
+        Closed time is midnight to the first opening, and each closing to the next day's
+        opening (not after the last closing: nobody would ever answer). Returns the start
+        times and lengths (seconds) of the pieces; each lies within one clock hour.
+        """
+        windows = [(0.0, self.open)] if self.open > 0 else []
+        windows += [(d * DAY + self.close, (d + 1) * DAY + self.open) for d in range(self.days - 1)]
+        starts, lengths = [], []
+        for begin, end in windows:
+            edge = begin
+            while edge < end:
+                step = min((np.floor(edge / 3600.0) + 1) * 3600.0, end)
+                starts.append(edge)
+                lengths.append(step - edge)
+                edge = step
+        return np.array(starts, dtype=float), np.array(lengths, dtype=float)
+
+    def closed_at(self, times: np.ndarray) -> np.ndarray:
+        """Whether the centre is closed at each of ``times`` (seconds from day 0 midnight)."""
+        clock = np.mod(times, DAY)
+        return (clock < self.open) | (clock >= self.close)
+
+    def next_opening(self, times: np.ndarray) -> np.ndarray:
+        """For times when the centre is closed, the next opening; other times unchanged."""
+        times = np.asarray(times, dtype=float)
+        day, clock = np.divmod(times, DAY)
+        opening = np.where(clock < self.open, day, day + 1) * DAY + self.open
+        return np.where(self.closed_at(times), opening, times)

@@ -19,15 +19,18 @@ These options of a contact type describe the customer's journey through the cent
 * ``self_service``: a bot / IVR front door. A share of arriving contacts (first attempts and
   redials) spend a while with it; a fraction is contained there, some hang up, the rest are
   escalated to the agents' queue, with a shorter handle time when context is passed on.
+* ``after_hours``: contacts that arrive while the centre is closed — they wait for the next
+  opening (email, messaging), meet the bot only, or hear a closed message and call back.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ccsim.distributions import Deterministic, Distribution
+from ccsim.distributions import Deterministic, Distribution, Exponential
 from ccsim.fields import FROZEN, Duration, Name, PositiveDuration, Probability
 
 MAX_TRANSFERS = 20
@@ -152,3 +155,46 @@ class Conversation(BaseModel):
 
     mean_messages: float = Field(ge=1.0, le=1000.0)
     think_time: Distribution
+
+
+class AfterHours(BaseModel):
+    """Contacts that arrive while the centre is closed, and what happens to them.
+
+    They arrive at ``rate_per_hour`` between closing and the next opening (and from midnight
+    to the first opening of the horizon): one number, or 24 numbers, one per clock hour
+    (00:00–01:00 first; only the closed hours are used). ``action`` says what they meet:
+
+    * ``next_opening`` — they wait in the queue and are worked from the next opening
+      (email and messaging only; their response time runs from their real arrival);
+    * ``self_service`` — the type's bot only: the bot contains some, some hang up, and those
+      it would have escalated are told to call back in opening hours;
+    * ``call_back`` — a closed message: they are told to call back in opening hours.
+
+    A customer told to call back calls again with ``call_back_probability``,
+    ``call_back_delay`` after the next opening (a redial; not after the horizon's end).
+    """
+
+    model_config = FROZEN
+
+    rate_per_hour: float | list[float]
+    action: Literal["next_opening", "self_service", "call_back"]
+    call_back_probability: Probability = 0.7
+    call_back_delay: Distribution = Exponential(distribution="exponential", mean=3600.0)
+
+    @field_validator("rate_per_hour")
+    @classmethod
+    def _check_rates(cls, value: float | list[float]) -> float | list[float]:
+        values = value if isinstance(value, list) else [value]
+        if isinstance(value, list) and len(value) != 24:
+            raise ValueError(
+                f"give one rate or 24 (one per clock hour, 00:00-01:00 first), got {len(value)}"
+            )
+        if any(not math.isfinite(v) or v < 0 for v in values):
+            raise ValueError(f"rates must be non-negative finite numbers, got {value!r}")
+        return value
+
+    def rate_at_hour(self, hour: int) -> float:
+        """Contacts per hour arriving in clock hour ``hour`` (0–23) while closed."""
+        if isinstance(self.rate_per_hour, list):
+            return self.rate_per_hour[hour]
+        return self.rate_per_hour

@@ -45,6 +45,13 @@ class Pool(BaseModel):
     (``chat_assignment: least_loaded``, an idle agent first) or the most (``most_loaded``,
     filling agents up and keeping others free for calls). A voice call or an email only goes
     to an agent with no open chat.
+
+    Blending: deferrable work (email, messaging) is taken only when no real-time contact the
+    pool serves is waiting, and an agent finishes the item in hand before the next call. With
+    ``interrupt_deferrable: true`` an arriving call (or chat) that finds no idle agent
+    interrupts an agent of the pool working a deferrable item (pre-emption); the agent parks
+    the item, takes the call — and any further real-time contact waiting — and then resumes
+    the item where it was left.
     """
 
     model_config = FROZEN
@@ -57,6 +64,7 @@ class Pool(BaseModel):
     concurrency_factors: list[float] | None = None
     chat_assignment: Literal["least_loaded", "most_loaded"] = "least_loaded"
     calls_while_chatting: bool = False
+    interrupt_deferrable: bool = False
 
     @model_validator(mode="after")
     def _check_concurrency(self) -> Pool:
@@ -69,6 +77,11 @@ class Pool(BaseModel):
                 )
             if any(f <= 0 for f in factors):
                 raise ValueError(f"concurrency_factors must be positive, got {factors}")
+        if self.interrupt_deferrable and self.max_concurrency > 1:
+            raise ValueError(
+                "interrupt_deferrable is for pools whose agents hold one contact at a time "
+                f"(max_concurrency is {self.max_concurrency}); chat agents already juggle work"
+            )
         return self
 
     def concurrency_factor(self, open_chats: int) -> float:
