@@ -55,6 +55,7 @@ def _user_errors():
     """Turn known user mistakes into a message and exit status 2."""
     from ccsim.errors import ScenarioError
     from ccsim.executors import ExecutorError
+    from ccsim.html_report import ReportError
     from ccsim.report import OutputError
 
     try:
@@ -64,6 +65,8 @@ def _user_errors():
     except OutputError as exc:
         _fail(str(exc))
     except ExecutorError as exc:
+        _fail(str(exc))
+    except ReportError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
         click.echo("ccsim: interrupted; no results folder was written", err=True)
@@ -178,6 +181,26 @@ def _progress(total: int, enabled: bool):
         task = progress.add_task("replications", total=total)
         advance: Callable[[int], None] = lambda done: progress.update(task, completed=done)  # noqa: E731
         yield advance
+
+
+@main.command()
+@click.argument("results_dir", metavar="RESULTS_DIR", type=click.Path(path_type=Path))
+def report(results_dir):
+    """Write (again) the HTML report of a results folder: RESULTS_DIR/report.html.
+
+    One self-contained page to send on: the scenario in plain words, headline measures with
+    confidence intervals against the targets, charts over the day, waiting times, pools and
+    channels. `ccsim run` writes it too; this remakes it (say, after upgrading ccsim).
+
+    \b
+    Example:
+      ccsim report results/default-day-20260101-120000
+    """
+    from ccsim.html_report import render_report
+
+    with _user_errors():
+        path = render_report(results_dir)
+    click.echo(f"Report written to {path}")
 
 
 @main.command()

@@ -9,6 +9,7 @@ A run folder holds::
     service_level.png  service level by interval against the target (with CI band)
     waiting_times.png  distribution of waiting times
     occupancy.png      occupancy by interval per pool
+    report.html        the self-contained HTML report (ccsim.html_report), made last
 
 Everything is written into a hidden ``.<name>.partial-*`` folder beside the destination and
 renamed into place only when complete, so an interrupted or failed run never leaves a folder
@@ -29,6 +30,7 @@ import yaml
 
 from ccsim.analytic import erlang_figures
 from ccsim.experiment import ExperimentResult
+from ccsim.html_report import render_report
 
 
 class OutputError(ValueError):
@@ -116,6 +118,7 @@ def _write_all(result: ExperimentResult, folder: Path) -> None:
     if result.records:
         result.contacts().to_parquet(folder / "contacts.parquet", index=False)
     _plot_all(result, intervals, folder)
+    render_report(folder)  # from the files above; inside the staging folder, so atomic too
 
 
 def _plot_all(result: ExperimentResult, intervals, folder: Path) -> None:

@@ -50,6 +50,7 @@ def test_run_default_scenario_writes_a_complete_results_folder(cli, tmp_path):
         "service_level.png",
         "waiting_times.png",
         "occupancy.png",
+        "report.html",
     }
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["ccsim_version"] == __version__
