@@ -8,69 +8,22 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from ccsim import __version__
-from ccsim.units import parse_duration
+from ccsim.cli_support import (
+    DURATION,
+    EXIT_USER_ERROR,
+    fail,
+    load_with_overrides,
+    progress_bar,
+    user_errors,
+)
 
 DEFAULT_SCENARIO = Path(__file__).parent / "scenarios" / "default-day.yaml"
 """The bundled default: a voice queue over an opening day with two peaks."""
-
-EXIT_USER_ERROR = 2
-
-
-class DurationType(click.ParamType):
-    """A duration option: seconds, or a string with a unit (``20s``, ``5min``, ``1h``)."""
-
-    name = "duration"
-
-    def convert(self, value, param, ctx):
-        try:
-            return parse_duration(value if not isinstance(value, str) else _number_or_text(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-def _number_or_text(text: str) -> float | str:
-    try:
-        return float(text)
-    except ValueError:
-        return text
-
-
-DURATION = DurationType()
-
-
-def _fail(message: str) -> None:
-    click.echo(f"ccsim: {message}", err=True)
-    sys.exit(EXIT_USER_ERROR)
-
-
-@contextmanager
-def _user_errors():
-    """Turn known user mistakes into a message and exit status 2."""
-    from ccsim.errors import ScenarioError
-    from ccsim.executors import ExecutorError
-    from ccsim.html_report import ReportError
-    from ccsim.report import OutputError
-
-    try:
-        yield
-    except ScenarioError as exc:
-        _fail(f"invalid scenario {exc}")
-    except OutputError as exc:
-        _fail(str(exc))
-    except ExecutorError as exc:
-        _fail(str(exc))
-    except ReportError as exc:
-        _fail(str(exc))
-    except KeyboardInterrupt:
-        click.echo("ccsim: interrupted; no results folder was written", err=True)
-        sys.exit(130)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,15 +70,25 @@ def main() -> None:
     show_default=True,
     help="Where new run folders are made when --out is not given.",
 )
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Change a setting: pools.agents.staffing=14, =+2 (add), =*1.1 (multiply); repeatable.",
+)
 @click.option("--no-records", is_flag=True, help="Do not keep or write per-contact records.")
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json instead of tables.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no tables.")
-def run(scenario, reps, seed, jobs, scheduler, out, results_dir, no_records, as_json, quiet):
+def run(
+    scenario, reps, seed, jobs, scheduler, out, results_dir, overrides, no_records, as_json, quiet
+):
     """Simulate SCENARIO (default: the bundled default day) and write a results folder.
 
     \b
     Example:
       ccsim run scenarios/default-day.yaml --reps 30 --seed 7 --jobs 2
+      ccsim run scenarios/two-pools.yaml --set pools.sales.staffing=+2
     """
     from rich.console import Console
 
@@ -133,15 +96,14 @@ def run(scenario, reps, seed, jobs, scheduler, out, results_dir, no_records, as_
     from ccsim.console import print_run_summary
     from ccsim.experiment import run_experiment
     from ccsim.report import check_destination, new_run_folder, summary_with_context, write_results
-    from ccsim.scenario import load_scenario
 
-    with _user_errors():
-        loaded = load_scenario(scenario or DEFAULT_SCENARIO)
+    with user_errors():
+        loaded = load_with_overrides(scenario or DEFAULT_SCENARIO, overrides)
         if out is not None:
             check_destination(out)  # before spending minutes simulating
         count = reps or loaded.experiment.replications
         show_progress = not quiet and not as_json and sys.stderr.isatty()
-        with _progress(count, show_progress) as advance:
+        with progress_bar(count, show_progress) as advance:
             result = run_experiment(
                 loaded,
                 replications=reps,
@@ -164,25 +126,6 @@ def run(scenario, reps, seed, jobs, scheduler, out, results_dir, no_records, as_
     click.echo(f"Results written to {folder}")
 
 
-@contextmanager
-def _progress(total: int, enabled: bool):
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        transient=True,
-    ) as progress:
-        task = progress.add_task("replications", total=total)
-        advance: Callable[[int], None] = lambda done: progress.update(task, completed=done)  # noqa: E731
-        yield advance
-
-
 @main.command()
 @click.argument("results_dir", metavar="RESULTS_DIR", type=click.Path(path_type=Path))
 def report(results_dir):
@@ -196,10 +139,14 @@ def report(results_dir):
     Example:
       ccsim report results/default-day-20260101-120000
     """
+    from ccsim.compare_report import render_comparison_report
     from ccsim.html_report import render_report
 
-    with _user_errors():
-        path = render_report(results_dir)
+    with user_errors():
+        if (Path(results_dir) / "comparison.json").exists():
+            path = render_comparison_report(results_dir)
+        else:
+            path = render_report(results_dir)
     click.echo(f"Report written to {path}")
 
 
@@ -296,16 +243,16 @@ def erlang(calls, interval, aht, threshold, agents, target, patience, lines, shr
     from ccsim.console import print_erlang
 
     if (agents is None) == (target is None):
-        _fail(
+        fail(
             "give exactly one of --agents K (measures for K agents) or --target 0.8 "
             "(the fewest agents meeting that service level)"
         )
     if interval <= 0 or aht <= 0:
-        _fail("--interval and --aht must be longer than 0 seconds")
+        fail("--interval and --aht must be longer than 0 seconds")
     if patience is not None and patience <= 0:
-        _fail("--patience must be longer than 0 seconds (leave it out for Erlang C)")
+        fail("--patience must be longer than 0 seconds (leave it out for Erlang C)")
     if lines is not None and agents is not None and lines < agents:
-        _fail(
+        fail(
             f"--lines {lines} is fewer than --agents {agents}; lines count agents plus "
             "waiting places, so give at least as many lines as agents"
         )
@@ -322,12 +269,12 @@ def erlang(calls, interval, aht, threshold, agents, target, patience, lines, shr
         else:
             measures = analytic.fewest_agents(target=target, **queue)
     except analytic.NoSteadyStateError as exc:
-        _fail(
+        fail(
             f"Erlang C has no steady state: {exc}. On the command line: more --agents, "
             "--patience SECONDS (Erlang A) or --lines N."
         )
     except ValueError as exc:
-        _fail(f"{exc}")
+        fail(f"{exc}")
     result = measures.as_dict()
     if shrinkage:
         result["scheduled_agents"] = analytic.gross_up(result["agents"], shrinkage)
@@ -347,3 +294,15 @@ def erlang(calls, interval, aht, threshold, agents, target, patience, lines, shr
             f"{model}: {calls:g} calls per "
             f"{interval / 60:g} min, AHT {aht:g}s, threshold {threshold:g}s",
         )
+
+
+def _register_experiment_commands() -> None:
+    # Comparisons and sweeps live in their own module (this one would grow past a screenful
+    # of options otherwise); they share the helpers of ccsim.cli_support.
+    from ccsim.cli_experiments import compare, sweep
+
+    main.add_command(compare)
+    main.add_command(sweep)
+
+
+_register_experiment_commands()

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ccsim.analytic import ErlangFigure
+from ccsim.metrics import FRACTIONS
 from ccsim.units import format_duration
 
 
@@ -183,3 +184,59 @@ def print_erlang(console: Console, result: dict, model: str) -> None:
     table.add_row("blocking", _pct(result["blocking"]))
     table.add_row("occupancy", _pct(result["occupancy"]))
     console.print(table)
+
+
+def print_differences(console: Console, comparison, every: bool = False) -> None:
+    """Paired differences against the base (headline measures unless ``every``)."""
+    from ccsim.compare_report import format_difference, format_value, headline_rows
+
+    differences = comparison.differences()
+    rows = differences if every else headline_rows(differences)
+    replications = len(comparison.results[0].replications)
+    table = Table(
+        title=f"Differences against {comparison.labels[0]} ({replications}"
+        f" replications on common random numbers; ± = paired {comparison.confidence:.0%} "
+        "half-width; * = significant)",
+        title_justify="left",
+    )
+    several = len(comparison.labels) > 2  # with one variant, its name is in the caption
+    if not several:
+        table.caption = f"scenario: {comparison.labels[1]}"
+    columns = ["scenario"] if several else []
+    columns += ["for", "measure", "base", "scenario value", "difference", "sig."]
+    for column in columns:
+        table.add_column(
+            column, justify="left" if column in ("scenario", "for", "measure") else "right"
+        )
+    for row in rows.itertuples(index=False):
+        m = row.measure
+        half = row.half_width
+        diff = format_difference(m, row.difference)
+        if half == half and half > 0:
+            diff += f" ± {format_difference(m, half).lstrip('+')}"
+        table.add_row(
+            *([row.scenario] if several else []),
+            "all" if row.group == "overall" else f"{row.group} {row.name}",
+            m,
+            format_value(m, row.base),
+            format_value(m, row.value),
+            diff,
+            "*" if row.significant else "",
+        )
+    console.print(table)
+
+
+def print_sweep(console: Console, table, axes: list[str], column: str) -> None:
+    """One row per sweep point: the swept settings and the chosen measure with its CI."""
+    out = Table(title=f"Sweep: {column} (mean and confidence interval)", title_justify="left")
+    for axis in axes:
+        out.add_column(axis, justify="right")
+    out.add_column(column, justify="right")
+    out.add_column("CI", justify="right")
+    fraction = column.rsplit(".", 1)[-1] in FRACTIONS
+    fmt = _pct if fraction else (lambda x: _num(x, 2))
+    for _, row in table.iterrows():
+        low, high = row.get(f"{column}_low"), row.get(f"{column}_high")
+        ci = f"{fmt(low)} – {fmt(high)}" if low == low and high == high else "–"
+        out.add_row(*(str(row[a]) for a in axes), fmt(row[column]), ci)
+    console.print(out)

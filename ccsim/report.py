@@ -22,6 +22,8 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -67,6 +69,19 @@ def write_results(result: ExperimentResult, destination: Path) -> Path:
         OutputError: the destination exists and is not empty, or cannot be created.
     """
     destination = Path(destination)
+    with staged_folder(destination) as staging:
+        write_run_files(result, staging)
+    return destination
+
+
+@contextmanager
+def staged_folder(destination: Path) -> Iterator[Path]:
+    """A hidden staging folder beside ``destination``, renamed onto it if all goes well.
+
+    Raises:
+        OutputError: the destination exists and is not empty, or cannot be created.
+    """
+    destination = Path(destination)
     check_destination(destination)
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -76,14 +91,13 @@ def write_results(result: ExperimentResult, destination: Path) -> Path:
     except OSError as exc:
         raise OutputError(f"cannot create the results folder {destination}: {exc}") from None
     try:
-        _write_all(result, staging)
+        yield staging
         if destination.exists():  # an empty folder the user made for us
             destination.rmdir()
         os.replace(staging, destination)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return destination
 
 
 def summary_with_context(result: ExperimentResult) -> dict:
@@ -101,7 +115,8 @@ def summary_with_context(result: ExperimentResult) -> dict:
     return summary
 
 
-def _write_all(result: ExperimentResult, folder: Path) -> None:
+def write_run_files(result: ExperimentResult, folder: Path) -> None:
+    """Write one experiment's files into the (existing, empty) ``folder``."""
     from ccsim import __version__
 
     (folder / "scenario.yaml").write_text(

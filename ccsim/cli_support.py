@@ -1,0 +1,97 @@
+"""What every ``ccsim`` command shares: option types, user errors, the progress bar."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+
+import click
+
+from ccsim.units import parse_duration
+
+EXIT_USER_ERROR = 2
+
+
+class DurationType(click.ParamType):
+    """A duration option: seconds, or a string with a unit (``20s``, ``5min``, ``1h``)."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_duration(value if not isinstance(value, str) else _number_or_text(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _number_or_text(text: str) -> float | str:
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+DURATION = DurationType()
+
+
+def fail(message: str) -> None:
+    click.echo(f"ccsim: {message}", err=True)
+    sys.exit(EXIT_USER_ERROR)
+
+
+@contextmanager
+def user_errors():
+    """Turn known user mistakes into a message and exit status 2."""
+    from ccsim.errors import ScenarioError
+    from ccsim.executors import ExecutorError
+    from ccsim.html_report import ReportError
+    from ccsim.overrides import OverrideError
+    from ccsim.report import OutputError
+    from ccsim.sweep import SweepError
+
+    try:
+        yield
+    except ScenarioError as exc:
+        fail(f"invalid scenario {exc}")
+    except OutputError as exc:
+        fail(str(exc))
+    except ExecutorError as exc:
+        fail(str(exc))
+    except (ReportError, OverrideError, SweepError) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        click.echo("ccsim: interrupted; no results folder was written", err=True)
+        sys.exit(130)
+
+
+@contextmanager
+def progress_bar(total: int, enabled: bool, what: str = "replications"):
+    """A rich progress bar on stderr (when ``enabled``); yields ``advance(done)`` or None."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(what, total=total)
+        advance: Callable[[int], None] = lambda done: progress.update(task, completed=done)  # noqa: E731
+        yield advance
+
+
+def load_with_overrides(path, overrides: tuple[str, ...], name: str | None = None):
+    """Load a scenario file and apply ``--set`` overrides (see :mod:`ccsim.overrides`)."""
+    from ccsim.overrides import apply_overrides, parse_override
+    from ccsim.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    if not overrides:
+        return scenario
+    parsed = [parse_override(text) for text in overrides]
+    return apply_overrides(scenario, parsed, name=name)
