@@ -29,7 +29,10 @@ Ratios (computed from the sums of a whole group, per replication):
 * ``abandon_rate`` = abandoned / offered; ``blocking_rate`` = blocked / offered;
   ``mean_time_to_abandon`` = mean wait of abandoned contacts.
 * ``aht`` = mean handle time (talk + wrap-up) of answered contacts.
-* ``max_queue`` = most contacts waiting at once; ``mean_queue`` = time-average waiting.
+* ``max_queue`` = most contacts waiting at once; ``mean_queue`` = time-average waiting
+  within the intervals' own time (the night an email backlog waits, or callers served after
+  an earlier day's closing, is not averaged into any interval; after the final closing the
+  last interval takes the rest).
 * contacts arriving while the centre is closed (``after_hours``) count in the next
   opening's first interval; their waits run from their real arrival.
 * ``utilisation`` = offered work (offered × AHT) / time on duty of the serving pools: the
@@ -176,6 +179,14 @@ class _Measurer:
         )
         # Where each interval hands over to the next (the last one: the final closing time).
         self.interval_ends = np.append(self.starts[1:], horizon.day_closes()[-1])
+        # Each interval's own span (after the warm-up), interleaved start, end, start, …:
+        # the time a queue's mean length is taken over — not the night an email backlog
+        # waits; after the final closing, the last interval still takes the rest.
+        self.scheduled_spans = np.maximum(
+            np.column_stack([self.starts, self.starts + horizon.interval]).ravel(),
+            self.measured_from,
+        )
+        self.scheduled_spans[-1] = self.boundaries[-1]
         # Share of each interval's scheduled time that lies after the warm-up.
         self.measured_fraction = np.clip(
             (self.starts + horizon.interval - self.measured_from) / horizon.interval, 0.0, 1.0
@@ -356,7 +367,7 @@ class _Measurer:
         answered = records.answered[mine]
         left = np.where(np.isnan(answered), records.ended[mine], answered)
         left = np.where(np.isnan(left), self.end_of_records, left)  # unserved: to the end
-        return QueueLength(joined, left, self.boundaries)
+        return QueueLength(joined, left, self.boundaries, self.scheduled_spans)
 
     def _measured_seconds(self) -> float:
         return float(self.measured_fraction.sum() * self.scenario.horizon.interval)
@@ -421,7 +432,9 @@ class _Measurer:
                         "interval": np.arange(self.n_intervals),
                         **_contact_rates(s),
                         "max_queue": queue.max_per_interval,
-                        "mean_queue": queue.area_per_interval / horizon.interval,
+                        "mean_queue": _divide(
+                            queue.area_per_interval, horizon.interval * self.measured_fraction
+                        ),
                         "waiting_at_end": queue.waiting_at(self.interval_ends),
                         "oldest_at_end": queue.oldest_at_each(self.interval_ends),
                     }
@@ -465,3 +478,11 @@ def _contact_rates(s: dict) -> dict:
 def _clock(seconds: float) -> str:
     total = int(round(seconds))
     return f"{total // 3600:02d}:{(total % 3600) // 60:02d}"
+
+
+def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Elementwise ratio, NaN where the denominator is 0 (an interval inside the warm-up)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            denominator > 0, numerator / np.where(denominator > 0, denominator, 1), np.nan
+        )

@@ -14,8 +14,18 @@ import numpy as np
 class QueueLength:
     """Contacts waiting over time, from the times they joined and left the queue."""
 
-    def __init__(self, joined: np.ndarray, left: np.ndarray, boundaries: np.ndarray):
+    def __init__(
+        self,
+        joined: np.ndarray,
+        left: np.ndarray,
+        boundaries: np.ndarray,
+        scheduled: np.ndarray | None = None,
+    ):
+        """``scheduled``: each interval's own span (start, end, start, end, …): the waiting
+        counted in the interval's mean queue, leaving out the night an email backlog waits."""
         self.area_per_interval = overlap_seconds(joined, left, boundaries)
+        if scheduled is not None:
+            self.area_per_interval = overlap_seconds(joined, left, scheduled)[::2]
         self.area_overall = float(self.area_per_interval.sum())
         times = np.concatenate([joined, left])
         steps = np.concatenate([np.ones(len(joined)), -np.ones(len(left))])
