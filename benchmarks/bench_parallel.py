@@ -1,0 +1,200 @@
+"""Parallel benchmark: 40 replications on 1 process, on 2 local processes and on Dask.
+
+Run from the repository root::
+
+    python benchmarks/bench_parallel.py                   # 40 replications x 3 executors x 3
+    python benchmarks/bench_parallel.py --repeat 1 --days 2   # a smoke test, ~15 s
+    python benchmarks/bench_parallel.py --json parallel.json
+
+It times ``ccsim.run_experiment`` on a bundled scenario (by default the default day stretched
+to 14 days, ~40,000 contacts and ~0.3 s per replication) three ways: in this process
+(``--jobs 1``), on 2 local worker processes (``--jobs 2``) and on a Dask ``LocalCluster`` of
+2 worker processes with one thread each, started by the script (``--scheduler ADDRESS``). Each
+way is timed ``--repeat`` times, round robin, and its fastest run kept. It prints
+replications per second, the speed-up of 2 local processes over 1, and the overhead of the
+Dask path over the local one (ratio, and seconds per replication), and checks that the three
+gave bit-identical records and summaries (exit status 1 if not). See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+for _path in (str(HERE), str(REPO)):  # run as a script from anywhere, ccsim not installed
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+from tables import print_table  # noqa: E402
+
+ONE, LOCAL, DASK = "1 process", "2 local processes", "Dask, 2 worker processes"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        default=REPO / "scenarios" / "default-day.yaml",
+        help="scenario file (default: scenarios/default-day.yaml)",
+    )
+    parser.add_argument(
+        "--days", type=int, default=14, help="stretch the horizon to this many days (default 14)"
+    )
+    parser.add_argument("--reps", type=int, default=40, help="replications (default 40)")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N, interleaved (default 3)")
+    parser.add_argument("--seed", type=int, default=1, help="root seed (default 1)")
+    parser.add_argument("--no-records", action="store_true", help="do not keep contact records")
+    parser.add_argument("--json", type=Path, help="write every figure to this JSON file")
+    return parser.parse_args(argv)
+
+
+def load(args: argparse.Namespace):
+    """The scenario of ``args``, its horizon stretched to ``--days`` days."""
+    import yaml
+
+    import ccsim
+
+    data = yaml.safe_load(args.scenario.read_text())
+    data.setdefault("horizon", {})["days"] = args.days
+    data["name"] = f"{data.get('name', args.scenario.stem)}-{args.days}d"
+    return ccsim.load_scenario(data)
+
+
+def timed(run) -> tuple[float, object]:
+    """Wall time of ``run()`` and what it returned."""
+    start = time.perf_counter()
+    result = run()
+    return time.perf_counter() - start, result
+
+
+def identical(result, reference) -> list[str]:
+    """What differs between two experiment results (nothing if bit-identical)."""
+    import pandas as pd
+
+    problems = []
+    if result.summary() != reference.summary():
+        problems.append("summary")
+    if len(result.records) != len(reference.records):
+        problems.append("contact records kept")
+    elif reference.records:
+        try:
+            left, right = result.contacts(), reference.contacts()
+            pd.testing.assert_frame_equal(left, right, check_exact=True)
+        except AssertionError:
+            problems.append("contact records")
+    return problems
+
+
+def environment() -> dict:
+    """Versions and machine, so that figures can be compared across runs."""
+    import dask
+    import distributed
+    import numpy
+
+    import ccsim
+
+    return {
+        "python": platform.python_version(),
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "ccsim": ccsim.__version__,
+        "dask": dask.__version__,
+        "distributed": distributed.__version__,
+        "numpy": numpy.__version__,
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; return the exit status."""
+    args = parse_args(argv)
+    from distributed import LocalCluster
+
+    from ccsim.experiment import run_experiment
+
+    scenario = load(args)
+    keep = not args.no_records
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        address = cluster.scheduler_address
+        runs = {
+            ONE: lambda: run_experiment(scenario, args.reps, args.seed, 1, keep, scheduler=""),
+            LOCAL: lambda: run_experiment(scenario, args.reps, args.seed, 2, keep, scheduler=""),
+            DASK: lambda: run_experiment(scenario, args.reps, args.seed, keep_records=keep,
+                                         scheduler=address),
+        }  # fmt: skip
+        # Not timed: the Dask workers import ccsim on their first task (a long-lived cluster
+        # has done so long before); local pools are made afresh by every run, as by ccsim run.
+        run_experiment(scenario, 2, args.seed, keep_records=False, scheduler=address)
+        best: dict[str, float] = {}
+        results: dict[str, object] = {}
+        for _ in range(args.repeat):
+            for name, run in runs.items():
+                seconds, results[name] = timed(run)
+                best[name] = min(best.get(name, seconds), seconds)
+    differences = {name: identical(results[name], results[ONE]) for name in (LOCAL, DASK)}
+    contacts = sum(len(r) for r in results[ONE].records) if keep else None
+    figures = {
+        name: {
+            "seconds": best[name],
+            "replications_per_s": args.reps / best[name],
+            "speed_up_vs_1_process": best[ONE] / best[name],
+        }
+        for name in runs
+    }
+    speed_up = best[ONE] / best[LOCAL]
+    overhead = best[DASK] / best[LOCAL]
+    overhead_per_rep = (best[DASK] - best[LOCAL]) / args.reps
+    kept = f"{contacts:,}" if contacts else "no"
+    print_table(
+        f"{args.reps} replications of {scenario.name} ({kept} contact records kept)",
+        ["executor", "seconds", "replications/s", "vs 1 process", "identical"],
+        [
+            [
+                name,
+                f"{f['seconds']:.2f}",
+                f"{f['replications_per_s']:.2f}",
+                f"{f['speed_up_vs_1_process']:.2f}x",
+                "reference" if name == ONE else ", ".join(differences[name]) or "yes",
+            ]
+            for name, f in figures.items()
+        ],
+        note=f"wall time of run_experiment, best of {args.repeat}, executors interleaved; "
+        f"{os.cpu_count()} CPUs",
+    )
+    print(
+        f"\nspeed-up, 2 local processes vs 1: {speed_up:.2f}x\n"
+        f"Dask vs 2 local processes: {overhead:.2f}x the time, "
+        f"{overhead_per_rep * 1000:+.0f} ms per replication"
+    )
+    same = not any(differences.values())
+    print("results bit-identical across executors:", "yes" if same else f"NO: {differences}")
+    if args.json:
+        out = {
+            "environment": environment(),
+            "options": {k: str(v) for k, v in vars(args).items()},
+            "contacts": contacts,
+            "runs": figures,
+            "speed_up_2_vs_1": speed_up,
+            "dask_vs_local_ratio": overhead,
+            "dask_overhead_s_per_replication": overhead_per_rep,
+            "identical": same,
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(out, indent=2))
+        print(f"Figures written to {args.json}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
