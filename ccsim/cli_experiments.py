@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ccsim.cli_support import fail, load_with_overrides, progress_bar, user_errors
+from ccsim.cli_support import DURATION, fail, load_with_overrides, progress_bar, user_errors
 
 _JOBS = click.option(
     "--jobs",
@@ -245,3 +245,125 @@ def sweep(
         console = Console() if sys.stdout.isatty() else Console(width=200)
         print_sweep(console, table, names, column)
     click.echo(f"Sweep written to {folder}")
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--max-abandon", type=float, help="At most this share abandoned per interval.")
+@click.option("--max-asa", type=DURATION, help="At most this ASA per interval (20s, 1min).")
+@click.option("--max-occupancy", type=float, help="At most this occupancy per pool/interval.")
+@click.option(
+    "--no-service-level",
+    is_flag=True,
+    help="Do not require the contact types' service-level targets (only the --max-* ones).",
+)
+@click.option(
+    "--confidence",
+    type=float,
+    help="Meet the targets on this share of days (e.g. 0.9), not only on average.",
+)
+@click.option(
+    "--shrinkage",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Share of scheduled time off the phones: agents to schedule = required / (1 - s).",
+)
+@click.option(
+    "--reps",
+    type=click.IntRange(min=2),
+    default=10,
+    show_default=True,
+    help="Replications per staffing tried during the search.",
+)
+@click.option(
+    "--confirm-reps",
+    type=click.IntRange(min=2),
+    default=20,
+    show_default=True,
+    help="Replications of the confirmation run (fresh random numbers).",
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's).")
+@_JOBS
+@_SCHEDULER
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the answer here (must not exist, or be empty).",
+)
+@_RESULTS_DIR
+@click.option("--json", "as_json", is_flag=True, help="Print staffing.json instead of tables.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, no tables.")
+def staff(
+    scenario,
+    max_abandon,
+    max_asa,
+    max_occupancy,
+    no_service_level,
+    confidence,
+    shrinkage,
+    reps,
+    confirm_reps,
+    seed,
+    jobs,
+    scheduler,
+    out,
+    results_dir,
+    as_json,
+    quiet,
+):
+    """The fewest agents per interval and pool that meet the targets.
+
+    Starts from the per-interval Erlang C/A answer, then corrects it by simulation (queues
+    carried into the next interval, shared pools, closing time) until every interval meets
+    every target and no single agent can be taken away. Writes staffing.csv (Erlang-only,
+    required and scheduled agents per interval, achieved measures), staffing.json, the
+    staffed scenario.yaml with its confirmation run, and report.html.
+
+    \b
+    Examples:
+      ccsim staff scenarios/default-day.yaml
+      ccsim staff scenarios/two-pools.yaml --max-abandon 0.05 --shrinkage 0.3
+      ccsim staff scenarios/default-day.yaml --confidence 0.9 --jobs 2
+    """
+    from rich.console import Console
+
+    from ccsim.console import print_staffing
+    from ccsim.executors import make_executor
+    from ccsim.optimiser import Targets, optimise_staffing
+    from ccsim.report import check_destination, new_run_folder
+    from ccsim.staffing_report import staffing_summary, write_staffing
+
+    with user_errors():
+        targets = Targets(
+            service_level=not no_service_level,
+            max_abandon=max_abandon,
+            max_asa=max_asa,
+            max_occupancy=max_occupancy,
+            confidence=confidence,
+        )
+        base = load_with_overrides(scenario, ())
+        if out is not None:
+            check_destination(out)
+        show = not quiet and not as_json and sys.stderr.isatty()
+        with make_executor(jobs, scheduler, max(reps, confirm_reps) * 8) as executor:
+            plan = optimise_staffing(
+                base,
+                targets,
+                replications=reps,
+                seed=seed,
+                confirm_replications=confirm_reps,
+                shrinkage=shrinkage,
+                executor=executor,
+                progress=(lambda line: click.echo(f"  {line}", err=True)) if show else None,
+            )
+        folder = write_staffing(
+            plan, targets, out or new_run_folder(results_dir, f"{base.name}-staff")
+        )
+    if as_json:
+        click.echo(json.dumps(staffing_summary(plan, targets), indent=2))
+        return
+    if not quiet:
+        console = Console() if sys.stdout.isatty() else Console(width=200)
+        print_staffing(console, plan)
+    click.echo(f"Staffing written to {folder}")

@@ -46,6 +46,7 @@ def user_errors():
     from ccsim.errors import ScenarioError
     from ccsim.executors import ExecutorError
     from ccsim.html_report import ReportError
+    from ccsim.optimiser import StaffingError
     from ccsim.overrides import OverrideError
     from ccsim.report import OutputError
     from ccsim.sweep import SweepError
@@ -58,7 +59,7 @@ def user_errors():
         fail(str(exc))
     except ExecutorError as exc:
         fail(str(exc))
-    except (ReportError, OverrideError, SweepError) as exc:
+    except (ReportError, OverrideError, SweepError, StaffingError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         click.echo("ccsim: interrupted; no results folder was written", err=True)

@@ -98,9 +98,40 @@ def print_run_summary(
         print_journeys(console, summary)
     if summary.get("by_campaign"):
         print_campaigns(console, summary)
+    forecast = summary.get("risk", {}).get("forecast", {})
+    if any(forecast.values()):  # only with forecast uncertainty: default output unchanged
+        print_risk(console, summary)
     for name, figure in erlang.items():
         notes = f" ({'; '.join(figure.notes)})" if figure.notes else ""
         console.print(f"[dim]Erlang figure for {name}: {figure.model}, per interval{notes}[/]")
+
+
+def print_risk(console: Console, summary: dict) -> None:
+    """Staffing for risk: how often each type's target is met, over days (ccsim.risk)."""
+    risk = summary["risk"]
+    cvs = ", ".join(f"{k} {v:g}" for k, v in risk["forecast"].items() if v)
+    table = Table(
+        title=f"Risk: days meeting the target ({cvs}; a day = one replication's day)",
+        title_justify="left",
+    )
+    columns = ("contact type", "target", "days on target", "daily SL p10", "median", "p90")
+    for column in (*columns, "worst interval", "on target"):
+        table.add_column(
+            column, justify="left" if column == "contact type" else "right", no_wrap=True
+        )
+    for name, m in risk["by_type"].items():
+        daily, worst = m["daily_service_level"], m["worst_interval"]
+        table.add_row(
+            name,
+            _pct(m["target"]),
+            _pct(m["p_day_meets_target"]),
+            _pct(daily["p10"]),
+            _pct(daily["p50"]),
+            _pct(daily["p90"]),
+            worst["start"] or "–",
+            _pct(worst["p_meets_target"]),
+        )
+    console.print(table)
 
 
 def print_campaigns(console: Console, summary: dict) -> None:
@@ -240,3 +271,42 @@ def print_sweep(console: Console, table, axes: list[str], column: str) -> None:
         ci = f"{fmt(low)} – {fmt(high)}" if low == low and high == high else "–"
         out.add_row(*(str(row[a]) for a in axes), fmt(row[column]), ci)
     console.print(out)
+
+
+def print_staffing(console: Console, plan) -> None:
+    """The optimiser's answer per interval and pool, and the totals."""
+    table = Table(
+        title="Staffing: agents on the phones per interval (Erlang-only beside; achieved "
+        "service level of the pool's first contact type in a confirmation run)",
+        title_justify="left",
+    )
+    for column in (
+        "interval",
+        "pool",
+        "Erlang",
+        "required",
+        "to schedule",
+        "service level",
+        "occupancy",
+    ):
+        table.add_column(column, justify="left" if column in ("interval", "pool") else "right")
+    frame = plan.table()
+    for row in frame.to_dict(orient="records"):
+        first = next(k for k in row if k.endswith("_service_level"))
+        table.add_row(
+            row["start"],
+            row["pool"],
+            str(row["erlang_agents"]),
+            str(row["required_agents"]),
+            str(row["scheduled_agents"]),
+            _pct(row[first]),
+            _pct(row["occupancy"]),
+        )
+    console.print(table)
+    t = plan.totals()
+    console.print(
+        f"Scheduled agent hours {t['scheduled_agent_hours']:,.1f} (cost "
+        f"{t['scheduled_cost']:,.0f}); per-interval Erlang: "
+        f"{t['erlang_scheduled_agent_hours']:,.1f} h (cost {t['erlang_scheduled_cost']:,.0f}). "
+        f"{plan.evaluations} staffings simulated."
+    )

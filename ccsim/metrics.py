@@ -76,6 +76,7 @@ from ccsim.records import (
     ContactRecords,
 )
 from ccsim.scenario import Scenario
+from ccsim.scenario.roster import pool_roster
 from ccsim.timeline import QueueLength, overlap_seconds, union_spans
 
 NOT_OFFERED = (CONTAINED, BOT_DROPPED, ESCALATED, CLOSED)
@@ -159,6 +160,17 @@ def counted_at(records: ContactRecords, scenario: Scenario) -> np.ndarray:
 def measure(records: ContactRecords, scenario: Scenario) -> ReplicationMeasures:
     """Compute every measure of one replication from its records."""
     return _Measurer(records, scenario).run()
+
+
+def interval_sums(
+    records: ContactRecords, scenario: Scenario
+) -> tuple[dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
+    """Only the raw per-interval material: per contact type and interval the counts and sums
+    of :data:`COUNT_FIELDS` (arrays types × intervals), and per pool its busy, on-duty and
+    scheduled seconds per interval. A fraction of :func:`measure`'s cost, for searches that
+    evaluate many staffings (the optimiser)."""
+    measurer = _Measurer(records, scenario)
+    return measurer._sums(), measurer._pool_sums()
 
 
 class _Measurer:
@@ -376,11 +388,7 @@ class _Measurer:
 
     def _pool_sums(self) -> dict[str, dict[str, np.ndarray]]:
         records = self.records
-        horizon = self.scenario.horizon
-        scheduled_day = {
-            name: pool.staffing_per_interval(horizon) * horizon.interval
-            for name, pool in self.scenario.pools.items()
-        }
+        scheduled, at_work = self._staffing_plan()
         result = {}
         measured = self.counted_at >= self.measured_from
         answered = measured & (records.outcome == ANSWERED)  # incl. callbacks that reached
@@ -399,7 +407,8 @@ class _Measurer:
                     records.outbound.start[calls], records.outbound.end[calls], self.boundaries
                 )
             on_duty = records.on_duty[name].agent_seconds(self.boundaries)
-            scheduled = scheduled_day[name] * self.measured_fraction
+            planned = scheduled[name].agent_seconds(self.boundaries)
+            rostered = at_work[name].agent_seconds(self.boundaries)
             handled_in = np.bincount(
                 np.searchsorted(
                     self.starts, self.counted_at[answered & (records.pool == index)], "right"
@@ -411,10 +420,28 @@ class _Measurer:
                 "answered": handled_in.astype(float),
                 "busy": busy,
                 "on_duty": on_duty,
-                "scheduled": scheduled,
+                "scheduled": planned,
+                "rostered": rostered,
+                # Paid: on the phones (overtime included) + planned breaks and off-phone time.
+                "paid": on_duty + (rostered - planned),
                 "cost_per_hour": np.full(self.n_intervals, pool.cost_per_hour),
             }
         return result
+
+    def _staffing_plan(self) -> tuple[dict, dict]:
+        """Each pool's agents scheduled on the phones, and at work, over time (step functions):
+        as the replication drew its absences, or from the scenario (nobody absent)."""
+        records = self.records
+        if records.scheduled is not None and records.at_work is not None:
+            return records.scheduled, records.at_work
+        rosters = {
+            name: pool_roster(pool, self.scenario.horizon)
+            for name, pool in self.scenario.pools.items()
+        }
+        return (
+            {name: roster.on_phones_trace() for name, roster in rosters.items()},
+            {name: roster.at_work_trace() for name, roster in rosters.items()},
+        )
 
     def _interval_frame(self, sums, pools) -> pd.DataFrame:
         horizon = self.scenario.horizon
@@ -431,6 +458,9 @@ class _Measurer:
                         "name": name,
                         "interval": np.arange(self.n_intervals),
                         **_contact_rates(s),
+                        # the service level's counts, for daily levels (ccsim.risk)
+                        "answered_within_threshold": s["answered_within"],
+                        "sl_denominator": s["sl_denominator"],
                         "max_queue": queue.max_per_interval,
                         "mean_queue": _divide(
                             queue.area_per_interval, horizon.interval * self.measured_fraction
@@ -449,6 +479,7 @@ class _Measurer:
                         "name": name,
                         "interval": np.arange(self.n_intervals),
                         "agents": values["scheduled"] / horizon.interval,
+                        "rostered": values["rostered"] / horizon.interval,
                         **ratios,
                     }
                 )
