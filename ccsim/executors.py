@@ -156,6 +156,7 @@ class DaskExecutor(Executor):
                 "empty value runs on local processes)."
             ) from None
         try:
+            self._wait_for_a_worker(timeout)
             self._check_workers()
         except BaseException:
             self.close()
@@ -186,6 +187,17 @@ class DaskExecutor(Executor):
 
     def __repr__(self) -> str:
         return f"DaskExecutor({self.address!r})"
+
+    def _wait_for_a_worker(self, timeout: float) -> None:
+        """A scheduler with no worker would leave every task waiting forever."""
+        try:
+            self._client.wait_for_workers(1, timeout=timeout)
+        except (TimeoutError, OSError):
+            raise ExecutorError(
+                f"{self.source} {self.address}: the scheduler answers but no worker joined "
+                f"within {timeout:g} s; start workers with `dask worker {self.address} "
+                "--nworkers 2 --nthreads 1` on the worker machines"
+            ) from None
 
     def _check_workers(self) -> None:
         """Every worker connected now must run this ccsim version (else results may differ)."""

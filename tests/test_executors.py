@@ -156,3 +156,23 @@ def test_cli_unreachable_scheduler_exits_2_in_one_paragraph(address, tmp_path, m
     assert message.startswith("ccsim: --scheduler") and address in message
     assert "Traceback" not in message and "\n\n" not in message
     assert not list(tmp_path.iterdir())  # no results folder
+
+
+def test_a_comparison_on_the_cluster_equals_the_local_one(scenario, cluster):
+    """Comparisons (and so sweeps and the optimiser) run their replications on any executor."""
+    from ccsim.compare import compare_scenarios
+    from ccsim.overrides import apply_overrides, parse_override
+
+    variant = apply_overrides(scenario, [parse_override("contact_types.voice.aht=*1.1")])
+    with make_executor(0, cluster.scheduler_address, 4) as dask:
+        remote = compare_scenarios([scenario, variant], replications=3, executor=dask)
+    local = compare_scenarios([scenario, variant], replications=3, executor=InProcessExecutor())
+    pd.testing.assert_frame_equal(remote.differences(), local.differences(), check_exact=True)
+
+
+def test_a_scheduler_without_workers_is_a_clear_error():
+    with (
+        LocalCluster(n_workers=0, processes=True, dashboard_address=":0") as empty,
+        pytest.raises(ExecutorError, match="no worker joined"),
+    ):
+        DaskExecutor(empty.scheduler_address, timeout=1)
