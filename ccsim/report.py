@@ -3,8 +3,8 @@
 A run folder holds::
 
     scenario.yaml      the fully resolved scenario (seconds everywhere), seed, ccsim version
-    summary.json       every measure: mean, CI low/high, half-width, replications
-    intervals.csv      per-interval measures per contact type and pool (mean, CI)
+    summary.json       every measure: mean, CI low/high, half-width, replications; risk
+    intervals.csv      per-interval measures per contact type and pool (mean, CI, risk)
     contacts.parquet   per-contact records of every replication
     service_level.png  service level by interval against the target (with CI band)
     waiting_times.png  distribution of waiting times
@@ -33,6 +33,7 @@ import yaml
 from ccsim.analytic import erlang_figures
 from ccsim.experiment import ExperimentResult
 from ccsim.html_report import render_report
+from ccsim.risk import risk_summary, with_risk_columns
 
 
 class OutputError(ValueError):
@@ -101,7 +102,8 @@ def staged_folder(destination: Path) -> Iterator[Path]:
 
 
 def summary_with_context(result: ExperimentResult) -> dict:
-    """``summary.json``: the experiment's summary plus targets and the Erlang comparison."""
+    """``summary.json``: the experiment's summary plus targets, the Erlang comparison and
+    the ``risk`` block (how often targets are met: :func:`ccsim.risk.risk_summary`)."""
     summary = result.summary()
     summary["targets"] = {
         name: {
@@ -112,6 +114,7 @@ def summary_with_context(result: ExperimentResult) -> dict:
         for name, c in result.scenario.contact_types.items()
     }
     summary["erlang"] = {k: v.as_dict() for k, v in erlang_figures(result.scenario).items()}
+    summary["risk"] = risk_summary(result)
     return summary
 
 
@@ -128,7 +131,7 @@ def write_run_files(result: ExperimentResult, folder: Path) -> None:
     )
     summary = summary_with_context(result)
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    intervals = result.intervals()
+    intervals = with_risk_columns(result, result.intervals())
     intervals.to_csv(folder / "intervals.csv", index=False, float_format="%.6g")
     if result.records:
         result.contacts().to_parquet(folder / "contacts.parquet", index=False)

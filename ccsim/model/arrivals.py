@@ -4,6 +4,10 @@ For a piecewise-constant rate the exact way to draw a non-homogeneous Poisson pr
 draw the count of each interval from a Poisson distribution with mean rate × length, then
 scatter that many arrivals uniformly over the interval. Everything is drawn at once with
 numpy before the simulation starts.
+
+Forecast uncertainty (``forecast:``, see :mod:`ccsim.scenario.forecast`) multiplies a day's
+rates by its busyness factor and the day's handle times by its handle-time factor; both are
+drawn here, once per replication, from streams of their own.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.model.contacts import ContactBook
+from ccsim.streams import RandomStreams
 from ccsim.units import DAY
 
 if TYPE_CHECKING:
@@ -20,7 +25,6 @@ if TYPE_CHECKING:
     from ccsim.scenario.contact_type import ContactType
     from ccsim.scenario.horizon import Horizon
     from ccsim.scenario.journey import AfterHours
-    from ccsim.streams import RandomStreams
 
 
 def draw_arrival_times(
@@ -49,21 +53,61 @@ def draw_arrival_times(
 
 
 def draw_closed_arrival_times(
-    after_hours: AfterHours, horizon: Horizon, rng: np.random.Generator
+    after_hours: AfterHours,
+    horizon: Horizon,
+    rng: np.random.Generator,
+    busyness: np.ndarray | None = None,
 ) -> np.ndarray:
     """Sorted arrival times of contacts arriving while the centre is closed.
 
     The closed stretches are cut at clock hours, so each piece has the rate of its hour;
-    within a piece the count is Poisson and the times uniform (an exact NHPP).
+    within a piece the count is Poisson and the times uniform (an exact NHPP). With
+    ``busyness`` (one factor per day), each piece's rate is multiplied by the factor of the
+    day of the next opening, the day its contacts count in.
     """
     starts, lengths = horizon.closed_stretches()
     hours = (np.mod(starts, DAY) // 3600).astype(int)
     rates = np.array([after_hours.rate_at_hour(h) for h in hours], dtype=float) / 3600.0
+    if busyness is not None:
+        rates = rates * busyness[planning_day(starts, horizon)]
     counts = rng.poisson(rates * lengths)
     offsets = rng.random(int(counts.sum())) * np.repeat(lengths, counts)
     times = np.repeat(starts, counts) + offsets
     times.sort(kind="stable")
     return times
+
+
+def forecast_factors(
+    scenario: Scenario, streams: RandomStreams
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The replication's daily busyness and handle-time factors (``None`` where the cv is 0).
+
+    Each factor is gamma with mean 1 and the configured cv, one per day of the horizon, drawn
+    from its own stream (``forecast/busyness``, ``forecast/handle_time``). The generators are
+    made afresh from the seed and replication, so every caller (the arrivals here, the
+    journeys during the run) gets the same factors, and a scenario without forecast
+    uncertainty draws nothing at all.
+    """
+    forecast, days = scenario.forecast, scenario.horizon.days
+    own = RandomStreams(streams.seed, streams.replication)
+
+    def draw(source: str, cv: float) -> np.ndarray | None:
+        if cv <= 0:
+            return None
+        shape = 1.0 / cv**2
+        return own.generator(source).gamma(shape, 1.0 / shape, days)
+
+    return (
+        draw("forecast/busyness", forecast.busyness_cv),
+        draw("forecast/handle_time", forecast.handle_time_cv),
+    )
+
+
+def planning_day(times: np.ndarray, horizon: Horizon) -> np.ndarray:
+    """The day each time counts in: its own, or the next opening's while the centre is closed
+    (clipped to the horizon's last day)."""
+    day = horizon.next_opening(np.asarray(times, dtype=float)) // DAY
+    return np.minimum(day.astype(np.int64), horizon.days - 1)
 
 
 def _draw_work(ctype: ContactType, streams: RandomStreams, source: str, count: int):
@@ -85,19 +129,25 @@ def draw_first_attempts(scenario: Scenario, streams: RandomStreams, journeys: bo
     ``handle/<type>``, ``wrap_up/<type>``, ``patience/<type>``), all at once with numpy.
     Contacts arriving while the centre is closed (``after_hours``) draw from streams of
     their own (``after_hours/<type>`` …), so adding them leaves every other draw unchanged.
+    With forecast uncertainty, each day's rates are multiplied by its busyness factor and
+    each contact's handle time by the handle-time factor of the day it counts in (see
+    :func:`forecast_factors`, :func:`planning_day`).
     """
     horizon = scenario.horizon
     starts = horizon.interval_starts()
+    busyness, handling = forecast_factors(scenario, streams)
     times, types, handles, patiences = [], [], [], []
     for index, (name, ctype) in enumerate(scenario.contact_types.items()):
         rates = ctype.arrivals.rates_per_second(horizon)
+        if busyness is not None:
+            rates = rates * np.repeat(busyness, horizon.intervals_per_day)
         arrivals = draw_arrival_times(
             rates, starts, horizon.interval, streams.generator(f"arrivals/{name}")
         )
         handle, patience = _draw_work(ctype, streams, name, len(arrivals))
         if ctype.after_hours is not None:
             closed = draw_closed_arrival_times(
-                ctype.after_hours, horizon, streams.generator(f"after_hours/{name}")
+                ctype.after_hours, horizon, streams.generator(f"after_hours/{name}"), busyness
             )
             closed_handle, closed_patience = _draw_work(
                 ctype, streams, f"after_hours/{name}", len(closed)
@@ -105,6 +155,8 @@ def draw_first_attempts(scenario: Scenario, streams: RandomStreams, journeys: bo
             arrivals = np.concatenate([arrivals, closed])
             handle = np.concatenate([handle, closed_handle])
             patience = np.concatenate([patience, closed_patience])
+        if handling is not None:
+            handle = handle * handling[planning_day(arrivals, horizon)]
         count = len(arrivals)
         times.append(arrivals)
         types.append(np.full(count, index, dtype=np.int16))

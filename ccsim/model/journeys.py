@@ -24,6 +24,7 @@ import math
 from typing import TYPE_CHECKING
 
 from ccsim.distributions import BatchSampler, Uniform
+from ccsim.model.arrivals import forecast_factors
 from ccsim.records import (
     ABANDONED,
     BALKED,
@@ -80,6 +81,7 @@ class Journeys:
             return per_type(source, lambda _ctype: _UNIT)
 
         self._handle = per_type("handle-extra", lambda c: c.handle_time)
+        self._day_handle = forecast_factors(scenario, streams)[1]  # None: no uncertainty
         self._wrap_up = per_type("wrap_up-extra", lambda c: c.wrap_up)
         self._patience = per_type("patience-extra", lambda c: c.patience)
         self._balk = uniform("balk")
@@ -122,10 +124,16 @@ class Journeys:
         leg: int = 0,
         patient: bool = False,
     ) -> int:
-        """Add a redial, transfer leg or callback attempt, with its own handle time and patience."""
+        """Add a redial, transfer leg or callback attempt, with its own handle time and patience.
+
+        With forecast uncertainty the handle time carries the factor of the (calendar) day
+        the contact arrives.
+        """
         handle = self._handle[contact_type]()
         if self._wrap_up[contact_type] is not None:
             handle += self._wrap_up[contact_type]()
+        if self._day_handle is not None:
+            handle *= self._day_handle[min(int(arrival // DAY), len(self._day_handle) - 1)]
         patience = self._patience[contact_type]
         deadline = math.inf if patient or patience is None else arrival + patience()
         return self.book.add(arrival, contact_type, handle, deadline, customer, kind, attempt, leg)

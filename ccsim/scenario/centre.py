@@ -10,6 +10,7 @@ from ccsim.errors import PROBLEM_LIST
 from ccsim.fields import FROZEN, Name, PositiveDuration
 from ccsim.scenario.campaign import Campaign
 from ccsim.scenario.contact_type import ContactType
+from ccsim.scenario.forecast import Forecast
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.pool import Pool
 from ccsim.units import format_clock, format_duration
@@ -57,6 +58,7 @@ class Scenario(BaseModel):
     pools: dict[Name, Pool] = Field(min_length=1)
     routing: Routing = Routing()
     campaigns: dict[Name, Campaign] = Field(default_factory=dict)
+    forecast: Forecast = Forecast()
     experiment: Experiment = Experiment()
 
     @model_validator(mode="after")
