@@ -24,6 +24,7 @@ import numpy as np
 from ccsim import erlang
 from ccsim.distributions import Exponential
 from ccsim.scenario import ContactType, Scenario
+from ccsim.scenario.roster import roster_curve
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _figure(scenario: Scenario, name: str, ctype: ContactType) -> ErlangFigure:
         return ErlangFigure("n/a: reached by transfers")
     if ctype.self_service is not None:
         return ErlangFigure("n/a: a bot filters the arrivals")
-    agents = sum(p.staffing_per_interval(horizon) for p in pools)
+    agents = sum(roster_curve(p, horizon) for p in pools)  # on the phones, as planned
     rates = ctype.arrivals.rates_per_second(horizon)
     starts = horizon.interval_starts()
     measured = np.clip(
@@ -93,7 +94,7 @@ def _figure(scenario: Scenario, name: str, ctype: ContactType) -> ErlangFigure:
         if share <= 0 or rate <= 0:
             continue
         weight = rate * share
-        staff = int(staff)
+        staff = int(round(staff))  # shifts, absenteeism, shrinkage: a mean over the interval
         if staff == 0:
             overloaded += 1
             w_sl += weight

@@ -40,7 +40,8 @@ Ratios (computed from the sums of a whole group, per replication):
 * per pool (ratios in :mod:`ccsim.pool_metrics`): ``occupancy`` = busy time / time on duty
   (overtime included; per contact type:
   of the pools that serve it, shared pools included);
-  ``agent_hours`` = paid time on duty; ``overtime_hours`` = on duty beyond the schedule;
+  ``agent_hours`` = paid time: on duty (on the phones), plus the planned breaks and
+  off-phone time of shifts and shrinkage; ``overtime_hours`` = on duty beyond the schedule;
   ``cost`` = agent_hours × cost_per_hour; ``cost_per_contact`` = cost / answered.
 """
 

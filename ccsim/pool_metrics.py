@@ -28,12 +28,14 @@ def pool_ratios(values: dict[str, np.ndarray], total: bool) -> dict:
     collapse = (lambda a: float(np.sum(a))) if total else (lambda a: a)
     busy, on_duty = collapse(values["busy"]), collapse(values["on_duty"])
     scheduled = collapse(values["scheduled"])
-    cost = collapse(values["on_duty"] / 3600 * values["cost_per_hour"])
+    # Paid time: on the phones plus planned breaks and off-phone time (shifts, shrinkage).
+    paid = values.get("paid", values["on_duty"])
+    cost = collapse(paid / 3600 * values["cost_per_hour"])
     answered = collapse(values["answered"])
     return {
         "answered": answered,
         "occupancy": ratio(busy, on_duty),
-        "agent_hours": on_duty / 3600,
+        "agent_hours": collapse(paid) / 3600,
         "overtime_hours": np.maximum(on_duty - scheduled, 0) / 3600,
         "cost": cost,
         "cost_per_contact": ratio(cost, answered),
@@ -50,10 +52,11 @@ def utilisation(measures: dict[str, float], pools) -> float:
 def add_pools(pools) -> dict[str, np.ndarray]:
     pools = list(pools)
     total = {k: sum(p[k] for p in pools) for k in ("answered", "busy", "on_duty", "scheduled")}
-    # Cost per hour differs by pool: carry the cost through as on_duty-weighted rate.
-    cost = sum(p["on_duty"] / 3600 * p["cost_per_hour"] for p in pools)
+    total["paid"] = sum(p.get("paid", p["on_duty"]) for p in pools)
+    # Cost per hour differs by pool: carry the cost through as a paid-time-weighted rate.
+    cost = sum(p.get("paid", p["on_duty"]) / 3600 * p["cost_per_hour"] for p in pools)
     with np.errstate(invalid="ignore", divide="ignore"):
-        total["cost_per_hour"] = np.where(total["on_duty"] > 0, cost * 3600 / total["on_duty"], 0)
+        total["cost_per_hour"] = np.where(total["paid"] > 0, cost * 3600 / total["paid"], 0)
     return total
 
 

@@ -184,6 +184,10 @@ class ContactRecords:
         outbound: the outbound campaign attempts (None: no campaigns).
         pauses: every interruption of deferrable work by a call (None: no pool
             interrupts deferrable work).
+        scheduled: each pool's agents scheduled on the phones (the staffing target, after
+            absences, breaks and shrinkage; None: not recorded, read it from the scenario).
+        at_work: each pool's agents at work on their shift, breaks and off-phone time
+            included (paid; None: as ``scheduled``).
     """
 
     replication: int
@@ -206,6 +210,8 @@ class ContactRecords:
     has_journeys: bool = False
     outbound: OutboundRecords | None = None
     pauses: Pauses | None = None
+    scheduled: dict[str, OnDutyTrace] | None = None
+    at_work: dict[str, OnDutyTrace] | None = None
 
     def __post_init__(self) -> None:
         # Records of a centre without journeys: every contact a first attempt of its own.

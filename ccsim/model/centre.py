@@ -25,6 +25,7 @@ waits.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import simpy
@@ -38,7 +39,7 @@ from ccsim.model.pools import AgentPool
 from ccsim.model.prediction import WaitPredictor
 from ccsim.model.queues import ContactQueue
 from ccsim.model.routing import RoutingPolicy, policy_for
-from ccsim.model.staffing import staffing_changes
+from ccsim.model.staffing import staffing_plan
 from ccsim.records import (
     ABANDONED,
     ANSWERED,
@@ -50,6 +51,7 @@ from ccsim.records import (
     OnDutyTrace,
 )
 from ccsim.scenario import Scenario
+from ccsim.scenario.roster import peak_agents
 from ccsim.streams import RandomStreams
 
 
@@ -118,11 +120,8 @@ class ContactCentre:
     def _make_pools(self) -> list[AgentPool]:
         type_index = {name: i for i, name in enumerate(self.scenario.contact_types)}
         specs = self.scenario.pools
-        # Agents a pool ever needs: its highest staffing; agent numbers run across pools.
-        sizes = [
-            int(max(np.max(p.staffing_per_interval(self.scenario.horizon)), 0))
-            for p in specs.values()
-        ]
+        # Agents a pool ever needs: its most at work at once; agent numbers run across pools.
+        sizes = [peak_agents(p, self.scenario.horizon) for p in specs.values()]
         self.load = [0] * sum(sizes)  # open chats per agent (shared by the pools)
         pools, first_agent = [], 0
         for index, ((name, pool), size) in enumerate(zip(specs.items(), sizes, strict=True)):
@@ -166,7 +165,8 @@ class ContactCentre:
     def run(self) -> ContactRecords:
         """Simulate the whole horizon and return the records."""
         env = self.env
-        for time, pool_index, target, closing in staffing_changes(self.scenario):
+        plan = staffing_plan(self.scenario, self.streams)
+        for time, pool_index, target, closing in plan.changes:
             event = Timeout(env, time, (self.pools[pool_index], target, closing))
             event.callbacks.append(self._on_staffing)
         # Bound methods are made once: creating one per event is measurable in the hot path.
@@ -183,7 +183,7 @@ class ContactCentre:
         outbound = None
         if self.dialer is not None:
             outbound = self.dialer.records(tuple(self.scenario.campaigns))
-        return self.book.records(
+        records = self.book.records(
             self.streams.replication,
             tuple(self.scenario.contact_types),
             tuple(self.scenario.pools),
@@ -197,6 +197,7 @@ class ContactCentre:
             outbound,
             self.blending.records() if self.blending is not None else None,
         )
+        return replace(records, scheduled=plan.scheduled(), at_work=plan.at_work())
 
     def _on_arrival(self, _event: simpy.Event) -> None:
         contact = self._next

@@ -15,16 +15,21 @@ from ccsim.scenario.contact_type import SERVICE_LEVEL_FORMULAS, Arrivals, Contac
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.loading import load_scenario, parse_scenario
 from ccsim.scenario.pool import Pool
+from ccsim.scenario.roster import roster_curve
+from ccsim.scenario.schedule import Break, Shift
 
 __all__ = [
     "SERVICE_LEVEL_FORMULAS",
     "Arrivals",
+    "Break",
     "ContactType",
     "Experiment",
     "Horizon",
     "Pool",
     "Scenario",
     "ServiceLevel",
+    "Shift",
     "load_scenario",
     "parse_scenario",
+    "roster_curve",
 ]

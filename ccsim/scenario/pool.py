@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from ccsim.distributions import Distribution
 from ccsim.fields import FROZEN, Duration, Name
 from ccsim.scenario.horizon import Horizon
+from ccsim.scenario.schedule import Shift
 
 
 class Skill(BaseModel):
@@ -36,8 +37,12 @@ class Pool(BaseModel):
     to a priority (1 = highest) or to a :class:`Skill`. An arriving contact goes to an idle
     agent of the pool that ranks it highest; a freed agent takes the longest-waiting contact
     of its highest-priority type. ``staffing`` is agents on duty, one number or one per
-    interval of the day. ``reserve_for_primary`` keeps the last K idle agents for the pool's
-    priority-1 types: other types get an agent only while more than K are idle.
+    interval of the day; or ``shifts`` give a roster (:mod:`ccsim.scenario.schedule`).
+    ``absenteeism``: the probability that a scheduled agent is absent for a whole day (drawn
+    per day and replication); ``shrinkage``: the share of at-work time spent off the phones
+    (see :mod:`ccsim.scenario.roster`). Without either, ``staffing`` is agents on the phones;
+    with them, it is agents scheduled. ``reserve_for_primary`` keeps the last K idle agents
+    for the pool's priority-1 types: other types get an agent only while more than K are idle.
 
     Chat: an agent may hold up to ``max_concurrency`` chats at once; a chat started with n
     chats open (itself included) takes ``concurrency_factors[n - 1]`` times its handle time
@@ -57,7 +62,10 @@ class Pool(BaseModel):
     model_config = FROZEN
 
     serves: dict[Name, Skill] = Field(min_length=1)
-    staffing: int | list[int]
+    staffing: int | list[int] | None = None
+    shifts: list[Shift] | None = None
+    absenteeism: float = Field(default=0.0, ge=0.0, lt=1.0)
+    shrinkage: float = Field(default=0.0, ge=0.0, lt=1.0)
     cost_per_hour: float = Field(default=0.0, ge=0)
     reserve_for_primary: int = Field(default=0, ge=0)
     max_concurrency: int = Field(default=1, ge=1, le=20)
@@ -65,6 +73,16 @@ class Pool(BaseModel):
     chat_assignment: Literal["least_loaded", "most_loaded"] = "least_loaded"
     calls_while_chatting: bool = False
     interrupt_deferrable: bool = False
+
+    @model_validator(mode="after")
+    def _check_staffing_form(self) -> Pool:
+        if (self.staffing is None) == (self.shifts is None):
+            raise ValueError(
+                "give either staffing (agents per interval: one number or a list) or shifts "
+                "(a roster of shifts with breaks), "
+                + ("not both" if self.shifts is not None else "one is required")
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_concurrency(self) -> Pool:
@@ -116,14 +134,26 @@ class Pool(BaseModel):
 
     @field_validator("staffing")
     @classmethod
-    def _check_staffing(cls, value: int | list[int]) -> int | list[int]:
+    def _check_staffing(cls, value: int | list[int] | None) -> int | list[int] | None:
+        if value is None:
+            return value
         values = value if isinstance(value, list) else [value]
         if not values or any(v < 0 for v in values):
             raise ValueError(f"staffing must be agents >= 0 (one number or a list), got {value!r}")
         return value
 
     def staffing_per_interval(self, horizon: Horizon) -> np.ndarray:
-        """Agents on duty in every interval of the horizon."""
+        """Agents scheduled in every interval of the horizon, before absenteeism and shrinkage.
+
+        ``staffing``: the numbers given (integers). ``shifts``: the time-weighted mean number
+        of agents on shift and not on a break (floats). :func:`ccsim.scenario.roster_curve`
+        gives the agents on the phones after absenteeism and shrinkage.
+        """
+        if self.shifts is not None:
+            from ccsim.scenario.roster import interval_means, pool_roster  # roster uses Pool
+
+            roster = pool_roster(self, horizon, shrink=False)
+            return interval_means(roster.on_phones_trace(), horizon)
         day = np.broadcast_to(
             np.asarray(self.staffing, dtype=np.int64), (horizon.intervals_per_day,)
         )
