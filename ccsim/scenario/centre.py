@@ -13,6 +13,7 @@ from ccsim.scenario.contact_type import ContactType
 from ccsim.scenario.forecast import Forecast
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.pool import Pool
+from ccsim.scenario.schedule import shift_problems
 from ccsim.units import format_clock, format_duration
 
 
@@ -105,6 +106,7 @@ class Scenario(BaseModel):
                     )
         for name, pool in self.pools.items():
             check_length(f"pools.{name}.staffing", pool.staffing)
+            problems += shift_problems(pool.shifts or [], self.horizon, f"pools.{name}.shifts")
             if pool.reserve_for_primary and len(pool.primary_types) == len(pool.serves):
                 problems.append(
                     f"pools.{name}.reserve_for_primary: the pool ranks every type it serves "
