@@ -350,9 +350,10 @@ class _Search:
             for s in staffings
         ]
         tasks = [(k, r) for k in range(len(scenarios)) for r in range(self.replications)]
-        task = partial(_evaluate, scenarios, self.seed)
+        # Each task carries only its own scenario (not the whole batch: pickling cost).
+        items = [(scenarios[k], r) for k, r in tasks]
         snapshots: dict[tuple[int, int], dict] = {}
-        for index, snapshot in self.executor.map_unordered(task, tasks):
+        for index, snapshot in self.executor.map_unordered(partial(_evaluate, self.seed), items):
             snapshots[tasks[index]] = snapshot
         self.evaluations += len(scenarios)
         return [
@@ -405,10 +406,9 @@ class _Search:
             self.progress(text)
 
 
-def _evaluate(scenarios: list[Scenario], seed: int, task: tuple[int, int]) -> dict:
+def _evaluate(seed: int, task: tuple[Scenario, int]) -> dict:
     """One replication of one candidate staffing, reduced to the arrays the search needs."""
-    k, replication = task
-    scenario = scenarios[k]
+    scenario, replication = task
     records = simulate(scenario, replication=replication, seed=seed)
     sums, pools = interval_sums(records, scenario)
     with np.errstate(divide="ignore", invalid="ignore"):
