@@ -142,9 +142,13 @@ def report(results_dir):
     from ccsim.compare_report import render_comparison_report
     from ccsim.html_report import render_report
 
+    from ccsim.staffing_report import render_staffing_report
+
     with user_errors():
         if (Path(results_dir) / "comparison.json").exists():
             path = render_comparison_report(results_dir)
+        elif (Path(results_dir) / "staffing.json").exists():
+            path = render_staffing_report(results_dir)
         else:
             path = render_report(results_dir)
     click.echo(f"Report written to {path}")

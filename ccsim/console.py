@@ -280,25 +280,23 @@ def print_staffing(console: Console, plan) -> None:
         "service level of the pool's first contact type in a confirmation run)",
         title_justify="left",
     )
-    for column in (
-        "interval",
-        "pool",
-        "Erlang",
-        "required",
-        "to schedule",
-        "service level",
-        "occupancy",
-    ):
-        table.add_column(column, justify="left" if column in ("interval", "pool") else "right")
     frame = plan.table()
+    rostered = "rostered_agents" in frame
+    columns = ["interval", "pool", "Erlang", "required", "to schedule"]
+    columns += ["rostered"] if rostered else []
+    columns += ["service level", "occupancy"]
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("interval", "pool") else "right")
     for row in frame.to_dict(orient="records"):
         first = next(k for k in row if k.endswith("_service_level"))
+        roster = row.get("rostered_agents")
         table.add_row(
             row["start"],
             row["pool"],
             str(row["erlang_agents"]),
             str(row["required_agents"]),
             str(row["scheduled_agents"]),
+            *([_num(roster, 1) if roster == roster else "–"] if rostered else []),
             _pct(row[first]),
             _pct(row["occupancy"]),
         )

@@ -44,6 +44,7 @@ from ccsim.metrics import interval_sums
 from ccsim.model.centre import simulate
 from ccsim.scenario import Scenario
 from ccsim.scenario.loading import parse_scenario
+from ccsim.scenario.roster import roster_curve
 
 MAX_ROUNDS = 200
 """Up/down rounds at most (a safety net: real cases settle in a few dozen)."""
@@ -101,6 +102,10 @@ class StaffingPlan:
         shrinkage: the share grossed up for (scheduled = required / (1 − shrinkage)).
         confirmation: a run of the answer with fresh seeds (achieved measures with CIs).
         evaluations: staffings simulated during the search.
+        history: how the search went, a line per step.
+        roster: for pools given by shifts in the scenario, the mean agents their roster
+            schedules (and not on a break) per interval of the first day, in the same terms
+            as ``required``: the curve to set beside the requirement.
     """
 
     scenario: Scenario
@@ -110,6 +115,7 @@ class StaffingPlan:
     confirmation: ExperimentResult
     evaluations: int
     history: list[str] = field(default_factory=list)
+    roster: dict[str, np.ndarray] = field(default_factory=dict)
 
     def scheduled(self, values: np.ndarray) -> np.ndarray:
         """Agents to schedule for ``values`` on the phones, grossed up for shrinkage."""
@@ -134,6 +140,8 @@ class StaffingPlan:
                     "scheduled_agents": int(self.scheduled(required[i : i + 1])[0]),
                     "erlang_scheduled": int(self.scheduled(self.erlang[pool][i : i + 1])[0]),
                 }
+                if pool in self.roster:
+                    row["rostered_agents"] = float(self.roster[pool][i])
                 row.update(_achieved(achieved, pool, serves, i, horizon.intervals_per_day))
                 rows.append(row)
         return pd.DataFrame(rows)
@@ -203,8 +211,24 @@ def optimise_staffing(
         keep_records=True,
         executor=executor,
     )
+    per_day = scenario.horizon.intervals_per_day
+    # The roster in the requirement's terms (agents scheduled and not on a break: the
+    # model takes shrinkage and absenteeism off both alike).
+    roster = {
+        name: roster_curve(pool, scenario.horizon)[:per_day]
+        / ((1.0 - pool.shrinkage) * (1.0 - pool.absenteeism))
+        for name, pool in scenario.pools.items()
+        if pool.shifts is not None
+    }
     return StaffingPlan(
-        staffed, start, required, shrinkage, confirmation, search.evaluations, search.history
+        staffed,
+        start,
+        required,
+        shrinkage,
+        confirmation,
+        search.evaluations,
+        search.history,
+        roster,
     )
 
 

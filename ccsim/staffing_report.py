@@ -86,6 +86,7 @@ def render_staffing_report(folder: Path) -> Path:
         f"{fmt_pct(summary['shrinkage'])}. {summary['evaluations']} staffings simulated. "
         "Achieved measures: a confirmation run with fresh random numbers."
     )
+    rostered = "rostered_agents" in table
     rows = []
     for row in table.itertuples(index=False):
         values = row._asdict()
@@ -99,6 +100,7 @@ def render_staffing_report(folder: Path) -> Path:
                 row.erlang_agents,
                 row.required_agents,
                 row.scheduled_agents,
+                *([values.get("rostered_agents")] if rostered else []),
                 fmt_pct(values.get(f"{first}_service_level")) if first else "–",
                 fmt_pct(row.occupancy),
             ]
@@ -114,10 +116,11 @@ def render_staffing_report(folder: Path) -> Path:
                 "Erlang",
                 "required",
                 "to schedule",
+                *(["rostered"] if rostered else []),
                 "service level (first type)",
                 "occupancy",
             ],
-            align="llrrrrr",
+            align="ll" + "r" * (6 if rostered else 5),
         )
     )
     run = load_run(folder)
