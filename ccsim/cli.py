@@ -141,7 +141,6 @@ def report(results_dir):
     """
     from ccsim.compare_report import render_comparison_report
     from ccsim.html_report import render_report
-
     from ccsim.staffing_report import render_staffing_report
 
     with user_errors():
