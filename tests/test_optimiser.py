@@ -198,3 +198,17 @@ def test_ccsim_staff_writes_the_answer(tmp_path):
     assert staffed.pools["agents"].staffing == required
     bad = CliRunner().invoke(main, ["staff", str(path), "--confidence", "2"])
     assert bad.exit_code == 2 and "--confidence" in bad.output and "Traceback" not in bad.output
+
+
+def test_staffing_for_risk_needs_more_agents_when_days_vary(executor):
+    """With a daily busyness factor, meeting the target on 90 % of days costs more agents
+    than meeting it on average; without variance the risk answer needs no more than that."""
+    spec = day_scenario().resolved()
+    spec["forecast"] = {"busyness_cv": 0.2}
+    busy = ccsim.load_scenario(spec)
+    on_average = optimise_staffing(busy, replications=20, confirm_replications=4, executor=executor)
+    for_risk = optimise_staffing(
+        busy, Targets(confidence=0.9), replications=20, confirm_replications=4, executor=executor
+    )
+    assert for_risk.required["agents"].sum() > on_average.required["agents"].sum()
+    assert np.all(for_risk.required["agents"] >= on_average.required["agents"] - 1)
