@@ -44,7 +44,6 @@ from ccsim.metrics import interval_sums
 from ccsim.model.centre import simulate
 from ccsim.scenario import Scenario
 from ccsim.scenario.loading import parse_scenario
-from ccsim.scenario.roster import roster_curve
 
 MAX_ROUNDS = 200
 """Up/down rounds at most (a safety net: real cases settle in a few dozen)."""
@@ -215,8 +214,7 @@ def optimise_staffing(
     # The roster in the requirement's terms (agents scheduled and not on a break: the
     # model takes shrinkage and absenteeism off both alike).
     roster = {
-        name: roster_curve(pool, scenario.horizon)[:per_day]
-        / ((1.0 - pool.shrinkage) * (1.0 - pool.absenteeism))
+        name: np.asarray(pool.staffing_per_interval(scenario.horizon), float)[:per_day]
         for name, pool in scenario.pools.items()
         if pool.shifts is not None
     }

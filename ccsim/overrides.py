@@ -99,11 +99,10 @@ def _apply(data: dict, override: Override) -> None:
         _apply_aht(data, override)
         return
     parent, key = _locate(data, override)
-    current = parent[key]
     if override.operation == "set":
-        parent[key] = override.value
+        parent[key] = override.value  # a new key too: validation says whether it is known
         return
-    parent[key] = _combine(current, override)
+    parent[key] = _combine(parent[key], override)
 
 
 def _locate(data: dict, override: Override) -> tuple[Any, Any]:

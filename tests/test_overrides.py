@@ -86,3 +86,8 @@ def test_bad_overrides_are_explained(base, text, message):
 def test_an_invalid_result_names_the_path(base):
     with pytest.raises(ScenarioError, match="pools.agents.staffing"):
         changed(base, "pools.agents.staffing=+-20")
+
+
+def test_setting_an_unknown_key_is_a_validation_error_naming_it(base):
+    with pytest.raises(ScenarioError, match="routing.foo"):
+        changed(base, "routing.foo=1")
