@@ -284,6 +284,13 @@ def sweep(
     help="Replications of the confirmation run (fresh random numbers).",
 )
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's).")
+@click.option(
+    "--shifts",
+    "rosters",
+    is_flag=True,
+    help="Also choose headcounts for the pools' shift patterns (least cost, an integer "
+    "program) and simulate that roster.",
+)
 @_JOBS
 @_SCHEDULER
 @click.option(
@@ -305,6 +312,7 @@ def staff(
     reps,
     confirm_reps,
     seed,
+    rosters,
     jobs,
     scheduler,
     out,
@@ -318,20 +326,25 @@ def staff(
     carried into the next interval, shared pools, closing time) until every interval meets
     every target and no single agent can be taken away. Writes staffing.csv (Erlang-only,
     required and scheduled agents per interval, achieved measures), staffing.json, the
-    staffed scenario.yaml with its confirmation run, and report.html.
+    staffed scenario.yaml with its confirmation run, and report.html. With --shifts, the
+    pools' shift patterns get the least-cost headcounts covering the requirement (roster.csv)
+    and the folder's run is that roster, simulated.
 
     \b
     Examples:
       ccsim staff scenarios/default-day.yaml
       ccsim staff scenarios/two-pools.yaml --max-abandon 0.05 --shrinkage 0.3
       ccsim staff scenarios/default-day.yaml --confidence 0.9 --jobs 2
+      ccsim staff scenarios/shifts-day.yaml --shifts
     """
     from rich.console import Console
 
-    from ccsim.console import print_staffing
+    from ccsim.console import print_roster, print_staffing
     from ccsim.executors import make_executor
+    from ccsim.experiment import run_experiment
     from ccsim.optimiser import Targets, optimise_staffing
     from ccsim.report import check_destination, new_run_folder
+    from ccsim.rostering import choose_roster, with_roster
     from ccsim.staffing_report import staffing_summary, write_staffing
 
     with user_errors():
@@ -343,6 +356,11 @@ def staff(
             confidence=confidence,
         )
         base = load_with_overrides(scenario, ())
+        if rosters and all(pool.shifts is None for pool in base.pools.values()):
+            fail(
+                "--shifts: no pool of the scenario has shifts; give the allowed shift patterns "
+                "(start, length, breaks) under a pool's shifts, and ccsim chooses headcounts"
+            )
         if out is not None:
             check_destination(out)
         show = not quiet and not as_json and sys.stderr.isatty()
@@ -357,8 +375,25 @@ def staff(
                 executor=executor,
                 progress=(lambda line: click.echo(f"  {line}", err=True)) if show else None,
             )
+            chosen, rostered = [], None
+            if rosters:
+                chosen = [
+                    choose_roster(name, pool, base.horizon, plan.required[name])
+                    for name, pool in base.pools.items()
+                    if pool.shifts is not None
+                ]
+                rostered = run_experiment(
+                    with_roster(base, chosen),
+                    replications=confirm_reps,
+                    seed=plan.confirmation.scenario.experiment.seed,
+                    executor=executor,
+                )
         folder = write_staffing(
-            plan, targets, out or new_run_folder(results_dir, f"{base.name}-staff")
+            plan,
+            targets,
+            out or new_run_folder(results_dir, f"{base.name}-staff"),
+            chosen,
+            rostered,
         )
     if as_json:
         click.echo(json.dumps(staffing_summary(plan, targets), indent=2))
@@ -366,4 +401,6 @@ def staff(
     if not quiet:
         console = Console() if sys.stdout.isatty() else Console(width=200)
         print_staffing(console, plan)
+        if rostered is not None:
+            print_roster(console, chosen, rostered)
     click.echo(f"Staffing written to {folder}")

@@ -48,6 +48,7 @@ def user_errors():
     from ccsim.html_report import ReportError
     from ccsim.optimiser import StaffingError
     from ccsim.overrides import OverrideError
+    from ccsim.rostering import RosteringError
     from ccsim.report import OutputError
     from ccsim.sweep import SweepError
 
@@ -59,7 +60,7 @@ def user_errors():
         fail(str(exc))
     except ExecutorError as exc:
         fail(str(exc))
-    except (ReportError, OverrideError, SweepError, StaffingError) as exc:
+    except (ReportError, OverrideError, SweepError, StaffingError, RosteringError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         click.echo("ccsim: interrupted; no results folder was written", err=True)

@@ -308,3 +308,29 @@ def print_staffing(console: Console, plan) -> None:
         f"{t['erlang_scheduled_agent_hours']:,.1f} h (cost {t['erlang_scheduled_cost']:,.0f}). "
         f"{plan.evaluations} staffings simulated."
     )
+
+
+def print_roster(console: Console, rosters: list, rostered) -> None:
+    """The chosen headcounts per shift pattern and what the roster achieves."""
+    from ccsim.units import format_clock, format_duration
+
+    table = Table(title="Roster: least-cost headcounts per shift pattern", title_justify="left")
+    for column in ("pool", "shift", "start", "length", "headcount"):
+        table.add_column(column, justify="right" if column == "headcount" else "left")
+    for roster in rosters:
+        for shift in rostered.scenario.pools[roster.pool].shifts:
+            table.add_row(
+                roster.pool,
+                shift.name or "",
+                format_clock(shift.start),
+                format_duration(shift.length),
+                str(shift.headcount),
+            )
+    console.print(table)
+    summary = rostered.summary()["by_type"]
+    levels = ", ".join(f"{name} {_pct(m['service_level']['mean'])}" for name, m in summary.items())
+    hours = sum(r.paid_hours for r in rosters)
+    console.print(
+        f"The roster, simulated (fresh random numbers): service level {levels}; "
+        f"{hours:,.1f} paid hours."
+    )

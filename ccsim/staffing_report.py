@@ -18,7 +18,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from ccsim.experiment import ExperimentResult
 from ccsim.html_report import (
     Html,
     Section,
@@ -34,18 +36,63 @@ from ccsim.optimiser import StaffingPlan, Targets
 from ccsim.report import staged_folder, write_run_files
 
 
-def write_staffing(plan: StaffingPlan, targets: Targets, destination: Path) -> Path:
-    """Write the staffing folder (atomically) and return it."""
+def write_staffing(
+    plan: StaffingPlan,
+    targets: Targets,
+    destination: Path,
+    rosters: list | None = None,
+    rostered: ExperimentResult | None = None,
+) -> Path:
+    """Write the staffing folder (atomically) and return it.
+
+    With ``rosters`` (``ccsim staff --shifts``) the folder's run is ``rostered``, the
+    confirmation run of the chosen roster, and ``roster.csv`` lists the headcounts.
+    """
     destination = Path(destination)
     with staged_folder(destination) as staging:
-        write_run_files(plan.confirmation, staging)
+        write_run_files(rostered if rostered is not None else plan.confirmation, staging)
         table = plan.table()
+        summary = staffing_summary(plan, targets)
+        if rosters:
+            per_day = plan.scenario.horizon.intervals_per_day
+            for roster in rosters:
+                mine = table["pool"] == roster.pool
+                table.loc[mine, "roster_cover"] = roster.cover[:per_day]
+            roster_rows(rosters, rostered.scenario).to_csv(staging / "roster.csv", index=False)
+            summary["roster"] = {
+                r.pool: {
+                    "headcounts": list(r.headcounts),
+                    "paid_hours": r.paid_hours,
+                    "cost": r.cost,
+                }
+                for r in rosters
+            }
         table.to_csv(staging / "staffing.csv", index=False, float_format="%.6g")
         (staging / "staffing.json").write_text(
-            json.dumps(staffing_summary(plan, targets), indent=1) + "\n", encoding="utf-8"
+            json.dumps(summary, indent=1) + "\n", encoding="utf-8"
         )
         render_staffing_report(staging)
     return destination
+
+
+def roster_rows(rosters: list, scenario) -> pd.DataFrame:
+    """One row per shift pattern of each rostered pool: when, how long, how many."""
+    from ccsim.units import format_clock, format_duration
+
+    rows = []
+    for roster in rosters:
+        for shift in scenario.pools[roster.pool].shifts:
+            rows.append(
+                {
+                    "pool": roster.pool,
+                    "shift": shift.name or "",
+                    "start": format_clock(shift.start),
+                    "length": format_duration(shift.length),
+                    "days": "every day" if shift.days is None else " ".join(map(str, shift.days)),
+                    "headcount": shift.headcount,
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def staffing_summary(plan: StaffingPlan, targets: Targets) -> dict:
@@ -70,8 +117,6 @@ def staffing_summary(plan: StaffingPlan, targets: Targets) -> dict:
 
 def render_staffing_report(folder: Path) -> Path:
     """``report.html`` of a staffing folder: the answer, then the confirmation run."""
-    import pandas as pd
-
     from ccsim.report_sections import load_run, run_sections
 
     folder = Path(folder)
@@ -124,7 +169,24 @@ def render_staffing_report(folder: Path) -> Path:
         )
     )
     run = load_run(folder)
-    sections = [Section("Staffing", body), *run_sections(run)]
+    sections = [Section("Staffing", body)]
+    if (folder / "roster.csv").exists():
+        roster = pd.read_csv(folder / "roster.csv").fillna("")
+        sections.append(
+            Section(
+                "Roster",
+                Html(
+                    paragraph(
+                        "Headcounts chosen per shift pattern to cover the requirement at least "
+                        "cost (an integer program); the run below is this roster, simulated."
+                    )
+                    + table_html(
+                        roster.itertuples(index=False), list(roster.columns), align="lllllr"
+                    )
+                ),
+            )
+        )
+    sections += run_sections(run)
     title = f"Staffing for {summary['scenario']}"
     return write_html(
         folder / "report.html",
