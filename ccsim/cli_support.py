@@ -48,8 +48,8 @@ def user_errors():
     from ccsim.html_report import ReportError
     from ccsim.optimiser import StaffingError
     from ccsim.overrides import OverrideError
-    from ccsim.rostering import RosteringError
     from ccsim.report import OutputError
+    from ccsim.rostering import RosteringError
     from ccsim.sweep import SweepError
 
     try:
