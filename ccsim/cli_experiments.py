@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from ccsim.cli_support import DURATION, fail, load_with_overrides, progress_bar, user_errors
+from ccsim.cli_support import (
+    DURATION,
+    fail,
+    load_with_overrides,
+    progress_bar,
+    step_bar,
+    user_errors,
+)
 
 _JOBS = click.option(
     "--jobs",
@@ -364,7 +371,10 @@ def staff(
         if out is not None:
             check_destination(out)
         show = not quiet and not as_json and sys.stderr.isatty()
-        with make_executor(jobs, scheduler, max(reps, confirm_reps) * 8) as executor:
+        with (
+            make_executor(jobs, scheduler, max(reps, confirm_reps) * 8) as executor,
+            step_bar(show, "staffing search") as note,
+        ):
             plan = optimise_staffing(
                 base,
                 targets,
@@ -373,7 +383,7 @@ def staff(
                 confirm_replications=confirm_reps,
                 shrinkage=shrinkage,
                 executor=executor,
-                progress=(lambda line: click.echo(f"  {line}", err=True)) if show else None,
+                progress=note,
             )
             chosen, rostered = [], None
             if rosters:

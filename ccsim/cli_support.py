@@ -87,6 +87,27 @@ def progress_bar(total: int, enabled: bool, what: str = "replications"):
         yield advance
 
 
+@contextmanager
+def step_bar(enabled: bool, what: str):
+    """A pulsing rich progress bar for work of unknown length (a search); yields
+    ``note(text)``, which shows the latest step, or None when not ``enabled``."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        TextColumn("{task.fields[step]}"),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(what, total=None, step="")
+        note: Callable[[str], None] = lambda text: progress.update(task, step=text)  # noqa: E731
+        yield note
+
+
 def load_with_overrides(path, overrides: tuple[str, ...], name: str | None = None):
     """Load a scenario file and apply ``--set`` overrides (see :mod:`ccsim.overrides`)."""
     from ccsim.overrides import apply_overrides, parse_override
