@@ -33,6 +33,7 @@ from simpy.events import Timeout
 
 from ccsim.model.arrivals import draw_first_attempts
 from ccsim.model.blending import Blending
+from ccsim.model.contacts import ContactBook
 from ccsim.model.journeys import Journeys
 from ccsim.model.outbound import OutboundDialer
 from ccsim.model.pools import AgentPool
@@ -62,6 +63,9 @@ class ContactCentre:
         scenario: the validated scenario.
         streams: the replication's random streams.
         routing: the routing policy (default: the scenario's ``routing.policy``).
+        first_attempts: the first attempts to replay instead of drawing them (a trace-driven
+            backtest, :mod:`ccsim.backtest`): a fresh :class:`ContactBook` in time order whose
+            ``journeys`` flag equals the scenario's ``has_journeys``; it is filled in by the run.
     """
 
     def __init__(
@@ -69,12 +73,15 @@ class ContactCentre:
         scenario: Scenario,
         streams: RandomStreams,
         routing: RoutingPolicy | None = None,
+        first_attempts: ContactBook | None = None,
     ):
         self.scenario = scenario
         self.streams = streams
         self.env = simpy.Environment()
         types = list(scenario.contact_types.values())
-        self.book = draw_first_attempts(scenario, streams, scenario.has_journeys)
+        if first_attempts is None:
+            first_attempts = draw_first_attempts(scenario, streams, scenario.has_journeys)
+        self.book = first_attempts
         self.queues = [
             ContactQueue(name, i, self.book, capacity=c.queue_capacity, lines=c.lines)
             for i, (name, c) in enumerate(scenario.contact_types.items())
@@ -462,6 +469,7 @@ def simulate(
     replication: int = 0,
     seed: int | None = None,
     routing: RoutingPolicy | None = None,
+    first_attempts: ContactBook | None = None,
 ) -> ContactRecords:
     """Simulate one replication of ``scenario`` and return its records.
 
@@ -470,10 +478,12 @@ def simulate(
         replication: the replication number; with the seed it fixes every random number.
         seed: root seed (default: the scenario's ``experiment.seed``).
         routing: a routing policy (default: the scenario's ``routing.policy``).
+        first_attempts: replay these first attempts instead of drawing them (see
+            :class:`ContactCentre`).
 
     Returns:
         The replication's :class:`~ccsim.records.ContactRecords`.
     """
     root = scenario.experiment.seed if seed is None else seed
     streams = RandomStreams(root, replication)
-    return ContactCentre(scenario, streams, routing).run()
+    return ContactCentre(scenario, streams, routing, first_attempts).run()
