@@ -309,4 +309,13 @@ def _register_experiment_commands() -> None:
     main.add_command(staff)
 
 
+def _register_calibration_commands() -> None:
+    # Calibrating from a contact log and backtesting against it (ccsim.cli_calibration).
+    from ccsim.cli_calibration import backtest, fit
+
+    main.add_command(fit)
+    main.add_command(backtest)
+
+
 _register_experiment_commands()
+_register_calibration_commands()
