@@ -17,7 +17,8 @@ import ccsim
 from ccsim import erlang
 from ccsim.cli import main
 from ccsim.executors import make_executor
-from ccsim.optimiser import StaffingError, Targets, _Search, optimise_staffing
+from ccsim.optimiser import StaffingError, Targets, optimise_staffing
+from ccsim.staffing_search import StaffingSearch
 
 DAY_RATES = [40, 70, 110, 130, 120, 90, 100, 60]
 
@@ -96,7 +97,7 @@ def test_the_answer_meets_the_target_with_fresh_random_numbers(day_plan):
 
 def test_the_answer_is_minimal(day_plan, executor):
     """One agent fewer in any interval breaks a target there or in a later interval."""
-    search = _Search(day_scenario(), Targets(), 12, 17, executor, None)
+    search = StaffingSearch(day_scenario(), Targets(), 12, 17, executor, None)
     required = day_plan.required["agents"]
     trials = []
     for i in range(len(required)):
