@@ -63,22 +63,35 @@ def ccsim_problem() -> str | None:
 
 def erlang_a(work: wl.Workload) -> dict:
     """Erlang A figures from ``ccsim.erlang.analyse``, with the benchmark's own reference."""
-    args = dict(arrival_rate=work.arrival_rate, aht=work.aht, agents=work.agents,
-                threshold=work.threshold, patience=work.patience)
+    args = dict(
+        arrival_rate=work.arrival_rate,
+        aht=work.aht,
+        agents=work.agents,
+        threshold=work.threshold,
+        patience=work.patience,
+    )
     reference = measures.erlang_a_reference(**args)
-    result = {"source": "benchmarks/measures.py (ccsim.erlang unavailable)", **reference,
-              "reference": reference}
+    result = {
+        "source": "benchmarks/measures.py (ccsim.erlang unavailable)",
+        **reference,
+        "reference": reference,
+    }
     try:
         from ccsim.erlang import analyse
 
         answer = analyse(**args)
-        result.update(source="ccsim.erlang.analyse", service_level=float(answer.service_level),
-                      asa=float(answer.asa), abandon_rate=float(answer.abandon_rate))
+        result.update(
+            source="ccsim.erlang.analyse",
+            service_level=float(answer.service_level),
+            asa=float(answer.asa),
+            abandon_rate=float(answer.abandon_rate),
+        )
     except Exception as error:  # noqa: BLE001
         result["ccsim_erlang_error"] = f"{type(error).__name__}: {error}"
     result["ccsim_erlang_agrees_with_reference"] = all(
         math.isclose(result[k], reference[k], rel_tol=1e-3, abs_tol=1e-4)
-        for k in ("service_level", "asa", "abandon_rate"))
+        for k in ("service_level", "asa", "abandon_rate")
+    )
     return result
 
 
@@ -119,8 +132,14 @@ def memory_child(model: str, work: wl.Workload, trace: bool) -> dict:
         importlib.import_module("ciw" if model == "Ciw" else "simpy")  # in the baseline
 
         simulate = {"plain SimPy": peers.simulate_plain_simpy, "Ciw": peers.simulate_ciw}[model]
-        run = lambda: simulate(work.arrival_rate, work.aht, work.patience,  # noqa: E731
-                               work.agents, work.expected_arrivals, work.seed)
+        run = lambda: simulate(
+            work.arrival_rate,
+            work.aht,
+            work.patience,  # noqa: E731
+            work.agents,
+            work.expected_arrivals,
+            work.seed,
+        )
         frame = peers.to_frame
     figures = {"baseline_rss_mb": max_rss_mb()}
     if trace:
@@ -140,9 +159,18 @@ def measure_memory(model: str, work: wl.Workload, seed: int) -> dict:
     """Peak memory of one run of ``model`` on ``work``, each figure from a fresh process."""
     result = {}
     for trace in (False, True):
-        command = [sys.executable, str(Path(__file__).resolve()), "--memory-child", model,
-                   "--arrivals", str(work.expected_arrivals), "--agents", str(work.agents),
-                   "--seed", str(seed)] + (["--tracemalloc"] if trace else [])
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--memory-child",
+            model,
+            "--arrivals",
+            str(work.expected_arrivals),
+            "--agents",
+            str(work.agents),
+            "--seed",
+            str(seed),
+        ] + (["--tracemalloc"] if trace else [])
         done = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
         if done.returncode != 0:
             return {"error": done.stderr.strip().splitlines()[-1:] or ["failed"]}
@@ -161,8 +189,12 @@ def canonical(args) -> wl.Workload:
 
 def scaled(work: wl.Workload, factor: int, arrivals: int) -> wl.Workload:
     """``factor`` times the agents and the arrival rate (same load per agent)."""
-    return wl.Workload.for_arrivals(arrivals, agents=work.agents * factor,
-                                    rate_per_hour=work.rate_per_hour * factor, seed=work.seed)
+    return wl.Workload.for_arrivals(
+        arrivals,
+        agents=work.agents * factor,
+        rate_per_hour=work.rate_per_hour * factor,
+        seed=work.seed,
+    )
 
 
 def warm_up(models: list[str]) -> None:
@@ -184,37 +216,68 @@ def speed_and_accuracy(work: wl.Workload, models: list[str], repeat: int) -> dic
     for model, run in runs.items():
         k = measures.kpis(run.columns, work.threshold, WARMUP, work.horizon - COOLDOWN)
         out["runs"][model] = {
-            "arrivals": run.arrivals, "seconds": run.seconds, "arrivals_per_s": run.per_second,
+            "arrivals": run.arrivals,
+            "seconds": run.seconds,
+            "arrivals_per_s": run.per_second,
             "us_per_arrival": run.microseconds_per_arrival,
             "ratio_vs_plain_simpy": run.per_second / base.per_second if base else None,
-            "kpis": k.as_dict(), "agrees_with_erlang_a": measures.agrees(k, reference),
+            "kpis": k.as_dict(),
+            "agrees_with_erlang_a": measures.agrees(k, reference),
             **run.extra,
         }
-    rows = [[m, f"{r['arrivals']:,}", f"{r['seconds']:.2f}", f"{r['arrivals_per_s']:,.0f}",
-             f"{r['us_per_arrival']:.1f}",
-             "-" if r["ratio_vs_plain_simpy"] is None else f"{r['ratio_vs_plain_simpy']:.2f}x"]
-            for m, r in out["runs"].items()]
-    print_table(f"Speed - {work.describe()}",
-                ["model", "arrivals", "seconds", "arrivals/s", "us/arrival", "vs plain SimPy"],
-                rows, note="seconds = wall time of the simulation call, records kept "
-                f"(best of {repeat}, models interleaved); building a DataFrame is not included")
-    rows = [["Erlang A", f"{reference['service_level']:.4f}",
-             f"{reference['asa']:.2f}", f"{reference['abandon_rate']:.4f}", ""]]
+    rows = [
+        [
+            m,
+            f"{r['arrivals']:,}",
+            f"{r['seconds']:.2f}",
+            f"{r['arrivals_per_s']:,.0f}",
+            f"{r['us_per_arrival']:.1f}",
+            "-" if r["ratio_vs_plain_simpy"] is None else f"{r['ratio_vs_plain_simpy']:.2f}x",
+        ]
+        for m, r in out["runs"].items()
+    ]
+    print_table(
+        f"Speed - {work.describe()}",
+        ["model", "arrivals", "seconds", "arrivals/s", "us/arrival", "vs plain SimPy"],
+        rows,
+        note="seconds = wall time of the simulation call, records kept "
+        f"(best of {repeat}, models interleaved); building a DataFrame is not included",
+    )
+    rows = [
+        [
+            "Erlang A",
+            f"{reference['service_level']:.4f}",
+            f"{reference['asa']:.2f}",
+            f"{reference['abandon_rate']:.4f}",
+            "",
+        ]
+    ]
     for m, r in out["runs"].items():
         k, ok = r["kpis"], r["agrees_with_erlang_a"]
-        rows.append([m, f"{k['service_level']:.4f} +/- {k['service_level_se']:.4f}",
-                     f"{k['asa']:.2f} +/- {k['asa_se']:.2f}",
-                     f"{k['abandon_rate']:.4f} +/- {k['abandon_rate_se']:.4f}",
-                     "OK" if all(ok.values()) else
-                     "MISMATCH: " + ", ".join(n for n, good in ok.items() if not good)])
-    print_table(f"Accuracy vs Erlang A (SL@{work.threshold:g}s)",
-                ["model", "SL", "ASA (s)", "abandon rate", "check"], rows,
-                note=f"Erlang A from {reference['source']}; +/- is one batch-means standard "
-                f"error; arrivals in the first and last {WARMUP / 60:.0f} min left out; OK = "
-                f"within max({measures.SIGMAS:g} SE, floor)")
+        rows.append(
+            [
+                m,
+                f"{k['service_level']:.4f} +/- {k['service_level_se']:.4f}",
+                f"{k['asa']:.2f} +/- {k['asa_se']:.2f}",
+                f"{k['abandon_rate']:.4f} +/- {k['abandon_rate_se']:.4f}",
+                "OK"
+                if all(ok.values())
+                else "MISMATCH: " + ", ".join(n for n, good in ok.items() if not good),
+            ]
+        )
+    print_table(
+        f"Accuracy vs Erlang A (SL@{work.threshold:g}s)",
+        ["model", "SL", "ASA (s)", "abandon rate", "check"],
+        rows,
+        note=f"Erlang A from {reference['source']}; +/- is one batch-means standard "
+        f"error; arrivals in the first and last {WARMUP / 60:.0f} min left out; OK = "
+        f"within max({measures.SIGMAS:g} SE, floor)",
+    )
     if not reference["ccsim_erlang_agrees_with_reference"]:
-        print("WARNING: ccsim.erlang.analyse differs from the benchmark's reference Erlang A:",
-              reference["reference"])
+        print(
+            "WARNING: ccsim.erlang.analyse differs from the benchmark's reference Erlang A:",
+            reference["reference"],
+        )
     return out
 
 
@@ -226,37 +289,73 @@ def memory(work: wl.Workload, models: list[str], seed: int) -> dict:
         if "error" in m:
             rows.append([model, "error: " + " ".join(m["error"]), "", "", "", "", ""])
             continue
-        rows.append([model, f"{m['arrivals']:,}", f"{m['baseline_rss_mb']:.0f}",
-                     f"{m['after_simulate_rss_mb']:.0f}", f"{m['peak_rss_mb']:.0f}",
-                     f"{m['peak_rss_mb'] - m['baseline_rss_mb']:.0f}",
-                     f"{m['traced_peak_mb']:.0f}"])
-    print_table("Memory (MB)",
-                ["model", "arrivals", "RSS imports", "RSS simulate", "RSS peak",
-                 "peak - imports", "traced"],
-                rows, note="one fresh process per model; RSS high-water marks after the "
-                "imports, after simulate, after building the DataFrame (= peak, the goal); "
-                "traced = tracemalloc peak of the allocations made during simulate")
+        rows.append(
+            [
+                model,
+                f"{m['arrivals']:,}",
+                f"{m['baseline_rss_mb']:.0f}",
+                f"{m['after_simulate_rss_mb']:.0f}",
+                f"{m['peak_rss_mb']:.0f}",
+                f"{m['peak_rss_mb'] - m['baseline_rss_mb']:.0f}",
+                f"{m['traced_peak_mb']:.0f}",
+            ]
+        )
+    print_table(
+        "Memory (MB)",
+        [
+            "model",
+            "arrivals",
+            "RSS imports",
+            "RSS simulate",
+            "RSS peak",
+            "peak - imports",
+            "traced",
+        ],
+        rows,
+        note="one fresh process per model; RSS high-water marks after the "
+        "imports, after simulate, after building the DataFrame (= peak, the goal); "
+        "traced = tracemalloc peak of the allocations made during simulate",
+    )
     return out
 
 
 def linearity(work: wl.Workload, repeat: int) -> dict:
     """ccsim time at 1/4, 1/2 and all of the canonical arrivals (best of at least 5)."""
     target = work.expected_arrivals
-    sizes = {str(n): wl.Workload.for_arrivals(n, seed=work.seed)
-             for n in (target // 4, target // 2, target)}
-    best = wl.best_interleaved({k: partial(wl.run_ccsim, w, 1) for k, w in sizes.items()},
-                               max(repeat, 5))
+    sizes = {
+        str(n): wl.Workload.for_arrivals(n, seed=work.seed)
+        for n in (target // 4, target // 2, target)
+    }
+    best = wl.best_interleaved(
+        {k: partial(wl.run_ccsim, w, 1) for k, w in sizes.items()}, max(repeat, 5)
+    )
     runs = list(best.values())
-    points = [{"arrivals": r.arrivals, "horizon": r.workload.describe(),
-               "seconds": r.seconds, "us_per_arrival": r.microseconds_per_arrival}
-              for r in runs]
+    points = [
+        {
+            "arrivals": r.arrivals,
+            "horizon": r.workload.describe(),
+            "seconds": r.seconds,
+            "us_per_arrival": r.microseconds_per_arrival,
+        }
+        for r in runs
+    ]
     ratio = points[-1]["us_per_arrival"] / points[0]["us_per_arrival"]
-    print_table("Linearity - ccsim", ["horizon", "arrivals", "seconds", "us/arrival"],
-                [[p["horizon"], f"{p['arrivals']:,}", f"{p['seconds']:.2f}",
-                  f"{p['us_per_arrival']:.2f}"] for p in points],
-                note=f"best of {max(repeat, 5)}, interleaved; per-arrival time, largest / "
-                "smallest run = "
-                f"{ratio:.2f}")
+    print_table(
+        "Linearity - ccsim",
+        ["horizon", "arrivals", "seconds", "us/arrival"],
+        [
+            [
+                p["horizon"],
+                f"{p['arrivals']:,}",
+                f"{p['seconds']:.2f}",
+                f"{p['us_per_arrival']:.2f}",
+            ]
+            for p in points
+        ],
+        note=f"best of {max(repeat, 5)}, interleaved; per-arrival time, largest / "
+        "smallest run = "
+        f"{ratio:.2f}",
+    )
     return {"ccsim": points, "ratio_largest_to_smallest": ratio}
 
 
@@ -269,22 +368,43 @@ def scale(work: wl.Workload, models: list[str], repeat: int) -> dict:
     out = {"workload_small": asdict(work), "workload_large": asdict(big)}
     rows = []
     for model in models:
-        pair = wl.best_interleaved({"small": partial(wl.MODELS[model], work, 1),
-                                    "large": partial(wl.MODELS[model], big, 1)},
-                                   max(repeat, 3) if model == "ccsim" else repeat)
+        pair = wl.best_interleaved(
+            {
+                "small": partial(wl.MODELS[model], work, 1),
+                "large": partial(wl.MODELS[model], big, 1),
+            },
+            max(repeat, 3) if model == "ccsim" else repeat,
+        )
         run, base = pair["large"], pair["small"].microseconds_per_arrival
-        out[model] = {"us_per_arrival_small": base,
-                      "us_per_arrival_large": run.microseconds_per_arrival,
-                      "arrivals_large": run.arrivals,
-                      "ratio": run.microseconds_per_arrival / base}
-        rows.append([model, f"{base:.1f}", f"{run.microseconds_per_arrival:.1f}",
-                     f"{run.arrivals:,}", f"{out[model]['ratio']:.2f}x"])
-    print_table(f"Scale - {work.agents} vs {big.agents} agents",
-                ["model", f"us/arrival {work.agents}", f"us/arrival {big.agents}",
-                 "arrivals (large)", "ratio"], rows,
-                note=f"per-arrival time, {work.describe()} vs {big.describe()} (same load per "
-                f"agent); both timed afresh, interleaved, best of {repeat} (ccsim: "
-                f"{max(repeat, 3)})")
+        out[model] = {
+            "us_per_arrival_small": base,
+            "us_per_arrival_large": run.microseconds_per_arrival,
+            "arrivals_large": run.arrivals,
+            "ratio": run.microseconds_per_arrival / base,
+        }
+        rows.append(
+            [
+                model,
+                f"{base:.1f}",
+                f"{run.microseconds_per_arrival:.1f}",
+                f"{run.arrivals:,}",
+                f"{out[model]['ratio']:.2f}x",
+            ]
+        )
+    print_table(
+        f"Scale - {work.agents} vs {big.agents} agents",
+        [
+            "model",
+            f"us/arrival {work.agents}",
+            f"us/arrival {big.agents}",
+            "arrivals (large)",
+            "ratio",
+        ],
+        rows,
+        note=f"per-arrival time, {work.describe()} vs {big.describe()} (same load per "
+        f"agent); both timed afresh, interleaved, best of {repeat} (ccsim: "
+        f"{max(repeat, 3)})",
+    )
     return out
 
 
@@ -299,20 +419,26 @@ def goals(results: dict) -> dict:
         out["peak memory (MB)"] = (mem["peak_rss_mb"], "<", GOAL_MEMORY_MB)
     if "linearity" in results:
         out["linearity (time/arrival ratio)"] = (
-            results["linearity"]["ratio_largest_to_smallest"], "<=", GOAL_LINEARITY)
+            results["linearity"]["ratio_largest_to_smallest"],
+            "<=",
+            GOAL_LINEARITY,
+        )
     if "ccsim" in results.get("scale", {}):
-        out["100 -> 1000 agents slowdown"] = (results["scale"]["ccsim"]["ratio"], "<=",
-                                              GOAL_SCALE)
+        out["100 -> 1000 agents slowdown"] = (results["scale"]["ccsim"]["ratio"], "<=", GOAL_SCALE)
     table = {}
     for name, (value, op, target) in out.items():
-        passed = value >= target if op == ">=" else value < target if op == "<" else \
-            value <= target
+        passed = value >= target if op == ">=" else value < target if op == "<" else value <= target
         table[name] = {"value": value, "goal": f"{op} {target:g}", "pass": bool(passed)}
     if not table:
         return table
-    print_table("ccsim goals", ["goal", "measured", "target", "result"],
-                [[n, f"{g['value']:.2f}", g["goal"], "PASS" if g["pass"] else "FAIL"]
-                 for n, g in table.items()])
+    print_table(
+        "ccsim goals",
+        ["goal", "measured", "target", "result"],
+        [
+            [n, f"{g['value']:.2f}", g["goal"], "PASS" if g["pass"] else "FAIL"]
+            for n, g in table.items()
+        ],
+    )
     return table
 
 
@@ -322,25 +448,49 @@ def goals(results: dict) -> dict:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--arrivals", type=int, default=200_000,
-                        help="target arrivals of the canonical run (default 200000)")
-    parser.add_argument("--quick", action="store_true",
-                        help="about 20,000 arrivals; skips Ciw at 1,000 agents (smoke test)")
-    parser.add_argument("--repeat", type=int,
-                        help="time each simulation this many times and keep the fastest "
-                        "(default 1; 3 with --quick)")
+    parser.add_argument(
+        "--arrivals",
+        type=int,
+        default=200_000,
+        help="target arrivals of the canonical run (default 200000)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="about 20,000 arrivals; skips Ciw at 1,000 agents (smoke test)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        help="time each simulation this many times and keep the fastest "
+        "(default 1; 3 with --quick)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="root seed of every model")
     parser.add_argument("--json", type=Path, help="write every figure to this JSON file")
-    parser.add_argument("--models", default="ccsim,plain SimPy,Ciw",
-                        help="comma-separated subset of: ccsim, plain SimPy, Ciw")
-    parser.add_argument("--skip", default="",
-                        help="comma-separated sections to skip: memory, linearity, scale")
-    parser.add_argument("--ciw-scale", action=argparse.BooleanOptionalAction, default=None,
-                        help="run Ciw at 1,000 agents (default: yes, except with --quick)")
-    parser.add_argument("--peer-memory", action="store_true",
-                        help="also measure the peak memory of plain SimPy and Ciw")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit 1 if a goal fails or a model disagrees with Erlang A")
+    parser.add_argument(
+        "--models",
+        default="ccsim,plain SimPy,Ciw",
+        help="comma-separated subset of: ccsim, plain SimPy, Ciw",
+    )
+    parser.add_argument(
+        "--skip", default="", help="comma-separated sections to skip: memory, linearity, scale"
+    )
+    parser.add_argument(
+        "--ciw-scale",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run Ciw at 1,000 agents (default: yes, except with --quick)",
+    )
+    parser.add_argument(
+        "--peer-memory",
+        action="store_true",
+        help="also measure the peak memory of plain SimPy and Ciw",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 if a goal fails or a model disagrees with Erlang A",
+    )
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     parser.add_argument("--agents", type=int, default=100, help=argparse.SUPPRESS)
     parser.add_argument("--tracemalloc", action="store_true", help=argparse.SUPPRESS)
@@ -366,18 +516,28 @@ def environment() -> dict:
         version = ccsim.__version__
     except Exception:  # noqa: BLE001
         version = None
-    return {"python": platform.python_version(), "machine": platform.platform(),
-            "cpus": os.cpu_count(), "ccsim": version, "simpy": simpy.__version__,
-            "ciw": ciw.__version__, "numpy": numpy.__version__,
-            "when": time.strftime("%Y-%m-%d %H:%M:%S")}
+    return {
+        "python": platform.python_version(),
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "ccsim": version,
+        "simpy": simpy.__version__,
+        "ciw": ciw.__version__,
+        "numpy": numpy.__version__,
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; return the exit status."""
     args = parse_args(argv)
     if args.memory_child:
-        work = wl.Workload.for_arrivals(args.arrivals, agents=args.agents,
-                                        rate_per_hour=1900.0 * args.agents / 100, seed=args.seed)
+        work = wl.Workload.for_arrivals(
+            args.arrivals,
+            agents=args.agents,
+            rate_per_hour=1900.0 * args.agents / 100,
+            seed=args.seed,
+        )
         print(json.dumps(memory_child(args.memory_child, work, args.tracemalloc)))
         return 0
 
@@ -391,13 +551,18 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"NOTE: ccsim is not available ({problem}); benchmarking the peers only.")
         models.remove("ccsim")
-    results: dict = {"environment": environment(), "ccsim_unavailable": problem,
-                     "options": {k: str(v) for k, v in vars(args).items()}}
+    results: dict = {
+        "environment": environment(),
+        "ccsim_unavailable": problem,
+        "options": {k: str(v) for k, v in vars(args).items()},
+    }
     work = canonical(args)
-    print(f"Canonical workload: M/M/{work.agents}+M, {work.rate_per_hour:g} calls/h, AHT "
-          f"{work.aht:g} s, patience {work.patience:g} s, FCFS, horizon {work.days} d x "
-          f"{work.hours_per_day} h (~{work.expected_arrivals:,} expected arrivals; every speed "
-          "is per arrival actually simulated).")
+    print(
+        f"Canonical workload: M/M/{work.agents}+M, {work.rate_per_hour:g} calls/h, AHT "
+        f"{work.aht:g} s, patience {work.patience:g} s, FCFS, horizon {work.days} d x "
+        f"{work.hours_per_day} h (~{work.expected_arrivals:,} expected arrivals; every speed "
+        "is per arrival actually simulated)."
+    )
     warm_up(models)
     results["canonical"] = speed_and_accuracy(work, models, args.repeat)
     if "memory" not in skip:
@@ -414,8 +579,9 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2, default=str))
         print(f"Figures written to {args.json}")
-    mismatch = any(not all(r["agrees_with_erlang_a"].values())
-                   for r in results["canonical"]["runs"].values())
+    mismatch = any(
+        not all(r["agrees_with_erlang_a"].values()) for r in results["canonical"]["runs"].values()
+    )
     failed = any(not g["pass"] for g in results["goals"].values()) or bool(problem)
     return 1 if args.strict and (mismatch or failed) else 0
 

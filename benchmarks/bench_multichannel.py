@@ -57,8 +57,12 @@ CONTACT_TYPES = {
         "handle_time": {"distribution": "lognormal", "mean": 270, "cv": 0.8},
         "patience": {"distribution": "exponential", "mean": 240},
         "service_level": {"threshold": 20, "target": 0.8},
-        "self_service": {"duration": {"distribution": "lognormal", "mean": 60, "cv": 0.6},
-                         "containment": 0.3, "drop_out": 0.05, "handle_time_factor": 0.9},
+        "self_service": {
+            "duration": {"distribution": "lognormal", "mean": 60, "cv": 0.6},
+            "containment": 0.3,
+            "drop_out": 0.05,
+            "handle_time_factor": 0.9,
+        },
     },
     "chat": {
         "channel": "chat",
@@ -77,16 +81,22 @@ CONTACT_TYPES = {
         "channel": "messaging",
         "arrivals": {"rate_per_hour": 175},
         "handle_time": {"distribution": "lognormal", "mean": 75, "cv": 0.7},
-        "conversation": {"mean_messages": 4,
-                         "think_time": {"distribution": "exponential", "mean": 180}},
+        "conversation": {
+            "mean_messages": 4,
+            "think_time": {"distribution": "exponential", "mean": 180},
+        },
         "service_level": {"threshold": 300, "target": 0.8, "formula": "answered_only"},
     },
 }
 POOLS = {
     "voice_team": {"serves": ["voice"], "staffing": 18},
     "blended": {"serves": {"voice": 1, "email": 2}, "staffing": 18},  # voice first
-    "chat_team": {"serves": ["chat"], "staffing": 9, "max_concurrency": 3,
-                  "concurrency_factors": [1.0, 1.2, 1.5]},
+    "chat_team": {
+        "serves": ["chat"],
+        "staffing": 9,
+        "max_concurrency": 3,
+        "concurrency_factors": [1.0, 1.2, 1.5],
+    },
     "digital_team": {"serves": {"messages": 1, "email": 2}, "staffing": 23},
 }
 
@@ -102,8 +112,12 @@ def multichannel_spec(work: wl.Workload) -> dict:
     """
     return {
         "name": "benchmark-multichannel",
-        "horizon": {"days": work.days, "interval": "60min", "open": "00:00",
-                    "close": f"{work.hours_per_day:02d}:00"},
+        "horizon": {
+            "days": work.days,
+            "interval": "60min",
+            "open": "00:00",
+            "close": f"{work.hours_per_day:02d}:00",
+        },
         "contact_types": CONTACT_TYPES,
         "pools": POOLS,
         "routing": {"policy": "static_priority"},
@@ -116,16 +130,18 @@ def describe(work: wl.Workload) -> str:
     voice, email, chats = (CONTACT_TYPES[n] for n in ("voice", "email", "messages"))
     chat = CONTACT_TYPES["chat"]
     bot = voice["self_service"]
-    return (f"Single queue: M/M/{work.agents}+M, {work.rate_per_hour:g} calls/h, AHT "
-            f"{work.aht:g} s. Multi-channel: voice {voice['arrivals']['rate_per_hour']:g}/h "
-            f"behind a bot (containment {bot['containment']:g}, drop-out {bot['drop_out']:g}, "
-            f"~{bot['duration']['mean']:g} s), chat {chat['arrivals']['rate_per_hour']:g}/h, "
-            f"email {email['arrivals']['rate_per_hour']:g}/h, "
-            f"messaging {chats['arrivals']['rate_per_hour']:g} conversations/h x "
-            f"{chats['conversation']['mean_messages']:g} messages; {len(POOLS)} pools "
-            f"({sum(p['staffing'] for p in POOLS.values())} agents). Both over {work.days} d x "
-            f"{work.hours_per_day} h (~{work.expected_arrivals:,} single-queue arrivals). "
-            f"Note: {CHAT_NOTE}.")
+    return (
+        f"Single queue: M/M/{work.agents}+M, {work.rate_per_hour:g} calls/h, AHT "
+        f"{work.aht:g} s. Multi-channel: voice {voice['arrivals']['rate_per_hour']:g}/h "
+        f"behind a bot (containment {bot['containment']:g}, drop-out {bot['drop_out']:g}, "
+        f"~{bot['duration']['mean']:g} s), chat {chat['arrivals']['rate_per_hour']:g}/h, "
+        f"email {email['arrivals']['rate_per_hour']:g}/h, "
+        f"messaging {chats['arrivals']['rate_per_hour']:g} conversations/h x "
+        f"{chats['conversation']['mean_messages']:g} messages; {len(POOLS)} pools "
+        f"({sum(p['staffing'] for p in POOLS.values())} agents). Both over {work.days} d x "
+        f"{work.hours_per_day} h (~{work.expected_arrivals:,} single-queue arrivals). "
+        f"Note: {CHAT_NOTE}."
+    )
 
 
 # --------------------------------------------------------------------------- timing
@@ -135,8 +151,10 @@ def scenarios(work: wl.Workload) -> dict[str, Scenario]:
     """Both validated scenarios over ``work``'s horizon, by label."""
     import ccsim
 
-    return {SINGLE: ccsim.load_scenario(work.scenario_spec()),
-            MULTI: ccsim.load_scenario(multichannel_spec(work))}
+    return {
+        SINGLE: ccsim.load_scenario(work.scenario_spec()),
+        MULTI: ccsim.load_scenario(multichannel_spec(work)),
+    }
 
 
 def timed_runs(work: wl.Workload, repeat: int) -> dict[str, ms.SimRun]:
@@ -147,8 +165,10 @@ def timed_runs(work: wl.Workload, repeat: int) -> dict[str, ms.SimRun]:
     tiny = wl.Workload(hours_per_day=1)
     for label, scenario in scenarios(tiny).items():
         ms.time_simulation(label, scenario, tiny)
-    jobs = {label: partial(ms.time_simulation, label, scenario, work)
-            for label, scenario in scenarios(work).items()}
+    jobs = {
+        label: partial(ms.time_simulation, label, scenario, work)
+        for label, scenario in scenarios(work).items()
+    }
     return wl.best_interleaved(jobs, repeat)
 
 
@@ -162,10 +182,14 @@ def breakdown(run: ms.SimRun) -> dict[str, int]:
     voice = of == "voice"
     bot = voice & np.isin(records.outcome, BOT_OUTCOMES)
     escalation = voice & (records.kind == ESCALATION)
-    return {"bot_visits": int(bot.sum()), "escalations": int(escalation.sum()),
-            "other_calls": int((voice & ~bot & ~escalation).sum()),
-            "chats": int((of == "chat").sum()),
-            "emails": int((of == "email").sum()), "messages": int((of == "messaging").sum())}
+    return {
+        "bot_visits": int(bot.sum()),
+        "escalations": int(escalation.sum()),
+        "other_calls": int((voice & ~bot & ~escalation).sum()),
+        "chats": int((of == "chat").sum()),
+        "emails": int((of == "email").sum()),
+        "messages": int((of == "messaging").sum()),
+    }
 
 
 # --------------------------------------------------------------------------- sections
@@ -177,21 +201,35 @@ def speed(runs: dict[str, ms.SimRun], repeat: int) -> dict:
     out, rows = {}, []
     for label, run in runs.items():
         ratio = run.microseconds_per_arrival / base
-        out[label] = {"contacts": run.arrivals, "by_kind": breakdown(run),
-                      "seconds": run.seconds, "contacts_per_s": run.per_second,
-                      "us_per_contact": run.microseconds_per_arrival,
-                      "ratio_vs_single_queue": ratio}
-        rows.append([label, f"{run.arrivals:,}", f"{run.seconds:.2f}", f"{run.per_second:,.0f}",
-                     f"{run.microseconds_per_arrival:.2f}", f"{ratio:.2f}x"])
+        out[label] = {
+            "contacts": run.arrivals,
+            "by_kind": breakdown(run),
+            "seconds": run.seconds,
+            "contacts_per_s": run.per_second,
+            "us_per_contact": run.microseconds_per_arrival,
+            "ratio_vs_single_queue": ratio,
+        }
+        rows.append(
+            [
+                label,
+                f"{run.arrivals:,}",
+                f"{run.seconds:.2f}",
+                f"{run.per_second:,.0f}",
+                f"{run.microseconds_per_arrival:.2f}",
+                f"{ratio:.2f}x",
+            ]
+        )
     kinds = out[MULTI]["by_kind"]
-    print_table("Speed - ccsim, single queue vs multi-channel",
-                ["scenario", "contacts", "seconds", "contacts/s", "us/contact",
-                 "vs single queue"], rows,
-                note=f"wall time of ccsim.simulate, records kept; a contact is any record: "
-                f"multi-channel = {kinds['bot_visits']:,} bot visits + {kinds['escalations']:,}"
-                f" escalations + {kinds['chats']:,} chats + {kinds['emails']:,} emails + "
-                f"{kinds['messages']:,} messages; "
-                f"best of {repeat}, interleaved; {CHAT_NOTE}")
+    print_table(
+        "Speed - ccsim, single queue vs multi-channel",
+        ["scenario", "contacts", "seconds", "contacts/s", "us/contact", "vs single queue"],
+        rows,
+        note=f"wall time of ccsim.simulate, records kept; a contact is any record: "
+        f"multi-channel = {kinds['bot_visits']:,} bot visits + {kinds['escalations']:,}"
+        f" escalations + {kinds['chats']:,} chats + {kinds['emails']:,} emails + "
+        f"{kinds['messages']:,} messages; "
+        f"best of {repeat}, interleaved; {CHAT_NOTE}",
+    )
     return out
 
 
@@ -199,9 +237,18 @@ def goal(speeds: dict) -> dict:
     """The multi-channel goal: cost per contact at most GOAL_RATIO x the single queue's."""
     ratio = speeds[MULTI]["ratio_vs_single_queue"]
     result = {"value": ratio, "goal": f"<= {GOAL_RATIO:g}", "pass": bool(ratio <= GOAL_RATIO)}
-    print_table("ccsim goal", ["goal", "measured", "target", "result"],
-                [["multi-channel / single-queue us per contact", f"{ratio:.2f}",
-                  result["goal"], "PASS" if result["pass"] else "FAIL"]])
+    print_table(
+        "ccsim goal",
+        ["goal", "measured", "target", "result"],
+        [
+            [
+                "multi-channel / single-queue us per contact",
+                f"{ratio:.2f}",
+                result["goal"],
+                "PASS" if result["pass"] else "FAIL",
+            ]
+        ],
+    )
     return result
 
 
@@ -210,29 +257,53 @@ def centre_measures(run: ms.SimRun) -> dict:
     from ccsim.metrics import measure
 
     measures = measure(run.records, run.scenario)
-    by_channel = {name: ms._floats(m, ("offered", "service_level", "asa", "abandon_rate",
-                                       "busy_hours"))
-                  for name, m in measures.by_channel.items()}
-    by_pool = {name: ms._floats(m, ("answered", "occupancy"))
-               for name, m in measures.by_pool.items()}
+    by_channel = {
+        name: ms._floats(m, ("offered", "service_level", "asa", "abandon_rate", "busy_hours"))
+        for name, m in measures.by_channel.items()
+    }
+    by_pool = {
+        name: ms._floats(m, ("answered", "occupancy")) for name, m in measures.by_pool.items()
+    }
     containment = float(measures.by_type["voice"]["containment_rate"])
-    targets = {CONTACT_TYPES[t].get("channel", "voice"): CONTACT_TYPES[t]["service_level"]
-               for t in CONTACT_TYPES}
-    print_table("Multi-channel centre - measures per channel", [
-        "channel", "offered", "SL", "target", "ASA (s)", "abandoned", "agent hours"], [
-        [name, f"{m['offered']:,.0f}", f"{m['service_level']:.3f}",
-         f"{targets[name]['target']:.0%} in {_duration(targets[name]['threshold'])}",
-         f"{m['asa']:.1f}", f"{m['abandon_rate']:.2%}", f"{m['busy_hours']:,.0f}"]
-        for name, m in by_channel.items()],
+    targets = {
+        CONTACT_TYPES[t].get("channel", "voice"): CONTACT_TYPES[t]["service_level"]
+        for t in CONTACT_TYPES
+    }
+    print_table(
+        "Multi-channel centre - measures per channel",
+        ["channel", "offered", "SL", "target", "ASA (s)", "abandoned", "agent hours"],
+        [
+            [
+                name,
+                f"{m['offered']:,.0f}",
+                f"{m['service_level']:.3f}",
+                f"{targets[name]['target']:.0%} in {_duration(targets[name]['threshold'])}",
+                f"{m['asa']:.1f}",
+                f"{m['abandon_rate']:.2%}",
+                f"{m['busy_hours']:,.0f}",
+            ]
+            for name, m in by_channel.items()
+        ],
         note=f"ccsim.metrics.measure(records, scenario).by_channel; offered = contacts offered "
         f"to agents (escalations, emails, messages; bot visits are not): the bot contained "
-        f"{containment:.1%} of calls")
-    print_table("Multi-channel centre - pools", ["pool", "agents", "serves", "answered",
-                                                "occupancy"], [
-        [name, str(POOLS[name]["staffing"]), ms._skills(_serves(POOLS[name]["serves"])),
-         f"{m['answered']:,.0f}", f"{m['occupancy']:.1%}"] for name, m in by_pool.items()],
+        f"{containment:.1%} of calls",
+    )
+    print_table(
+        "Multi-channel centre - pools",
+        ["pool", "agents", "serves", "answered", "occupancy"],
+        [
+            [
+                name,
+                str(POOLS[name]["staffing"]),
+                ms._skills(_serves(POOLS[name]["serves"])),
+                f"{m['answered']:,.0f}",
+                f"{m['occupancy']:.1%}",
+            ]
+            for name, m in by_pool.items()
+        ],
         note="serves: p2 = priority 2 (1 when not shown): worked only when no priority-1 "
-        "contact waits")
+        "contact waits",
+    )
     return {"by_channel": by_channel, "by_pool": by_pool, "containment_rate": containment}
 
 
@@ -258,11 +329,13 @@ def main(argv: list[str] | None = None) -> int:
     work = wl.Workload.for_arrivals(args.arrivals, seed=args.seed)
     print(describe(work))
     runs = timed_runs(work, args.repeat)
-    results = {"environment": ms.environment(),
-               "options": {k: str(v) for k, v in vars(args).items()},
-               "workload_single_queue": asdict(work),
-               "scenario_multichannel": multichannel_spec(work),
-               "note": CHAT_NOTE}
+    results = {
+        "environment": ms.environment(),
+        "options": {k: str(v) for k, v in vars(args).items()},
+        "workload_single_queue": asdict(work),
+        "scenario_multichannel": multichannel_spec(work),
+        "note": CHAT_NOTE,
+    }
     results["speed"] = speed(runs, args.repeat)
     results["goal"] = goal(results["speed"])
     results["multichannel_measures"] = centre_measures(runs[MULTI])

@@ -46,8 +46,10 @@ GOAL_RATIO = 2.0  # multi-skill time per arrival <= 2 x the single queue's
 SINGLE = "single queue"
 MULTI = "multi-skill"
 TRANSFER = 2  # ccsim.records.TRANSFER: the ``kind`` of a transfer leg
-SKILL_NOTE = ("serves: p2 = priority 2 (1 when not shown), +30s = overflow: only once the "
-              "contact has waited 30 s, x1.2 = handle time x 1.2")
+SKILL_NOTE = (
+    "serves: p2 = priority 2 (1 when not shown), +30s = overflow: only once the "
+    "contact has waited 30 s, x1.2 = handle time x 1.2"
+)
 
 # The multi-skill centre: contact types (first attempts 1,800/h; with the transfer legs about
 # 1,900 contacts/h, the canonical rate) and pools (158 agents).  Durations in seconds.
@@ -82,16 +84,21 @@ CONTACT_TYPES = {
 }
 POOLS = {
     "sales_team": {
-        "serves": {"sales": 1, "vip": {"priority": 1, "after": 15},
-                   "billing": {"priority": 2, "after": 30}},
+        "serves": {
+            "sales": 1,
+            "vip": {"priority": 1, "after": 15},
+            "billing": {"priority": 2, "after": 30},
+        },
         "staffing": 50,
     },
     "service_team": {"serves": {"billing": 1, "tech": 1}, "staffing": 94},
     "generalists": {
-        "serves": {"vip": 1,
-                   "sales": {"priority": 2, "after": 20, "handle_time_factor": 1.2},
-                   "billing": {"priority": 2, "after": 30, "handle_time_factor": 1.2},
-                   "tech": {"priority": 2, "after": 60, "handle_time_factor": 1.2}},
+        "serves": {
+            "vip": 1,
+            "sales": {"priority": 2, "after": 20, "handle_time_factor": 1.2},
+            "billing": {"priority": 2, "after": 30, "handle_time_factor": 1.2},
+            "tech": {"priority": 2, "after": 60, "handle_time_factor": 1.2},
+        },
         "staffing": 14,
     },
 }
@@ -107,8 +114,12 @@ def multiskill_spec(work: wl.Workload) -> dict:
     """
     return {
         "name": "benchmark-multiskill",
-        "horizon": {"days": work.days, "interval": "60min", "open": "00:00",
-                    "close": f"{work.hours_per_day:02d}:00"},
+        "horizon": {
+            "days": work.days,
+            "interval": "60min",
+            "open": "00:00",
+            "close": f"{work.hours_per_day:02d}:00",
+        },
         "contact_types": CONTACT_TYPES,
         "pools": POOLS,
         "routing": {"policy": "static_priority"},
@@ -128,12 +139,14 @@ def agents() -> int:
 
 def describe(work: wl.Workload) -> str:
     """One line on both scenarios, for the top of the output."""
-    return (f"Single queue: M/M/{work.agents}+M, {work.rate_per_hour:g} calls/h, AHT "
-            f"{work.aht:g} s, patience {work.patience:g} s. Multi-skill: "
-            f"{len(CONTACT_TYPES)} types ({', '.join(CONTACT_TYPES)}), {len(POOLS)} pools "
-            f"({agents()} agents), {first_attempts_per_hour():g} first attempts/h + transfer "
-            f"legs. Both over {work.days} d x {work.hours_per_day} h (~"
-            f"{work.expected_arrivals:,} single-queue arrivals).")
+    return (
+        f"Single queue: M/M/{work.agents}+M, {work.rate_per_hour:g} calls/h, AHT "
+        f"{work.aht:g} s, patience {work.patience:g} s. Multi-skill: "
+        f"{len(CONTACT_TYPES)} types ({', '.join(CONTACT_TYPES)}), {len(POOLS)} pools "
+        f"({agents()} agents), {first_attempts_per_hour():g} first attempts/h + transfer "
+        f"legs. Both over {work.days} d x {work.hours_per_day} h (~"
+        f"{work.expected_arrivals:,} single-queue arrivals)."
+    )
 
 
 # --------------------------------------------------------------------------- timing
@@ -172,8 +185,10 @@ def scenarios(work: wl.Workload) -> dict[str, Scenario]:
     """Both validated scenarios over ``work``'s horizon, by label."""
     import ccsim
 
-    return {SINGLE: ccsim.load_scenario(work.scenario_spec()),
-            MULTI: ccsim.load_scenario(multiskill_spec(work))}
+    return {
+        SINGLE: ccsim.load_scenario(work.scenario_spec()),
+        MULTI: ccsim.load_scenario(multiskill_spec(work)),
+    }
 
 
 def warm_up() -> None:
@@ -185,8 +200,10 @@ def warm_up() -> None:
 
 def timed_runs(work: wl.Workload, repeat: int) -> dict[str, SimRun]:
     """Both scenarios timed ``repeat`` times, interleaved; the fastest run of each."""
-    jobs = {label: partial(time_simulation, label, scenario, work)
-            for label, scenario in scenarios(work).items()}
+    jobs = {
+        label: partial(time_simulation, label, scenario, work)
+        for label, scenario in scenarios(work).items()
+    }
     return wl.best_interleaved(jobs, repeat)
 
 
@@ -199,19 +216,43 @@ def speed(runs: dict[str, SimRun], repeat: int) -> dict:
     out, rows = {}, []
     for label, run in runs.items():
         ratio = run.microseconds_per_arrival / base
-        out[label] = {"contacts": run.arrivals, "first_attempts": run.first_attempts,
-                      "transfer_legs": run.transfer_legs, "seconds": run.seconds,
-                      "arrivals_per_s": run.per_second,
-                      "us_per_arrival": run.microseconds_per_arrival,
-                      "ratio_vs_single_queue": ratio}
-        rows.append([label, f"{run.arrivals:,}", f"{run.first_attempts:,}",
-                     f"{run.transfer_legs:,}", f"{run.seconds:.2f}", f"{run.per_second:,.0f}",
-                     f"{run.microseconds_per_arrival:.2f}", f"{ratio:.2f}x"])
-    print_table("Speed - ccsim, single queue vs multi-skill",
-                ["scenario", "contacts", "first attempts", "transfer legs", "seconds",
-                 "arrivals/s", "us/arrival", "vs single queue"], rows,
-                note=f"wall time of ccsim.simulate, records kept; an arrival is any contact "
-                f"(first attempt or transfer leg); best of {repeat}, interleaved")
+        out[label] = {
+            "contacts": run.arrivals,
+            "first_attempts": run.first_attempts,
+            "transfer_legs": run.transfer_legs,
+            "seconds": run.seconds,
+            "arrivals_per_s": run.per_second,
+            "us_per_arrival": run.microseconds_per_arrival,
+            "ratio_vs_single_queue": ratio,
+        }
+        rows.append(
+            [
+                label,
+                f"{run.arrivals:,}",
+                f"{run.first_attempts:,}",
+                f"{run.transfer_legs:,}",
+                f"{run.seconds:.2f}",
+                f"{run.per_second:,.0f}",
+                f"{run.microseconds_per_arrival:.2f}",
+                f"{ratio:.2f}x",
+            ]
+        )
+    print_table(
+        "Speed - ccsim, single queue vs multi-skill",
+        [
+            "scenario",
+            "contacts",
+            "first attempts",
+            "transfer legs",
+            "seconds",
+            "arrivals/s",
+            "us/arrival",
+            "vs single queue",
+        ],
+        rows,
+        note=f"wall time of ccsim.simulate, records kept; an arrival is any contact "
+        f"(first attempt or transfer leg); best of {repeat}, interleaved",
+    )
     return out
 
 
@@ -219,9 +260,18 @@ def goal(speeds: dict) -> dict:
     """The multi-skill goal: cost per arrival at most GOAL_RATIO x the single queue's."""
     ratio = speeds[MULTI]["ratio_vs_single_queue"]
     result = {"value": ratio, "goal": f"<= {GOAL_RATIO:g}", "pass": bool(ratio <= GOAL_RATIO)}
-    print_table("ccsim goal", ["goal", "measured", "target", "result"],
-                [["multi-skill / single-queue us per arrival", f"{ratio:.2f}", result["goal"],
-                  "PASS" if result["pass"] else "FAIL"]])
+    print_table(
+        "ccsim goal",
+        ["goal", "measured", "target", "result"],
+        [
+            [
+                "multi-skill / single-queue us per arrival",
+                f"{ratio:.2f}",
+                result["goal"],
+                "PASS" if result["pass"] else "FAIL",
+            ]
+        ],
+    )
     return result
 
 
@@ -230,25 +280,63 @@ def centre_measures(run: SimRun) -> dict:
     from ccsim.metrics import measure
 
     measures = measure(run.records, run.scenario)
-    by_type = {name: _floats(m, ("offered", "answered", "service_level", "asa",
-                                 "abandon_rate", "occupancy"))
-               for name, m in measures.by_type.items()}
-    by_pool = {name: _floats(m, ("answered", "occupancy", "agent_hours"))
-               for name, m in measures.by_pool.items()}
-    print_table("Multi-skill centre - measures per contact type", [
-        "type", "first/h", "handle", "transfers", "offered", "SL", "target", "ASA (s)",
-        "abandoned", "occupancy"], [
-        [name, f"{CONTACT_TYPES[name]['arrivals']['rate_per_hour']:g}", _handle(name),
-         _transfers(name), f"{m['offered']:,.0f}", f"{m['service_level']:.3f}", _target(name),
-         f"{m['asa']:.1f}", f"{m['abandon_rate']:.2%}", f"{m['occupancy']:.1%}"]
-        for name, m in by_type.items()],
+    by_type = {
+        name: _floats(
+            m, ("offered", "answered", "service_level", "asa", "abandon_rate", "occupancy")
+        )
+        for name, m in measures.by_type.items()
+    }
+    by_pool = {
+        name: _floats(m, ("answered", "occupancy", "agent_hours"))
+        for name, m in measures.by_pool.items()
+    }
+    print_table(
+        "Multi-skill centre - measures per contact type",
+        [
+            "type",
+            "first/h",
+            "handle",
+            "transfers",
+            "offered",
+            "SL",
+            "target",
+            "ASA (s)",
+            "abandoned",
+            "occupancy",
+        ],
+        [
+            [
+                name,
+                f"{CONTACT_TYPES[name]['arrivals']['rate_per_hour']:g}",
+                _handle(name),
+                _transfers(name),
+                f"{m['offered']:,.0f}",
+                f"{m['service_level']:.3f}",
+                _target(name),
+                f"{m['asa']:.1f}",
+                f"{m['abandon_rate']:.2%}",
+                f"{m['occupancy']:.1%}",
+            ]
+            for name, m in by_type.items()
+        ],
         note="ccsim.metrics.measure(records, scenario).by_type; offered includes transfer "
-        "legs; occupancy is that of the pools serving the type")
-    print_table("Multi-skill centre - pools", ["pool", "agents", "serves", "answered",
-                                              "occupancy"], [
-        [name, str(POOLS[name]["staffing"]), _skills(POOLS[name]["serves"]),
-         f"{m['answered']:,.0f}", f"{m['occupancy']:.1%}"] for name, m in by_pool.items()],
-        note=SKILL_NOTE)
+        "legs; occupancy is that of the pools serving the type",
+    )
+    print_table(
+        "Multi-skill centre - pools",
+        ["pool", "agents", "serves", "answered", "occupancy"],
+        [
+            [
+                name,
+                str(POOLS[name]["staffing"]),
+                _skills(POOLS[name]["serves"]),
+                f"{m['answered']:,.0f}",
+                f"{m['occupancy']:.1%}",
+            ]
+            for name, m in by_pool.items()
+        ],
+        note=SKILL_NOTE,
+    )
     return {"by_type": by_type, "by_pool": by_pool}
 
 
@@ -264,25 +352,36 @@ def _skills(serves: dict) -> str:
         skill = skill if isinstance(skill, dict) else {"priority": skill}
         priority = skill.get("priority", 1)
         factor = skill.get("handle_time_factor", 1)
-        parts.append(" ".join([name] + ([f"p{priority}"] if priority > 1 else [])
-                              + ([f"+{skill['after']:g}s"] if skill.get("after") else [])
-                              + ([f"x{factor:g}"] if factor != 1 else [])))
+        parts.append(
+            " ".join(
+                [name]
+                + ([f"p{priority}"] if priority > 1 else [])
+                + ([f"+{skill['after']:g}s"] if skill.get("after") else [])
+                + ([f"x{factor:g}"] if factor != 1 else [])
+            )
+        )
     return ", ".join(parts)
 
 
 def _handle(name: str) -> str:
     """A contact type's handle time in short, e.g. ``logn 240 s cv 1``."""
     spec = CONTACT_TYPES[name]["handle_time"]
-    short = {"lognormal": "logn", "exponential": "exp"}.get(spec["distribution"],
-                                                            spec["distribution"])
+    short = {"lognormal": "logn", "exponential": "exp"}.get(
+        spec["distribution"], spec["distribution"]
+    )
     return f"{short} {spec['mean']:g} s" + (f" cv {spec['cv']:g}" if "cv" in spec else "")
 
 
 def _transfers(name: str) -> str:
     """A contact type's transfers in short, e.g. ``tech 10%, billing 5% warm 20s``."""
-    return ", ".join(f"{t['to']} {t['probability']:.0%}"
-                     + (f" warm {t['handover']:g}s" if t.get("mode") == "warm" else "")
-                     for t in CONTACT_TYPES[name].get("transfers", ())) or "-"
+    return (
+        ", ".join(
+            f"{t['to']} {t['probability']:.0%}"
+            + (f" warm {t['handover']:g}s" if t.get("mode") == "warm" else "")
+            for t in CONTACT_TYPES[name].get("transfers", ())
+        )
+        or "-"
+    )
 
 
 def _target(name: str) -> str:
@@ -294,22 +393,33 @@ def _target(name: str) -> str:
 # --------------------------------------------------------------------------- main
 
 
-def parse_args(argv: list[str] | None, doc: str = __doc__,
-               goal_name: str = "multi-skill") -> argparse.Namespace:
+def parse_args(
+    argv: list[str] | None, doc: str = __doc__, goal_name: str = "multi-skill"
+) -> argparse.Namespace:
     """Command-line options (``doc``, ``goal_name``: for the help of a script reusing them)."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
-    parser.add_argument("--arrivals", type=int, default=200_000,
-                        help="target single-queue arrivals, rounded to whole days "
-                        "(default 200000: 4 days)")
-    parser.add_argument("--quick", action="store_true",
-                        help="about 20,000 arrivals (11 hours from 00:00): a smoke test")
-    parser.add_argument("--repeat", type=int,
-                        help="time each scenario this many times, interleaved, and keep the "
-                        "fastest (default 3; 5 with --quick)")
+    parser.add_argument(
+        "--arrivals",
+        type=int,
+        default=200_000,
+        help="target single-queue arrivals, rounded to whole days (default 200000: 4 days)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="about 20,000 arrivals (11 hours from 00:00): a smoke test",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        help="time each scenario this many times, interleaved, and keep the "
+        "fastest (default 3; 5 with --quick)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="root seed of both scenarios")
     parser.add_argument("--json", type=Path, help="write every figure to this JSON file")
-    parser.add_argument("--strict", action="store_true",
-                        help=f"exit 1 if the {goal_name} goal fails")
+    parser.add_argument(
+        "--strict", action="store_true", help=f"exit 1 if the {goal_name} goal fails"
+    )
     args = parser.parse_args(argv)
     if args.quick and args.arrivals == 200_000:
         args.arrivals = 20_000
@@ -325,9 +435,15 @@ def environment() -> dict:
 
     import ccsim
 
-    return {"python": platform.python_version(), "machine": platform.platform(),
-            "cpus": os.cpu_count(), "ccsim": ccsim.__version__, "simpy": simpy.__version__,
-            "numpy": numpy.__version__, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
+    return {
+        "python": platform.python_version(),
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "ccsim": ccsim.__version__,
+        "simpy": simpy.__version__,
+        "numpy": numpy.__version__,
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,10 +453,12 @@ def main(argv: list[str] | None = None) -> int:
     print(describe(work))
     warm_up()
     runs = timed_runs(work, args.repeat)
-    results = {"environment": environment(),
-               "options": {k: str(v) for k, v in vars(args).items()},
-               "workload_single_queue": asdict(work),
-               "scenario_multiskill": multiskill_spec(work)}
+    results = {
+        "environment": environment(),
+        "options": {k: str(v) for k, v in vars(args).items()},
+        "workload_single_queue": asdict(work),
+        "scenario_multiskill": multiskill_spec(work),
+    }
     results["speed"] = speed(runs, args.repeat)
     results["goal"] = goal(results["speed"])
     results["multiskill_measures"] = centre_measures(runs[MULTI])

@@ -78,17 +78,27 @@ def kpis(
     overall = _ratios(arrival, wait, answered, abandoned, threshold)
     edges = np.linspace(start, stop, batches + 1)
     which = np.clip(np.searchsorted(edges, arrival, side="right") - 1, 0, batches - 1)
-    per_batch = np.array([
-        _ratios(arrival[which == b], wait[which == b], answered[which == b],
-                abandoned[which == b], threshold)
-        for b in range(batches)
-    ])
+    per_batch = np.array(
+        [
+            _ratios(
+                arrival[which == b],
+                wait[which == b],
+                answered[which == b],
+                abandoned[which == b],
+                threshold,
+            )
+            for b in range(batches)
+        ]
+    )
     se = np.nanstd(per_batch, axis=0, ddof=1) / math.sqrt(batches)
     return Kpis(
         contacts=int(len(arrival)),
-        service_level=overall[0], service_level_se=float(se[0]),
-        asa=overall[1], asa_se=float(se[1]),
-        abandon_rate=overall[2], abandon_rate_se=float(se[2]),
+        service_level=overall[0],
+        service_level_se=float(se[0]),
+        asa=overall[1],
+        asa_se=float(se[1]),
+        abandon_rate=overall[2],
+        abandon_rate_se=float(se[2]),
     )
 
 

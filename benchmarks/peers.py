@@ -40,8 +40,12 @@ def _columns(rows: list[tuple[float, float, float, str]]) -> dict[str, np.ndarra
     """Turn a list of ``(arrival, answered, ended, outcome)`` rows into columns."""
     if not rows:
         empty = np.empty(0)
-        return {"arrival": empty, "answered": empty, "ended": empty,
-                "outcome": np.empty(0, dtype=object)}
+        return {
+            "arrival": empty,
+            "answered": empty,
+            "ended": empty,
+            "outcome": np.empty(0, dtype=object),
+        }
     arrival, answered, ended, outcome = zip(*rows, strict=True)
     return {
         "arrival": np.asarray(arrival, dtype=float),

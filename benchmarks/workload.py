@@ -64,20 +64,29 @@ class Workload:
 
     def describe(self) -> str:
         """A short human description, e.g. ``100 agents, 1900/h, 4 d x 24 h``."""
-        return (f"{self.agents} agents, {self.rate_per_hour:g}/h, "
-                f"{self.days} d x {self.hours_per_day} h")
+        return (
+            f"{self.agents} agents, {self.rate_per_hour:g}/h, "
+            f"{self.days} d x {self.hours_per_day} h"
+        )
 
     def scenario_spec(self) -> dict:
         """The ccsim scenario (the parsed-YAML dict) for this workload."""
         return {
             "name": "benchmark-canonical",
-            "horizon": {"days": self.days, "interval": "60min", "open": "00:00",
-                        "close": f"{self.hours_per_day:02d}:00"},
-            "contact_types": {"voice": {
-                "arrivals": {"rate_per_hour": self.rate_per_hour},
-                "handle_time": {"distribution": "exponential", "mean": self.aht},
-                "patience": {"distribution": "exponential", "mean": self.patience},
-                "service_level": {"threshold": self.threshold, "target": 0.8}}},
+            "horizon": {
+                "days": self.days,
+                "interval": "60min",
+                "open": "00:00",
+                "close": f"{self.hours_per_day:02d}:00",
+            },
+            "contact_types": {
+                "voice": {
+                    "arrivals": {"rate_per_hour": self.rate_per_hour},
+                    "handle_time": {"distribution": "exponential", "mean": self.aht},
+                    "patience": {"distribution": "exponential", "mean": self.patience},
+                    "service_level": {"threshold": self.threshold, "target": 0.8},
+                }
+            },
             "pools": {"agents": {"serves": ["voice"], "staffing": self.agents}},
             "experiment": {"replications": 1, "seed": self.seed},
         }
@@ -128,16 +137,23 @@ def run_ccsim(workload: Workload, repeat: int = 1) -> Run:
     start = time.perf_counter()
     frame = records.to_frame()
     frame_seconds = time.perf_counter() - start
-    columns = {name: frame[name].to_numpy() for name in ("arrival", "answered", "ended",
-                                                            "outcome")}
+    columns = {name: frame[name].to_numpy() for name in ("arrival", "answered", "ended", "outcome")}
     return Run("ccsim", workload, seconds, columns, {"to_frame_seconds": frame_seconds})
 
 
 def _run_peer(name: str, simulate: Callable, workload: Workload, repeat: int) -> Run:
     """Time one peer model on ``workload`` (its records come back as columns)."""
-    seconds, columns = _best_of(lambda: simulate(
-        workload.arrival_rate, workload.aht, workload.patience, workload.agents,
-        workload.expected_arrivals, workload.seed), repeat)
+    seconds, columns = _best_of(
+        lambda: simulate(
+            workload.arrival_rate,
+            workload.aht,
+            workload.patience,
+            workload.agents,
+            workload.expected_arrivals,
+            workload.seed,
+        ),
+        repeat,
+    )
     return Run(name, workload, seconds, columns)
 
 

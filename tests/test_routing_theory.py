@@ -119,8 +119,10 @@ def cobham_waits(rates: list[float], aht: float, agents: int) -> list[float]:
     waiting = erlang.erlang_c(agents, load)
     sigma = np.concatenate([[0.0], np.cumsum(rates) / (agents * mu)])
     assert sigma[-1] < 1
-    return [waiting / (agents * mu * (1 - sigma[k - 1]) * (1 - sigma[k]))
-            for k in range(1, len(rates) + 1)]
+    return [
+        waiting / (agents * mu * (1 - sigma[k - 1]) * (1 - sigma[k]))
+        for k in range(1, len(rates) + 1)
+    ]
 
 
 # 10 agents, 180 s: 60 calls/h of class "high" (σ1 = 0.3) and 100/h of "low" (σ2 = 0.8).
@@ -140,8 +142,10 @@ def priority_scenario(form: str, days: int, seed: int, routing: dict | None = No
     serves, high, low = PRIORITY_FORMS[form]
     aht = PRIORITY["aht"]
     return steady_state(
-        {"high": contact_type(PRIORITY["high"], aht, **high),
-         "low": contact_type(PRIORITY["low"], aht, **low)},
+        {
+            "high": contact_type(PRIORITY["high"], aht, **high),
+            "low": contact_type(PRIORITY["low"], aht, **low),
+        },
         {"agents": {"serves": serves, "staffing": PRIORITY["agents"]}},
         days,
         seed,
@@ -164,8 +168,9 @@ def test_non_preemptive_priority_matches_cobham(form: str) -> None:
     w_high, w_low = cobham_waits(rates, PRIORITY["aht"], PRIORITY["agents"])
     assert_covers(sim.by_type("asa", "high"), w_high, "high-priority mean wait", rel=0.05)
     assert_covers(sim.by_type("asa", "low"), w_low, "low-priority mean wait", rel=0.08)
-    fcfs = erlang.analyse(arrival_rate=sum(rates), aht=PRIORITY["aht"],
-                          agents=PRIORITY["agents"], threshold=20.0)
+    fcfs = erlang.analyse(
+        arrival_rate=sum(rates), aht=PRIORITY["aht"], agents=PRIORITY["agents"], threshold=20.0
+    )
     assert_covers(sim.overall("asa"), fcfs.asa, "overall mean wait (Erlang C)", rel=0.08)
     assert_covers(sim.overall("occupancy"), fcfs.occupancy, "occupancy", absolute=0.005)
 
@@ -186,8 +191,13 @@ def test_priority_by_rank_or_by_type_priority_is_the_same_path() -> None:
 
 SPLIT_CASES = {
     # M/M/12/17 at 11 Erlangs: 5 waiting places, about 6 % blocked.
-    "mmck": {"rate": 220.0, "extra": {"queue_capacity": 5}, "patience": None, "lines": 17,
-             "seed": 1201},
+    "mmck": {
+        "rate": 220.0,
+        "extra": {"queue_capacity": 5},
+        "patience": None,
+        "lines": 17,
+        "seed": 1201,
+    },
     # M/M/12+M at 12.5 Erlangs (more than the agents), mean patience 3 min: 13 % abandon.
     "erlang_a": {"rate": 250.0, "extra": {}, "patience": 180.0, "lines": None, "seed": 1202},
 }
@@ -216,25 +226,31 @@ def test_split_pool_matches_single_pool_theory(name: str) -> None:
     """
     case = SPLIT_CASES[name]
     single = ccsim.simulate(split_scenario(case, {"all": 12}, days=2, seed=case["seed"]))
-    split = ccsim.simulate(split_scenario(case, {"east": 6, "west": 6}, days=2,
-                                          seed=case["seed"]))
+    split = ccsim.simulate(split_scenario(case, {"east": 6, "west": 6}, days=2, seed=case["seed"]))
     assert_same_path(single, split)
     assert set(np.unique(split.pool[split.outcome == ANSWERED])) == {0, 1}
 
     sim = run(split_scenario(case, {"east": 6, "west": 6}, days=4, seed=case["seed"]), 30)
-    theory = erlang.analyse(arrival_rate=case["rate"] / HOUR, aht=180.0, agents=12,
-                            threshold=20.0, patience=case["patience"], lines=case["lines"])
-    assert_covers(sim.by_type("service_level", "voice"), theory.service_level, "service level",
-                  absolute=0.012)
+    theory = erlang.analyse(
+        arrival_rate=case["rate"] / HOUR,
+        aht=180.0,
+        agents=12,
+        threshold=20.0,
+        patience=case["patience"],
+        lines=case["lines"],
+    )
+    assert_covers(
+        sim.by_type("service_level", "voice"), theory.service_level, "service level", absolute=0.012
+    )
     assert_covers(sim.by_type("asa", "voice"), theory.asa, "ASA", rel=0.05)
     assert_covers(sim.overall("occupancy"), theory.occupancy, "occupancy", absolute=0.005)
     if case["lines"] is not None:
-        assert_covers(sim.by_type("blocking_rate", "voice"), theory.blocking, "blocking",
-                      rel=0.06)
+        assert_covers(sim.by_type("blocking_rate", "voice"), theory.blocking, "blocking", rel=0.06)
         assert np.all(sim.by_type("abandoned", "voice") == 0)
     else:
-        assert_covers(sim.by_type("abandon_rate", "voice"), theory.abandon_rate,
-                      "abandon rate", rel=0.04)
+        assert_covers(
+            sim.by_type("abandon_rate", "voice"), theory.abandon_rate, "abandon rate", rel=0.04
+        )
         assert np.all(sim.by_type("blocked", "voice") == 0)
 
 
@@ -250,13 +266,19 @@ def overflow_scenario(after: str, days: int, seed: int, routing: dict | None = N
     """Each pool primary for its type and backup for the other after ``after`` of waiting."""
     (rate_a, pool_a, agents_a), (rate_b, pool_b, agents_b) = OVERFLOW.values()
     return steady_state(
-        {"sales": contact_type(rate_a, OVERFLOW_AHT),
-         "service": contact_type(rate_b, OVERFLOW_AHT)},
         {
-            pool_a: {"serves": {"sales": 1, "service": {"priority": 2, "after": after}},
-                     "staffing": agents_a},
-            pool_b: {"serves": {"service": 1, "sales": {"priority": 2, "after": after}},
-                     "staffing": agents_b},
+            "sales": contact_type(rate_a, OVERFLOW_AHT),
+            "service": contact_type(rate_b, OVERFLOW_AHT),
+        },
+        {
+            pool_a: {
+                "serves": {"sales": 1, "service": {"priority": 2, "after": after}},
+                "staffing": agents_a,
+            },
+            pool_b: {
+                "serves": {"service": 1, "sales": {"priority": 2, "after": after}},
+                "staffing": agents_b,
+            },
         },
         days,
         seed,
@@ -278,10 +300,8 @@ def test_overflow_at_once_is_full_pooling() -> None:
     sim = run(overflow_scenario("0s", days=8, seed=1301), 40)
     rate = sum(rate for rate, _, _ in OVERFLOW.values()) / HOUR
     pooled = erlang.analyse(arrival_rate=rate, aht=OVERFLOW_AHT, agents=20, threshold=20.0)
-    assert_covers(sim.overall("asa"), pooled.asa, "overall mean wait (pooled Erlang C)",
-                  rel=0.08)
-    assert_covers(sim.overall("mean_queue"), rate * pooled.asa, "mean queue (pooled L_q)",
-                  rel=0.08)
+    assert_covers(sim.overall("asa"), pooled.asa, "overall mean wait (pooled Erlang C)", rel=0.08)
+    assert_covers(sim.overall("mean_queue"), rate * pooled.asa, "mean queue (pooled L_q)", rel=0.08)
     assert_covers(sim.overall("occupancy"), pooled.occupancy, "occupancy", absolute=0.004)
 
 
@@ -295,13 +315,19 @@ def test_overflow_never_reached_is_two_separate_queues() -> None:
     """
     sim = run(overflow_scenario("10d", days=6, seed=1302), 40)
     for name, (rate, pool, agents) in OVERFLOW.items():
-        theory = erlang.analyse(arrival_rate=rate / HOUR, aht=OVERFLOW_AHT, agents=agents,
-                                threshold=20.0)
+        theory = erlang.analyse(
+            arrival_rate=rate / HOUR, aht=OVERFLOW_AHT, agents=agents, threshold=20.0
+        )
         assert_covers(sim.by_type("asa", name), theory.asa, f"{name} ASA", rel=0.08)
-        assert_covers(sim.by_type("service_level", name), theory.service_level,
-                      f"{name} service level", absolute=0.02)
-        assert_covers(sim.by_pool("occupancy", pool), theory.occupancy, f"{pool} occupancy",
-                      absolute=0.006)
+        assert_covers(
+            sim.by_type("service_level", name),
+            theory.service_level,
+            f"{name} service level",
+            absolute=0.02,
+        )
+        assert_covers(
+            sim.by_pool("occupancy", pool), theory.occupancy, f"{pool} occupancy", absolute=0.006
+        )
 
 
 # --- 4. Transfers: a tandem of tier 1 and tier 2 ---------------------------------------------
@@ -315,10 +341,14 @@ def tandem_scenario(mode: str, handover: float, days: int, seed: int) -> ccsim.S
     """:data:`TANDEM` with ``mode`` (cold or warm) transfers and the given handover."""
     transfer = {"to": "tier2", "probability": TANDEM["p"], "mode": mode, "handover": handover}
     return steady_state(
-        {"tier1": contact_type(TANDEM["rate"], TANDEM["aht1"], transfers=[transfer]),
-         "tier2": contact_type(0.0, TANDEM["aht2"])},
-        {"first_line": {"serves": ["tier1"], "staffing": TANDEM["agents1"]},
-         "second_line": {"serves": ["tier2"], "staffing": TANDEM["agents2"]}},
+        {
+            "tier1": contact_type(TANDEM["rate"], TANDEM["aht1"], transfers=[transfer]),
+            "tier2": contact_type(0.0, TANDEM["aht2"]),
+        },
+        {
+            "first_line": {"serves": ["tier1"], "staffing": TANDEM["agents1"]},
+            "second_line": {"serves": ["tier2"], "staffing": TANDEM["agents2"]},
+        },
         days,
         seed,
     )
@@ -341,18 +371,26 @@ def test_cold_transfer_tandem_is_a_jackson_network() -> None:
     rate, p = TANDEM["rate"] / HOUR, TANDEM["p"]
     offered_per_hour = sim.by_type("offered", "tier2") / sim.measured_hours
     assert_covers(offered_per_hour, TANDEM["rate"] * p, "tier-2 offered per hour", rel=0.01)
-    tier1 = erlang.analyse(arrival_rate=rate, aht=TANDEM["aht1"], agents=TANDEM["agents1"],
-                           threshold=20.0)
-    tier2 = erlang.analyse(arrival_rate=rate * p, aht=TANDEM["aht2"],
-                           agents=TANDEM["agents2"], threshold=20.0)
+    tier1 = erlang.analyse(
+        arrival_rate=rate, aht=TANDEM["aht1"], agents=TANDEM["agents1"], threshold=20.0
+    )
+    tier2 = erlang.analyse(
+        arrival_rate=rate * p, aht=TANDEM["aht2"], agents=TANDEM["agents2"], threshold=20.0
+    )
     assert_covers(sim.by_type("asa", "tier1"), tier1.asa, "tier-1 ASA", rel=0.12)
     assert_covers(sim.by_type("asa", "tier2"), tier2.asa, "tier-2 ASA", rel=0.08)
-    assert_covers(sim.by_type("service_level", "tier2"), tier2.service_level,
-                  "tier-2 service level", absolute=0.015)
-    assert_covers(sim.by_pool("occupancy", "first_line"), tier1.occupancy,
-                  "tier-1 occupancy", absolute=0.005)
-    assert_covers(sim.by_pool("occupancy", "second_line"), tier2.occupancy,
-                  "tier-2 occupancy", absolute=0.006)
+    assert_covers(
+        sim.by_type("service_level", "tier2"),
+        tier2.service_level,
+        "tier-2 service level",
+        absolute=0.015,
+    )
+    assert_covers(
+        sim.by_pool("occupancy", "first_line"), tier1.occupancy, "tier-1 occupancy", absolute=0.005
+    )
+    assert_covers(
+        sim.by_pool("occupancy", "second_line"), tier2.occupancy, "tier-2 occupancy", absolute=0.006
+    )
 
 
 HANDOVER = 20.0
@@ -396,24 +434,34 @@ def test_warm_transfer_holds_the_first_agent() -> None:
     legs = np.flatnonzero((records.kind == TRANSFER) & (records.outcome == ANSWERED))
     source = records.customer[legs]
     assert np.all(records.transferred_to[source] == 1) and len(legs) > 1000
-    np.testing.assert_allclose(records.ended[source], records.answered[legs] + HANDOVER,
-                               rtol=0, atol=1e-6)
+    np.testing.assert_allclose(
+        records.ended[source], records.answered[legs] + HANDOVER, rtol=0, atol=1e-6
+    )
     np.testing.assert_array_less(records.answered[source], records.arrival[legs])
 
-    sim = run(tandem_scenario("warm", HANDOVER, days=4, seed=1403), 30,
-              {"tier1_handle": warm_transfer_holding})
+    sim = run(
+        tandem_scenario("warm", HANDOVER, days=4, seed=1403),
+        30,
+        {"tier1_handle": warm_transfer_holding},
+    )
     rate, p = TANDEM["rate"] / HOUR, TANDEM["p"]
-    assert_covers(sim.from_records["tier1_handle"], TANDEM["aht1"],
-                  "tier-1 busy time per transfer - tier-2 wait - handover", rel=0.01)
+    assert_covers(
+        sim.from_records["tier1_handle"],
+        TANDEM["aht1"],
+        "tier-1 busy time per transfer - tier-2 wait - handover",
+        rel=0.01,
+    )
     offered_per_hour = sim.by_type("offered", "tier2") / sim.measured_hours
     assert_covers(offered_per_hour, TANDEM["rate"] * p, "tier-2 offered per hour", rel=0.01)
     tier2_busy = sim.by_pool("occupancy", "second_line") * TANDEM["agents2"]
-    assert_covers(tier2_busy, rate * p * (TANDEM["aht2"] + HANDOVER), "tier-2 busy agents",
-                  rel=0.01)
+    assert_covers(
+        tier2_busy, rate * p * (TANDEM["aht2"] + HANDOVER), "tier-2 busy agents", rel=0.01
+    )
     tier1_busy = sim.by_pool("occupancy", "first_line") * TANDEM["agents1"]
     held = rate * p * (sim.by_type("asa", "tier2") + HANDOVER)
-    assert_covers(tier1_busy - held, rate * TANDEM["aht1"],
-                  "tier-1 busy agents less the holding", rel=0.01)
+    assert_covers(
+        tier1_busy - held, rate * TANDEM["aht1"], "tier-1 busy agents less the holding", rel=0.01
+    )
     # Power: the holding is visible (at least half an agent more than with cold transfers).
     assert t_interval(tier1_busy).low > rate * TANDEM["aht1"] + 0.5
 
@@ -431,20 +479,30 @@ def test_longest_idle_single_queue_matches_erlang_c() -> None:
     Also the same path as static priority on the same seed: with one queue and one pool the
     two policies make the same decisions.
     """
+
     def scenario(policy: str, days: int, seed: int) -> ccsim.Scenario:
         return steady_state(
             {"voice": contact_type(LONGEST_IDLE["rate"], LONGEST_IDLE["aht"])},
             {"agents": {"serves": ["voice"], "staffing": LONGEST_IDLE["agents"]}},
-            days, seed, {"policy": policy},
+            days,
+            seed,
+            {"policy": policy},
         )
 
-    assert_same_path(ccsim.simulate(scenario("longest_idle", 2, 1501)),
-                     ccsim.simulate(scenario("static_priority", 2, 1501)))
+    assert_same_path(
+        ccsim.simulate(scenario("longest_idle", 2, 1501)),
+        ccsim.simulate(scenario("static_priority", 2, 1501)),
+    )
     sim = run(scenario("longest_idle", days=8, seed=1502), 40)
-    theory = erlang.analyse(arrival_rate=LONGEST_IDLE["rate"] / HOUR, aht=LONGEST_IDLE["aht"],
-                            agents=LONGEST_IDLE["agents"], threshold=20.0)
-    assert_covers(sim.by_type("service_level", "voice"), theory.service_level,
-                  "service level", absolute=0.015)
+    theory = erlang.analyse(
+        arrival_rate=LONGEST_IDLE["rate"] / HOUR,
+        aht=LONGEST_IDLE["aht"],
+        agents=LONGEST_IDLE["agents"],
+        threshold=20.0,
+    )
+    assert_covers(
+        sim.by_type("service_level", "voice"), theory.service_level, "service level", absolute=0.015
+    )
     assert_covers(sim.by_type("asa", "voice"), theory.asa, "ASA", rel=0.08)
     assert_covers(sim.overall("occupancy"), theory.occupancy, "occupancy", absolute=0.005)
 
@@ -460,14 +518,17 @@ def test_longest_idle_with_immediate_overflow_is_one_fcfs_queue() -> None:
     """
     (rate_a, _, agents_a), (rate_b, _, agents_b) = OVERFLOW.values()
     single = steady_state(
-        {"sales": contact_type(rate_a, OVERFLOW_AHT),
-         "service": contact_type(rate_b, OVERFLOW_AHT)},
+        {
+            "sales": contact_type(rate_a, OVERFLOW_AHT),
+            "service": contact_type(rate_b, OVERFLOW_AHT),
+        },
         {"everyone": {"serves": {"sales": 1, "service": 1}, "staffing": agents_a + agents_b}},
         days=3,
         seed=1503,
     )
-    fcfs = ccsim.simulate(overflow_scenario("0s", days=3, seed=1503,
-                                            routing={"policy": "longest_idle"}))
+    fcfs = ccsim.simulate(
+        overflow_scenario("0s", days=3, seed=1503, routing={"policy": "longest_idle"})
+    )
     assert_same_path(ccsim.simulate(single), fcfs)
     assert set(np.unique(fcfs.pool[fcfs.outcome == ANSWERED])) == {0, 1}
 

@@ -77,8 +77,15 @@ def contact_type(
     return spec
 
 
-def single_queue(rate_per_hour: float, handle_time: dict, agents: int, days: int, seed: int,
-                 patience: float | None = None, **extra: object) -> ccsim.Scenario:
+def single_queue(
+    rate_per_hour: float,
+    handle_time: dict,
+    agents: int,
+    days: int,
+    seed: int,
+    patience: float | None = None,
+    **extra: object,
+) -> ccsim.Scenario:
     """The textbook case: one contact type ``voice`` served by one pool of ``agents``."""
     return steady_state(
         {"voice": contact_type(rate_per_hour, handle_time, patience, **extra)},
@@ -134,12 +141,12 @@ def erlang_c_run() -> Run:
 def test_erlang_c_matches_simulation(erlang_c_run: Run) -> None:
     """M/M/c: service level, ASA, probability of waiting and occupancy (Erlang C)."""
     theory = erlang_c_theory()
-    assert_covers(erlang_c_run.by_type("service_level"), theory.service_level,
-                  "service level", absolute=0.015)
+    assert_covers(
+        erlang_c_run.by_type("service_level"), theory.service_level, "service level", absolute=0.015
+    )
     assert_covers(erlang_c_run.by_type("asa"), theory.asa, "ASA", rel=0.05)
     assert_covers(erlang_c_run.from_records["p_wait"], theory.p_wait, "P(wait)", absolute=0.015)
-    assert_covers(erlang_c_run.overall("occupancy"), theory.occupancy, "occupancy",
-                  absolute=0.005)
+    assert_covers(erlang_c_run.overall("occupancy"), theory.occupancy, "occupancy", absolute=0.005)
     # Nobody abandons and nobody is blocked in M/M/c.
     assert np.all(erlang_c_run.by_type("abandoned") == 0)
     assert np.all(erlang_c_run.by_type("blocked") == 0)
@@ -171,7 +178,11 @@ def erlang_a_run(request: pytest.FixtureRequest) -> tuple[dict, Run]:
     """Erlang A cases: 30 replications of 6 days each (about 1 million calls per case)."""
     case = ERLANG_A_CASES[request.param]
     scenario = single_queue(
-        case["rate_per_hour"], exponential(180.0), case["agents"], days=6, seed=case["seed"],
+        case["rate_per_hour"],
+        exponential(180.0),
+        case["agents"],
+        days=6,
+        seed=case["seed"],
         patience=case["patience"],
     )
     return case, run(scenario, 30)
@@ -181,11 +192,11 @@ def test_erlang_a_matches_simulation(erlang_a_run: tuple[dict, Run]) -> None:
     """M/M/c+M: service level, ASA, abandonment and occupancy (Erlang A)."""
     case, sim = erlang_a_run
     theory = erlang_a_theory(case)
-    assert_covers(sim.by_type("service_level"), theory.service_level, "service level",
-                  absolute=0.01)
+    assert_covers(
+        sim.by_type("service_level"), theory.service_level, "service level", absolute=0.01
+    )
     assert_covers(sim.by_type("asa"), theory.asa, "ASA", rel=0.04)
-    assert_covers(sim.by_type("abandon_rate"), theory.abandon_rate, "abandon rate",
-                  rel=0.04)
+    assert_covers(sim.by_type("abandon_rate"), theory.abandon_rate, "abandon rate", rel=0.04)
     assert_covers(sim.overall("occupancy"), theory.occupancy, "occupancy", absolute=0.005)
 
 
@@ -193,16 +204,23 @@ def test_erlang_a_matches_simulation(erlang_a_run: tuple[dict, Run]) -> None:
 
 FINITE_CASES = {
     # Erlang B, M/M/10/10 at 8 Erlangs: 12.2 % blocked; no waiting place at all...
-    "erlang_b_queue_capacity": {"rate": 160.0, "limit": {"queue_capacity": 0}, "lines": 10,
-                                "patience": None},
+    "erlang_b_queue_capacity": {
+        "rate": 160.0,
+        "limit": {"queue_capacity": 0},
+        "lines": 10,
+        "patience": None,
+    },
     # ... or, equivalently, 10 trunk lines for 10 agents.
     "erlang_b_lines": {"rate": 160.0, "limit": {"lines": 10}, "lines": 10, "patience": None},
     # M/M/10/15 at 9 Erlangs: 5 waiting places.
-    "mmck_queue_capacity": {"rate": 180.0, "limit": {"queue_capacity": 5}, "lines": 15,
-                            "patience": None},
+    "mmck_queue_capacity": {
+        "rate": 180.0,
+        "limit": {"queue_capacity": 5},
+        "lines": 15,
+        "patience": None,
+    },
     # M/M/10/15+M at 11 Erlangs, patience 2 min: blocked, abandoned and answered.
-    "mmck_lines_patience": {"rate": 220.0, "limit": {"lines": 15}, "lines": 15,
-                            "patience": 120.0},
+    "mmck_lines_patience": {"rate": 220.0, "limit": {"lines": 15}, "lines": 15, "patience": 120.0},
 }
 
 
@@ -214,11 +232,24 @@ def test_finite_lines_match_theory(name: str) -> None:
     10 agents always on duty both are the birth–death chain with ``lines = 10 + places``.
     """
     case = FINITE_CASES[name]
-    scenario = single_queue(case["rate"], exponential(180.0), 10, days=5, seed=301,
-                            patience=case["patience"], **case["limit"])
+    scenario = single_queue(
+        case["rate"],
+        exponential(180.0),
+        10,
+        days=5,
+        seed=301,
+        patience=case["patience"],
+        **case["limit"],
+    )
     sim = run(scenario, 30)
-    theory = erlang.analyse(arrival_rate=case["rate"] / HOUR, aht=180.0, agents=10,
-                            threshold=20.0, patience=case["patience"], lines=case["lines"])
+    theory = erlang.analyse(
+        arrival_rate=case["rate"] / HOUR,
+        aht=180.0,
+        agents=10,
+        threshold=20.0,
+        patience=case["patience"],
+        lines=case["lines"],
+    )
     assert_covers(sim.by_type("blocking_rate"), theory.blocking, "blocking", rel=0.06)
     assert_covers(sim.overall("occupancy"), theory.occupancy, "occupancy", absolute=0.006)
     if case["lines"] == 10:
@@ -226,11 +257,11 @@ def test_finite_lines_match_theory(name: str) -> None:
         assert np.all(sim.by_type("asa") == 0.0)
         assert np.all(sim.by_type("service_level") == 1.0)
         return
-    assert_covers(sim.by_type("service_level"), theory.service_level, "service level",
-                  absolute=0.015)
+    assert_covers(
+        sim.by_type("service_level"), theory.service_level, "service level", absolute=0.015
+    )
     assert_covers(sim.by_type("asa"), theory.asa, "ASA", rel=0.06)
-    assert_covers(sim.by_type("abandon_rate"), theory.abandon_rate, "abandon rate",
-                  absolute=0.006)
+    assert_covers(sim.by_type("abandon_rate"), theory.abandon_rate, "abandon rate", absolute=0.006)
 
 
 # --- 4. One agent, general handle times: Pollaczek–Khinchine ----------------------------------
@@ -257,8 +288,10 @@ MG1_CASES = {
 
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(name, marks=pytest.mark.slow) if name.startswith("lognormal") else name
-     for name in sorted(MG1_CASES)],
+    [
+        pytest.param(name, marks=pytest.mark.slow) if name.startswith("lognormal") else name
+        for name in sorted(MG1_CASES)
+    ],
 )
 def test_single_agent_matches_pollaczek_khinchine(name: str) -> None:
     """M/D/1 and M/G/1 at ρ = 0.7: mean wait (P–K), P(wait) = ρ (PASTA), occupancy = ρ.
@@ -273,8 +306,12 @@ def test_single_agent_matches_pollaczek_khinchine(name: str) -> None:
     sim = run(scenario, replications, {"p_wait": fraction_waited})
     rate = rate_per_hour / HOUR
     rho = rate * 60.0
-    assert_covers(sim.by_type("mean_wait"), pollaczek_khinchine_wait(rate, 60.0, cv),
-                  "mean wait (P-K)", rel=precision)
+    assert_covers(
+        sim.by_type("mean_wait"),
+        pollaczek_khinchine_wait(rate, 60.0, cv),
+        "mean wait (P-K)",
+        rel=precision,
+    )
     assert_covers(sim.from_records["p_wait"], rho, "P(wait)", absolute=0.01)
     assert_covers(sim.overall("occupancy"), rho, "occupancy", absolute=0.01)
 
@@ -331,8 +368,11 @@ def test_time_varying_arrivals_infinite_server(kind: str) -> None:
     rate × interval length. Every interval but the last is checked, a Bonferroni split of the
     error probability keeping the family of comparisons as strict as a single one.
     """
-    handle = exponential(MT_MEAN_SERVICE) if kind == "exponential" else {
-        "distribution": "deterministic", "value": MT_MEAN_SERVICE}
+    handle = (
+        exponential(MT_MEAN_SERVICE)
+        if kind == "exponential"
+        else {"distribution": "deterministic", "value": MT_MEAN_SERVICE}
+    )
     scenario = ccsim.load_scenario(
         {
             "horizon": {"days": 1, "interval": "30min", "open": "08:00", "close": "14:00"},
@@ -360,11 +400,21 @@ def test_time_varying_arrivals_infinite_server(kind: str) -> None:
     assert np.all(sim.by_type("asa") == 0.0), "an M_t/G/∞ caller never waits"
     theory = mt_infinite_server_busy(kind)
     for k in range(checked):
-        assert_covers(busy[:, k], theory[k], f"busy agents, interval {k}",
-                      absolute=max(0.05 * theory[k], 3.0), confidence=confidence)
+        assert_covers(
+            busy[:, k],
+            theory[k],
+            f"busy agents, interval {k}",
+            absolute=max(0.05 * theory[k], 3.0),
+            confidence=confidence,
+        )
         expected = MT_RATES[k] / HOUR * MT_INTERVAL
-        assert_covers(offered[:, k], expected, f"offered, interval {k}",
-                      absolute=max(0.05 * expected, 1.0), confidence=confidence)
+        assert_covers(
+            offered[:, k],
+            expected,
+            f"offered, interval {k}",
+            absolute=max(0.05 * expected, 1.0),
+            confidence=confidence,
+        )
     # Power: the naive stationary figure λ_k E[S] is rejected in the intervals after a step.
     naive = np.asarray(MT_RATES[:checked]) / HOUR * MT_MEAN_SERVICE
     intervals = [t_interval(busy[:, k], confidence) for k in range(checked)]
@@ -394,8 +444,9 @@ def test_littles_law_erlang_a(erlang_a_run: tuple[dict, Run]) -> None:
     )
     np.testing.assert_array_equal(
         sim.by_type("offered"),
-        queued + sim.by_type("blocked") + np.array([r.by_type["voice"]["unserved"]
-                                                    for r in sim.replications]),
+        queued
+        + sim.by_type("blocked")
+        + np.array([r.by_type["voice"]["unserved"] for r in sim.replications]),
     )
     theory = erlang_a_theory(case)
     expected_queue = case["rate_per_hour"] / HOUR * theory.abandon_rate * case["patience"]
@@ -417,8 +468,10 @@ def split_pools_scenario(days: int, seed: int) -> ccsim.Scenario:
     """:data:`ERLANG_C`'s 20 agents as two identical pools of 12 and 8, one queue."""
     return steady_state(
         {"voice": contact_type(ERLANG_C["rate_per_hour"], exponential(ERLANG_C["aht"]))},
-        {"first": {"serves": ["voice"], "staffing": 12},
-         "second": {"serves": ["voice"], "staffing": 8}},
+        {
+            "first": {"serves": ["voice"], "staffing": 12},
+            "second": {"serves": ["voice"], "staffing": 8},
+        },
         days,
         seed,
     )
@@ -431,8 +484,13 @@ def test_split_pools_follow_the_same_path() -> None:
     (Kiefer–Wolfowitz recursion), whichever agent answers; ccsim draws those per contact type,
     so on the same seed the split centre must reproduce the single pool's waits exactly.
     """
-    single = single_queue(ERLANG_C["rate_per_hour"], exponential(ERLANG_C["aht"]),
-                          ERLANG_C["agents"], days=3, seed=701)
+    single = single_queue(
+        ERLANG_C["rate_per_hour"],
+        exponential(ERLANG_C["aht"]),
+        ERLANG_C["agents"],
+        days=3,
+        seed=701,
+    )
     one = ccsim.simulate(single, replication=0)
     two = ccsim.simulate(split_pools_scenario(days=3, seed=701), replication=0)
     np.testing.assert_array_equal(one.arrival, two.arrival)
@@ -446,8 +504,9 @@ def test_split_pools_match_erlang_c() -> None:
     """One queue, two identical pools (12 + 8 agents): Erlang C for 20 agents (multi-pool path)."""
     sim = run(split_pools_scenario(days=10, seed=702), 40)
     theory = erlang_c_theory()
-    assert_covers(sim.by_type("service_level"), theory.service_level, "service level",
-                  absolute=0.02)
+    assert_covers(
+        sim.by_type("service_level"), theory.service_level, "service level", absolute=0.02
+    )
     assert_covers(sim.by_type("asa"), theory.asa, "ASA", rel=0.08)
     assert_covers(sim.overall("occupancy"), theory.occupancy, "occupancy", absolute=0.006)
 
@@ -472,7 +531,11 @@ def test_two_types_one_pool_match_erlang_c() -> None:
     sim = run(scenario, 40)
     theory = erlang_c_theory()
     for name, precision in (("billing", 0.08), ("sales", 0.09)):
-        assert_covers(sim.by_type("service_level", name), theory.service_level,
-                      f"{name} service level", absolute=0.025)
+        assert_covers(
+            sim.by_type("service_level", name),
+            theory.service_level,
+            f"{name} service level",
+            absolute=0.025,
+        )
         assert_covers(sim.by_type("asa", name), theory.asa, f"{name} ASA", rel=precision)
     assert_covers(sim.overall("occupancy"), theory.occupancy, "occupancy", absolute=0.006)

@@ -30,9 +30,11 @@ HOUR = 3600.0
 WARMUP = HOUR
 """Warm-up of every steady-state scenario (they all open at 00:00)."""
 
+
 def exponential(mean: float) -> dict:
     """An exponential duration with the given mean in seconds."""
     return {"distribution": "exponential", "mean": mean}
+
 
 def steady_state(
     types: dict, pools: dict, days: int, seed: int, routing: dict | None = None
@@ -51,8 +53,13 @@ def steady_state(
     """
     spec = {
         "name": "theory",
-        "horizon": {"days": days, "interval": "60min", "open": "00:00", "close": "24:00",
-                    "warmup": "1h"},
+        "horizon": {
+            "days": days,
+            "interval": "60min",
+            "open": "00:00",
+            "close": "24:00",
+            "warmup": "1h",
+        },
         "contact_types": types,
         "pools": pools,
         "experiment": {"seed": seed, "confidence": CONFIDENCE},
@@ -61,7 +68,9 @@ def steady_state(
         spec["routing"] = routing
     return ccsim.load_scenario(spec)
 
+
 RecordStatistic = Callable[[ccsim.ContactRecords], float]
+
 
 @dataclass(frozen=True)
 class Run:
@@ -100,6 +109,7 @@ class Run:
         """Length of the measured period (the horizon after the warm-up), in hours."""
         return self.measured_seconds / HOUR
 
+
 def run(
     scenario: ccsim.Scenario,
     replications: int,
@@ -113,8 +123,9 @@ def run(
     ``seed + k`` (its replications are as independent as any others).
     """
     if not record_statistics:
-        result = ccsim.run_experiment(scenario, replications=replications, jobs=JOBS,
-                                      keep_records=False)
+        result = ccsim.run_experiment(
+            scenario, replications=replications, jobs=JOBS, keep_records=False
+        )
         return Run(result.scenario, result.replications, {})
     measures: list = []
     values: dict[str, list[float]] = {name: [] for name in record_statistics}
@@ -133,6 +144,7 @@ def run(
     arrays = {name: np.array(v, float) for name, v in values.items()}
     return Run(scenario, measures, arrays)
 
+
 @dataclass(frozen=True)
 class Interval:
     """A Student-t confidence interval for the mean of per-replication values."""
@@ -142,6 +154,7 @@ class Interval:
     high: float
     half_width: float
     replications: int
+
 
 def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> Interval:
     """``mean ± t(1 - α/2, n - 1) · s / √n`` over independent replications.
@@ -157,6 +170,7 @@ def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> Interval:
     half = float(stats.t.ppf((1 + confidence) / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
     mean = float(values.mean())
     return Interval(mean, mean - half, mean + half, half, n)
+
 
 def assert_covers(
     values: np.ndarray,
