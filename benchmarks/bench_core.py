@@ -132,10 +132,10 @@ def memory_child(model: str, work: wl.Workload, trace: bool) -> dict:
         importlib.import_module("ciw" if model == "Ciw" else "simpy")  # in the baseline
 
         simulate = {"plain SimPy": peers.simulate_plain_simpy, "Ciw": peers.simulate_ciw}[model]
-        run = lambda: simulate(
+        run = lambda: simulate(  # noqa: E731
             work.arrival_rate,
             work.aht,
-            work.patience,  # noqa: E731
+            work.patience,
             work.agents,
             work.expected_arrivals,
             work.seed,
