@@ -131,7 +131,9 @@ def render_staffing_report(folder: Path) -> Path:
         f"{fmt_pct(summary['shrinkage'])}. {summary['evaluations']} staffings simulated. "
         "Achieved measures: a confirmation run with fresh random numbers."
     )
-    rostered = "rostered_agents" in table
+    # The chosen roster's cover (--shifts), else the scenario's own roster, beside the need.
+    roster_column = next((c for c in ("roster_cover", "rostered_agents") if c in table), None)
+    rostered = roster_column is not None
     rows = []
     for row in table.itertuples(index=False):
         values = row._asdict()
@@ -145,7 +147,7 @@ def render_staffing_report(folder: Path) -> Path:
                 row.erlang_agents,
                 row.required_agents,
                 row.scheduled_agents,
-                *([values.get("rostered_agents")] if rostered else []),
+                *([values.get(roster_column)] if rostered else []),
                 fmt_pct(values.get(f"{first}_service_level")) if first else "–",
                 fmt_pct(row.occupancy),
             ]
@@ -161,7 +163,11 @@ def render_staffing_report(folder: Path) -> Path:
                 "Erlang",
                 "required",
                 "to schedule",
-                *(["rostered"] if rostered else []),
+                *(
+                    [("chosen roster" if roster_column == "roster_cover" else "rostered")]
+                    if rostered
+                    else []
+                ),
                 "service level (first type)",
                 "occupancy",
             ],
