@@ -16,6 +16,9 @@ from ccsim import __version__
 from ccsim.cli_support import (
     DURATION,
     EXIT_USER_ERROR,
+    JOBS_OPTION,
+    RESULTS_DIR_OPTION,
+    SCHEDULER_OPTION,
     fail,
     load_with_overrides,
     progress_bar,
@@ -44,32 +47,14 @@ def main() -> None:
 @click.argument("scenario", required=False, type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--reps", type=click.IntRange(min=1), help="Replications (default: the file's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's).")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Worker processes; 0 = every core. Results do not depend on it.",
-)
-@click.option(
-    "--scheduler",
-    metavar="ADDRESS",
-    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
-    "(default: $CCSIM_SCHEDULER; none: local processes).",
-)
+@JOBS_OPTION
+@SCHEDULER_OPTION
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write results here (must not exist, or be empty). Default: results/<scenario>-<time>/.",
 )
-@click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Where new run folders are made when --out is not given.",
-)
+@RESULTS_DIR_OPTION
 @click.option(
     "--set",
     "overrides",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ccsim.cli_support import DURATION, fail, progress_bar, user_errors
+from ccsim.cli_support import DURATION, RESULTS_DIR_OPTION, fail, progress_bar, user_errors
 
 
 def _log_options(command):
@@ -221,13 +221,7 @@ def fit(
     type=click.Path(file_okay=False, path_type=Path),
     help="Write the backtest here (must not exist, or be empty).",
 )
-@click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Where new folders are made when --out is not given.",
-)
+@RESULTS_DIR_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print backtest.json instead of tables.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no tables.")
 def backtest(

@@ -10,33 +10,14 @@ import click
 
 from ccsim.cli_support import (
     DURATION,
+    JOBS_OPTION,
+    RESULTS_DIR_OPTION,
+    SCHEDULER_OPTION,
     fail,
     load_with_overrides,
     progress_bar,
     step_bar,
     user_errors,
-)
-
-_JOBS = click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Worker processes; 0 = every core. Results do not depend on it.",
-)
-_SCHEDULER = click.option(
-    "--scheduler",
-    metavar="ADDRESS",
-    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
-    "(default: $CCSIM_SCHEDULER; none: local processes).",
-)
-_RESULTS_DIR = click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Where new folders are made when --out is not given.",
 )
 
 
@@ -51,14 +32,14 @@ _RESULTS_DIR = click.option(
 )
 @click.option("--reps", type=click.IntRange(min=1), help="Replications (default: the base's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the base's).")
-@_JOBS
-@_SCHEDULER
+@JOBS_OPTION
+@SCHEDULER_OPTION
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write the comparison here (must not exist, or be empty).",
 )
-@_RESULTS_DIR
+@RESULTS_DIR_OPTION
 @click.option("--records", is_flag=True, help="Also write each scenario's contacts.parquet.")
 @click.option("--all", "every", is_flag=True, help="Print every measure, not only the headline.")
 @click.option("--json", "as_json", is_flag=True, help="Print comparison.json instead of tables.")
@@ -162,15 +143,15 @@ def compare(
 )
 @click.option("--reps", type=click.IntRange(min=1), help="Replications per point.")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (the same at every point).")
-@_JOBS
-@_SCHEDULER
+@JOBS_OPTION
+@SCHEDULER_OPTION
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="The sweep's folder; run again with the same folder to resume. Default: "
     "results/<scenario>-sweep-<fingerprint>/ (the same sweep resumes there by itself).",
 )
-@_RESULTS_DIR
+@RESULTS_DIR_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON records.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no table.")
 def sweep(
@@ -298,14 +279,14 @@ def sweep(
     help="Also choose headcounts for the pools' shift patterns (least cost, an integer "
     "program) and simulate that roster.",
 )
-@_JOBS
-@_SCHEDULER
+@JOBS_OPTION
+@SCHEDULER_OPTION
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write the answer here (must not exist, or be empty).",
 )
-@_RESULTS_DIR
+@RESULTS_DIR_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print staffing.json instead of tables.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, no tables.")
 def staff(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
@@ -33,6 +34,29 @@ def _number_or_text(text: str) -> float | str:
 
 
 DURATION = DurationType()
+
+# Options several commands share, defined once.
+JOBS_OPTION = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Worker processes; 0 = every core. Results do not depend on it.",
+)
+SCHEDULER_OPTION = click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
+    "(default: $CCSIM_SCHEDULER; none: local processes).",
+)
+RESULTS_DIR_OPTION = click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Where new folders are made when --out is not given.",
+)
 
 
 def fail(message: str) -> None:

@@ -21,6 +21,7 @@ reference (module and name), not as code.
 from __future__ import annotations
 
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TypeVar
@@ -42,7 +43,7 @@ class ExecutorError(ValueError):
     """
 
 
-class Executor:
+class Executor(ABC):
     """Runs a function over items, somewhere; yields results as they complete.
 
     Attributes:
@@ -51,6 +52,7 @@ class Executor:
 
     workers: int = 1
 
+    @abstractmethod
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         """Run ``fn(item)`` for every item; yield ``(index, result)`` as each task finishes.
 
@@ -58,9 +60,8 @@ class Executor:
         one) for executors that run it in another process. If a task raises, its exception is
         raised here and the tasks not yet started are cancelled.
         """
-        raise NotImplementedError
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (a no-op by default: nothing to release in-process)
         """Release the workers (idempotent)."""
 
     def __enter__(self) -> Executor:
