@@ -41,6 +41,7 @@ from ccsim.executors import Executor, InProcessExecutor
 from ccsim.experiment import ExperimentResult, run_experiment
 from ccsim.scenario import Scenario
 from ccsim.scenario.loading import parse_scenario
+from ccsim.units import DAY, format_clock
 
 
 class StaffingError(ValueError):
@@ -126,7 +127,7 @@ class StaffingPlan:
             for i, start in enumerate(starts):
                 row = {
                     "interval": i,
-                    "start": _clock(start),
+                    "start": format_clock(start % DAY),
                     "pool": pool,
                     "erlang_agents": int(self.erlang[pool][i]),
                     "required_agents": int(required[i]),
@@ -318,8 +319,3 @@ def _achieved(frame: pd.DataFrame, pool: str, serves: list[str], i: int, per_day
             float(first[column].mean()) if column in first and len(first) else math.nan
         )
     return result
-
-
-def _clock(seconds: float) -> str:
-    minutes = int(round(seconds % 86400 / 60))
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
