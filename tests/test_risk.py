@@ -228,6 +228,24 @@ def test_handle_factor_is_one_per_day_for_first_attempts_and_redials():
         )
 
 
+def test_a_pools_own_handle_time_carries_the_days_factor_too():
+    """A skill with its own handle time (and a proficiency factor) is scaled by the day's
+    factor like the contact type's own handle time."""
+    spec = copy.deepcopy(HANDLING)
+    spec["pools"]["agents"]["serves"] = {
+        "voice": {
+            "handle_time": {"distribution": "deterministic", "value": "100s"},
+            "handle_time_factor": 1.5,
+        }
+    }
+    loaded = ccsim.load_scenario(spec)
+    records = ccsim.simulate(loaded, replication=0)
+    _, factors = forecast_factors(loaded, RandomStreams(loaded.experiment.seed, 0))
+    answered = ~np.isnan(records.handle)
+    days = (records.arrival[answered] // DAY).astype(int)
+    np.testing.assert_allclose(records.handle[answered] / 150.0, factors[days], rtol=1e-12)
+
+
 def test_daily_mean_handle_time_varies_with_the_configured_cv():
     result = run(
         ccsim.load_scenario(HANDLING),

@@ -31,7 +31,7 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
-from ccsim.model.arrivals import draw_first_attempts
+from ccsim.model.arrivals import draw_first_attempts, forecast_factors
 from ccsim.model.blending import Blending
 from ccsim.model.contacts import ContactBook
 from ccsim.model.journeys import Journeys
@@ -54,6 +54,7 @@ from ccsim.records import (
 from ccsim.scenario import Scenario
 from ccsim.scenario.roster import peak_agents
 from ccsim.streams import RandomStreams
+from ccsim.units import DAY
 
 
 class ContactCentre:
@@ -104,6 +105,9 @@ class ContactCentre:
             for n in scenario.contact_types
         ]
         self._handle_rules = self._proficiency()
+        # A pool's own handle time (a skill's handle_time) carries the day's forecast factor
+        # too, like every drawn handle time.
+        self._day_handle = forecast_factors(scenario, streams)[1]
         self.journeys = Journeys(self) if scenario.has_journeys else None
         self._chat = [c.channel == "chat" for c in types]
         self._chat_factors = [p.concurrency_factors is not None for p in scenario.pools.values()]
@@ -324,7 +328,12 @@ class ContactCentre:
         rules = self._handle_rules[t]
         if rules is not None and pool.index in rules:
             factor, own = rules[pool.index]
-            handle = (own() if own is not None else handle) * factor
+            if own is not None:
+                handle = own()
+                if self._day_handle is not None:
+                    day = min(int(self.book.arrival[contact] // DAY), len(self._day_handle) - 1)
+                    handle *= self._day_handle[day]
+            handle *= factor
         if self._chat[t] and self._chat_factors[pool.index]:
             # The more chats the agent has open, the longer each takes.
             spec = self._pool_specs[pool.index]
