@@ -19,11 +19,8 @@ import argparse
 import importlib
 import json
 import math
-import os
-import platform
 import subprocess
 import sys
-import time
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
@@ -36,6 +33,7 @@ for _path in (str(HERE), str(REPO)):  # run as a script from anywhere, ccsim not
 
 import measures  # noqa: E402
 import workload as wl  # noqa: E402
+from machine import environment  # noqa: E402
 from tables import print_table  # noqa: E402
 
 GOAL_SPEEDUP = 5.0  # ccsim arrivals/s >= 5 x plain SimPy
@@ -504,30 +502,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def environment() -> dict:
-    """Versions and machine, so that figures can be compared across runs."""
-    import ciw
-    import numpy
-    import simpy
-
-    try:
-        import ccsim
-
-        version = ccsim.__version__
-    except Exception:  # noqa: BLE001
-        version = None
-    return {
-        "python": platform.python_version(),
-        "machine": platform.platform(),
-        "cpus": os.cpu_count(),
-        "ccsim": version,
-        "simpy": simpy.__version__,
-        "ciw": ciw.__version__,
-        "numpy": numpy.__version__,
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; return the exit status."""
     args = parse_args(argv)
@@ -552,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"NOTE: ccsim is not available ({problem}); benchmarking the peers only.")
         models.remove("ccsim")
     results: dict = {
-        "environment": environment(),
+        "environment": environment("simpy", "ciw", "numpy"),
         "ccsim_unavailable": problem,
         "options": {k: str(v) for k, v in vars(args).items()},
     }

@@ -34,7 +34,8 @@ for _path in (str(HERE), str(REPO)):  # run as a script from anywhere, ccsim not
 
 import bench_multiskill as ms  # noqa: E402
 import workload as wl  # noqa: E402
-from tables import print_table  # noqa: E402
+from machine import environment  # noqa: E402
+from tables import print_goal, print_table  # noqa: E402
 
 if TYPE_CHECKING:
     from ccsim.scenario import Scenario
@@ -235,21 +236,11 @@ def speed(runs: dict[str, ms.SimRun], repeat: int) -> dict:
 
 def goal(speeds: dict) -> dict:
     """The multi-channel goal: cost per contact at most GOAL_RATIO x the single queue's."""
-    ratio = speeds[MULTI]["ratio_vs_single_queue"]
-    result = {"value": ratio, "goal": f"<= {GOAL_RATIO:g}", "pass": bool(ratio <= GOAL_RATIO)}
-    print_table(
-        "ccsim goal",
-        ["goal", "measured", "target", "result"],
-        [
-            [
-                "multi-channel / single-queue us per contact",
-                f"{ratio:.2f}",
-                result["goal"],
-                "PASS" if result["pass"] else "FAIL",
-            ]
-        ],
+    return print_goal(
+        "multi-channel / single-queue us per contact",
+        speeds[MULTI]["ratio_vs_single_queue"],
+        GOAL_RATIO,
     )
-    return result
 
 
 def centre_measures(run: ms.SimRun) -> dict:
@@ -330,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     print(describe(work))
     runs = timed_runs(work, args.repeat)
     results = {
-        "environment": ms.environment(),
+        "environment": environment("simpy", "numpy"),
         "options": {k: str(v) for k, v in vars(args).items()},
         "workload_single_queue": asdict(work),
         "scenario_multichannel": multichannel_spec(work),

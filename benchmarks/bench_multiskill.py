@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -36,7 +34,8 @@ for _path in (str(HERE), str(REPO)):  # run as a script from anywhere, ccsim not
         sys.path.insert(0, _path)
 
 import workload as wl  # noqa: E402
-from tables import print_table  # noqa: E402
+from machine import environment  # noqa: E402
+from tables import print_goal, print_table  # noqa: E402
 
 if TYPE_CHECKING:
     from ccsim.records import ContactRecords
@@ -258,21 +257,11 @@ def speed(runs: dict[str, SimRun], repeat: int) -> dict:
 
 def goal(speeds: dict) -> dict:
     """The multi-skill goal: cost per arrival at most GOAL_RATIO x the single queue's."""
-    ratio = speeds[MULTI]["ratio_vs_single_queue"]
-    result = {"value": ratio, "goal": f"<= {GOAL_RATIO:g}", "pass": bool(ratio <= GOAL_RATIO)}
-    print_table(
-        "ccsim goal",
-        ["goal", "measured", "target", "result"],
-        [
-            [
-                "multi-skill / single-queue us per arrival",
-                f"{ratio:.2f}",
-                result["goal"],
-                "PASS" if result["pass"] else "FAIL",
-            ]
-        ],
+    return print_goal(
+        "multi-skill / single-queue us per arrival",
+        speeds[MULTI]["ratio_vs_single_queue"],
+        GOAL_RATIO,
     )
-    return result
 
 
 def centre_measures(run: SimRun) -> dict:
@@ -428,24 +417,6 @@ def parse_args(
     return args
 
 
-def environment() -> dict:
-    """Versions and machine, so that figures can be compared across runs."""
-    import numpy
-    import simpy
-
-    import ccsim
-
-    return {
-        "python": platform.python_version(),
-        "machine": platform.platform(),
-        "cpus": os.cpu_count(),
-        "ccsim": ccsim.__version__,
-        "simpy": simpy.__version__,
-        "numpy": numpy.__version__,
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; return the exit status."""
     args = parse_args(argv)
@@ -454,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     warm_up()
     runs = timed_runs(work, args.repeat)
     results = {
-        "environment": environment(),
+        "environment": environment("simpy", "numpy"),
         "options": {k: str(v) for k, v in vars(args).items()},
         "workload_single_queue": asdict(work),
         "scenario_multiskill": multiskill_spec(work),

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -32,6 +31,7 @@ for _path in (str(HERE), str(REPO)):  # run as a script from anywhere, ccsim not
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
+from machine import environment  # noqa: E402
 from tables import print_table  # noqa: E402
 
 ONE, LOCAL, DASK = "1 process", "2 local processes", "Dask, 2 worker processes"
@@ -92,26 +92,6 @@ def identical(result, reference) -> list[str]:
         except AssertionError:
             problems.append("contact records")
     return problems
-
-
-def environment() -> dict:
-    """Versions and machine, so that figures can be compared across runs."""
-    import dask
-    import distributed
-    import numpy
-
-    import ccsim
-
-    return {
-        "python": platform.python_version(),
-        "machine": platform.platform(),
-        "cpus": os.cpu_count(),
-        "ccsim": ccsim.__version__,
-        "dask": dask.__version__,
-        "distributed": distributed.__version__,
-        "numpy": numpy.__version__,
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     print("results bit-identical across executors:", "yes" if same else f"NO: {differences}")
     if args.json:
         out = {
-            "environment": environment(),
+            "environment": environment("dask", "distributed", "numpy"),
             "options": {k: str(v) for k, v in vars(args).items()},
             "contacts": contacts,
             "runs": figures,

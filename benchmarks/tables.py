@@ -28,6 +28,17 @@ def print_table(title: str, headers: list[str], rows: list[list[str]], note: str
     console.print(table)
 
 
+def print_goal(what: str, ratio: float, limit: float) -> dict:
+    """Print one "at most ``limit``" goal as a table and return it for the JSON figures."""
+    result = {"value": ratio, "goal": f"<= {limit:g}", "pass": bool(ratio <= limit)}
+    print_table(
+        "ccsim goal",
+        ["goal", "measured", "target", "result"],
+        [[what, f"{ratio:.2f}", result["goal"], "PASS" if result["pass"] else "FAIL"]],
+    )
+    return result
+
+
 def _print_plain(title: str, headers: list[str], rows: list[list[str]], note: str) -> None:
     """The fallback: fixed-width columns, first one left-aligned."""
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
