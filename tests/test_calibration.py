@@ -7,9 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_checks import assert_user_error
 
-from ccsim.cli import main
 from ccsim.contact_log import LogError, LogFormat, read_contact_log
 from ccsim.fit import fit_log
 from ccsim.fit_scenario import scenario_text
@@ -22,23 +21,6 @@ from ccsim.scenario import load_scenario
 DATA = Path(__file__).parent.parent / "data"
 SAMPLE = DATA / "sample-contact-log.csv"
 MAPPING = DATA / "sample-log-mapping.yaml"
-
-
-@pytest.fixture
-def cli():
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
-
-
-def assert_user_error(result, *words):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    for word in words:
-        assert word in result.output, result.output
 
 
 def sample_log():

@@ -5,29 +5,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from cli_checks import assert_user_error
 
 from ccsim import __version__
-from ccsim.cli import main
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
-
-
-@pytest.fixture
-def cli():
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
-
-
-def assert_user_error(result, *words):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    for word in words:
-        assert word in result.output, result.output
 
 
 def test_version(cli):

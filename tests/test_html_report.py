@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from cli_checks import assert_user_error
 from click.testing import CliRunner
 
 import ccsim as api
@@ -330,15 +331,6 @@ def test_the_report_shows_in_headless_chromium(chromium, default_run, tmp_path):
 # --- ccsim report ------------------------------------------------------------------------
 
 
-def assert_user_error(result, *words):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    message = result.output.strip()
-    assert message.startswith("ccsim: ") and message.count("\n") == 0, message
-    for word in words:
-        assert word in message, message
-
-
 def test_ccsim_report_remakes_the_report(single_run):
     (single_run / "report.html").unlink()
     result = CliRunner().invoke(main, ["report", str(single_run)])
@@ -355,14 +347,16 @@ def test_ccsim_report_help_has_an_example():
 
 def test_ccsim_report_errors_exit_2(tmp_path):
     cli = CliRunner()
-    assert_user_error(
-        cli.invoke(main, ["report", str(tmp_path / "nope")]), "RESULTS_DIR", "no such folder"
-    )
-    assert_user_error(
-        cli.invoke(main, ["report", str(tmp_path)]), "not a ccsim results folder", "summary.json"
-    )
+
+    def report_error(*words):
+        assert_user_error(cli.invoke(main, ["report", str(folder)]), *words, one_line=True)
+
+    folder = tmp_path / "nope"
+    report_error("RESULTS_DIR", "no such folder")
+    folder = tmp_path
+    report_error("not a ccsim results folder", "summary.json")
     (tmp_path / "summary.json").write_text("{broken")
-    assert_user_error(cli.invoke(main, ["report", str(tmp_path)]), "summary.json", "cannot be read")
+    report_error("summary.json", "cannot be read")
     (tmp_path / "summary.json").write_text("[1, 2]")
-    assert_user_error(cli.invoke(main, ["report", str(tmp_path)]), "not a ccsim summary")
+    report_error("not a ccsim summary")
     assert not (tmp_path / "report.html").exists()
