@@ -90,7 +90,7 @@ def meets_target_share(result: ExperimentResult, contact_type: str) -> np.ndarra
     """
     levels = interval_values(result, contact_type, "service_level")
     target = result.scenario.contact_types[contact_type].service_level.target
-    return _share_met(levels, target, axis=(0, 1))
+    return share_meeting(levels, target, axis=(0, 1))
 
 
 def interval_quantile(
@@ -154,7 +154,7 @@ def risk_summary(result: ExperimentResult) -> dict:
         by_type[name] = {
             "target": target,
             "days": int(defined.size),
-            "p_day_meets_target": float(_share_met(daily, target, axis=None)),
+            "p_day_meets_target": float(share_meeting(daily, target, axis=None)),
             "daily_service_level": levels,
             "worst_interval": worst,
         }
@@ -180,7 +180,7 @@ def interval_risk(result: ExperimentResult) -> pd.DataFrame:
     for name, ctype in result.scenario.contact_types.items():
         levels = interval_values(result, name, "service_level").reshape(-1, n_intervals)
         low, median, high = _quantile(levels, QUANTILES, axis=0)
-        columns = (_share_met(levels, ctype.service_level.target, axis=0), low, median, high)
+        columns = (share_meeting(levels, ctype.service_level.target, axis=0), low, median, high)
         frame = pd.DataFrame(dict(zip(RISK_COLUMNS, columns, strict=True)))
         frame.insert(0, "kind", "type")
         frame.insert(1, "name", name)
@@ -195,10 +195,16 @@ def with_risk_columns(result: ExperimentResult, intervals: pd.DataFrame) -> pd.D
     return intervals.merge(interval_risk(result), on=["kind", "name", "interval"], how="left")
 
 
-def _share_met(levels: np.ndarray, target: float, axis) -> np.ndarray | float:
-    """Share of defined levels at or above ``target`` along ``axis`` (NaN where none)."""
+def share_meeting(
+    levels: np.ndarray, target: float, axis, at_most: bool = False
+) -> np.ndarray | float:
+    """Share of defined values at or above ``target`` (at or below, with ``at_most``: an
+    abandonment or ASA cap) along ``axis``; NaN where no value is defined."""
     defined = ~np.isnan(levels)
-    met = np.sum(defined & (np.nan_to_num(levels, nan=-1.0) >= target), axis=axis)
+    if at_most:
+        met = np.sum(defined & (np.nan_to_num(levels, nan=np.inf) <= target), axis=axis)
+    else:
+        met = np.sum(defined & (np.nan_to_num(levels, nan=-np.inf) >= target), axis=axis)
     counted = np.sum(defined, axis=axis)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(counted > 0, met / np.maximum(counted, 1), np.nan)

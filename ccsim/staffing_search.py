@@ -10,6 +10,7 @@ full measurement's cost.
 
 from __future__ import annotations
 
+import warnings
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ import numpy as np
 
 from ccsim.metrics import interval_sums
 from ccsim.model.centre import simulate
+from ccsim.risk import share_meeting
 from ccsim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -195,16 +197,18 @@ class StaffingSearch:
         return sorted(need)
 
     def _failing(self, values: np.ndarray, bound: float, at_most: bool) -> set[int]:
-        """Intervals of the day where ``values`` (replications × intervals) miss ``bound``."""
+        """Intervals of the day where ``values`` (replications × intervals) miss ``bound``:
+        on the mean over replications on any day, or, with a confidence, on too small a
+        share of (replication, day) pairs. Intervals with nothing to measure pass."""
         days = values.reshape(values.shape[0], -1, self.per_day)  # reps × days × intervals
         if self.targets.confidence is None:
-            mean = np.nanmean(days, axis=0) if np.isfinite(days).any() else days[0]
-            bad = mean > bound + 1e-12 if at_most else mean < bound - 1e-12
-            return {int(i) for i in np.nonzero(np.any(bad & np.isfinite(mean), axis=0))[0]}
-        meets = days <= bound + 1e-12 if at_most else days >= bound - 1e-12
-        counted = np.isfinite(days)
-        share = np.sum(meets & counted, axis=(0, 1)) / np.maximum(counted.sum(axis=(0, 1)), 1)
-        bad = (share < self.targets.confidence - 1e-12) & (counted.sum(axis=(0, 1)) > 0)
+            with warnings.catch_warnings():  # an interval nobody reached: mean NaN, passes
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = np.nanmean(days, axis=0)  # days × intervals
+            bad = (mean > bound + 1e-12) if at_most else (mean < bound - 1e-12)
+            return {int(i) for i in np.nonzero(np.any(bad, axis=0))[0]}
+        share = share_meeting(days, bound, axis=(0, 1), at_most=at_most)
+        bad = share < self.targets.confidence - 1e-12  # NaN (nothing measured) passes
         return {int(i) for i in np.nonzero(bad)[0]}
 
     def _note(self, text: str) -> None:
