@@ -23,6 +23,7 @@ import numpy as np
 
 from ccsim import erlang
 from ccsim.distributions import Exponential
+from ccsim.jsonable import json_value
 from ccsim.scenario import ContactType, Scenario
 from ccsim.scenario.roster import roster_curve
 
@@ -45,15 +46,12 @@ class ErlangFigure:
     notes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
-        def clean(x: float) -> float | None:
-            return None if not math.isfinite(x) else x
-
         return {
             "model": self.model,
-            "service_level": clean(self.service_level),
-            "asa": clean(self.asa),
-            "abandon_rate": clean(self.abandon_rate),
-            "blocking": clean(self.blocking),
+            "service_level": json_value(self.service_level),
+            "asa": json_value(self.asa),
+            "abandon_rate": json_value(self.abandon_rate),
+            "blocking": json_value(self.blocking),
             "notes": list(self.notes),
         }
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ from scipy import stats
 
 from ccsim.executors import Executor, make_executor
 from ccsim.experiment import ExperimentResult, run_experiment
+from ccsim.jsonable import json_value
 from ccsim.metrics import ReplicationMeasures
 from ccsim.scenario import Scenario
 
@@ -112,10 +114,7 @@ class Comparison:
             "seed": self.results[0].scenario.experiment.seed,
             "replications": len(self.results[0].replications),
             "confidence": self.confidence,
-            "differences": [
-                {k: _json(v) for k, v in row.items()}
-                for row in differences.to_dict(orient="records")
-            ],
+            "differences": json_value(differences.to_dict(orient="records")),
         }
 
 
@@ -154,7 +153,10 @@ def compare_scenarios(
     root = base.seed if seed is None else seed
     labels = unique_labels(labels or [s.name for s in scenarios])
     results = []
-    with _executor(executor, jobs, scheduler, count * len(scenarios)) as shared:
+    # The caller's executor stays open for them; one made here is closed here.
+    own = executor is None
+    shared = make_executor(jobs, scheduler, count * len(scenarios)) if own else executor
+    with shared if own else nullcontext(shared):
         for index, scenario in enumerate(scenarios):
             done_before = index * count
 
@@ -261,29 +263,3 @@ def _stack(reps: list[ReplicationMeasures]) -> pd.DataFrame:
 
 def _mean(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else math.nan
-
-
-def _json(value):
-    if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, np.integer | np.bool_):
-        return value.item()
-    return value
-
-
-class _executor:
-    """Use the caller's executor, or make (and close) one."""
-
-    def __init__(self, given: Executor | None, jobs: int, scheduler: str | None, tasks: int):
-        self.given, self.jobs, self.scheduler, self.tasks = given, jobs, scheduler, tasks
-        self.own: Executor | None = None
-
-    def __enter__(self) -> Executor:
-        if self.given is not None:
-            return self.given
-        self.own = make_executor(self.jobs, self.scheduler, self.tasks)
-        return self.own.__enter__()
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.own is not None:
-            self.own.__exit__(*exc_info)

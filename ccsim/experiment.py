@@ -21,6 +21,7 @@ from scipy import stats
 from ccsim.executors import Executor, make_executor
 from ccsim.executors import ExecutorError as ExecutorError  # re-exported
 from ccsim.executors import resolve_jobs as resolve_jobs  # re-exported (was defined here)
+from ccsim.jsonable import json_value
 from ccsim.metrics import ReplicationMeasures, bounds, measure
 from ccsim.model.centre import simulate
 from ccsim.records import ContactRecords, concat_frames
@@ -42,10 +43,10 @@ class Estimate:
 
     def as_dict(self) -> dict[str, float | int | None]:
         return {
-            "mean": _json_number(self.mean),
-            "low": _json_number(self.low),
-            "high": _json_number(self.high),
-            "half_width": _json_number(self.half_width),
+            "mean": json_value(self.mean),
+            "low": json_value(self.low),
+            "high": json_value(self.high),
+            "half_width": json_value(self.half_width),
             "replications": self.replications,
         }
 
@@ -235,7 +236,3 @@ def _replicate(
     """One replication's task: its records are sent back only if they are kept."""
     records, measures = run_replication(scenario, replication)
     return (records if keep_records else None), measures
-
-
-def _json_number(value: float) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim.experiment import ExperimentResult
+from ccsim.jsonable import json_value
 from ccsim.units import format_clock
 
 QUANTILES = (0.1, 0.5, 0.9)
@@ -158,7 +159,7 @@ def risk_summary(result: ExperimentResult) -> dict:
             "daily_service_level": levels,
             "worst_interval": worst,
         }
-    return _json(
+    return json_value(
         {
             "forecast": scenario.forecast.model_dump(),
             "quantiles": list(QUANTILES),
@@ -219,14 +220,3 @@ def _quantile(values: np.ndarray, q, axis) -> np.ndarray:
 
 def _label(q: float) -> str:
     return f"p{round(100 * q)}"
-
-
-def _json(value):
-    """NaN → None, recursively (``summary.json`` is strict JSON)."""
-    if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value

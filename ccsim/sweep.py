@@ -27,6 +27,7 @@ import pandas as pd
 
 from ccsim.executors import Executor
 from ccsim.experiment import run_experiment
+from ccsim.jsonable import json_value
 from ccsim.overrides import Override, OverrideError, apply_overrides, parse_override
 from ccsim.scenario import Scenario
 
@@ -269,7 +270,7 @@ def _open_folder(folder: Path, spec: dict) -> dict[int, dict]:
 
 def _write_json(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(data, indent=1, default=_plain)
+    text = json.dumps(json_value(data), indent=1)
     with open(_staged(path), "w", encoding="utf-8") as handle:
         handle.write(text)
     _commit(path)
@@ -299,14 +300,6 @@ def _flatten(estimates: dict) -> dict[str, float]:
                 row[prefix + measure + "_low"] = e.low
                 row[prefix + measure + "_high"] = e.high
     return row
-
-
-def _plain(value):
-    if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    raise TypeError(f"cannot write {value!r}")
 
 
 def _range(spec: str, text: str, option: str) -> tuple[str, ...]:
