@@ -4,15 +4,14 @@ against it (parse, call the library, print)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from ccsim.atomic import write_text
 from ccsim.cli_support import DURATION, RESULTS_DIR_OPTION, fail, progress_bar, user_errors
 
 
@@ -185,7 +184,7 @@ def fit(
             shutil.rmtree(report_dir)
         with staged_folder(report_dir) as staging:
             write_fit_report(result, staging)
-            _write_atomically(out, text)
+            write_text(out, text)
     if as_json:
         click.echo(json.dumps(fit_summary(result), indent=2))
         return
@@ -289,16 +288,3 @@ def backtest(
         console = Console() if sys.stdout.isatty() else Console(width=200)
         print_backtest(console, result, contact_log)
     click.echo(f"Backtest written to {folder}")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -25,13 +25,13 @@ import base64
 import html
 import io
 import math
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from ccsim.atomic import write_text
 
 REPORT_NAME = "report.html"
 
@@ -249,18 +249,8 @@ def mean_of(measures: dict | None, key: str) -> float | None:
 
 
 def write_html(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically (a temporary file beside it, then renamed)."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    """Write ``text`` to ``path`` atomically (see :mod:`ccsim.atomic`)."""
+    return write_text(path, text)
 
 
 CSS = """

@@ -17,7 +17,6 @@ import hashlib
 import itertools
 import json
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ccsim.atomic import atomic_file, write_text
 from ccsim.executors import Executor
 from ccsim.experiment import run_experiment
 from ccsim.jsonable import json_value
@@ -157,10 +157,10 @@ def run_sweep(
         if on_point is not None:
             on_point(index)
     table = pd.DataFrame([saved[i] for i in range(len(points))])
-    table.to_csv(_staged(Path(folder) / "sweep.csv"), index=False, float_format="%.6g")
-    _commit(Path(folder) / "sweep.csv")
-    table.to_parquet(_staged(Path(folder) / "sweep.parquet"), index=False)
-    _commit(Path(folder) / "sweep.parquet")
+    with atomic_file(Path(folder) / "sweep.csv") as temporary:
+        table.to_csv(temporary, index=False, float_format="%.6g")
+    with atomic_file(Path(folder) / "sweep.parquet") as temporary:
+        table.to_parquet(temporary, index=False)
     return table
 
 
@@ -212,9 +212,9 @@ def plot_sweep(table: pd.DataFrame, axes: list[str], measure: str, path: Path) -
         ax.legend()
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(_staged(path), dpi=110, format="png")
+    with atomic_file(path) as temporary:
+        fig.savefig(temporary, dpi=110, format="png")
     plt.close(fig)
-    _commit(path)
     return path
 
 
@@ -269,21 +269,7 @@ def _open_folder(folder: Path, spec: dict) -> dict[int, dict]:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(json_value(data), indent=1)
-    with open(_staged(path), "w", encoding="utf-8") as handle:
-        handle.write(text)
-    _commit(path)
-
-
-def _staged(path: Path) -> Path:
-    """A temporary name beside ``path`` (renamed onto it by :func:`_commit`)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_name(f".{path.name}.partial")
-
-
-def _commit(path: Path) -> None:
-    os.replace(path.with_name(f".{path.name}.partial"), path)
+    write_text(path, json.dumps(json_value(data), indent=1))
 
 
 def _flatten(estimates: dict) -> dict[str, float]:
