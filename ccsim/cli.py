@@ -78,7 +78,7 @@ def run(
     from rich.console import Console
 
     from ccsim.analytic import erlang_figures
-    from ccsim.console import print_run_summary
+    from ccsim.console import print_run_summary, print_warnings
     from ccsim.experiment import run_experiment
     from ccsim.report import check_destination, new_run_folder, summary_with_context, write_results
 
@@ -108,6 +108,7 @@ def run(
         print_run_summary(
             console, summary, erlang_figures(result.scenario), result.scenario.has_journeys
         )
+        print_warnings(console, summary["warnings"])
     click.echo(f"Results written to {folder}")
 
 

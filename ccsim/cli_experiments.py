@@ -74,7 +74,7 @@ def compare(
 
     from ccsim.compare import compare_scenarios
     from ccsim.compare_report import write_comparison
-    from ccsim.console import print_differences
+    from ccsim.console import print_differences, print_warnings
     from ccsim.report import check_destination, new_run_folder
 
     with user_errors():
@@ -117,6 +117,8 @@ def compare(
     if not quiet:
         console = Console() if sys.stdout.isatty() else Console(width=200)
         print_differences(console, comparison, every)
+        for warning in comparison.warnings():
+            print_warnings(console, [warning], prefix=f"{warning['scenario']}: ")
     click.echo(f"Comparison written to {folder}")
 
 
@@ -183,7 +185,7 @@ def sweep(
     """
     from rich.console import Console
 
-    from ccsim.console import print_sweep
+    from ccsim.console import print_sweep, print_warnings
     from ccsim.executors import make_executor
     from ccsim.sweep import (
         grid_points,
@@ -232,6 +234,11 @@ def sweep(
     if not quiet:
         console = Console() if sys.stdout.isatty() else Console(width=200)
         print_sweep(console, table, names, column)
+        warnings = json.loads((Path(folder) / "warnings.json").read_text(encoding="utf-8"))
+        for warning in warnings["warnings"]:
+            point = chosen[warning["point"]]
+            where = ", ".join(f"{name}={point[name]}" for name in names if name in point)
+            print_warnings(console, [warning], prefix=f"point {warning['point']} ({where}): ")
     click.echo(f"Sweep written to {folder}")
 
 

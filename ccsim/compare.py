@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ccsim.cautions import run_cautions
 from ccsim.executors import Executor, make_executor
 from ccsim.experiment import ExperimentResult, run_experiment
 from ccsim.jsonable import json_value
@@ -102,6 +103,14 @@ class Comparison:
                 frames.append(frame)
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
+    def warnings(self) -> list[dict[str, str]]:
+        """Every scenario's cautions (:mod:`ccsim.cautions`), labelled by scenario."""
+        result = []
+        for label, run in zip(self.labels, self.results, strict=True):
+            for caution in run_cautions(run.scenario, run.intervals(), run.summary()):
+                result.append({"scenario": label, **caution.as_dict()})
+        return result
+
     def summary(self) -> dict:
         """The machine-readable comparison (``comparison.json``)."""
         from ccsim import __version__
@@ -115,6 +124,7 @@ class Comparison:
             "replications": len(self.results[0].replications),
             "confidence": self.confidence,
             "differences": json_value(differences.to_dict(orient="records")),
+            "warnings": self.warnings(),
         }
 
 

@@ -28,6 +28,7 @@ from ccsim.html_report import (
     Html,
     ReportError,
     Section,
+    bullets,
     figure_html,
     fmt_duration,
     fmt_num,
@@ -97,10 +98,15 @@ def render_comparison_report(folder: Path) -> Path:
         raise ReportError(f"{folder}: not a readable ccsim comparison folder ({exc})") from None
     base = summary["base"]
     others = [s for s in summary["scenarios"] if s != base]
-    sections = [
-        Section("What was compared", _compared_html(summary)),
-        Section("Differences", differences_html(differences)),
-    ]
+    sections = [Section("What was compared", _compared_html(summary))]
+    if summary.get("warnings"):
+        sections.append(
+            Section(
+                "Warnings",
+                bullets([f"{w['scenario']}: {w['message']}" for w in summary["warnings"]]),
+            )
+        )
+    sections.append(Section("Differences", differences_html(differences)))
     charts = _interval_charts(intervals)
     if charts:
         sections.append(Section("Differences over the day", charts))

@@ -334,3 +334,11 @@ def print_roster(console: Console, rosters: list, rostered) -> None:
         f"The roster, simulated (fresh random numbers): service level {levels}; "
         f"{hours:,.1f} paid hours."
     )
+
+
+def print_warnings(console: Console, warnings: list[dict], prefix: str = "") -> None:
+    """Every caution about a result (:mod:`ccsim.cautions`), one paragraph each."""
+    from rich.markup import escape
+
+    for warning in warnings:
+        console.print(f"[bold yellow]Warning:[/] {escape(prefix + warning['message'])}")

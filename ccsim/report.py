@@ -3,7 +3,8 @@
 A run folder holds::
 
     scenario.yaml      the fully resolved scenario (seconds everywhere), seed, ccsim version
-    summary.json       every measure: mean, CI low/high, half-width, replications; risk
+    summary.json       every measure: mean, CI low/high, half-width, replications; risk;
+                       warnings (where the result can mislead: ccsim.cautions)
     intervals.csv      per-interval measures per contact type and pool (mean, CI, risk)
     contacts.parquet   per-contact records of every replication
     service_level.png  service level by interval against the target (with CI band)
@@ -31,6 +32,7 @@ import numpy as np
 import yaml
 
 from ccsim.analytic import erlang_figures
+from ccsim.cautions import run_cautions
 from ccsim.experiment import ExperimentResult
 from ccsim.html_report import render_report
 from ccsim.risk import risk_summary, with_risk_columns
@@ -102,8 +104,9 @@ def staged_folder(destination: Path) -> Iterator[Path]:
 
 
 def summary_with_context(result: ExperimentResult) -> dict:
-    """``summary.json``: the experiment's summary plus targets, the Erlang comparison and
-    the ``risk`` block (how often targets are met: :func:`ccsim.risk.risk_summary`)."""
+    """``summary.json``: the experiment's summary plus targets, the Erlang comparison, the
+    ``risk`` block (how often targets are met: :func:`ccsim.risk.risk_summary`) and
+    ``warnings`` (where the result can mislead: :mod:`ccsim.cautions`)."""
     summary = result.summary()
     summary["targets"] = {
         name: {
@@ -115,6 +118,8 @@ def summary_with_context(result: ExperimentResult) -> dict:
     }
     summary["erlang"] = {k: v.as_dict() for k, v in erlang_figures(result.scenario).items()}
     summary["risk"] = risk_summary(result)
+    cautions = run_cautions(result.scenario, result.intervals(), summary)
+    summary["warnings"] = [c.as_dict() for c in cautions]
     return summary
 
 

@@ -20,6 +20,7 @@ import yaml
 
 from ccsim import report_charts as charts
 from ccsim.html_report import (
+    Html,
     ReportError,
     Section,
     bullets,
@@ -119,6 +120,7 @@ def run_title(run: RunFolder) -> tuple[str, str]:
 def run_sections(run: RunFolder) -> list[Section]:
     """Every section of one run's report, in reading order (empty ones left out)."""
     builders: list[tuple[str, Callable[[RunFolder], str | None]]] = [
+        ("Warnings", warnings_html),
         ("Scenario", lambda r: describe_scenario(r.scenario, r.intervals)),
         ("Headline results", headline_html),
         ("Over the day" if _days(run) <= 1 else "Over the horizon", charts_html),
@@ -138,6 +140,17 @@ def run_sections(run: RunFolder) -> list[Section]:
         if body:
             sections.append(Section(title, body))
     return sections
+
+
+def warnings_html(run: RunFolder) -> str | None:
+    """Where the result can mislead (:mod:`ccsim.cautions`), first thing on the page."""
+    warnings = run.summary.get("warnings") or []
+    if not warnings:
+        return None
+    return Html(
+        paragraph("Read these before the numbers below:")
+        + bullets([w["message"] for w in warnings])
+    )
 
 
 def headline_html(run: RunFolder) -> str:

@@ -8,7 +8,10 @@ exactly what ``ccsim run base.yaml --set …`` gives for it alone.
 The output folder is the sweep's memory. ``sweep.json`` holds its definition; every finished
 point is written at once to ``points/point-NNNN.json`` (atomically). Run the same command
 again after an interruption and the finished points are read back, not re-run; the final
-``sweep.csv`` / ``sweep.parquet`` are identical to an uninterrupted run's.
+``sweep.csv`` / ``sweep.parquet`` are identical to an uninterrupted run's. Each point also
+keeps its cautions (:mod:`ccsim.cautions`: overload, a queue that never clears, missed
+targets, too few contacts); ``warnings.json`` lists them all, and the table counts them per
+point (column ``warnings``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim.atomic import atomic_file, write_text
+from ccsim.cautions import run_cautions
 from ccsim.executors import Executor
 from ccsim.experiment import run_experiment
 from ccsim.jsonable import json_value
@@ -151,12 +155,23 @@ def run_sweep(
             executor=executor,
         )
         row = {"point": index, **points[index], **_flatten(result.estimates())}
+        cautions = run_cautions(result.scenario, result.intervals(), result.summary())
+        row["warnings"] = [c.as_dict() for c in cautions]
         _write_json(Path(folder) / "points" / f"point-{index:04d}.json", row)
         saved[index] = row
         done += count
         if on_point is not None:
             on_point(index)
-    table = pd.DataFrame([saved[i] for i in range(len(points))])
+    warnings = [
+        {"point": i, **warning}
+        for i in range(len(points))
+        for warning in saved[i].get("warnings") or []
+    ]
+    table = pd.DataFrame(
+        [{k: v for k, v in saved[i].items() if k != "warnings"} for i in range(len(points))]
+    )
+    table["warnings"] = [len(saved[i].get("warnings") or []) for i in range(len(points))]
+    _write_json(Path(folder) / "warnings.json", {"warnings": warnings})
     with atomic_file(Path(folder) / "sweep.csv") as temporary:
         table.to_csv(temporary, index=False, float_format="%.6g")
     with atomic_file(Path(folder) / "sweep.parquet") as temporary:
@@ -264,7 +279,10 @@ def _open_folder(folder: Path, spec: dict) -> dict[int, dict]:
     saved = {}
     for file in sorted((folder / "points").glob("point-*.json")):
         row = json.loads(file.read_text(encoding="utf-8"))
-        saved[int(row["point"])] = {k: (math.nan if v is None else v) for k, v in row.items()}
+        saved[int(row["point"])] = {
+            k: (math.nan if v is None else v) for k, v in row.items() if k != "warnings"
+        }
+        saved[int(row["point"])]["warnings"] = row.get("warnings") or []
     return saved
 
 
