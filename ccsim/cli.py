@@ -288,7 +288,8 @@ def erlang(calls, interval, aht, threshold, agents, target, patience, lines, shr
 def _register_experiment_commands() -> None:
     # Comparisons and sweeps live in their own module (this one would grow past a screenful
     # of options otherwise); they share the helpers of ccsim.cli_support.
-    from ccsim.cli_experiments import compare, staff, sweep
+    from ccsim.cli_experiments import compare, sweep
+    from ccsim.cli_staffing import staff
 
     main.add_command(compare)
     main.add_command(sweep)

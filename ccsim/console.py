@@ -273,69 +273,6 @@ def print_sweep(console: Console, table, axes: list[str], column: str) -> None:
     console.print(out)
 
 
-def print_staffing(console: Console, plan) -> None:
-    """The optimiser's answer per interval and pool, and the totals."""
-    table = Table(
-        title="Staffing: agents on the phones per interval (Erlang-only beside; achieved "
-        "service level of the pool's first contact type in a confirmation run)",
-        title_justify="left",
-    )
-    frame = plan.table()
-    rostered = "rostered_agents" in frame
-    columns = ["interval", "pool", "Erlang", "required", "to schedule"]
-    columns += ["rostered"] if rostered else []
-    columns += ["service level", "occupancy"]
-    for column in columns:
-        table.add_column(column, justify="left" if column in ("interval", "pool") else "right")
-    for row in frame.to_dict(orient="records"):
-        first = next(k for k in row if k.endswith("_service_level"))
-        roster = row.get("rostered_agents")
-        table.add_row(
-            row["start"],
-            row["pool"],
-            str(row["erlang_agents"]),
-            str(row["required_agents"]),
-            str(row["scheduled_agents"]),
-            *([_num(roster, 1) if roster == roster else "–"] if rostered else []),
-            _pct(row[first]),
-            _pct(row["occupancy"]),
-        )
-    console.print(table)
-    t = plan.totals()
-    console.print(
-        f"Scheduled agent hours {t['scheduled_agent_hours']:,.1f} (cost "
-        f"{t['scheduled_cost']:,.0f}); per-interval Erlang: "
-        f"{t['erlang_scheduled_agent_hours']:,.1f} h (cost {t['erlang_scheduled_cost']:,.0f}). "
-        f"{plan.evaluations} staffings simulated."
-    )
-
-
-def print_roster(console: Console, rosters: list, rostered) -> None:
-    """The chosen headcounts per shift pattern and what the roster achieves."""
-    from ccsim.units import format_clock, format_duration
-
-    table = Table(title="Roster: least-cost headcounts per shift pattern", title_justify="left")
-    for column in ("pool", "shift", "start", "length", "headcount"):
-        table.add_column(column, justify="right" if column == "headcount" else "left")
-    for roster in rosters:
-        for shift in rostered.scenario.pools[roster.pool].shifts:
-            table.add_row(
-                roster.pool,
-                shift.name or "",
-                format_clock(shift.start),
-                format_duration(shift.length),
-                str(shift.headcount),
-            )
-    console.print(table)
-    summary = rostered.summary()["by_type"]
-    levels = ", ".join(f"{name} {_pct(m['service_level']['mean'])}" for name, m in summary.items())
-    hours = sum(r.paid_hours for r in rosters)
-    console.print(
-        f"The roster, simulated (fresh random numbers): service level {levels}; "
-        f"{hours:,.1f} paid hours."
-    )
-
-
 def print_warnings(console: Console, warnings: list[dict], prefix: str = "") -> None:
     """Every caution about a result (:mod:`ccsim.cautions`), one paragraph each."""
     from rich.markup import escape

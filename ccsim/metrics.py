@@ -167,11 +167,17 @@ def interval_sums(
     records: ContactRecords, scenario: Scenario
 ) -> tuple[dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
     """Only the raw per-interval material: per contact type and interval the counts and sums
-    of :data:`COUNT_FIELDS` (arrays types × intervals), and per pool its busy, on-duty and
-    scheduled seconds per interval. A fraction of :func:`measure`'s cost, for searches that
-    evaluate many staffings (the optimiser)."""
+    of :data:`COUNT_FIELDS` (arrays types × intervals) and ``waiting_at_start``, the contacts
+    waiting just before the interval starts (the queue it inherits: at an opening, callers
+    who came while the centre was closed, or an email backlog); and per pool its busy,
+    on-duty and scheduled seconds per interval. A fraction of :func:`measure`'s cost, for
+    searches that evaluate many staffings (the optimiser)."""
     measurer = _Measurer(records, scenario)
-    return measurer._sums(), measurer._pool_sums()
+    sums = measurer._sums()
+    sums["waiting_at_start"] = np.array(
+        [measurer._queue_length([t]).waiting_at(measurer.starts) for t in range(measurer.n_types)]
+    ).reshape(measurer.n_types, measurer.n_intervals)
+    return sums, measurer._pool_sums()
 
 
 class _Measurer:

@@ -1,166 +1,72 @@
-"""The staffing optimiser: the fewest agents per interval and pool that meet the targets.
+"""The staffing optimiser: how many agents, when — an answer that holds on fresh days.
 
 A planner's question is rarely "what happens with 42 agents" but "how many do I need, when".
 The per-interval Erlang answer is the usual start — and wrong in the ways that matter: a
 queue built up in one interval is still there in the next, shared pools lend each other
-agents, closing time, non-exponential handle times and patience. So the optimiser starts from
-Erlang and corrects by simulation:
+agents, the centre closes, handle times are not exponential. A simulation corrects it, but
+a minimum found on the same replications that judge it is biased low (the search keeps
+whatever those replications happen to flatter). So the optimiser searches on one set of
+random numbers and decides on another:
 
-1. **Erlang start.** Each contact type's per-interval Erlang C (or Erlang A, with patience)
-   minimum for its targets, at the busiest day's rate, added to the pool that serves it first.
-2. **Up.** Simulate; wherever a target is missed (an interval's service level, abandonment,
-   ASA, or a pool's occupancy), add an agent there — to the first pool of the contact type
-   that missed it — and simulate again, until every interval meets every target.
-3. **Down.** Try taking one agent out of each (pool, interval), all candidates simulated at
-   once; keep every removal that still meets all targets, check them together, and repeat
-   until no single agent can go. The answer is then minimal: removing one agent from any
-   interval breaks a target (in that interval or, through the queue it leaves behind, a
-   later one).
+1. **Erlang floor.** Each contact type's per-interval Erlang C (or Erlang A, with patience)
+   figure for its targets, at the busiest day's rate, in the pool that serves it first.
+2. **Search** (:mod:`ccsim.staffing_search`, root seed = the scenario's or ``--seed``):
+   up where a target is missed, then down while none breaks, every staffing on the same
+   ``--reps`` replications (common random numbers).
+3. **Verification** (:mod:`ccsim.staffing_verification`, an independent root seed derived
+   from the seed): the answer is judged on replications the search never saw; agents are
+   added where they miss, then taken out only where the independent replications show
+   them not needed, until no single agent can go. Never below the Erlang floor, except at
+   an opening that inherits no queue.
+4. **Confirmation**: the written scenario run with a third independent seed
+   (``--confirm-reps``), read the way a planner reads a re-run (:func:`contract`).
 
-Every evaluation simulates the same replications with the same seed (common random numbers),
-so the search compares staffings on identical callers and the answer is reproducible. A
-final *confirmation* run with fresh seeds reports the achieved measures with confidence
-intervals. Targets are met on the mean over replications (days), or with ``confidence`` q on
-at least a share q of the (replication, day) pairs: staffing for risk.
+"Meets" is the prediction bound of :mod:`ccsim.staffing_verdict`: an interval is accepted
+only if a planner's re-run (``--rerun-reps``, default 40 replications, another seed) will
+show it on the right side of its target, for the whole day at once with probability
+``--assurance`` (default 95 %). With ``confidence`` q the statement is about the share of
+days meeting the target.
 
-Deferrable work (email, messaging) is not targeted per interval: it rides on the agents the
-real-time targets need (check its measures in the confirmation run).
+**Hours.** The search works in *required agents* — on the phones. The written scenario
+schedules *agents to schedule* = ⌈required / ((1 − shrinkage)(1 − absenteeism))⌉ with the
+pool's shrinkage and absenteeism kept, so the model takes them off again: every replication
+the verification and confirmation simulate is the schedule the planner would publish, absent
+agents and off-phone time included.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
-import pandas as pd
 
 from ccsim import erlang
 from ccsim.executors import Executor, InProcessExecutor
-from ccsim.experiment import ExperimentResult, run_experiment
+from ccsim.experiment import run_experiment
 from ccsim.scenario import Scenario
 from ccsim.scenario.loading import parse_scenario
-from ccsim.units import DAY, format_clock
+from ccsim.staffing_contract import contract
+from ccsim.staffing_plan import Absence, Effort, StaffingPlan
+from ccsim.staffing_search import StaffingSearch
+from ccsim.staffing_targets import StaffingError, Targets, first_pool, staffing_checks
+from ccsim.staffing_trials import Trials
+from ccsim.staffing_verdict import Assurance, Judge
+from ccsim.staffing_verification import Verifier
+from ccsim.streams import source_key
 
-
-class StaffingError(ValueError):
-    """The optimiser cannot do what was asked (a target no staffing can meet, bad options)."""
-
-
-@dataclass(frozen=True)
-class Targets:
-    """What every interval must achieve.
-
-    Attributes:
-        service_level: meet each real-time contact type's service-level target (its
-            ``service_level.threshold`` / ``target`` in the scenario).
-        max_abandon: at most this share of offered contacts abandoned, per interval.
-        max_asa: at most this mean wait of answered contacts (seconds), per interval.
-        max_occupancy: at most this occupancy per pool and interval.
-        confidence: None — targets met on the mean over replications, in every day's
-            interval; q — met in at least a share q of the (replication, day) pairs of each
-            interval of the day (the target is met on q of days).
-    """
-
-    service_level: bool = True
-    max_abandon: float | None = None
-    max_asa: float | None = None
-    max_occupancy: float | None = None
-    confidence: float | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("max_abandon", "max_occupancy", "confidence"):
-            value = getattr(self, name)
-            if value is not None and not 0 < value <= 1:
-                raise StaffingError(
-                    f"--{name.replace('_', '-')}: give a share in (0, 1], got {value}"
-                )
-        if self.max_asa is not None and self.max_asa <= 0:
-            raise StaffingError(f"--max-asa: give a positive number of seconds, got {self.max_asa}")
-        if not (self.service_level or self.max_abandon or self.max_asa or self.max_occupancy):
-            raise StaffingError(
-                "no target: keep the service level or give --max-abandon, "
-                "--max-asa or --max-occupancy"
-            )
-
-
-@dataclass(frozen=True)
-class StaffingPlan:
-    """The optimiser's answer.
-
-    Attributes:
-        scenario: the scenario staffed with the answer (pools' ``staffing`` per interval).
-        erlang: per pool, the Erlang-only agents per interval of the day.
-        required: per pool, the simulated requirement (agents on the phones) per interval.
-        shrinkage: the share grossed up for (scheduled = required / (1 − shrinkage)).
-        confirmation: a run of the answer with fresh seeds (achieved measures with CIs).
-        evaluations: staffings simulated during the search.
-        history: how the search went, a line per step.
-        roster: for pools given by shifts in the scenario, the mean agents their roster
-            schedules (and not on a break) per interval of the first day, in the same terms
-            as ``required``: the curve to set beside the requirement.
-    """
-
-    scenario: Scenario
-    erlang: dict[str, np.ndarray]
-    required: dict[str, np.ndarray]
-    shrinkage: float
-    confirmation: ExperimentResult
-    evaluations: int
-    history: list[str] = field(default_factory=list)
-    roster: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def scheduled(self, values: np.ndarray) -> np.ndarray:
-        """Agents to schedule for ``values`` on the phones, grossed up for shrinkage."""
-        return np.ceil(values / (1.0 - self.shrinkage) - 1e-9).astype(int)
-
-    def table(self) -> pd.DataFrame:
-        """One row per interval of the day and pool: Erlang-only, required, scheduled, and
-        the achieved measures of the confirmation run (mean and CI)."""
-        horizon = self.scenario.horizon
-        starts = horizon.interval_starts()[: horizon.intervals_per_day]
-        achieved = self.confirmation.intervals()
-        rows = []
-        for pool, required in self.required.items():
-            serves = list(self.scenario.pools[pool].serves)
-            for i, start in enumerate(starts):
-                row = {
-                    "interval": i,
-                    "start": format_clock(start % DAY),
-                    "pool": pool,
-                    "erlang_agents": int(self.erlang[pool][i]),
-                    "required_agents": int(required[i]),
-                    "scheduled_agents": int(self.scheduled(required[i : i + 1])[0]),
-                    "erlang_scheduled": int(self.scheduled(self.erlang[pool][i : i + 1])[0]),
-                }
-                if pool in self.roster:
-                    row["rostered_agents"] = float(self.roster[pool][i])
-                row.update(_achieved(achieved, pool, serves, i, horizon.intervals_per_day))
-                rows.append(row)
-        return pd.DataFrame(rows)
-
-    def totals(self) -> dict[str, float]:
-        """Agent hours and cost of the answer and of the Erlang-only answer (scheduled)."""
-        horizon = self.scenario.horizon
-        hours = horizon.interval / 3600.0 * horizon.days
-        result = {
-            "required_agent_hours": 0.0,
-            "scheduled_agent_hours": 0.0,
-            "erlang_scheduled_agent_hours": 0.0,
-            "scheduled_cost": 0.0,
-            "erlang_scheduled_cost": 0.0,
-        }
-        for pool, required in self.required.items():
-            cost = self.scenario.pools[pool].cost_per_hour
-            scheduled = self.scheduled(required).sum() * hours
-            erlang_scheduled = self.scheduled(self.erlang[pool]).sum() * hours
-            result["required_agent_hours"] += float(required.sum() * hours)
-            result["scheduled_agent_hours"] += float(scheduled)
-            result["erlang_scheduled_agent_hours"] += float(erlang_scheduled)
-            result["scheduled_cost"] += float(scheduled * cost)
-            result["erlang_scheduled_cost"] += float(erlang_scheduled * cost)
-        return result
+__all__ = [
+    "Assurance",
+    "StaffingError",
+    "StaffingPlan",
+    "Targets",
+    "derived_seed",
+    "erlang_staffing",
+    "first_pool",
+    "optimise_staffing",
+    "with_staffing",
+]
 
 
 def optimise_staffing(
@@ -168,62 +74,163 @@ def optimise_staffing(
     targets: Targets | None = None,
     replications: int = 10,
     seed: int | None = None,
-    confirm_replications: int = 20,
-    shrinkage: float = 0.0,
+    confirm_replications: int = 40,
+    shrinkage: float | None = None,
+    absenteeism: float | None = None,
+    assurance: Assurance | None = None,
+    shifts: bool = False,
     executor: Executor | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> StaffingPlan:
-    """Find the fewest agents per interval and pool that meet ``targets`` (module docstring).
+    """Find the fewest agents per interval and pool that meet ``targets`` on fresh days.
 
     Args:
         scenario: the scenario; its pools' staffing is replaced (per interval of the day).
         targets: what to meet (default: every real-time type's service-level target).
-        replications: replications per evaluation during the search.
-        seed: the search's root seed (default: the scenario's); the confirmation run uses
-            seed + 1 (fresh random numbers).
+        replications: replications per staffing tried by the search.
+        seed: the search's root seed (default: the scenario's); the verification and the
+            confirmation use independent seeds derived from it (:func:`derived_seed`).
         confirm_replications: replications of the confirmation run.
-        shrinkage: share of scheduled time not on the phones, for the gross-up.
+        shrinkage, absenteeism: for every pool (default: each pool's own setting).
+        assurance: the re-run the answer must survive (default: 40 replications, 95 %).
+        shifts: also choose headcounts for the pools' shift patterns
+            (:func:`ccsim.rostering.settle_roster`); the written scenario is the roster.
         executor: where simulations run (default: this process).
         progress: called with a line of text after each step.
 
     Raises:
-        StaffingError: a target cannot be met (e.g. 500 agents per interval are not enough).
+        StaffingError: a target cannot be met, or an option is out of range.
+        RosteringError: ``shifts`` and the shift patterns cannot cover the requirement.
     """
     targets = targets or Targets()
-    if not 0 <= shrinkage < 1:
-        raise StaffingError(f"--shrinkage: give a share in [0, 1), got {shrinkage}")
+    assurance = assurance or Assurance()
     executor = executor or InProcessExecutor()
     root = scenario.experiment.seed if seed is None else seed
-    from ccsim.staffing_search import StaffingSearch
+    base = with_absence(scenario, shrinkage, absenteeism)
+    absence = Absence.of(base)
+    horizon = base.horizon
+    pools = list(base.pools)
+    checks = staffing_checks(base, targets)
+    judge = Judge(checks, assurance, targets.confidence, horizon.days, horizon.intervals_per_day)
+    floor = np.array([erlang_staffing(base, targets)[p] for p in pools])
+    trials = Trials(partial(_scheduled_matrix, base, absence), executor)
+    openings = [] if horizon.continuous else [0]
+    lower = floor.copy()
+    lower[:, openings] = 0
+    search = StaffingSearch(trials, judge, replications, root, lower, progress)
+    found = search.run(floor)
+    searched = Effort(trials.staffings, trials.replications)
+    names = list(base.contact_types)
+    serves = [[names.index(t) for t in base.pools[p].serves] for p in pools]
+    verifier = Verifier(trials, judge, derived_seed(root, "verification"), serves, progress)
+    answer = verifier.settle(found, floor, openings)
+    required = {p: answer[k].copy() for k, p in enumerate(pools)}
+    scheduled = {p: absence.scheduled(p, v) for p, v in required.items()}
+    written = scheduled_scenario(base, scheduled)
+    rosters = []
+    if shifts:
+        from ccsim.rostering import settle_roster
 
-    search = StaffingSearch(scenario, targets, replications, root, executor, progress)
-    start = erlang_staffing(scenario, targets)
-    required = search.run({pool: values.copy() for pool, values in start.items()})
-    staffed = with_staffing(scenario, required)
+        rosters, written = settle_roster(base, scheduled, judge, verifier, executor)
+    verified = Effort(
+        trials.staffings - searched.staffings + sum(e[0] for e in verifier.effort),
+        trials.replications - searched.replications + sum(e[1] for e in verifier.effort),
+    )
+    confirm_seed = derived_seed(root, "confirmation")
     confirmation = run_experiment(
-        staffed,
+        written,
         replications=confirm_replications,
-        seed=root + 1,
+        seed=confirm_seed,
         keep_records=True,
         executor=executor,
     )
-    per_day = scenario.horizon.intervals_per_day
-    # The roster in the requirement's terms (agents scheduled and not on a break: the
-    # model takes shrinkage and absenteeism off both alike).
-    roster = {
-        name: np.asarray(pool.staffing_per_interval(scenario.horizon), float)[:per_day]
+    per_day = horizon.intervals_per_day
+    own_roster = {  # pools given by shifts (not chosen here): their roster beside the need
+        name: np.asarray(pool.staffing_per_interval(horizon), float)[:per_day]
         for name, pool in scenario.pools.items()
-        if pool.shifts is not None
+        if pool.shifts is not None and not shifts
     }
     return StaffingPlan(
-        staffed,
-        start,
-        required,
-        shrinkage,
-        confirmation,
-        search.evaluations,
-        search.history,
-        roster,
+        scenario=written,
+        targets=targets,
+        assurance=assurance,
+        checks=checks,
+        erlang={p: floor[k].copy() for k, p in enumerate(pools)},
+        below_floor={p: verifier.exempt[k].copy() for k, p in enumerate(pools)},
+        required=required,
+        scheduled=scheduled,
+        absence=absence,
+        confirmation=confirmation,
+        verdicts=contract(confirmation, checks, targets.confidence),
+        seeds={
+            "search": root,
+            "verification": verifier.seed,
+            "confirmation": confirm_seed,
+        },
+        effort={
+            "search": searched,
+            "verification": verified,
+            "verification_most_replications": verifier.most_replications,
+            "confirmation": Effort(1, confirm_replications),
+        },
+        history=search.history + verifier.history,
+        roster=own_roster,
+        rosters=rosters,
+        search_replications=replications,
+    )
+
+
+def derived_seed(root: int, purpose: str) -> int:
+    """An independent root seed for ``purpose`` (``verification``, ``confirmation``),
+    derived from ``root``: random numbers that share nothing with the root's."""
+    words = np.random.SeedSequence(entropy=root, spawn_key=(source_key(purpose),)).generate_state(
+        2, np.uint32
+    )
+    return ((int(words[0]) << 32) | int(words[1])) >> 1  # below 2**63, as seeds must be
+
+
+def with_absence(
+    scenario: Scenario, shrinkage: float | None, absenteeism: float | None
+) -> Scenario:
+    """``scenario`` with every pool's shrinkage and absenteeism set (None: kept as they are)."""
+    for option, value in (("--shrinkage", shrinkage), ("--absenteeism", absenteeism)):
+        if value is not None and not 0 <= value < 1:
+            raise StaffingError(
+                f"{option}: give the share of scheduled agents' time lost, in [0, 1) "
+                f"(e.g. 0.3), got {value}"
+            )
+    if shrinkage is None and absenteeism is None:
+        return scenario
+    data = scenario.resolved()
+    for spec in data["pools"].values():
+        if shrinkage is not None:
+            spec["shrinkage"] = shrinkage
+        if absenteeism is not None:
+            spec["absenteeism"] = absenteeism
+    return parse_scenario(data, source=scenario.name)
+
+
+def scheduled_scenario(base: Scenario, scheduled: dict[str, np.ndarray]) -> Scenario:
+    """``base`` with every pool scheduling ``scheduled`` agents per interval of the day (its
+    shrinkage and absenteeism kept: the model takes them off again)."""
+    return with_staffing(base, scheduled)
+
+
+def with_staffing(scenario: Scenario, staffing: dict[str, np.ndarray]) -> Scenario:
+    """A copy of ``scenario`` whose pools have ``staffing`` (one value per interval of day)."""
+    data = scenario.resolved()
+    for pool, values in staffing.items():
+        spec = data["pools"][pool]
+        spec.pop("shifts", None)  # a roster is replaced by the per-interval answer
+        spec["staffing"] = [int(v) for v in values]
+    return parse_scenario(data, source=f"{scenario.name} (staffing)")
+
+
+def _scheduled_matrix(base: Scenario, absence: Absence, required: np.ndarray) -> Scenario:
+    """The scenario of a candidate: ``required`` (pools × intervals) grossed up."""
+    pools = list(base.pools)
+    return scheduled_scenario(
+        base, {p: absence.scheduled(p, required[k]) for k, p in enumerate(pools)}
     )
 
 
@@ -242,27 +249,6 @@ def erlang_staffing(scenario: Scenario, targets: Targets) -> dict[str, np.ndarra
         for i, rate in enumerate(rates):
             result[pool][i] += _erlang_agents(rate, ctype, patience, targets)
     return result
-
-
-def first_pool(scenario: Scenario, contact_type: str) -> str:
-    """The pool that serves ``contact_type`` first (highest priority, no overflow delay)."""
-    candidates = [
-        (skill.priority, skill.after, order, name)
-        for order, (name, pool) in enumerate(scenario.pools.items())
-        for t, skill in pool.serves.items()
-        if t == contact_type
-    ]
-    return min(candidates)[3]
-
-
-def with_staffing(scenario: Scenario, staffing: dict[str, np.ndarray]) -> Scenario:
-    """A copy of ``scenario`` whose pools have ``staffing`` (one value per interval of day)."""
-    data = scenario.resolved()
-    for pool, values in staffing.items():
-        spec = data["pools"][pool]
-        spec.pop("shifts", None)  # a roster is replaced by the per-interval answer
-        spec["staffing"] = [int(v) for v in values]
-    return parse_scenario(data, source=f"{scenario.name} (staffing)")
 
 
 def _erlang_agents(rate: float, ctype, patience: float | None, targets: Targets) -> int:
@@ -297,25 +283,3 @@ def _erlang_agents(rate: float, ctype, patience: float | None, targets: Targets)
             agents += 1
     except (ValueError, erlang.NoSteadyStateError):
         return max(1, math.ceil(rate * aht) + 1)
-
-
-def _achieved(frame: pd.DataFrame, pool: str, serves: list[str], i: int, per_day: int) -> dict:
-    """Achieved measures of the interval of the day ``i`` (mean over days) for a pool's row:
-    its occupancy, and the service level / ASA / abandonment of its first contact type."""
-    rows = frame[(frame["interval"] % per_day) == i]
-    result = {}
-    mine = rows[(rows["kind"] == "pool") & (rows["name"] == pool)]
-    result["occupancy"] = float(mine["occupancy"].mean()) if len(mine) else math.nan
-    first = rows[(rows["kind"] == "type") & (rows["name"] == serves[0])]
-    for column in (
-        "offered",
-        "service_level",
-        "service_level_low",
-        "service_level_high",
-        "asa",
-        "abandon_rate",
-    ):
-        result[f"{serves[0]}_{column}" if column != "offered" else f"{serves[0]}_offered"] = (
-            float(first[column].mean()) if column in first and len(first) else math.nan
-        )
-    return result

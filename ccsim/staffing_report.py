@@ -1,13 +1,16 @@
 """The optimiser's results folder and report.
 
 A staffing folder is a results folder of the *confirmation run* — its ``scenario.yaml`` is the
-scenario staffed with the answer, ready for ``ccsim run`` — plus::
+written scenario (the pools scheduling the answer, or with ``--shifts`` the chosen roster,
+shrinkage and absenteeism kept), ready for ``ccsim run`` — plus::
 
-    staffing.csv    one row per interval of the day and pool: Erlang-only agents, the
-                    simulated requirement, agents to schedule (grossed up for shrinkage),
-                    and the achieved measures (mean, CI) of the confirmation run
-    staffing.json   targets, totals (agent hours, cost; the Erlang-only answer beside),
-                    how the search went
+    staffing.csv    one row per interval of the day, pool and contact type the pool answers
+                    for: Erlang figure, required (on the phones), to schedule, the roster,
+                    the achieved measures (mean, CI; with a confidence the share of days
+                    on each targeted bound) and the verdict, meets or misses
+    staffing.json   targets, the assurance asked, seeds, hours (required, to schedule,
+                    roster), every verdict, the misses, warnings, how the search went
+    roster.csv      with --shifts: the chosen headcount of each shift pattern
     report.html     the staffing answer first, then the confirmation run's report
 """
 
@@ -20,68 +23,46 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ccsim.experiment import ExperimentResult
+from ccsim.cautions import Caution, run_cautions
 from ccsim.html_report import (
     Html,
     Section,
+    bullets,
     figure_html,
-    fmt_num,
-    fmt_pct,
     paragraph,
     render_page,
     table_html,
     write_html,
 )
-from ccsim.optimiser import StaffingPlan, Targets
+from ccsim.jsonable import json_value
 from ccsim.report import staged_folder, write_run_files
+from ccsim.staffing_display import effort_line, hours_lines, subtitle, table_columns_rows
+from ccsim.staffing_plan import StaffingPlan
+from ccsim.units import format_clock
 
 
-def write_staffing(
-    plan: StaffingPlan,
-    targets: Targets,
-    destination: Path,
-    rosters: list | None = None,
-    rostered: ExperimentResult | None = None,
-) -> Path:
-    """Write the staffing folder (atomically) and return it.
-
-    With ``rosters`` (``ccsim staff --shifts``) the folder's run is ``rostered``, the
-    confirmation run of the chosen roster, and ``roster.csv`` lists the headcounts.
-    """
+def write_staffing(plan: StaffingPlan, destination: Path) -> Path:
+    """Write the staffing folder (atomically) and return it."""
     destination = Path(destination)
     with staged_folder(destination) as staging:
-        write_run_files(rostered if rostered is not None else plan.confirmation, staging)
-        table = plan.table()
-        summary = staffing_summary(plan, targets)
-        if rosters:
-            per_day = plan.scenario.horizon.intervals_per_day
-            for roster in rosters:
-                mine = table["pool"] == roster.pool
-                table.loc[mine, "roster_cover"] = roster.cover[:per_day]
-            roster_rows(rosters, rostered.scenario).to_csv(staging / "roster.csv", index=False)
-            summary["roster"] = {
-                r.pool: {
-                    "headcounts": list(r.headcounts),
-                    "paid_hours": r.paid_hours,
-                    "cost": r.cost,
-                }
-                for r in rosters
-            }
-        table.to_csv(staging / "staffing.csv", index=False, float_format="%.6g")
+        write_run_files(plan.confirmation, staging)
+        plan.table().to_csv(staging / "staffing.csv", index=False, float_format="%.6g")
+        if plan.rosters:
+            roster_rows(plan).to_csv(staging / "roster.csv", index=False)
         (staging / "staffing.json").write_text(
-            json.dumps(summary, indent=1) + "\n", encoding="utf-8"
+            json.dumps(staffing_summary(plan), indent=1) + "\n", encoding="utf-8"
         )
         render_staffing_report(staging)
     return destination
 
 
-def roster_rows(rosters: list, scenario) -> pd.DataFrame:
+def roster_rows(plan: StaffingPlan) -> pd.DataFrame:
     """One row per shift pattern of each rostered pool: when, how long, how many."""
-    from ccsim.units import format_clock, format_duration
+    from ccsim.units import format_duration
 
     rows = []
-    for roster in rosters:
-        for shift in scenario.pools[roster.pool].shifts:
+    for roster in plan.rosters:
+        for shift in plan.scenario.pools[roster.pool].shifts:
             rows.append(
                 {
                     "pool": roster.pool,
@@ -95,23 +76,81 @@ def roster_rows(rosters: list, scenario) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def staffing_summary(plan: StaffingPlan, targets: Targets) -> dict:
+def staffing_cautions(plan: StaffingPlan) -> list[Caution]:
+    """The answer's warnings: the targeted intervals that miss in the confirmation run, then
+    the confirmation's other cautions (:mod:`ccsim.cautions`)."""
+    result = []
+    if plan.misses():
+        result.append(Caution("target_missed", plan.miss_line()))
+    run = plan.confirmation
+    others = run_cautions(run.scenario, run.intervals(), run.summary())
+    return result + [c for c in others if c.rule != "target_missed"]
+
+
+def staffing_summary(plan: StaffingPlan) -> dict:
     """The machine-readable answer (``staffing.json``)."""
     from ccsim import __version__
 
-    return {
+    horizon = plan.scenario.horizon
+    effort = {k: (asdict(v) if hasattr(v, "staffings") else v) for k, v in plan.effort.items()}
+    summary = {
         "ccsim_version": __version__,
         "scenario": plan.scenario.name,
-        "targets": asdict(targets),
-        "shrinkage": plan.shrinkage,
+        "targets": asdict(plan.targets),
+        "assurance": asdict(plan.assurance),
+        "service_level_targets": {
+            c.name: {
+                "target": plan.scenario.contact_types[c.name].service_level.target,
+                "threshold": plan.scenario.contact_types[c.name].service_level.threshold,
+            }
+            for c in plan.checks
+            if c.kind == "type"
+        },
+        "shrinkage": plan.absence.shrinkage,
+        "absenteeism": plan.absence.absenteeism,
+        "seeds": plan.seeds,
         "totals": plan.totals(),
         "required": {pool: [int(v) for v in values] for pool, values in plan.required.items()},
+        "scheduled": {pool: [int(v) for v in values] for pool, values in plan.scheduled.items()},
         "erlang": {pool: [int(v) for v in values] for pool, values in plan.erlang.items()},
-        "scheduled": {
-            pool: [int(v) for v in plan.scheduled(values)] for pool, values in plan.required.items()
+        "below_erlang_allowed": {
+            pool: [format_clock(horizon.open + i * horizon.interval) for i in np.nonzero(v)[0]]
+            for pool, v in plan.below_floor.items()
         },
+        "meets_all": not plan.misses(),
+        "miss_line": plan.miss_line(),
+        "misses": [plan.describe(row) for row in plan.misses()],
+        "verdicts": [_verdict_row(plan, row) for row in plan.verdicts],
+        "search_replications": plan.search_replications,
+        "effort": effort,
         "evaluations": plan.evaluations,
+        "replications": plan.replications,
         "search": plan.history,
+        "warnings": [c.as_dict() for c in staffing_cautions(plan)],
+    }
+    if plan.rosters:
+        summary["roster"] = {
+            r.pool: {"headcounts": list(r.headcounts), "paid_hours": r.paid_hours, "cost": r.cost}
+            for r in plan.rosters
+        }
+    return json_value(summary)
+
+
+def _verdict_row(plan: StaffingPlan, row: dict) -> dict:
+    check = row["check"]
+    horizon = plan.scenario.horizon
+    return {
+        ("contact_type" if check.kind == "type" else "pool"): check.name,
+        "measure": check.measure if plan.targets.confidence is None else f"days_{check.measure}",
+        "day": row["day"],
+        "interval": row["interval"],
+        "start": format_clock(horizon.open + row["interval"] * horizon.interval),
+        "value": row["value"],
+        "low": row["low"],
+        "high": row["high"],
+        "bound": check.bound if plan.targets.confidence is None else plan.targets.confidence,
+        "at_most": check.at_most and plan.targets.confidence is None,
+        "meets": row["meets"],
     }
 
 
@@ -121,61 +160,46 @@ def render_staffing_report(folder: Path) -> Path:
 
     folder = Path(folder)
     summary = json.loads((folder / "staffing.json").read_text(encoding="utf-8"))
-    table = pd.read_csv(folder / "staffing.csv")
-    totals = summary["totals"]
-    words = paragraph(
-        f"Scheduled agent hours {fmt_num(totals['scheduled_agent_hours'])} "
-        f"(cost {fmt_num(totals['scheduled_cost'])}) against "
-        f"{fmt_num(totals['erlang_scheduled_agent_hours'])} for the per-interval Erlang answer "
-        f"(cost {fmt_num(totals['erlang_scheduled_cost'])}); shrinkage "
-        f"{fmt_pct(summary['shrinkage'])}. {summary['evaluations']} staffings simulated. "
-        "Achieved measures: a confirmation run with fresh random numbers."
+    table = pd.read_csv(folder / "staffing.csv", keep_default_na=False, na_values=[""])
+    columns, rows = table_columns_rows(table, summary)
+    verdict_cells = [
+        Html('<span class="bad">✗ misses</span>')
+        if row[-1] == "misses"
+        else Html('<span class="ok">✓ meets</span>')
+        if row[-1] == "meets"
+        else row[-1]
+        for row in rows
+    ]
+    rows = [row[:-1] + [cell] for row, cell in zip(rows, verdict_cells, strict=True)]
+    verdict = summary["miss_line"]
+    words = Html(
+        f'<p><span class="{"ok" if summary["meets_all"] else "bad"}">'
+        f"{_escape(verdict)}</span></p>"
+        + bullets(hours_lines(summary))
+        + paragraph(effort_line(summary), note=True)
     )
-    # The chosen roster's cover (--shifts), else the scenario's own roster, beside the need.
-    roster_column = next((c for c in ("roster_cover", "rostered_agents") if c in table), None)
-    rostered = roster_column is not None
-    rows = []
-    for row in table.itertuples(index=False):
-        values = row._asdict()
-        first = next(
-            (k[: -len("_service_level")] for k in values if k.endswith("_service_level")), None
-        )
-        rows.append(
-            [
-                row.start,
-                row.pool,
-                row.erlang_agents,
-                row.required_agents,
-                row.scheduled_agents,
-                *([values.get(roster_column)] if rostered else []),
-                fmt_pct(values.get(f"{first}_service_level")) if first else "–",
-                fmt_pct(row.occupancy),
-            ]
-        )
     body = Html(
         words
         + _chart(table)
-        + table_html(
-            rows,
-            [
-                "interval",
-                "pool",
-                "Erlang",
-                "required",
-                "to schedule",
-                *(
-                    [("chosen roster" if roster_column == "roster_cover" else "rostered")]
-                    if rostered
-                    else []
-                ),
-                "service level (first type)",
-                "occupancy",
-            ],
-            align="ll" + "r" * (6 if rostered else 5),
+        + table_html(rows, columns, align="ll" + "r" * (len(columns) - 2))
+        + paragraph(
+            "required = agents on the phones; to schedule = required grossed up for "
+            "shrinkage and absenteeism (what the written scenario schedules); the measures "
+            "are the confirmation run's, on random numbers neither the search nor the "
+            "verification used; a verdict is the confirmation read as a planner reads a "
+            "re-run: the mean on the right side of every target"
+            + (
+                " (with a confidence: the share of days, within its sampling error)."
+                if summary["targets"].get("confidence") is not None
+                else "."
+            ),
+            note=True,
         )
     )
     run = load_run(folder)
     sections = [Section("Staffing", body)]
+    if summary.get("warnings"):
+        sections.append(Section("Warnings", bullets([w["message"] for w in summary["warnings"]])))
     if (folder / "roster.csv").exists():
         roster = pd.read_csv(folder / "roster.csv").fillna("")
         sections.append(
@@ -183,8 +207,10 @@ def render_staffing_report(folder: Path) -> Path:
                 "Roster",
                 Html(
                     paragraph(
-                        "Headcounts chosen per shift pattern to cover the requirement at least "
-                        "cost (an integer program); the run below is this roster, simulated."
+                        "Headcounts chosen per shift pattern to cover the agents to schedule "
+                        "at least cost (an integer program), verified on the independent "
+                        "random numbers like the per-interval answer; the run below is this "
+                        "roster, simulated."
                     )
                     + table_html(
                         roster.itertuples(index=False), list(roster.columns), align="lllllr"
@@ -192,29 +218,37 @@ def render_staffing_report(folder: Path) -> Path:
                 ),
             )
         )
-    sections += run_sections(run)
-    title = f"Staffing for {summary['scenario']}"
+    sections += [s for s in run_sections(run) if s.title != "Warnings"]
     return write_html(
         folder / "report.html",
-        render_page(title, sections, "the fewest agents that meet the targets"),
+        render_page(f"Staffing for {summary['scenario']}", sections, subtitle(summary)),
     )
 
 
-def _chart(table) -> Html:
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def _chart(table: pd.DataFrame) -> Html:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(10, 3.8))
     ax = fig.add_subplot()
-    for pool, rows in table.groupby("pool", sort=False):
+    agents = table.drop_duplicates(["pool", "interval"])
+    for pool, rows in agents.groupby("pool", sort=False):
         x = np.arange(len(rows))
-        ax.step(x, rows["required_agents"], where="mid", label=f"{pool}: simulated requirement")
+        ax.step(x, rows["required_agents"], where="mid", label=f"{pool}: required (simulation)")
         ax.step(x, rows["erlang_agents"], where="mid", ls="--", label=f"{pool}: Erlang")
+        if (rows["scheduled_agents"] != rows["required_agents"]).any():
+            ax.step(x, rows["scheduled_agents"], where="mid", ls=":", label=f"{pool}: to schedule")
         step = max(1, len(rows) // 12)
         ax.set_xticks(
             x[::step], rows["start"].astype(str).to_numpy()[::step], rotation=45, ha="right"
         )
-    ax.set_ylabel("agents on the phones")
-    ax.set_title("Agents needed per interval: simulation against per-interval Erlang")
+    ax.set_ylabel("agents")
+    ax.set_title("Agents per interval: simulation against per-interval Erlang")
     ax.legend(fontsize="small")
     fig.subplots_adjust(bottom=0.22, left=0.07, right=0.98)
     return figure_html(fig, alt="agents needed per interval")

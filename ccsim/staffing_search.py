@@ -1,31 +1,22 @@
 """The staffing search: up where a target is missed, down while no target breaks.
 
-Used by :func:`ccsim.optimiser.optimise_staffing` (see its module for the method). A staffing
-is a matrix pools × intervals of the day; :meth:`StaffingSearch.misses` simulates a batch of
-them at once — every (staffing, replication) a task for the executor — and says, for each,
-which (pool, interval) need one agent more. Each task simulates one replication and keeps
-only the per-interval counts it needs (:func:`ccsim.metrics.interval_sums`), a fraction of a
-full measurement's cost.
+Step 2 of :func:`ccsim.optimiser.optimise_staffing` (see its module for the whole method).
+A staffing is a matrix pools × intervals of the day. The search simulates candidates on its
+own replications (one root seed, the same for every candidate: common random numbers) and
+judges them with the prediction bound of :mod:`ccsim.staffing_verdict`, aiming at the bound
+the verification will apply. It is a quick, cheap first answer: its minimum is judged on the
+replications that found it (and so is optimistic), which is why the verification that
+follows never reuses them.
 """
 
 from __future__ import annotations
 
-import warnings
-from functools import partial
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import numpy as np
 
-from ccsim.metrics import interval_sums
-from ccsim.model.centre import simulate
-from ccsim.risk import share_meeting
-from ccsim.scenario import Scenario
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from ccsim.executors import Executor
-    from ccsim.optimiser import Targets
+from ccsim.staffing_trials import Trials
+from ccsim.staffing_verdict import Judge, check_values
 
 MAX_ROUNDS = 200
 """Up/down rounds at most (a safety net: real cases settle in a few dozen)."""
@@ -38,97 +29,58 @@ class StaffingSearch:
     """Up and down over staffings, each evaluated on the same replications.
 
     Args:
-        scenario: the scenario whose pools are staffed.
-        targets: what every interval must achieve.
+        trials: the simulations (shared with the verification).
+        judge: the verdicts.
         replications: replications per staffing tried.
         seed: their root seed (the same for every staffing: common random numbers).
-        executor: where the replications run.
+        lower: per pool and interval of the day, the fewest agents the search may leave.
         progress: called with a line of text after each step (or None).
     """
 
     def __init__(
         self,
-        scenario: Scenario,
-        targets: Targets,
+        trials: Trials,
+        judge: Judge,
         replications: int,
         seed: int,
-        executor: Executor,
+        lower: np.ndarray,
         progress: Callable[[str], None] | None,
     ):
-        from ccsim.optimiser import first_pool  # the optimiser module imports this one
-
-        self.scenario = scenario
-        self.targets = targets
+        self.trials = trials
+        self.judge = judge
         self.replications = replications
         self.seed = seed
-        self.executor = executor
+        self.lower = lower
         self.progress = progress
-        self.evaluations = 0
         self.history: list[str] = []
-        self.pools = list(scenario.pools)
-        self.per_day = scenario.horizon.intervals_per_day
-        self.first_pool = {
-            t: self.pools.index(first_pool(scenario, t)) for t in scenario.contact_types
-        }
 
-    def run(self, staffing: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """From ``staffing`` (per pool, per interval of the day) to the minimal answer."""
-        from ccsim.optimiser import StaffingError
-
-        current = np.array([staffing[p] for p in self.pools], dtype=int)
+    def run(self, start: np.ndarray) -> np.ndarray:
+        """From ``start`` (pools × intervals of the day) to the search's minimal answer."""
+        current = np.maximum(start, self.lower)
         for _ in range(MAX_ROUNDS):
             misses = self.misses([current])[0]
             if not misses:
-                break
-            for pool, i in misses:
-                current[pool, i] += 1
-            if current.max() > 10_000:
-                raise StaffingError(
-                    "a target needs more than 10,000 agents in an interval; "
-                    "check the targets and the scenario's load"
-                )
-            self._note(f"up: +1 agent in {len(misses)} (pool, interval)s")
-        current = self._down(current)
-        return {p: current[k].copy() for k, p in enumerate(self.pools)}
+                return self._one_by_one(self._in_bulk(current))
+            current = add_agents(current, misses)
+            self._note(f"search up: +1 agent in {len(misses)} (pool, interval)s")
+        raise out_of_reach()
 
-    def _down(self, current: np.ndarray) -> np.ndarray:
-        current = self._down_in_bulk(current)
-        # One by one, every candidate simulated at once, until no single agent can go.
-        for _ in range(MAX_ROUNDS):
-            candidates = [(p, i) for p, i in zip(*np.nonzero(current), strict=True)]
-            trials = []
-            for p, i in candidates:
-                trial = current.copy()
-                trial[p, i] -= 1
-                trials.append(trial)
-            passed = [c for c, m in zip(candidates, self.misses(trials), strict=True) if not m]
-            self._note(f"down: {len(passed)} of {len(candidates)} agents could go one by one")
-            if not passed:
-                return current  # minimal: no single agent can go
-            # Removals far apart in time barely interact: take out together those at least
-            # two intervals apart within each pool (halving the set while that breaks a
-            # target); the others wait for the next round.
-            last: dict[int, int] = {}
-            chosen = []
-            for p, i in sorted(passed, key=lambda c: (c[1], c[0])):
-                if i >= last.get(p, -2) + 2:
-                    chosen.append((p, i))
-                    last[p] = i
-            while True:
-                together = current.copy()
-                for p, i in chosen:
-                    together[p, i] -= 1
-                if len(chosen) == 1 or not self.misses([together])[0]:
-                    break
-                chosen = chosen[::2]
-            current = together
-        return current
+    def misses(self, staffings: list[np.ndarray]) -> list[set[tuple[int, int]]]:
+        """For each staffing: the (pool, interval of the day) that need an agent more."""
+        asked = [(s, self.seed, self.replications) for s in staffings]
+        aim = self.judge.assurance.max_replications
+        result = []
+        for snapshots in self.trials.snapshots(asked):
+            values = [check_values(snapshots, c, self.judge.days) for c in self.judge.checks]
+            verdicts = self.judge.verdicts(values, aim=aim)
+            result.append(self.judge.misses(verdicts))
+        return result
 
-    def _down_in_bulk(self, current: np.ndarray) -> np.ndarray:
+    def _in_bulk(self, current: np.ndarray) -> np.ndarray:
         """One agent out of every interval of a pool at once, pool after pool, again and
         again; where a target breaks, that interval and the one before (whose queue it
         inherits) keep their agents."""
-        keep = current == 0
+        keep = current <= self.lower
         for _ in range(MAX_ROUNDS):
             if keep.all():
                 break
@@ -139,9 +91,9 @@ class StaffingSearch:
                 trial[pool] = np.where(keep[pool], current[pool], current[pool] - 1)
                 misses = self.misses([trial])[0]
                 if not misses:
-                    self._note(f"down in bulk: {int((current - trial).sum())} agents fewer")
+                    self._note(f"search down in bulk: {int((current - trial).sum())} agents fewer")
                     current = trial
-                    keep |= current == 0
+                    keep |= current <= self.lower
                     continue
                 before = keep[pool].copy()
                 for _other, i in misses:
@@ -150,66 +102,24 @@ class StaffingSearch:
                     keep[pool] = True  # the misses lie elsewhere: leave this pool be
         return current
 
-    def misses(self, staffings: list[np.ndarray]) -> list[list[tuple[int, int]]]:
-        """For each staffing: the (pool, interval of day) that need an agent more."""
-        from ccsim.optimiser import with_staffing
-
-        scenarios = [
-            with_staffing(self.scenario, {p: s[k] for k, p in enumerate(self.pools)})
-            for s in staffings
-        ]
-        tasks = [(k, r) for k in range(len(scenarios)) for r in range(self.replications)]
-        # Each task carries only its own scenario (not the whole batch: pickling cost).
-        items = [(scenarios[k], r) for k, r in tasks]
-        snapshots: dict[tuple[int, int], dict] = {}
-        for index, snapshot in self.executor.map_unordered(partial(_evaluate, self.seed), items):
-            snapshots[tasks[index]] = snapshot
-        self.evaluations += len(scenarios)
-        return [
-            self._misses([snapshots[(k, r)] for r in range(self.replications)])
-            for k in range(len(scenarios))
-        ]
-
-    def _misses(self, snapshots: list[dict]) -> list[tuple[int, int]]:
-        t = self.targets
-        need: set[tuple[int, int]] = set()
-        checks = []
-        if t.service_level:
-            checks.append(("service_level", "target", False))
-        if t.max_abandon is not None:
-            checks.append(("abandon_rate", t.max_abandon, True))
-        if t.max_asa is not None:
-            checks.append(("asa", t.max_asa, True))
-        for measure_name, limit, at_most in checks:
-            values = np.stack([s["types"][measure_name] for s in snapshots])  # reps×types×ints
-            for k, name in enumerate(self.scenario.contact_types):
-                ctype = self.scenario.contact_types[name]
-                if ctype.deferrable:
-                    continue
-                bound = ctype.service_level.target if limit == "target" else limit
-                for i in self._failing(values[:, k, :], bound, at_most):
-                    need.add((self.first_pool[name], i))
-        if t.max_occupancy is not None:
-            values = np.stack([s["occupancy"] for s in snapshots])  # reps × pools × intervals
-            for p in range(len(self.pools)):
-                for i in self._failing(values[:, p, :], t.max_occupancy, True):
-                    need.add((p, i))
-        return sorted(need)
-
-    def _failing(self, values: np.ndarray, bound: float, at_most: bool) -> set[int]:
-        """Intervals of the day where ``values`` (replications × intervals) miss ``bound``:
-        on the mean over replications on any day, or, with a confidence, on too small a
-        share of (replication, day) pairs. Intervals with nothing to measure pass."""
-        days = values.reshape(values.shape[0], -1, self.per_day)  # reps × days × intervals
-        if self.targets.confidence is None:
-            with warnings.catch_warnings():  # an interval nobody reached: mean NaN, passes
-                warnings.simplefilter("ignore", RuntimeWarning)
-                mean = np.nanmean(days, axis=0)  # days × intervals
-            bad = (mean > bound + 1e-12) if at_most else (mean < bound - 1e-12)
-            return {int(i) for i in np.nonzero(np.any(bad, axis=0))[0]}
-        share = share_meeting(days, bound, axis=(0, 1), at_most=at_most)
-        bad = share < self.targets.confidence - 1e-12  # NaN (nothing measured) passes
-        return {int(i) for i in np.nonzero(bad)[0]}
+    def _one_by_one(self, current: np.ndarray) -> np.ndarray:
+        """Every single agent out, all candidates simulated at once; those that break
+        nothing go together where far enough apart, until no single agent can go."""
+        for _ in range(MAX_ROUNDS):
+            candidates = removable(current, self.lower)
+            trials = [without(current, c) for c in candidates]
+            passed = [c for c, m in zip(candidates, self.misses(trials), strict=True) if not m]
+            self._note(f"search down: {len(passed)} of {len(candidates)} agents could go")
+            if not passed:
+                return current
+            chosen = spaced(passed)
+            while True:
+                together = without(current, *chosen)
+                if len(chosen) == 1 or not self.misses([together])[0]:
+                    break
+                chosen = chosen[::2]
+            current = together
+        return current
 
     def _note(self, text: str) -> None:
         self.history.append(text)
@@ -217,17 +127,48 @@ class StaffingSearch:
             self.progress(text)
 
 
-def _evaluate(seed: int, task: tuple[Scenario, int]) -> dict:
-    """One replication of one candidate staffing, reduced to the arrays the search needs."""
-    scenario, replication = task
-    records = simulate(scenario, replication=replication, seed=seed)
-    sums, pools = interval_sums(records, scenario)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return {
-            "types": {
-                "service_level": sums["answered_within"] / sums["sl_denominator"],
-                "abandon_rate": sums["abandoned"] / sums["offered"],
-                "asa": sums["wait_answered"] / sums["answered"],
-            },
-            "occupancy": np.array([p["busy"] / p["on_duty"] for p in pools.values()]),
-        }
+def add_agents(current: np.ndarray, misses: set[tuple[int, int]]) -> np.ndarray:
+    """One agent more in every (pool, interval) of ``misses``."""
+    result = current.copy()
+    for pool, i in misses:
+        result[pool, i] += 1
+    if result.max() > MAX_AGENTS:
+        raise out_of_reach()
+    return result
+
+
+def out_of_reach():
+    """The error for targets no staffing reaches."""
+    from ccsim.staffing_targets import StaffingError
+
+    return StaffingError(
+        f"the targets are out of reach: adding agents ({MAX_AGENTS:,} at most in an interval, "
+        f"{MAX_ROUNDS} rounds) does not make every interval meet them. Check the targets "
+        "(a --max-abandon or --max-asa a queue cannot meet, a --confidence too close to 1) "
+        "and the scenario's load"
+    )
+
+
+def removable(current: np.ndarray, lower: np.ndarray) -> list[tuple[int, int]]:
+    """The (pool, interval) that hold more agents than ``lower``."""
+    return [(int(p), int(i)) for p, i in zip(*np.nonzero(current > lower), strict=True)]
+
+
+def without(current: np.ndarray, *removals: tuple[int, int]) -> np.ndarray:
+    """``current`` with one agent fewer in each of ``removals``."""
+    result = current.copy()
+    for pool, i in removals:
+        result[pool, i] -= 1
+    return result
+
+
+def spaced(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Removals far apart in time barely interact: those at least two intervals apart
+    within each pool, earliest first (the others wait for the next round)."""
+    last: dict[int, int] = {}
+    chosen = []
+    for pool, i in sorted(candidates, key=lambda c: (c[1], c[0])):
+        if i >= last.get(pool, -2) + 2:
+            chosen.append((pool, i))
+            last[pool] = i
+    return chosen

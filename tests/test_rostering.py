@@ -1,13 +1,13 @@
 """Rostering (``ccsim staff --shifts``): least-cost headcounts per shift pattern."""
 
 import itertools
+import json
 
 import numpy as np
+import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 import ccsim
-from ccsim.cli import main
 from ccsim.rostering import RosteringError, choose_roster, with_roster
 
 
@@ -79,44 +79,65 @@ def test_an_uncovered_interval_is_explained():
         choose_roster("agents", s.pools["agents"], s.horizon, np.ones(8))
 
 
-def test_ccsim_staff_shifts_writes_and_simulates_the_roster(tmp_path):
-    out = tmp_path / "staff"
-    result = CliRunner().invoke(
-        main,
+def test_strict_cover_counts_the_fewest_on_the_phones_in_an_interval():
+    """A break the whole shift takes at once empties the interval for a moment: on average
+    a head still covers two thirds of it, at every moment none."""
+    s = centre(
         [
-            "staff",
-            "scenarios/shifts-day.yaml",
-            "--shifts",
-            "--reps",
-            "3",
-            "--confirm-reps",
-            "3",
-            "--jobs",
-            "1",
-            "--out",
-            str(out),
-            "-q",
-        ],
+            {
+                "start": "08:00",
+                "length": "4h",
+                "headcount": 1,
+                "breaks": [{"at": "1h", "length": "20min"}],
+            }
+        ]
     )
+    from ccsim.rostering import _cover
+
+    pool = s.pools["agents"]
+    np.testing.assert_allclose(_cover(pool, 0, s.horizon)[:4], [1, 2 / 3, 1, 1])
+    np.testing.assert_allclose(_cover(pool, 0, s.horizon, lowest=True)[:4], [1, 0, 1, 1])
+    # Covering 09:00 at every moment needs another pattern there; none: refused plainly.
+    with pytest.raises(RosteringError, match="covers interval 1"):
+        choose_roster(
+            "agents",
+            pool,
+            s.horizon,
+            np.ones(8) * [1, 1, 1, 1, 0, 0, 0, 0],
+            strict=np.array([False, True] + [False] * 6),
+        )
+
+
+def test_ccsim_staff_shifts_writes_and_simulates_the_roster(cli, tmp_path):
+    import yaml
+
+    spec = centre(PATTERNS).resolved()
+    spec["contact_types"]["voice"]["service_level"] = {"threshold": 20, "target": 0.8}
+    spec["pools"]["agents"]["shrinkage"] = 0.2
+    path = tmp_path / "rostered.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    out = tmp_path / "staff"
+    result = cli("staff", path, "--shifts", "--jobs", 1, "--out", out, "-q")
     assert result.exit_code == 0, result.output
     roster = (out / "roster.csv").read_text()
     assert "headcount" in roster and "early" in roster
     rostered = ccsim.load_scenario(out / "scenario.yaml")
     assert rostered.pools["agents"].shifts is not None  # the run is the roster's
-    bad = CliRunner().invoke(
-        main,
-        [
-            "staff",
-            "scenarios/default-day.yaml",
-            "--shifts",
-            "--reps",
-            "2",
-            "--confirm-reps",
-            "2",
-            "--jobs",
-            "1",
-            "--results-dir",
-            str(tmp_path / "r"),
-        ],
+    assert rostered.pools["agents"].shrinkage == 0.2
+    summary = json.loads((out / "staffing.json").read_text())
+    cover = pd.read_csv(out / "staffing.csv")["roster_cover"].to_numpy()
+    # The roster covers the agents to schedule (grossed up for shrinkage) in every interval.
+    assert np.all(cover >= np.array(summary["scheduled"]["agents"]) - 1e-9)
+    assert summary["totals"]["roster_paid_hours"] == sum(
+        r["paid_hours"] for r in summary["roster"].values()
+    )
+    bad = cli(
+        "staff",
+        "scenarios/default-day.yaml",
+        "--shifts",
+        "--jobs",
+        1,
+        "--results-dir",
+        tmp_path / "r",
     )
     assert bad.exit_code == 2 and "--shifts" in bad.output and "Traceback" not in bad.output
