@@ -8,16 +8,18 @@ a minimum found on the same replications that judge it is biased low (the search
 whatever those replications happen to flatter). So the optimiser searches on one set of
 random numbers and decides on another:
 
-1. **Erlang floor.** Each contact type's per-interval Erlang C (or Erlang A, with patience)
-   figure for its targets, at the busiest day's rate, in the pool that serves it first.
+1. **Erlang start and floor.** Each contact type's per-interval Erlang C (or Erlang A, with
+   patience) figure for its targets, at the busiest day's rate, in the pool that serves it
+   first, is where the search starts; the Erlang figure of the pooled load of the pools
+   that share contact types is a floor (:mod:`ccsim.staffing_floor`).
 2. **Search** (:mod:`ccsim.staffing_search`, root seed = the scenario's or ``--seed``):
    up where a target is missed, then down while none breaks, every staffing on the same
    ``--reps`` replications (common random numbers).
 3. **Verification** (:mod:`ccsim.staffing_verification`, an independent root seed derived
    from the seed): the answer is judged on replications the search never saw; agents are
    added where they miss, then taken out only where the independent replications show
-   them not needed, until no single agent can go. Never below the Erlang floor, except at
-   an opening that inherits no queue.
+   them not needed, until no single agent can go. Never below the floor, except at an
+   opening that inherits no queue.
 4. **Confirmation**: the written scenario run with a third independent seed
    (``--confirm-reps``), read the way a planner reads a re-run (:func:`contract`).
 
@@ -36,18 +38,17 @@ agents and off-phone time included.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from functools import partial
 
 import numpy as np
 
-from ccsim import erlang
 from ccsim.executors import Executor, InProcessExecutor
 from ccsim.experiment import run_experiment
 from ccsim.scenario import Scenario
 from ccsim.scenario.loading import parse_scenario
 from ccsim.staffing_contract import contract
+from ccsim.staffing_floor import erlang_agents, staffing_floor
 from ccsim.staffing_plan import Absence, Effort, StaffingPlan
 from ccsim.staffing_search import StaffingSearch
 from ccsim.staffing_targets import StaffingError, Targets, first_pool, staffing_checks
@@ -112,18 +113,20 @@ def optimise_staffing(
     pools = list(base.pools)
     checks = staffing_checks(base, targets)
     judge = Judge(checks, assurance, targets.confidence, horizon.days, horizon.intervals_per_day)
-    floor = np.array([erlang_staffing(base, targets)[p] for p in pools])
+    own = np.array([erlang_staffing(base, targets)[p] for p in pools])
+    floor = staffing_floor(base, targets)
     trials = Trials(partial(_scheduled_matrix, base, absence), executor)
     openings = [] if horizon.continuous else [0]
-    lower = floor.copy()
-    lower[:, openings] = 0
-    search = StaffingSearch(trials, judge, replications, root, lower, progress)
-    found = search.run(floor)
+    tentative = np.zeros_like(floor.waived)
+    tentative[:, openings] = True  # the verification decides whether openings may go lower
+    search = StaffingSearch(trials, judge, replications, root, floor.waive(tentative), progress)
+    found = search.run(own)
     searched = Effort(trials.staffings, trials.replications)
     names = list(base.contact_types)
     serves = [[names.index(t) for t in base.pools[p].serves] for p in pools]
     verifier = Verifier(trials, judge, derived_seed(root, "verification"), serves, progress)
-    answer = verifier.settle(found, floor, openings)
+    answer = verifier.settle(found, floor, openings, own)
+    floor = verifier.floor
     required = {p: answer[k].copy() for k, p in enumerate(pools)}
     scheduled = {p: absence.scheduled(p, v) for p, v in required.items()}
     written = scheduled_scenario(base, scheduled)
@@ -155,8 +158,8 @@ def optimise_staffing(
         targets=targets,
         assurance=assurance,
         checks=checks,
-        erlang={p: floor[k].copy() for k, p in enumerate(pools)},
-        below_floor={p: verifier.exempt[k].copy() for k, p in enumerate(pools)},
+        erlang={p: own[k].copy() for k, p in enumerate(pools)},
+        floor=floor,
         required=required,
         scheduled=scheduled,
         absence=absence,
@@ -246,40 +249,9 @@ def erlang_staffing(scenario: Scenario, targets: Targets) -> dict[str, np.ndarra
         rates = ctype.arrivals.rates_per_second(horizon).reshape(horizon.days, per_day).max(0)
         patience = ctype.patience.mean if ctype.patience is not None else None
         pool = first_pool(scenario, name)
+        rule = ctype.service_level
         for i, rate in enumerate(rates):
-            result[pool][i] += _erlang_agents(rate, ctype, patience, targets)
-    return result
-
-
-def _erlang_agents(rate: float, ctype, patience: float | None, targets: Targets) -> int:
-    if rate <= 0:
-        return 0
-    rule = ctype.service_level
-    aht = ctype.aht
-    try:
-        if targets.service_level:
-            agents = erlang.fewest_agents(
-                arrival_rate=rate,
-                aht=aht,
-                threshold=rule.threshold,
-                target=rule.target,
-                patience=patience,
-            ).agents
-        else:
-            agents = max(1, math.ceil(rate * aht))
-        while True:
-            m = erlang.analyse(
-                arrival_rate=rate,
-                aht=aht,
-                agents=agents,
-                threshold=rule.threshold,
-                patience=patience,
+            result[pool][i] += erlang_agents(
+                rate, ctype.aht, rule.threshold, rule.target, patience, targets
             )
-            ok = targets.max_abandon is None or m.abandon_rate <= targets.max_abandon
-            ok &= targets.max_asa is None or m.asa <= targets.max_asa
-            ok &= targets.max_occupancy is None or m.occupancy <= targets.max_occupancy
-            if ok or agents > 10_000:
-                return agents
-            agents += 1
-    except (ValueError, erlang.NoSteadyStateError):
-        return max(1, math.ceil(rate * aht) + 1)
+    return result

@@ -35,6 +35,10 @@ from ccsim.scenario.roster import pool_roster
 _SAMPLE_HEADS = 120
 """Heads used to average a shift's cover over its staggered breaks."""
 
+SLICE = 600.0
+"""Seconds: an interval covered "at every moment" is covered in each of its 10-minute
+slices (on average within the slice), as fine as the breaks it must see."""
+
 
 class RosteringError(ValueError):
     """No roster can be chosen (no shift patterns, or the patterns cannot cover the need)."""
@@ -75,9 +79,9 @@ def choose_roster(
         horizon: the scenario's horizon.
         required: agents needed per interval of the day (or of the whole horizon).
         strict: intervals (a boolean per interval, like ``required``) to cover at every
-            moment rather than on average: a head counts there by the fewest of its
-            pattern on the phones at any time of the interval (a break the whole shift
-            takes at once leaves nobody).
+            moment rather than on average: a head counts there by its pattern's cover in
+            the worst 10-minute slice of the interval (a break the whole shift takes at once
+            leaves nobody).
 
     Raises:
         RosteringError: the pool has no shift patterns, or they leave an interval uncovered.
@@ -141,20 +145,18 @@ def with_roster(scenario: Scenario, rosters: list[Roster]) -> Scenario:
 
 def _cover(pool: Pool, k: int, horizon: Horizon, lowest: bool = False) -> np.ndarray:
     """Agents on the phones per interval per head on shift pattern ``k``: the mean over the
-    interval, or (``lowest``) the fewest at any moment of it."""
+    interval, or (``lowest``) the mean over its worst :data:`SLICE` (a break the whole shift
+    takes at once leaves nobody there)."""
     shift = pool.shifts[k].model_copy(update={"headcount": _SAMPLE_HEADS})
     alone = pool.model_copy(update={"shifts": [shift], "absenteeism": 0.0, "shrinkage": 0.0})
     if not lowest:
         return np.asarray(alone.staffing_per_interval(horizon), float) / _SAMPLE_HEADS
     trace = pool_roster(alone, horizon, shrink=False).on_phones_trace()
-    starts = horizon.interval_starts()
-    result = np.empty(len(starts))
-    for i, start in enumerate(starts):
-        before = np.searchsorted(trace.times, start, side="right") - 1
-        inside = (trace.times > start) & (trace.times < start + horizon.interval)
-        values = list(trace.counts[inside]) + [trace.counts[before] if before >= 0 else 0]
-        result[i] = min(values) / _SAMPLE_HEADS
-    return result
+    slices = max(1, round(horizon.interval / SLICE))
+    width = horizon.interval / slices
+    edges = horizon.interval_starts()[:, None] + width * np.arange(slices + 1)[None, :]
+    seconds = np.array([trace.agent_seconds(row) for row in edges])  # intervals × slices
+    return seconds.min(axis=1) / width / _SAMPLE_HEADS
 
 
 def _paid_hours(shift, horizon: Horizon) -> float:

@@ -25,6 +25,7 @@ from scipy import stats
 from ccsim.experiment import ExperimentResult
 from ccsim.scenario import Scenario
 from ccsim.staffing_contract import run_values
+from ccsim.staffing_floor import Floor
 from ccsim.staffing_targets import MEASURE_WORDS, Check, Targets, own_types
 from ccsim.staffing_verdict import Assurance
 from ccsim.units import DAY, format_clock
@@ -72,9 +73,10 @@ class StaffingPlan:
         scenario: the written scenario: the pools scheduling the answer (or, with
             ``--shifts``, the chosen roster), shrinkage and absenteeism kept.
         targets, assurance, checks: what was asked, and the checks it became.
-        erlang: per pool, the Erlang figure per interval of the day (the floor).
-        below_floor: per pool and interval, whether the answer may go below the floor
-            (an opening that inherits no queue).
+        erlang: per pool, the Erlang figure of the contact types it serves first, per
+            interval of the day (the per-interval Erlang answer, and the search's start).
+        floor: the steady-state floor the answer respects (:mod:`ccsim.staffing_floor`),
+            waived at the openings that inherit no queue.
         required: per pool, agents on the phones per interval of the day.
         scheduled: per pool, agents to schedule per interval of the day.
         absence: the shrinkage and absenteeism grossed up for.
@@ -95,7 +97,7 @@ class StaffingPlan:
     assurance: Assurance
     checks: list[Check]
     erlang: dict[str, np.ndarray]
-    below_floor: dict[str, np.ndarray]
+    floor: Floor
     required: dict[str, np.ndarray]
     scheduled: dict[str, np.ndarray]
     absence: Absence

@@ -92,6 +92,7 @@ def staffing_summary(plan: StaffingPlan) -> dict:
     from ccsim import __version__
 
     horizon = plan.scenario.horizon
+    pools = list(plan.scenario.pools)
     effort = {k: (asdict(v) if hasattr(v, "staffings") else v) for k, v in plan.effort.items()}
     summary = {
         "ccsim_version": __version__,
@@ -113,10 +114,17 @@ def staffing_summary(plan: StaffingPlan) -> dict:
         "required": {pool: [int(v) for v in values] for pool, values in plan.required.items()},
         "scheduled": {pool: [int(v) for v in values] for pool, values in plan.scheduled.items()},
         "erlang": {pool: [int(v) for v in values] for pool, values in plan.erlang.items()},
-        "below_erlang_allowed": {
-            pool: [format_clock(horizon.open + i * horizon.interval) for i in np.nonzero(v)[0]]
-            for pool, v in plan.below_floor.items()
-        },
+        "floor": [
+            {
+                "pools": [pools[p] for p in members],
+                "agents": [int(v) for v in plan.floor.agents[g]],
+                "waived_at": [
+                    format_clock(horizon.open + i * horizon.interval)
+                    for i in np.nonzero(plan.floor.waived[g])[0]
+                ],
+            }
+            for g, members in enumerate(plan.floor.groups)
+        ],
         "meets_all": not plan.misses(),
         "miss_line": plan.miss_line(),
         "misses": [plan.describe(row) for row in plan.misses()],

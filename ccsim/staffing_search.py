@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ccsim.staffing_floor import Floor
 from ccsim.staffing_trials import Trials
 from ccsim.staffing_verdict import Judge, check_values
 
@@ -33,7 +34,8 @@ class StaffingSearch:
         judge: the verdicts.
         replications: replications per staffing tried.
         seed: their root seed (the same for every staffing: common random numbers).
-        lower: per pool and interval of the day, the fewest agents the search may leave.
+        floor: the steady-state floor (:mod:`ccsim.staffing_floor`) the search never goes
+            below.
         progress: called with a line of text after each step (or None).
     """
 
@@ -43,20 +45,20 @@ class StaffingSearch:
         judge: Judge,
         replications: int,
         seed: int,
-        lower: np.ndarray,
+        floor: Floor,
         progress: Callable[[str], None] | None,
     ):
         self.trials = trials
         self.judge = judge
         self.replications = replications
         self.seed = seed
-        self.lower = lower
+        self.floor = floor
         self.progress = progress
         self.history: list[str] = []
 
     def run(self, start: np.ndarray) -> np.ndarray:
         """From ``start`` (pools × intervals of the day) to the search's minimal answer."""
-        current = np.maximum(start, self.lower)
+        current = self.floor.lift(start, start)
         for _ in range(MAX_ROUNDS):
             misses = self.misses([current])[0]
             if not misses:
@@ -80,11 +82,13 @@ class StaffingSearch:
         """One agent out of every interval of a pool at once, pool after pool, again and
         again; where a target breaks, that interval and the one before (whose queue it
         inherits) keep their agents."""
-        keep = current <= self.lower
+        keep = np.zeros(current.shape, dtype=bool)
         for _ in range(MAX_ROUNDS):
+            keep |= self._held(current)
             if keep.all():
                 break
             for pool in range(len(current)):
+                keep |= self._held(current)
                 if keep[pool].all():
                     continue
                 trial = current.copy()
@@ -93,7 +97,6 @@ class StaffingSearch:
                 if not misses:
                     self._note(f"search down in bulk: {int((current - trial).sum())} agents fewer")
                     current = trial
-                    keep |= current <= self.lower
                     continue
                 before = keep[pool].copy()
                 for _other, i in misses:
@@ -102,17 +105,24 @@ class StaffingSearch:
                     keep[pool] = True  # the misses lie elsewhere: leave this pool be
         return current
 
+    def _held(self, current: np.ndarray) -> np.ndarray:
+        """Where no agent can go: none left, or the floor would break."""
+        held = np.ones(current.shape, dtype=bool)
+        for pool, i in self.floor.removable(current):
+            held[pool, i] = False
+        return held
+
     def _one_by_one(self, current: np.ndarray) -> np.ndarray:
         """Every single agent out, all candidates simulated at once; those that break
         nothing go together where far enough apart, until no single agent can go."""
         for _ in range(MAX_ROUNDS):
-            candidates = removable(current, self.lower)
+            candidates = self.floor.removable(current)
             trials = [without(current, c) for c in candidates]
             passed = [c for c, m in zip(candidates, self.misses(trials), strict=True) if not m]
             self._note(f"search down: {len(passed)} of {len(candidates)} agents could go")
             if not passed:
                 return current
-            chosen = spaced(passed)
+            chosen = spaced(passed, current, self.floor)
             while True:
                 together = without(current, *chosen)
                 if len(chosen) == 1 or not self.misses([together])[0]:
@@ -149,11 +159,6 @@ def out_of_reach():
     )
 
 
-def removable(current: np.ndarray, lower: np.ndarray) -> list[tuple[int, int]]:
-    """The (pool, interval) that hold more agents than ``lower``."""
-    return [(int(p), int(i)) for p, i in zip(*np.nonzero(current > lower), strict=True)]
-
-
 def without(current: np.ndarray, *removals: tuple[int, int]) -> np.ndarray:
     """``current`` with one agent fewer in each of ``removals``."""
     result = current.copy()
@@ -162,13 +167,16 @@ def without(current: np.ndarray, *removals: tuple[int, int]) -> np.ndarray:
     return result
 
 
-def spaced(candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def spaced(
+    candidates: list[tuple[int, int]], current: np.ndarray, floor: Floor
+) -> list[tuple[int, int]]:
     """Removals far apart in time barely interact: those at least two intervals apart
-    within each pool, earliest first (the others wait for the next round)."""
+    within each pool, earliest first, as long as they keep the floor together (the others
+    wait for the next round)."""
     last: dict[int, int] = {}
-    chosen = []
+    chosen: list[tuple[int, int]] = []
     for pool, i in sorted(candidates, key=lambda c: (c[1], c[0])):
-        if i >= last.get(pool, -2) + 2:
+        if i >= last.get(pool, -2) + 2 and floor.allows(current, *chosen, (pool, i)):
             chosen.append((pool, i))
             last[pool] = i
     return chosen

@@ -13,10 +13,10 @@ second, independent set of replications (its own root seed), with the prediction
    verify and repair again, until no single agent can go. A candidate refused once stays
    refused while the staffing has nowhere more agents than when it was refused (fewer
    agents never help), so only new questions are simulated.
-3. **Floor.** No pool goes below the per-interval Erlang figure, except in an interval that
-   inherits no queue — the opening of a centre that closes, where (in at least
-   :data:`EMPTY_OPENINGS` of the replications) nobody is waiting — and only where the
-   simulation shows the targets met with fewer.
+3. **Floor.** No group of pools goes below the per-interval Erlang figure of its pooled load
+   (:mod:`ccsim.staffing_floor`), except in an interval that inherits no queue — the opening
+   of a centre that closes, where (in at least :data:`EMPTY_OPENINGS` of the replications)
+   nobody is waiting — and only where the simulation shows the targets met with fewer.
 
 Replications are spent where verdicts are uncertain: a staffing is judged on
 ``first_replications``, and doubled (up to ``max_replications``) only while some check it is
@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ccsim.staffing_search import MAX_ROUNDS, add_agents, out_of_reach, removable, spaced, without
+from ccsim.staffing_floor import Floor
+from ccsim.staffing_search import MAX_ROUNDS, add_agents, out_of_reach, spaced, without
 from ccsim.staffing_trials import Trials
 from ccsim.staffing_verdict import Judge, Verdicts, check_values
 
@@ -86,7 +87,7 @@ class Verifier:
         self.history: list[str] = []
         self.effort: list[tuple[int, int]] = []  # (staffings, replications) of other trials
         self.most_replications = 0
-        self.exempt: np.ndarray | None = None
+        self.floor: Floor | None = None
 
     def verify(
         self,
@@ -152,28 +153,32 @@ class Verifier:
             pending = still
         return results
 
-    def settle(self, start: np.ndarray, floor: np.ndarray, openings: list[int]) -> np.ndarray:
+    def settle(
+        self, start: np.ndarray, floor: Floor, openings: list[int], erlang: np.ndarray
+    ) -> np.ndarray:
         """From the search's answer to the verified, minimal one (module docstring).
 
         Args:
             start: the search's answer (pools × intervals of the day).
-            floor: the per-interval Erlang figures.
-            openings: intervals of the day that open the centre (may be exempt).
+            floor: the steady-state floor, waived nowhere yet.
+            openings: intervals of the day that open the centre (may inherit no queue).
+            erlang: the pools' own Erlang figures (where agents lifted to the floor go).
+
+        Returns:
+            The answer; :attr:`floor` is then the floor it respects (waived at the openings
+            that inherit no queue).
         """
-        lower = floor.copy()
-        lower[:, openings] = 0
-        current = np.maximum(start, lower)
-        first = self.verify([(current, 0)])[0]
-        self.exempt = self._inherit_nothing(first.snapshots, openings, floor.shape)
-        lower = np.where(self.exempt, 0, floor)
-        self.lower = lower
-        current = np.maximum(current, lower)
+        tentative = np.zeros_like(floor.waived)
+        tentative[:, openings] = True
+        first = self.verify([(floor.waive(tentative).lift(start, erlang), 0)])[0]
+        self.floor = floor = floor.waive(self._inherit_nothing(first.snapshots, openings, floor))
+        current = floor.lift(start, erlang)
         refused: dict[tuple[int, int], np.ndarray] = {}
         for _ in range(MAX_ROUNDS):
             current = self.repair(current)
             candidates = [
                 c
-                for c in removable(current, lower)
+                for c in floor.removable(current)
                 if c not in refused or not np.all(current <= refused[c])
             ]
             if not candidates:
@@ -192,7 +197,7 @@ class Verifier:
             self.note(f"verification down: {len(passed)} of {len(candidates)} agents not needed")
             if not passed:
                 break
-            chosen = spaced(passed)
+            chosen = spaced(passed, current, floor)
             while len(chosen) > 1:
                 first_cell = self.judge.first_cell(min(i for _p, i in chosen))
                 together = [(without(current, *chosen), first_cell)]
@@ -214,18 +219,19 @@ class Verifier:
         raise out_of_reach()
 
     def _inherit_nothing(
-        self, snapshots: list[dict], openings: list[int], shape: tuple[int, int]
+        self, snapshots: list[dict], openings: list[int], floor: Floor
     ) -> np.ndarray:
-        """Per pool and interval of the day: an opening at which nobody of the pool's
-        contact types waits in at least :data:`EMPTY_OPENINGS` of the replications."""
-        exempt = np.zeros(shape, dtype=bool)
-        per_day = shape[1]
+        """Per group of pools and interval of the day: an opening at which nobody of the
+        group's contact types waits in at least :data:`EMPTY_OPENINGS` of the replications."""
+        waived = np.zeros(floor.waived.shape, dtype=bool)
+        per_day = waived.shape[1]
         waiting = np.stack([s["waiting_at_start"] for s in snapshots])  # reps × types × ints
-        for pool, types in enumerate(self.serves):
+        for g, pools in enumerate(floor.groups):
+            types = sorted({t for p in pools for t in self.serves[p]})
             for i in openings:
                 at_opening = waiting[:, types, i::per_day].sum(axis=1)  # reps × days
-                exempt[pool, i] = np.mean(at_opening == 0) >= EMPTY_OPENINGS
-        return exempt
+                waived[g, i] = np.mean(at_opening == 0) >= EMPTY_OPENINGS
+        return waived
 
     def note(self, text: str) -> None:
         self.history.append(text)

@@ -148,11 +148,10 @@ def test_the_answer_is_minimal_in_expectation(day_plan, executor):
     from scipy import stats
 
     required = np.array([day_plan.required["agents"]])
-    lower = np.where(day_plan.below_floor["agents"], 0, day_plan.erlang["agents"])
     judge = Judge(day_plan.checks, day_plan.assurance, None, 1, len(DAY_RATES))
     trials = Trials(partial(_scheduled_matrix, day_plan.scenario, day_plan.absence), executor)
     most = day_plan.assurance.max_replications
-    candidates = [i for i in range(len(DAY_RATES)) if required[0, i] > lower[i]]
+    candidates = [i for _pool, i in day_plan.floor.removable(required)]
     assert candidates  # some intervals sit above their floor
     snapshots = trials.snapshots([(without(required, (0, i)), 4242, most) for i in candidates])
     t = stats.t.ppf(1 - judge.tail, most - 1)
@@ -169,10 +168,13 @@ def test_the_answer_is_minimal_in_expectation(day_plan, executor):
 
 def test_the_answer_never_goes_below_the_erlang_floor_but_at_an_empty_opening(day_plan):
     required, floor = day_plan.required["agents"], day_plan.erlang["agents"]
-    exempt = day_plan.below_floor["agents"]
-    assert np.all((required >= floor) | exempt)
-    assert not exempt[1:].any()  # only the opening may inherit no queue
-    assert exempt[0]  # nobody waits at 08:00: the centre was closed and nobody called
+    # One pool serving one type: the floor is that type's own per-interval Erlang figure.
+    assert day_plan.floor.groups == [[0]]
+    assert list(day_plan.floor.agents[0]) == list(floor)
+    waived = day_plan.floor.waived[0]
+    assert np.all((required >= floor) | waived)
+    assert not waived[1:].any()  # only the opening may inherit no queue
+    assert waived[0]  # nobody waits at 08:00: the centre was closed and nobody called
 
 
 def test_a_continuous_centre_keeps_the_floor_everywhere(executor):
@@ -182,7 +184,7 @@ def test_a_continuous_centre_keeps_the_floor_everywhere(executor):
         "rate_per_hour": [60, 40, 100, 140, 140, 120, 100, 80]
     }
     plan = optimise_staffing(ccsim.load_scenario(spec), confirm_replications=4, executor=executor)
-    assert not plan.below_floor["agents"].any()
+    assert not plan.floor.waived.any()
     assert np.all(plan.required["agents"] >= plan.erlang["agents"])
 
 
@@ -339,8 +341,8 @@ def test_default_day_holds_on_fresh_re_runs(cli, tmp_path, executor):
     summary = json.loads((out / "staffing.json").read_text())
     written = ccsim.load_scenario(out / "scenario.yaml")
     assert_contract(written, Targets(), executor)
-    required, floor = summary["required"]["agents"], summary["erlang"]["agents"]
-    allowed = summary["below_erlang_allowed"]["agents"]
+    required, floor = summary["required"]["agents"], summary["floor"][0]["agents"]
+    allowed = summary["floor"][0]["waived_at"]
     assert set(allowed) <= {"08:00"}
     assert all(
         r >= e for k, (r, e) in enumerate(zip(required, floor, strict=True)) if k or not allowed
@@ -368,8 +370,14 @@ def test_two_pools_with_an_abandonment_cap_holds_and_shows_every_type(cli, tmp_p
     assert np.isfinite(table["service_level"]).all() and np.isfinite(table["abandon_rate"]).all()
     page = (out / "report.html").read_text()
     assert page.count("billing_team") >= 8 and "abandoned (≤ 5 %)" in page
-    # Hours: to schedule = required / 0.7; the confirmation pays about the scheduled hours.
+    # The two pools share sales: together never below the Erlang figure of their pooled load.
     summary = json.loads((out / "staffing.json").read_text())
+    (group,) = summary["floor"]
+    assert sorted(group["pools"]) == ["billing_team", "sales_team"]
+    together = np.add(summary["required"]["sales_team"], summary["required"]["billing_team"])
+    waived = [k == 0 and "09:00" in group["waived_at"] for k in range(8)]
+    assert all(t >= f or w for t, f, w in zip(together, group["agents"], waived, strict=True))
+    # Hours: to schedule = required / 0.7; the confirmation pays about the scheduled hours.
     for pool, required in summary["required"].items():
         assert summary["scheduled"][pool] == [math.ceil(r / 0.7 - 1e-9) for r in required]
     totals = summary["totals"]

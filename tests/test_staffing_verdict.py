@@ -14,6 +14,7 @@ import pytest
 from scipy import stats
 
 from ccsim.staffing_contract import critical_share, wilson
+from ccsim.staffing_floor import Floor
 from ccsim.staffing_targets import Check
 from ccsim.staffing_verdict import Assurance, Judge
 from ccsim.staffing_verification import Verifier
@@ -97,6 +98,12 @@ def test_a_candidate_plainly_needed_is_refused_on_common_random_numbers():
     assert judge.refused([worse], [base], first_cell=2) == set()  # before its first cell
 
 
+def floor_of(agents):
+    """A one-pool floor (one group), waived nowhere."""
+    agents = np.array(agents)
+    return Floor([[0]], agents, np.zeros(agents.shape, dtype=bool))
+
+
 class SyntheticCentre:
     """A stand-in for the simulation: in interval i, a replication's service level is
     normal with mean ``0.5 + 0.04 × agents`` and s.d. 0.08, independent across intervals
@@ -132,11 +139,10 @@ def test_the_verification_settles_on_the_fewest_agents_that_pass():
     (mean 0.86), not 8 (0.82)."""
     judge = Judge([LEVEL], Assurance(), None, days=1, per_day=4)
     verifier = Verifier(SyntheticCentre(), judge, seed=99, serves=[[0]], progress=None)
-    floor = np.array([[3, 3, 3, 3]])
     start = np.array([[6, 14, 10, 9]])  # too few, too many, right, one short
-    answer = verifier.settle(start, floor, openings=[0])
+    answer = verifier.settle(start, floor_of([[3, 3, 3, 3]]), openings=[0], erlang=start)
     assert answer.tolist() == [[9, 9, 9, 9]]
-    assert verifier.exempt.tolist() == [[True, False, False, False]]
+    assert verifier.floor.waived.tolist() == [[True, False, False, False]]
     assert verifier.most_replications <= Assurance().max_replications
     assert any(line.startswith("verification up") for line in verifier.history)
     assert any(line.startswith("verification down") for line in verifier.history)
@@ -145,10 +151,11 @@ def test_the_verification_settles_on_the_fewest_agents_that_pass():
 def test_the_floor_holds_unless_the_opening_inherits_no_queue():
     judge = Judge([LEVEL], Assurance(), None, days=1, per_day=4)
     verifier = Verifier(SyntheticCentre(), judge, seed=99, serves=[[0]], progress=None)
-    floor = np.array([[12, 12, 3, 3]])  # the Erlang figure asks more than the need
-    answer = verifier.settle(np.array([[10, 10, 10, 10]]), floor, openings=[0])
+    floor = floor_of([[12, 12, 3, 3]])  # the Erlang figure asks more than the need
+    start = np.array([[10, 10, 10, 10]])
+    answer = verifier.settle(start, floor, openings=[0], erlang=start)
     assert answer.tolist() == [[9, 12, 9, 9]]  # the empty opening may go below it
     # Callers already waiting at the opening (say, after-hours callers): the floor holds.
     queued = Verifier(SyntheticCentre(2.0), judge, seed=99, serves=[[0]], progress=None)
-    answer = queued.settle(np.array([[10, 10, 10, 10]]), floor, openings=[0])
-    assert answer.tolist() == [[12, 12, 9, 9]] and not queued.exempt.any()
+    answer = queued.settle(start, floor, openings=[0], erlang=start)
+    assert answer.tolist() == [[12, 12, 9, 9]] and not queued.floor.waived.any()
