@@ -415,6 +415,15 @@ def test_staffing_for_risk_holds_on_fresh_days_with_a_busyness_factor(executor):
         busy, Targets(confidence=0.9), confirm_replications=20, executor=executor
     )
     assert_contract(for_risk.scenario, Targets(confidence=0.9), executor)
+    # What was targeted is shown: the share of days on target, per interval.
+    from ccsim.staffing_display import table_columns_rows
+    from ccsim.staffing_report import staffing_summary
+
+    table = for_risk.table()
+    assert (table["days_meeting_service_level"] >= 0.75).all()
+    columns, rows = table_columns_rows(table, staffing_summary(for_risk))
+    assert "days on SL target" in columns
+    assert all(row[columns.index("days on SL target")].endswith("%") for row in rows)
     on_average = optimise_staffing(busy, confirm_replications=4, executor=executor)
     assert for_risk.required["agents"].sum() > on_average.required["agents"].sum()
     assert np.all(for_risk.required["agents"] >= on_average.required["agents"] - 1)
