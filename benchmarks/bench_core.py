@@ -60,7 +60,8 @@ def ccsim_problem() -> str | None:
 
 
 def erlang_a(work: wl.Workload) -> dict:
-    """Erlang A figures from ``ccsim.erlang.analyse``, with the benchmark's own reference."""
+    """Erlang A figures from ``ccsim.analytic.erlang.analyse``, with the benchmark's own
+    reference."""
     args = dict(
         arrival_rate=work.arrival_rate,
         aht=work.aht,
@@ -70,16 +71,16 @@ def erlang_a(work: wl.Workload) -> dict:
     )
     reference = measures.erlang_a_reference(**args)
     result = {
-        "source": "benchmarks/measures.py (ccsim.erlang unavailable)",
+        "source": "benchmarks/measures.py (ccsim.analytic.erlang unavailable)",
         **reference,
         "reference": reference,
     }
     try:
-        from ccsim.erlang import analyse
+        from ccsim.analytic.erlang import analyse
 
         answer = analyse(**args)
         result.update(
-            source="ccsim.erlang.analyse",
+            source="ccsim.analytic.erlang.analyse",
             service_level=float(answer.service_level),
             asa=float(answer.asa),
             abandon_rate=float(answer.abandon_rate),
@@ -273,7 +274,8 @@ def speed_and_accuracy(work: wl.Workload, models: list[str], repeat: int) -> dic
     )
     if not reference["ccsim_erlang_agrees_with_reference"]:
         print(
-            "WARNING: ccsim.erlang.analyse differs from the benchmark's reference Erlang A:",
+            "WARNING: ccsim.analytic.erlang.analyse differs from the benchmark's reference "
+            "Erlang A:",
             reference["reference"],
         )
     return out

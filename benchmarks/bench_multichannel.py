@@ -245,7 +245,7 @@ def goal(speeds: dict) -> dict:
 
 def centre_measures(run: ms.SimRun) -> dict:
     """Offered, service level and ASA per channel, and occupancy per pool (a sanity check)."""
-    from ccsim.metrics import measure
+    from ccsim.measures.replication import measure
 
     measures = measure(run.records, run.scenario)
     by_channel = {
@@ -275,7 +275,8 @@ def centre_measures(run: ms.SimRun) -> dict:
             ]
             for name, m in by_channel.items()
         ],
-        note=f"ccsim.metrics.measure(records, scenario).by_channel; offered = contacts offered "
+        note="ccsim.measures.replication.measure(records, scenario).by_channel; "
+        f"offered = contacts offered "
         f"to agents (escalations, emails, messages; bot visits are not): the bot contained "
         f"{containment:.1%} of calls",
     )

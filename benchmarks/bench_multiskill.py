@@ -266,7 +266,7 @@ def goal(speeds: dict) -> dict:
 
 def centre_measures(run: SimRun) -> dict:
     """SL, ASA, abandonment and occupancy of the multi-skill run, per type and per pool."""
-    from ccsim.metrics import measure
+    from ccsim.measures.replication import measure
 
     measures = measure(run.records, run.scenario)
     by_type = {
@@ -308,7 +308,8 @@ def centre_measures(run: SimRun) -> dict:
             ]
             for name, m in by_type.items()
         ],
-        note="ccsim.metrics.measure(records, scenario).by_type; offered includes transfer "
+        note="ccsim.measures.replication.measure(records, scenario).by_type; "
+        "offered includes transfer "
         "legs; occupancy is that of the pools serving the type",
     )
     print_table(

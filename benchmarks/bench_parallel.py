@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from distributed import LocalCluster
 
-    from ccsim.experiment import run_experiment
+    from ccsim.experiment.replications import run_experiment
 
     scenario = load(args)
     keep = not args.no_records

@@ -14,7 +14,7 @@ Two cases:
   The goal: under a minute on a 2-core machine.
 * ``multiskill`` — a centre open 24 hours in 48 half-hour intervals, two contact types
   (general calls with a double daily peak, billing calls) and two pools serving both with
-  different priorities, through :func:`ccsim.optimiser.optimise_staffing`.
+  different priorities, through :func:`ccsim.studies.staffing.optimiser.optimise_staffing`.
 
 For each: the wall time, the CPU time of every process (a figure other jobs on the machine
 do not inflate), the staffings and replications simulated by the search and by the
@@ -108,9 +108,9 @@ def run_default(jobs: int) -> dict:
 
 def run_multiskill(jobs: int) -> dict:
     import ccsim
-    from ccsim.executors import make_executor
-    from ccsim.optimiser import optimise_staffing
-    from ccsim.staffing_report import staffing_summary
+    from ccsim.experiment.executors import make_executor
+    from ccsim.output.staffing_folder import staffing_summary
+    from ccsim.studies.staffing.optimiser import optimise_staffing
 
     scenario = ccsim.load_scenario(multiskill())
     cpu, started = cpu_seconds(), time.perf_counter()
@@ -128,9 +128,9 @@ def run_multiskill(jobs: int) -> dict:
 def _figures(summary: dict, written: Path, seconds: float, cpu: float, jobs: int) -> dict:
     """The timing, the effort, the hours and the planner's re-run of the written scenario."""
     import ccsim
-    from ccsim.experiment import run_experiment
-    from ccsim.staffing_contract import contract
-    from ccsim.staffing_targets import Targets, staffing_checks
+    from ccsim.experiment.replications import run_experiment
+    from ccsim.studies.staffing.contract import contract
+    from ccsim.studies.staffing.targets import Targets, staffing_checks
 
     scenario = ccsim.load_scenario(written)
     targets = Targets(**summary["targets"])

@@ -13,7 +13,7 @@ small).  Contacts that arrive during the warm-up (the model starts empty) or dur
 cool-down (close to the end of the horizon) are left out of these statistics only.
 
 :func:`erlang_a_reference` computes M/M/c+M figures from the birth-death chain, independently
-of ``ccsim.erlang``: it is the fallback when that module is not available and a cross-check
+of ``ccsim.analytic.erlang``: it is the fallback when that module is not available and a cross-check
 of it when it is.
 """
 

@@ -22,11 +22,11 @@ __version__ = "0.1.0"
 # quick and does not pull in SimPy, pandas or matplotlib until they are needed.
 _PUBLIC = {
     "ContactRecords": "ccsim.records",
-    "ExperimentResult": "ccsim.experiment",
+    "ExperimentResult": "ccsim.experiment.replications",
     "Scenario": "ccsim.scenario",
     "ScenarioError": "ccsim.errors",
     "load_scenario": "ccsim.scenario",
-    "run_experiment": "ccsim.experiment",
+    "run_experiment": "ccsim.experiment.replications",
     "simulate": "ccsim.model.centre",
 }
 

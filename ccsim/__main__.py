@@ -1,6 +1,6 @@
 """Allow ``python -m ccsim``."""
 
-from ccsim.cli import main
+from ccsim.cli.commands import main
 
 if __name__ == "__main__":
     main()

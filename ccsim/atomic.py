@@ -2,7 +2,7 @@
 
 A crash, a full disk or Ctrl-C half-way leaves the old file (or none), never a half-written
 one that looks finished. (Whole results folders are staged the same way:
-:func:`ccsim.report.staged_folder`.)
+:func:`ccsim.output.run_folder.staged_folder`.)
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ccsim.timeline import OnDutyTrace
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -79,36 +81,6 @@ MESSAGE = 5
 
 KINDS = ("arrival", "redial", "transfer", "callback", "escalation", "message")
 """Contact kind names, indexed by the codes above."""
-
-
-@dataclass(frozen=True)
-class OnDutyTrace:
-    """How many agents of a pool were on duty over time (a step function).
-
-    ``counts[i]`` agents were on duty from ``times[i]`` until ``times[i + 1]``; before the
-    first time nobody was. Agents finishing a contact after their scheduled end are counted
-    until they leave, so the area under this curve is the paid time including overtime.
-    """
-
-    times: np.ndarray
-    counts: np.ndarray
-
-    def agent_seconds(self, boundaries: np.ndarray) -> np.ndarray:
-        """Agent-seconds on duty between consecutive ``boundaries`` (len(boundaries) - 1 values)."""
-        return np.diff(self._cumulative(boundaries))
-
-    def _cumulative(self, at: np.ndarray) -> np.ndarray:
-        if self.times.size == 0:
-            return np.zeros(len(at))
-        # Area under the step function from the first change up to each time in `at`.
-        steps = np.diff(self.times) * self.counts[:-1]
-        area = np.concatenate([[0.0], np.cumsum(steps)])
-        index = np.searchsorted(self.times, at, side="right") - 1
-        before = index < 0
-        index = np.clip(index, 0, None)
-        result = area[index] + (at - self.times[index]) * self.counts[index]
-        result[before] = 0.0
-        return result
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ than a contacts × intervals matrix.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 
@@ -129,3 +131,33 @@ def union_spans(
     opens = first_of_owner | (start > previous)
     index = np.flatnonzero(opens)
     return start[index], np.maximum.reduceat(end, index)
+
+
+@dataclass(frozen=True)
+class OnDutyTrace:
+    """How many agents of a pool were on duty over time (a step function).
+
+    ``counts[i]`` agents were on duty from ``times[i]`` until ``times[i + 1]``; before the
+    first time nobody was. Agents finishing a contact after their scheduled end are counted
+    until they leave, so the area under this curve is the paid time including overtime.
+    """
+
+    times: np.ndarray
+    counts: np.ndarray
+
+    def agent_seconds(self, boundaries: np.ndarray) -> np.ndarray:
+        """Agent-seconds on duty between consecutive ``boundaries`` (len(boundaries) - 1 values)."""
+        return np.diff(self._cumulative(boundaries))
+
+    def _cumulative(self, at: np.ndarray) -> np.ndarray:
+        if self.times.size == 0:
+            return np.zeros(len(at))
+        # Area under the step function from the first change up to each time in `at`.
+        steps = np.diff(self.times) * self.counts[:-1]
+        area = np.concatenate([[0.0], np.cumsum(steps)])
+        index = np.searchsorted(self.times, at, side="right") - 1
+        before = index < 0
+        index = np.clip(index, 0, None)
+        result = area[index] + (at - self.times[index]) * self.counts[index]
+        result[before] = 0.0
+        return result

@@ -9,7 +9,7 @@ data/sample-log-mapping.yaml (how to read it). See ccsim/sample_log.py.
 
 from pathlib import Path
 
-from ccsim.sample_log import write_sample
+from ccsim.calibration.sample_log import write_sample
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

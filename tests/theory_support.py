@@ -78,7 +78,8 @@ class Run:
 
     Attributes:
         scenario: the scenario as run.
-        replications: per-replication measures (see :class:`ccsim.metrics.ReplicationMeasures`).
+        replications: per-replication measures (see
+        :class:`ccsim.measures.replication.ReplicationMeasures`).
         from_records: statistic name → one value per replication, computed from the records.
     """
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.model.contacts import ContactBook
-from ccsim.streams import RandomStreams
+from ccsim.model.streams import RandomStreams
 from ccsim.units import DAY
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ The model runs on a :class:`simpy.Environment` with a few kinds of events, each 
 all drawn in advance), the end of a contact's handling, staffing changes, and — only for the
 types that use them — patience timers, overflow timers, the end of a warm-transfer handover
 and later contacts (redials, callback retries). Random numbers come from independent named
-streams (:mod:`ccsim.streams`), drawn in vectorised batches.
+streams (:mod:`ccsim.model.streams`), drawn in vectorised batches.
 
 Abandonment is detected lazily (:mod:`ccsim.model.queues`) unless the contact type needs to
 know at once (redials, wait predictions): then a patience timer is set for each caller who
@@ -41,6 +41,7 @@ from ccsim.model.prediction import WaitPredictor
 from ccsim.model.queues import ContactQueue
 from ccsim.model.routing import RoutingPolicy, policy_for
 from ccsim.model.staffing import staffing_plan
+from ccsim.model.streams import RandomStreams
 from ccsim.records import (
     ABANDONED,
     ANSWERED,
@@ -53,7 +54,6 @@ from ccsim.records import (
 )
 from ccsim.scenario import Scenario
 from ccsim.scenario.roster import peak_agents
-from ccsim.streams import RandomStreams
 from ccsim.units import DAY
 
 
@@ -65,7 +65,8 @@ class ContactCentre:
         streams: the replication's random streams.
         routing: the routing policy (default: the scenario's ``routing.policy``).
         first_attempts: the first attempts to replay instead of drawing them (a trace-driven
-            backtest, :mod:`ccsim.backtest`): a fresh :class:`ContactBook` in time order whose
+            backtest, :mod:`ccsim.calibration.backtest`): a fresh :class:`ContactBook` in time
+            order whose
             ``journeys`` flag equals the scenario's ``has_journeys``; it is filled in by the run.
     """
 

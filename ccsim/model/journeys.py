@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ccsim.distributions import BatchSampler, Uniform
 from ccsim.model.arrivals import forecast_factors
 from ccsim.records import (
     ABANDONED,
@@ -42,6 +41,7 @@ from ccsim.records import (
     TRANSFER,
     UNREACHED,
 )
+from ccsim.scenario.distributions import BatchSampler, Uniform
 from ccsim.scenario.journey import MAX_TRANSFERS
 from ccsim.units import DAY
 

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from simpy.events import Timeout
 
-from ccsim.distributions import Uniform
 from ccsim.records import OutboundRecords
+from ccsim.scenario.distributions import Uniform
 from ccsim.units import DAY
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ Two simple predictors that real ACDs use:
   at once — the position-based estimate of a fluid FIFO queue;
 * ``last_to_enter``: the wait of the last caller of the type to reach an agent (LES).
 
-Their accuracy is a measure (see :mod:`ccsim.journey_metrics`): announced against actual wait.
+Their accuracy is a measure (see :mod:`ccsim.measures.journeys`): announced against actual wait.
 """
 
 from __future__ import annotations

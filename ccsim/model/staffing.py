@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ccsim.records import OnDutyTrace
+from ccsim.model.streams import RandomStreams
 from ccsim.scenario import Scenario
 from ccsim.scenario.roster import Roster, absence_width, pool_roster
-from ccsim.streams import RandomStreams
+from ccsim.timeline import OnDutyTrace
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ the bad value and what is allowed.
 The README documents every key with a complete example.
 """
 
-from ccsim.scenario.centre import Experiment, Scenario
 from ccsim.scenario.contact_type import SERVICE_LEVEL_FORMULAS, Arrivals, ContactType, ServiceLevel
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.loading import load_scenario, parse_scenario
 from ccsim.scenario.pool import Pool
 from ccsim.scenario.roster import roster_curve
+from ccsim.scenario.scenario import Experiment, Scenario
 from ccsim.scenario.schedule import Break, Shift
 
 __all__ = [

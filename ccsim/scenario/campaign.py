@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, model_validator
 
-from ccsim.distributions import Deterministic, Distribution
-from ccsim.fields import FROZEN, ClockTime, Name, Probability
+from ccsim.scenario.distributions import Deterministic, Distribution
+from ccsim.scenario.fields import FROZEN, ClockTime, Name, Probability
 from ccsim.units import format_clock
 
 

@@ -7,8 +7,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ccsim.distributions import Distribution
-from ccsim.fields import FROZEN, Duration, Probability
+from ccsim.scenario.distributions import Distribution
+from ccsim.scenario.fields import FROZEN, Duration, Probability
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.journey import (
     AfterHours,
@@ -26,7 +26,7 @@ SERVICE_LEVEL_FORMULAS = (
     "abandons_after_threshold",
     "answered_only",
 )
-"""Ways to count service level (see :mod:`ccsim.metrics` for the exact definitions)."""
+"""Ways to count service level (see :mod:`ccsim.measures.replication` for the exact definitions)."""
 
 
 class Arrivals(BaseModel):

@@ -26,7 +26,7 @@ import math
 
 from pydantic import BaseModel, field_validator
 
-from ccsim.fields import FROZEN
+from ccsim.scenario.fields import FROZEN
 
 MAX_CV = 2.0
 """Largest coefficient of variation accepted (a gamma with cv 2 already has shape 0.25)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
-from ccsim.fields import FROZEN, ClockTime, Duration, PositiveDuration
+from ccsim.scenario.fields import FROZEN, ClockTime, Duration, PositiveDuration
 from ccsim.units import DAY, format_clock, format_duration
 
 

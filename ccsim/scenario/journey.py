@@ -30,8 +30,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ccsim.distributions import Deterministic, Distribution, Exponential
-from ccsim.fields import FROZEN, Duration, Name, PositiveDuration, Probability
+from ccsim.scenario.distributions import Deterministic, Distribution, Exponential
+from ccsim.scenario.fields import FROZEN, Duration, Name, PositiveDuration, Probability
 
 MAX_TRANSFERS = 20
 """Transfers per customer at most: a safety net against transfer loops that never end."""

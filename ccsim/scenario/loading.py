@@ -9,9 +9,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ccsim.distributions import DISTRIBUTION_NAMES
 from ccsim.errors import PROBLEM_LIST, ScenarioError, yaml_path
-from ccsim.scenario.centre import Scenario
+from ccsim.scenario.distributions import DISTRIBUTION_NAMES
+from ccsim.scenario.scenario import Scenario
 
 
 def load_scenario(spec: str | Path | Mapping[str, Any]) -> Scenario:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ccsim.distributions import Distribution
-from ccsim.fields import FROZEN, Duration, Name
-from ccsim.scenario.horizon import Horizon
+from ccsim.scenario.distributions import Distribution
+from ccsim.scenario.fields import FROZEN, Duration, Name
 from ccsim.scenario.schedule import Shift
 
 
@@ -141,20 +139,3 @@ class Pool(BaseModel):
         if not values or any(v < 0 for v in values):
             raise ValueError(f"staffing must be agents >= 0 (one number or a list), got {value!r}")
         return value
-
-    def staffing_per_interval(self, horizon: Horizon) -> np.ndarray:
-        """Agents scheduled in every interval of the horizon, before absenteeism and shrinkage.
-
-        ``staffing``: the numbers given (integers). ``shifts``: the time-weighted mean number
-        of agents on shift and not on a break (floats). :func:`ccsim.scenario.roster_curve`
-        gives the agents on the phones after absenteeism and shrinkage.
-        """
-        if self.shifts is not None:
-            from ccsim.scenario.roster import interval_means, pool_roster  # roster uses Pool
-
-            roster = pool_roster(self, horizon, shrink=False)
-            return interval_means(roster.on_phones_trace(), horizon)
-        day = np.broadcast_to(
-            np.asarray(self.staffing, dtype=np.int64), (horizon.intervals_per_day,)
-        )
-        return np.tile(day, horizon.days)

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ccsim.records import OnDutyTrace
 from ccsim.scenario.schedule import shift_steps
+from ccsim.timeline import OnDutyTrace
 from ccsim.units import DAY
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def absence_width(pool: Pool, horizon: Horizon) -> int:
     """Uniform numbers drawn per day for the pool's absences (one per scheduled agent)."""
     if pool.shifts is not None:
         return sum(shift.headcount for shift in pool.shifts)
-    return int(np.max(pool.staffing_per_interval(horizon), initial=0))
+    return int(np.max(staffing_per_interval(pool, horizon), initial=0))
 
 
 def pool_roster(
@@ -108,7 +108,7 @@ def _day(pool: Pool, horizon: Horizon, day: int, away: np.ndarray | None):
     """One day's points within the opening hours (the first at the opening), and absentees."""
     opening, close = day * DAY + horizon.open, day * DAY + horizon.close
     if pool.shifts is None:
-        staffing = np.asarray(pool.staffing_per_interval(horizon)[: horizon.intervals_per_day])
+        staffing = np.asarray(staffing_per_interval(pool, horizon)[: horizon.intervals_per_day])
         times = opening + horizon.interval * np.arange(horizon.intervals_per_day)
         if away is None:
             return times, staffing, staffing, 0
@@ -154,3 +154,17 @@ def roster_curve(pool: Pool, horizon: Horizon) -> np.ndarray:
 def peak_agents(pool: Pool, horizon: Horizon) -> int:
     """Most agents the pool ever has at work at once (nobody absent): the agents it needs."""
     return int(np.max(pool_roster(pool, horizon).at_work, initial=0))
+
+
+def staffing_per_interval(pool: Pool, horizon: Horizon) -> np.ndarray:
+    """Agents a pool schedules in every interval of the horizon, before absenteeism and shrinkage.
+
+    ``staffing``: the numbers given (integers). ``shifts``: the time-weighted mean number of
+    agents on shift and not on a break (floats). :func:`roster_curve` gives the agents on the
+    phones after absenteeism and shrinkage.
+    """
+    if pool.shifts is not None:
+        roster = pool_roster(pool, horizon, shrink=False)
+        return interval_means(roster.on_phones_trace(), horizon)
+    day = np.broadcast_to(np.asarray(pool.staffing, dtype=np.int64), (horizon.intervals_per_day,))
+    return np.tile(day, horizon.days)

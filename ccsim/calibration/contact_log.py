@@ -1,0 +1,309 @@
+"""Contact logs: an ACD export in, clean contacts out, and every row not used counted by reason.
+
+A *contact log* has one row per contact (or per queue visit) with its arrival (queue entry)
+time, answer time (empty when nobody answered), end time and outcome, and optionally its
+contact type (queue), the agent who answered and bot / IVR entry and exit times. Exports name
+these columns in many ways, so a :class:`LogFormat` says which column holds which *field*::
+
+    columns: {arrival: q_start, answered: ser_start, ended: ser_end, outcome: disposition,
+              contact_type: queue_name, agent: agent_login}
+    outcomes: {answered: [ANS], abandoned: [ABAN, ABD], blocked: [BUSY], other: [XFER]}
+    date_column: call_date              # the date, when the time columns hold clock times only
+    datetime_format: "%Y-%m-%d %H:%M:%S.%f"
+
+A field without a mapping is read from the column of its own name (``arrival`` …). Outcome
+values are compared without case and surrounding blanks; ``answered``, ``abandoned``,
+``blocked`` and ``other`` always stand for themselves. With ``date_column``, an answer or end
+clock time earlier than the arrival's by more than 12 hours is on the next day (a call past
+midnight).
+
+Rows are never dropped silently. A row is left out for the first of these reasons, and the
+count of each reason is kept (:attr:`ContactLog.excluded`): arrival missing or unparseable; an
+outcome value nobody mapped; outcome ``other`` (never queued for an agent); end time missing
+or unparseable; answer time unparseable; answered without an answer time, or not answered but
+with one; a negative wait; an answer after the end (negative handle time); a zero handle
+time; an abandon with zero wait (a ghost call); an exact duplicate of a row already kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ccsim.calibration.log_format import FIELDS, OUTCOMES, REQUIRED, LogError, LogFormat
+
+__all__ = [
+    "FIELDS",
+    "OUTCOMES",
+    "REQUIRED",
+    "LogError",
+    "LogFormat",
+    "ContactLog",
+    "read_contact_log",
+    "DEFAULT_TYPE",
+]
+
+DEFAULT_TYPE = "voice"
+"""The contact type of every contact when the log has no contact-type column."""
+
+_EMPTY = {"", "null", "na", "n/a", "nan", "none", "nat"}
+_TIME_FIELDS = ("arrival", "answered", "ended", "bot_entry", "bot_exit")
+
+
+@dataclass(frozen=True)
+class ContactLog:
+    """The usable contacts of a log, and what was left out.
+
+    Attributes:
+        source: the file read.
+        contacts: one row per usable contact: ``arrival``, ``answered``, ``ended``
+            (timestamps; ``answered`` NaT unless answered), ``outcome`` (answered, abandoned,
+            blocked), ``contact_type``, ``agent`` (may be missing), ``wait`` and ``handle``
+            (seconds; handle NaN unless answered), in arrival order.
+        rows_read: rows in the file.
+        excluded: reason → rows left out for it.
+        examples: reason → one offending raw value or row number, to find it in the file.
+        has_agents: the log names the agent of answered contacts.
+        renamed_types: raw contact-type value → the name used (when it had to change).
+    """
+
+    source: str
+    contacts: pd.DataFrame
+    rows_read: int
+    excluded: dict[str, int]
+    examples: dict[str, str]
+    has_agents: bool
+    renamed_types: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def origin(self) -> pd.Timestamp:
+        """Midnight of the first day with a contact: time 0 of every model built from it."""
+        return self.contacts["arrival"].min().normalize()
+
+    @property
+    def dates(self) -> list[pd.Timestamp]:
+        """The dates with at least one contact, in order."""
+        return sorted(self.contacts["arrival"].dt.normalize().unique())
+
+    @property
+    def contact_types(self) -> list[str]:
+        """Contact types in order of first appearance."""
+        return list(dict.fromkeys(self.contacts["contact_type"]))
+
+    def seconds(self, column: str, origin: pd.Timestamp | None = None) -> np.ndarray:
+        """A time column as seconds from ``origin`` (default :attr:`origin`); NaN where empty."""
+        origin = self.origin if origin is None else origin
+        values = self.contacts[column]
+        return ((values - origin) / pd.Timedelta(seconds=1)).to_numpy(dtype=float, na_value=np.nan)
+
+    def summary_lines(self) -> list[str]:
+        """The cleaning summary a planner reads: rows used, and rows left out by reason."""
+        used = len(self.contacts)
+        lines = [f"{self.rows_read:,} rows read from {self.source}; {used:,} contacts used."]
+        if self.excluded:
+            lines.append(f"{self.rows_read - used:,} rows not used:")
+            for reason, count in sorted(self.excluded.items(), key=lambda kv: -kv[1]):
+                example = self.examples.get(reason)
+                lines.append(
+                    f"  {count:>7,}  {reason}" + (f"  (e.g. {example})" if example else "")
+                )
+        unknown = [r for r in self.excluded if r.startswith("unknown outcome value")]
+        if unknown:
+            lines.append(
+                "  Map unknown outcome values with --map-outcome OUTCOME=VALUE (outcomes: "
+                + ", ".join(OUTCOMES)
+                + ") or under outcomes: in the mapping file."
+            )
+        for raw, name in self.renamed_types.items():
+            lines.append(f"Contact type {raw!r} is called {name!r} in the scenario.")
+        return lines
+
+
+def read_contact_log(path: Path | str, fmt: LogFormat | None = None) -> ContactLog:
+    """Read and clean a contact log (CSV or Parquet).
+
+    Raises:
+        LogError: the file cannot be read, a column is missing, or no row is usable; the
+            message names the option or column, what is wrong and what is allowed.
+    """
+    fmt = fmt or LogFormat()
+    path = Path(path)
+    raw = _read_table(path)
+    columns = _resolve_columns(raw, fmt, path)
+    reasons = pd.Series(pd.NA, index=raw.index, dtype="object")
+    examples: dict[str, str] = {}
+
+    def exclude(mask: pd.Series, reason: str, shown: pd.Series | None = None) -> None:
+        mask = mask & reasons.isna()
+        if mask.any():
+            reasons[mask] = reason
+            first = mask.idxmax()
+            value = f"{shown[first]!r}, " if shown is not None else ""
+            examples.setdefault(reason, f"{value}row {first + 2}")  # +2: header, 1-based
+
+    text = {name: _text(raw[column]) for name, column in columns.items()}
+    times = {
+        name: _parse_times(text[name], text.get("_date"), fmt)
+        for name in _TIME_FIELDS
+        if name in text
+    }
+    arrival = times["arrival"]
+    exclude(text["arrival"].isna(), "arrival time missing")
+    exclude(arrival.isna(), "arrival time unparseable", text["arrival"])
+    if "_date" in text:
+        for name in ("answered", "ended"):  # a call past midnight: the clock time wrapped
+            wrapped = times[name] < arrival - pd.Timedelta(hours=12)
+            times[name] = times[name].where(~wrapped, times[name] + pd.Timedelta(days=1))
+    lookup = fmt.outcome_lookup()
+    outcome = text["outcome"].str.upper().map(lookup)
+    for value in text["outcome"][outcome.isna() & reasons.isna()].fillna("(empty)").unique():
+        same = text["outcome"].fillna("(empty)") == value
+        exclude(same & outcome.isna(), f"unknown outcome value {value!r}")
+    exclude(outcome == "other", "outcome other (never queued for an agent)")
+    answered, ended = times["answered"], times["ended"]
+    exclude(text["ended"].isna(), "end time missing")
+    exclude(ended.isna(), "end time unparseable", text["ended"])
+    exclude(text["answered"].notna() & answered.isna(), "answer time unparseable", text["answered"])
+    is_answered = outcome == "answered"
+    exclude(is_answered & answered.isna(), "answered without an answer time")
+    exclude(~is_answered & answered.notna(), "not answered but has an answer time")
+    exclude(is_answered & (answered < arrival), "negative wait (answered before arrival)")
+    exclude(is_answered & (ended < answered), "answered after it ended (negative handle time)")
+    exclude(is_answered & (ended == answered), "zero handle time (ended when answered)")
+    abandoned = outcome == "abandoned"
+    exclude(abandoned & (ended < arrival), "negative wait (ended before arrival)")
+    exclude(abandoned & (ended == arrival), "abandoned with zero wait (a ghost call)")
+    if "contact_type" in text:
+        ctype = text["contact_type"]
+        exclude(ctype.isna(), "contact type missing")
+    else:
+        ctype = pd.Series(DEFAULT_TYPE, index=raw.index)
+    frame = pd.DataFrame(
+        {
+            "arrival": arrival,
+            "answered": answered.where(is_answered),
+            "ended": ended,
+            "outcome": outcome,
+            "contact_type": ctype,
+            "agent": text["agent"] if "agent" in text else pd.Series(pd.NA, index=raw.index),
+        }
+    )
+    for name in ("bot_entry", "bot_exit"):
+        if name in times:
+            frame[name] = times[name]
+    keys = ["arrival", "answered", "ended", "outcome", "contact_type", "agent"]
+    exclude(frame[keys].duplicated() & reasons.isna(), "duplicate row")
+    excluded = Counter(reasons.dropna())
+    good = frame[reasons.isna()].copy()
+    if good.empty:
+        raise LogError(
+            f"{path}: none of the {len(raw):,} rows is usable; "
+            + "; ".join(f"{n:,} {r}" for r, n in excluded.most_common(5))
+        )
+    renamed = {}
+    names = {}
+    for value in good["contact_type"].unique():
+        names[value] = safe_name(value)
+        if names[value] != value:
+            renamed[value] = names[value]
+    good["contact_type"] = good["contact_type"].map(names)
+    good = good.sort_values("arrival", kind="stable").reset_index(drop=True)
+    good["wait"] = (
+        good["answered"].where(good["outcome"] == "answered", good["ended"]) - good["arrival"]
+    ) / pd.Timedelta(seconds=1)
+    good.loc[good["outcome"] == "blocked", "wait"] = 0.0
+    good["handle"] = (good["ended"] - good["answered"]) / pd.Timedelta(seconds=1)
+    return ContactLog(
+        str(path),
+        good,
+        len(raw),
+        dict(excluded),
+        {r: e for r, e in examples.items() if r in excluded},
+        "agent" in text,
+        renamed,
+    )
+
+
+def safe_name(value: str) -> str:
+    """A contact-type name the scenario accepts: a letter, then letters, digits, _ or -."""
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", str(value).strip()).strip("_").lower()
+    if not name or not name[0].isalpha():
+        name = f"type_{name}"
+    return name
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise LogError(f"{path}: file not found")
+    try:
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(path).reset_index(drop=True)
+        if suffix in (".csv", ".txt", ".tsv"):
+            return pd.read_csv(
+                path, dtype=str, keep_default_na=False, sep="\t" if suffix == ".tsv" else ","
+            )
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise LogError(f"{path}: cannot be read as a {suffix[1:]} table: {exc}") from None
+    raise LogError(
+        f"{path}: unknown file type {suffix or '(none)'!r}; a contact log is a .csv, .tsv or "
+        ".parquet file"
+    )
+
+
+def _resolve_columns(raw: pd.DataFrame, fmt: LogFormat, path: Path) -> dict[str, str]:
+    available = [str(c) for c in raw.columns]
+    shown = ", ".join(available[:30]) + (" …" if len(available) > 30 else "")
+    columns: dict[str, str] = {}
+    for name in FIELDS:
+        column = fmt.column_for(name)
+        if column in available:
+            columns[name] = column
+        elif name in fmt.columns:
+            raise LogError(
+                f"--map {name}={column}: {path} has no column {column!r}; its columns are: {shown}"
+            )
+        elif name in REQUIRED:
+            raise LogError(
+                f"{path}: no column for {name!r} (looked for a column named {column!r}); map it "
+                f"with --map {name}=COLUMN or under columns: in the mapping file. The file's "
+                f"columns are: {shown}"
+            )
+    if fmt.date_column is not None:
+        if fmt.date_column not in available:
+            raise LogError(
+                f"--date-column {fmt.date_column}: {path} has no such column; its columns are: "
+                f"{shown}"
+            )
+        columns["_date"] = fmt.date_column
+    return columns
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Column values as stripped strings, with empty-looking values as missing."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.astype("object").where(values.notna())
+    text = values.astype("string").str.strip()
+    empty = text.isna() | text.str.lower().isin(_EMPTY)
+    return text.astype(object).where(~empty)
+
+
+def _parse_times(text: pd.Series, dates: pd.Series | None, fmt: LogFormat) -> pd.Series:
+    strings = text.dropna().map(lambda v: isinstance(v, str)).all()
+    if dates is None and not strings:  # a Parquet column of timestamps already
+        parsed = pd.to_datetime(text, errors="coerce")
+    else:
+        combined = text if dates is None else dates.astype(str) + " " + text.astype(str)
+        combined = combined.where(text.notna())
+        parsed = pd.to_datetime(combined, format=fmt.datetime_format, errors="coerce")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed.astype("datetime64[ns]")

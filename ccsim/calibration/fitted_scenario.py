@@ -1,0 +1,155 @@
+"""The fitted scenario file: valid YAML with a comment beside every estimate.
+
+:func:`scenario_text` turns a :class:`~ccsim.calibration.fit.LogFit` into the text of a scenario
+file
+(durations in seconds, one pool serving every contact type first come, first served) and
+checks it with the scenario schema before anyone writes it, so a fitted file always loads
+with ``ccsim validate`` and runs with ``ccsim run``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import yaml
+
+from ccsim.calibration.fit import LogFit, TypeFit
+from ccsim.scenario import Scenario, parse_scenario
+from ccsim.units import format_clock
+
+POOL = "agents"
+"""The fitted scenario's one pool."""
+
+
+def forecast_supported() -> bool:
+    """Whether this ccsim's scenarios have ``forecast: {busyness_cv: …}``."""
+    return "forecast" in Scenario.model_fields
+
+
+def scenario_text(fit: LogFit, name: str) -> str:
+    """The commented scenario file for ``fit`` (validated).
+
+    Raises:
+        ScenarioError: the estimates do not make a valid scenario (a bug, not a user error).
+    """
+    from ccsim import __version__
+
+    grid, log = fit.grid, fit.log
+    first, last = grid.dates[0], grid.dates[-1]
+    excluded = log.rows_read - len(log.contacts)
+    lines = [
+        f"# Fitted by ccsim {__version__} on {datetime.now():%Y-%m-%d %H:%M} from {log.source}:",
+        f"# {len(log.contacts):,} contacts over {grid.days} day(s), {first:%Y-%m-%d} ({first:%a}) "
+        f"to {last:%Y-%m-%d} ({last:%a}); {excluded:,} row(s) of {log.rows_read:,} not used",
+        "# (see the fit report for why, and for every estimate below). Durations in seconds.",
+        f"name: {_flow(name)}",
+        f"description: {_flow(f'Fitted from {log.source}, {first:%Y-%m-%d} to {last:%Y-%m-%d}')}",
+        "",
+        f"# The log's days (day 0 = {first:%Y-%m-%d}) and opening hours, "
+        f"{format_clock(grid.open)}-{format_clock(grid.close)}, rounded out to whole intervals.",
+        "horizon:",
+        f"  days: {grid.days}",
+        f"  interval: {grid.interval:g}",
+        f'  open: "{format_clock(grid.open)}"',
+        f'  close: "{format_clock(grid.close)}"',
+        "",
+        "contact_types:",
+    ]
+    for ctype in fit.types.values():
+        lines += _contact_type_lines(fit, ctype)
+    serves = {name: 1 for name in fit.types}
+    lines += [
+        "",
+        "pools:",
+        f"  {POOL}:",
+        "    # every type at priority 1: first come, first served across types",
+        f"    serves: {_flow(serves)}",
+        f"    # agents per interval, {format_clock(grid.open)} ...: mean over the log's days "
+        "(rounded) of the",
+        f"    # {fit.staffing_source}",
+        f"    staffing: {_flow(fit.staffing_profile)}",
+    ]
+    volumes = fit.volumes
+    if volumes.overdispersed:
+        comment = (
+            f"# daily volumes vary {volumes.dispersion_index:.1f}x more than Poisson "
+            f"(p = {volumes.p_value:.3g}): a random busyness factor per day, cv estimated"
+        )
+        cv = min(volumes.busyness_cv, 2.0)
+        if forecast_supported():
+            lines += ["", comment, f"forecast: {{busyness_cv: {cv:.4g}}}"]
+        else:
+            lines += ["", f"{comment} {cv:.3g}", "# (not written: this ccsim has no forecast:)"]
+    lines += ["", "experiment: {replications: 20, seed: 1}", ""]
+    text = "\n".join(lines)
+    parse_scenario(yaml.safe_load(text), source=f"fitted scenario {name}")
+    return text
+
+
+def _contact_type_lines(fit: LogFit, ctype: TypeFit) -> list[str]:
+    grid = fit.grid
+    rates = [round(float(r), 3) for r in ctype.rates_per_hour(grid.interval)]
+    lines = [
+        f"  {ctype.name}:",
+        f"    # {ctype.offered:,} offered: {ctype.answered:,} answered, {ctype.abandoned:,} "
+        f"abandoned, {ctype.blocked:,} blocked",
+        "    arrivals:",
+        f"      # contacts per hour in each {grid.interval / 60:g}-minute interval from "
+        f"{format_clock(grid.open)} (mean over {grid.days} day(s))",
+        f"      rate_per_hour: {_flow(rates)}",
+    ]
+    if fit.volumes.day_factors is not None:
+        lines += [
+            "      # day-of-week profile (weekday mean / overall mean), one factor per day",
+            f"      day_factors: {_flow(fit.volumes.day_factors)}",
+        ]
+    handle = ctype.handle
+    if handle is None:
+        lines += [
+            "    # nothing answered: handle time unknown, 5 minutes assumed (edit me)",
+            "    handle_time: {distribution: exponential, mean: 300}",
+        ]
+    else:
+        others = ", ".join(f"{f.family} {f.aic - handle.fits[0].aic:+.1f}" for f in handle.fits[1:])
+        why = (
+            f"chosen by AIC (others: {others})"
+            if handle.chosen_family != "empirical"
+            else "100 quantiles of the observed times"
+        )
+        lines += [
+            f"    # answer to end (talk + hold + wrap-up), {handle.count:,} contacts: mean "
+            f"{handle.mean:.1f} s, cv {handle.cv:.2f};",
+            f"    # {handle.chosen_family}, {why}",
+            f"    handle_time: {_flow(handle.chosen)}",
+        ]
+    patience = ctype.patience
+    chosen = patience.chosen
+    if chosen is None:
+        lines.append("    # nobody abandoned: no patience (callers never hang up in the model)")
+    else:
+        naive = patience.naive_mean
+        lines += [
+            f"    # censored MLE over {patience.queued:,} queued contacts, "
+            f"{patience.censored_share:.0%} answered (censored): mean "
+            f"{chosen.mean:.0f} s ({chosen.family}, by AIC);",
+            f"    # the naive mean time to abandon, {naive:.0f} s, looks only at the "
+            "impatient and is biased low",
+            f"    patience: {_flow(_rounded(chosen.distribution))}",
+        ]
+    lines.append(
+        f"    service_level: {{threshold: {fit.threshold:g}, target: {fit.target:g}}}"
+        "   # your goal (not estimated)"
+    )
+    return lines
+
+
+def _rounded(distribution: dict) -> dict:
+    return {k: float(round(v, 4)) if isinstance(v, float) else v for k, v in distribution.items()}
+
+
+def _flow(value: object) -> str:
+    """``value`` as one line of YAML flow style (strings quoted, JSON being YAML)."""
+    if isinstance(value, str):
+        return json.dumps(value)
+    return yaml.safe_dump(value, default_flow_style=True, width=10**6, sort_keys=False).strip()

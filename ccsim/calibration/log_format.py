@@ -1,0 +1,171 @@
+"""How to read one ACD export: which column holds which field, which raw values mean which
+outcome, and how dates and times are written (see :mod:`ccsim.calibration.contact_log`).
+
+A :class:`LogFormat` comes from a YAML mapping file and command-line options::
+
+    columns: {arrival: q_start, answered: ser_start, ended: ser_end, outcome: disposition,
+              contact_type: queue_name, agent: agent_login}
+    outcomes: {answered: [ANS], abandoned: [ABAN, ABD], blocked: [BUSY], other: [XFER]}
+    date_column: call_date              # the date, when the time columns hold clock times only
+    datetime_format: "%Y-%m-%d %H:%M:%S.%f"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+FIELDS = (
+    "arrival",
+    "answered",
+    "ended",
+    "outcome",
+    "contact_type",
+    "agent",
+    "bot_entry",
+    "bot_exit",
+)
+"""Fields a log column can be mapped to (``--map FIELD=COLUMN``)."""
+REQUIRED = ("arrival", "answered", "ended", "outcome")
+"""Fields every log must have (``answered`` may be empty in rows nobody answered)."""
+OUTCOMES = ("answered", "abandoned", "blocked", "other")
+"""What a contact's outcome can be mapped to (``--map-outcome OUTCOME=VALUE,…``)."""
+
+
+class LogError(ValueError):
+    """The log or its mapping cannot be used (a user mistake: message, exit status 2)."""
+
+
+@dataclass(frozen=True)
+class LogFormat:
+    """How to read one export: field → column, outcome → raw values, dates and times.
+
+    Attributes:
+        columns: field name → the log's column holding it (only fields given explicitly).
+        outcomes: outcome (``answered`` …) → the raw values meaning it.
+        date_column: a column holding the date when the time columns hold clock times only.
+        datetime_format: a ``strftime`` format of the times (with ``date_column``: of
+            ``"<date> <time>"``); none: recognised automatically.
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    outcomes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    date_column: str | None = None
+    datetime_format: str | None = None
+
+    @classmethod
+    def from_options(
+        cls,
+        mapping_file: Path | None = None,
+        maps: tuple[str, ...] = (),
+        outcome_maps: tuple[str, ...] = (),
+        date_column: str | None = None,
+        datetime_format: str | None = None,
+    ) -> LogFormat:
+        """The format from a YAML mapping file and command-line options: ``--map`` replaces
+        the file's column for a field, ``--map-outcome`` adds values to the file's."""
+        columns: dict[str, str] = {}
+        outcomes: dict[str, list[str]] = {}
+        if mapping_file is not None:
+            data = _read_mapping_file(Path(mapping_file))
+            for name, column in (data.get("columns") or {}).items():
+                columns[_field(str(name), f"{mapping_file}: columns")] = _column(column, name)
+            for name, values in (data.get("outcomes") or {}).items():
+                outcome = _outcome(str(name), f"{mapping_file}: outcomes")
+                outcomes[outcome] = _values(values, f"{mapping_file}: outcomes.{name}")
+            date_column = date_column or data.get("date_column")
+            datetime_format = datetime_format or data.get("datetime_format")
+        for text in maps:
+            name, column = _pair(text, "--map", "FIELD=COLUMN, e.g. --map arrival=q_start")
+            columns[_field(name, f"--map {text}")] = column
+        for text in outcome_maps:
+            name, values = _pair(
+                text, "--map-outcome", "OUTCOME=VALUE[,VALUE…], e.g. --map-outcome abandoned=ABAN"
+            )
+            outcome = _outcome(name, f"--map-outcome {text}")
+            outcomes[outcome] = outcomes.get(outcome, []) + _values(values, "--map-outcome")
+        fmt = cls(
+            columns,
+            {k: tuple(v) for k, v in outcomes.items()},
+            str(date_column) if date_column else None,
+            str(datetime_format) if datetime_format else None,
+        )
+        fmt.outcome_lookup()  # a value mapped to two outcomes is an error now, not later
+        return fmt
+
+    def column_for(self, name: str) -> str:
+        """The column holding field ``name`` (its own name unless mapped)."""
+        return self.columns.get(name, name)
+
+    def outcome_lookup(self) -> dict[str, str]:
+        """Raw value (upper case, stripped) → outcome."""
+        given: dict[str, str] = {}
+        for outcome, values in self.outcomes.items():
+            for value in values:
+                key = value.strip().upper()
+                if given.get(key, outcome) != outcome:
+                    raise LogError(
+                        f"--map-outcome: the value {value!r} is mapped to both "
+                        f"{given[key]} and {outcome}; give each value one outcome"
+                    )
+                given[key] = outcome
+        return {name.upper(): name for name in OUTCOMES} | given
+
+
+def _read_mapping_file(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LogError(f"--mapping {path}: file not found") from None
+    except (OSError, yaml.YAMLError) as exc:
+        raise LogError(f"--mapping {path}: not a readable YAML file: {exc}") from None
+    allowed = {"columns", "outcomes", "date_column", "datetime_format"}
+    if not isinstance(data, dict) or not set(data) <= allowed:
+        extra = sorted(set(data) - allowed) if isinstance(data, dict) else []
+        raise LogError(
+            f"--mapping {path}: "
+            + (f"unknown key(s) {', '.join(map(str, extra))}; " if extra else "")
+            + "a mapping file holds columns: {FIELD: COLUMN}, outcomes: {OUTCOME: [VALUES]}, "
+            "date_column and datetime_format"
+        )
+    for key in ("columns", "outcomes"):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            raise LogError(f"--mapping {path}: {key} must be a mapping (name: value)")
+    return data
+
+
+def _pair(text: str, option: str, form: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise LogError(f"{option} {text!r}: expected {form}")
+    return name.strip(), value.strip()
+
+
+def _field(name: str, where: str) -> str:
+    if name not in FIELDS:
+        raise LogError(f"{where}: unknown field {name!r}; fields are: {', '.join(FIELDS)}")
+    return name
+
+
+def _outcome(name: str, where: str) -> str:
+    if name not in OUTCOMES:
+        raise LogError(f"{where}: unknown outcome {name!r}; outcomes are: {', '.join(OUTCOMES)}")
+    return name
+
+
+def _column(value: object, name: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise LogError(f"mapping file: columns.{name} must be a column name, got {value!r}")
+    return value.strip()
+
+
+def _values(values: object, where: str) -> list[str]:
+    items = values.split(",") if isinstance(values, str) else values
+    if not isinstance(items, list) or not items:
+        raise LogError(f"{where}: give the raw values as a list or comma-separated, got {values!r}")
+    cleaned = [str(v).strip() for v in items if str(v).strip()]
+    if not cleaned:
+        raise LogError(f"{where}: no values given")
+    return cleaned

@@ -1,0 +1,290 @@
+"""``ccsim fit`` and ``ccsim backtest``: calibrate from a contact log, then check the model
+against it (parse, call the library, print)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from ccsim.atomic import write_text
+from ccsim.cli.support import DURATION, RESULTS_DIR_OPTION, fail, progress_bar, user_errors
+
+
+def _log_options(command):
+    """The options that say how to read a contact log (shared by fit and backtest)."""
+    options = [
+        click.option(
+            "--mapping",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="YAML file: columns: {FIELD: COLUMN}, outcomes: {OUTCOME: [VALUES]}, "
+            "date_column, datetime_format.",
+        ),
+        click.option(
+            "--map",
+            "maps",
+            multiple=True,
+            metavar="FIELD=COLUMN",
+            help="Column of a field: arrival, answered, ended, outcome, contact_type, agent, "
+            "bot_entry, bot_exit (repeatable; default: the field's own name).",
+        ),
+        click.option(
+            "--map-outcome",
+            "outcome_maps",
+            multiple=True,
+            metavar="OUTCOME=VALUE,…",
+            help="Raw values meaning answered, abandoned, blocked or other, e.g. "
+            "abandoned=ABAN,ABD (repeatable).",
+        ),
+        click.option(
+            "--date-column",
+            metavar="COLUMN",
+            help="Column holding the date when the time columns hold clock times only.",
+        ),
+        click.option(
+            "--datetime-format",
+            metavar="FORMAT",
+            help="strftime format of the times (with --date-column: of '<date> <time>'), "
+            "e.g. '%d/%m/%Y %H:%M:%S'. Default: recognised automatically.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@contextmanager
+def _calibration_errors():
+    """Log, fit and backtest mistakes: one paragraph, exit status 2."""
+    from ccsim.calibration.backtest import BacktestError
+    from ccsim.calibration.contact_log import LogError
+
+    with user_errors():
+        try:
+            yield
+        except (LogError, BacktestError) as exc:
+            fail(str(exc))
+
+
+def _read_log(log, mapping, maps, outcome_maps, date_column, datetime_format):
+    from ccsim.calibration.contact_log import LogFormat, read_contact_log
+
+    fmt = LogFormat.from_options(mapping, maps, outcome_maps, date_column, datetime_format)
+    return read_contact_log(log, fmt)
+
+
+@click.command()
+@click.argument("log", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The scenario file to write (refused if it exists, unless --force).",
+)
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the fit report (text, JSON, plots). Default: <out without .yaml>.fit/",
+)
+@_log_options
+@click.option(
+    "--interval",
+    type=DURATION,
+    default="30min",
+    show_default=True,
+    help="Planning interval of the fitted scenario.",
+)
+@click.option(
+    "--staffing",
+    "staffing_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of agents per interval (columns interval, agents, optionally date) instead of "
+    "inferring them from the log's agents.",
+)
+@click.option(
+    "--handle-time",
+    "handle_family",
+    type=click.Choice(["auto", "lognormal", "gamma", "weibull", "exponential", "empirical"]),
+    default="auto",
+    show_default=True,
+    help="Handle-time family: auto = smallest AIC; empirical = 100 observed quantiles.",
+)
+@click.option("--threshold", type=DURATION, default="20s", show_default=True, help="SL threshold.")
+@click.option(
+    "--target",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.8,
+    show_default=True,
+    help="Service-level target written to the scenario.",
+)
+@click.option("--name", help="Scenario name (default: the --out file's name).")
+@click.option("--force", is_flag=True, help="Replace an existing scenario file and fit report.")
+@click.option("--json", "as_json", is_flag=True, help="Print fit.json instead of the report.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only where the files went.")
+def fit(
+    log,
+    out,
+    report_dir,
+    mapping,
+    maps,
+    outcome_maps,
+    date_column,
+    datetime_format,
+    interval,
+    staffing_file,
+    handle_family,
+    threshold,
+    target,
+    name,
+    force,
+    as_json,
+    quiet,
+):
+    """Fit a scenario to a contact log (CSV or Parquet): volumes, handle times, patience, staffing.
+
+    Reads LOG (one row per contact: arrival, answer and end times, outcome, and optionally
+    contact type and agent), reports every row it could not use and why, and writes a
+    commented scenario file and a fit report (fit.txt, fit.json, plots). Patience is
+    estimated from censored waits (answered callers' waits are lower bounds), never from the
+    mean time to abandon alone.
+
+    \b
+    Examples:
+      ccsim fit data/sample-contact-log.csv --mapping data/sample-log-mapping.yaml \\
+          --out fitted.yaml
+      ccsim fit calls.csv --map arrival=q_start --map answered=ser_start --map ended=ser_end \\
+          --map outcome=disposition --map-outcome abandoned=ABAN,ABD --out fitted.yaml
+    """
+    from ccsim.calibration.fit import fit_log
+    from ccsim.calibration.fitted_scenario import scenario_text
+    from ccsim.output.fit_folder import fit_summary, report_text, write_fit_report
+    from ccsim.output.run_folder import OutputError, staged_folder
+
+    with _calibration_errors():
+        if interval < 60:
+            fail(f"--interval {interval:g}s: must be at least 1 minute (15min, 30min, 60min)")
+        if out.exists() and not force:
+            fail(f"--out {out}: already exists; choose another file or add --force to replace it")
+        report_dir = report_dir or out.with_name(f"{out.stem}.fit")
+        earlier_fit = force and (report_dir / "fit.json").exists()
+        if report_dir.exists() and any(report_dir.iterdir()) and not earlier_fit:
+            raise OutputError(
+                f"--report {report_dir}: already exists and is not empty; choose another "
+                "folder (or --force to replace an earlier fit report)"
+            )
+        contact_log = _read_log(log, mapping, maps, outcome_maps, date_column, datetime_format)
+        result = fit_log(contact_log, interval, staffing_file, handle_family, threshold, target)
+        text = scenario_text(result, name or out.stem)
+        if earlier_fit:
+            shutil.rmtree(report_dir)
+        with staged_folder(report_dir) as staging:
+            write_fit_report(result, staging)
+            write_text(out, text)
+    if as_json:
+        click.echo(json.dumps(fit_summary(result), indent=2))
+        return
+    if not quiet:
+        click.echo(report_text(result))
+    click.echo(f"Scenario written to {out}; fit report in {report_dir}")
+
+
+@click.command()
+@click.argument("log", type=click.Path(path_type=Path))
+@click.argument("scenario", type=click.Path(path_type=Path))
+@_log_options
+@click.option(
+    "--mode",
+    type=click.Choice(["trace", "model"]),
+    default="trace",
+    show_default=True,
+    help="trace: replay the recorded arrivals and handle times; model: draw them from the "
+    "scenario, given each interval's actual volume.",
+)
+@click.option(
+    "--staffing",
+    default="log",
+    show_default=True,
+    metavar="log|scenario|FILE",
+    help="Agents per interval and day: inferred from the log's agents, the scenario's own, or "
+    "a CSV (interval, agents, optionally date).",
+)
+@click.option("--reps", type=click.IntRange(min=2), help="Model mode: replications per day.")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the backtest here (must not exist, or be empty).",
+)
+@RESULTS_DIR_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print backtest.json instead of tables.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no tables.")
+def backtest(
+    log,
+    scenario,
+    mapping,
+    maps,
+    outcome_maps,
+    date_column,
+    datetime_format,
+    mode,
+    staffing,
+    reps,
+    seed,
+    out,
+    results_dir,
+    as_json,
+    quiet,
+):
+    """Simulate the period of a contact log with SCENARIO and compare, interval by interval.
+
+    Per date, interval and contact type: offered, answered, abandonment rate, ASA and
+    service level, actual against simulated; mean absolute error and bias per measure; plots
+    over the day. Trace mode replays the recorded contacts (only the queueing is simulated);
+    model mode draws them from the scenario's distributions, with confidence bands.
+
+    \b
+    Examples:
+      ccsim backtest data/sample-contact-log.csv fitted.yaml --mapping data/sample-log-mapping.yaml
+      ccsim backtest calls.csv fitted.yaml --mode model --reps 30 --staffing rota.csv
+    """
+    from rich.console import Console
+
+    from ccsim.calibration.backtest import run_backtest
+    from ccsim.calibration.log_grid import IntervalGrid, read_staffing_file
+    from ccsim.cli.support import load_with_overrides
+    from ccsim.output.backtest_folder import backtest_summary, write_backtest
+    from ccsim.output.console_calibration import print_backtest
+    from ccsim.output.run_folder import check_destination, new_run_folder, staged_folder
+
+    with _calibration_errors():
+        loaded = load_with_overrides(scenario, ())
+        if out is not None:
+            check_destination(out)
+        contact_log = _read_log(log, mapping, maps, outcome_maps, date_column, datetime_format)
+        if staffing == "scenario":
+            agents = None
+        elif staffing == "log":
+            agents = "log"
+        else:
+            h = loaded.horizon
+            grid = IntervalGrid(tuple(contact_log.dates), h.interval, h.open, h.close)
+            agents = read_staffing_file(Path(staffing), grid)
+        days = len(contact_log.dates)
+        show = not quiet and not as_json and sys.stderr.isatty()
+        with progress_bar(days, show, "days") as advance:
+            result = run_backtest(contact_log, loaded, mode, agents, reps, seed, advance)
+        folder = out or new_run_folder(results_dir, f"backtest-{loaded.name}")
+        with staged_folder(folder) as staging:
+            write_backtest(result, contact_log, staging)
+    if as_json:
+        click.echo(json.dumps(backtest_summary(result, contact_log), indent=2))
+        return
+    if not quiet:
+        console = Console() if sys.stdout.isatty() else Console(width=200)
+        print_backtest(console, result, contact_log)
+    click.echo(f"Backtest written to {folder}")

@@ -1,0 +1,240 @@
+"""``ccsim compare`` and ``ccsim sweep``: experiments across scenarios (parse, call, print)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ccsim.cli.support import (
+    JOBS_OPTION,
+    RESULTS_DIR_OPTION,
+    SCHEDULER_OPTION,
+    fail,
+    load_with_overrides,
+    progress_bar,
+    user_errors,
+)
+
+
+@click.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="With one base file: the variant's changes (=VALUE sets, =+N adds, =*F multiplies).",
+)
+@click.option("--reps", type=click.IntRange(min=1), help="Replications (default: the base's).")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the base's).")
+@JOBS_OPTION
+@SCHEDULER_OPTION
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the comparison here (must not exist, or be empty).",
+)
+@RESULTS_DIR_OPTION
+@click.option("--records", is_flag=True, help="Also write each scenario's contacts.parquet.")
+@click.option("--all", "every", is_flag=True, help="Print every measure, not only the headline.")
+@click.option("--json", "as_json", is_flag=True, help="Print comparison.json instead of tables.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no tables.")
+def compare(
+    scenarios,
+    overrides,
+    reps,
+    seed,
+    jobs,
+    scheduler,
+    out,
+    results_dir,
+    records,
+    every,
+    as_json,
+    quiet,
+):
+    """Compare SCENARIOS on common random numbers: paired differences with CIs.
+
+    The first scenario is the base; every other is compared with it, replication by
+    replication on the same random numbers, so differences are measured far more precisely
+    than the measures themselves. Writes differences.csv, interval_differences.csv,
+    comparison.json, each scenario's results and report.html.
+
+    \b
+    Examples:
+      ccsim compare scenarios/default-day.yaml scenarios/chatbot-front-door.yaml
+      ccsim compare base.yaml --set pools.tier1.staffing=+2 --set contact_types.voice.aht=*1.1
+    """
+    from rich.console import Console
+
+    from ccsim.output.compare_folder import write_comparison
+    from ccsim.output.console import print_differences, print_warnings
+    from ccsim.output.run_folder import check_destination, new_run_folder
+    from ccsim.studies.compare import compare_scenarios
+
+    with user_errors():
+        if overrides and len(scenarios) != 1:
+            fail(
+                "--set: give one base scenario file with --set (the variant is the base with "
+                f"those changes); got {len(scenarios)} files. To compare files, leave --set out."
+            )
+        if not overrides and len(scenarios) < 2:
+            fail(
+                "compare needs two or more scenario files, or one base file with --set "
+                "changes (e.g. --set pools.agents.staffing=+2)"
+            )
+        loaded = [load_with_overrides(path, ()) for path in scenarios]
+        labels = [s.name for s in loaded]
+        if overrides:
+            label = f"{loaded[0].name} with {' '.join(overrides)}"
+            loaded.append(load_with_overrides(scenarios[0], overrides, name=label))
+            labels.append(label)
+        if out is not None:
+            check_destination(out)
+        count = reps or loaded[0].experiment.replications
+        show = not quiet and not as_json and sys.stderr.isatty()
+        with progress_bar(count * len(loaded), show) as advance:
+            comparison = compare_scenarios(
+                loaded,
+                labels=labels,
+                replications=reps,
+                seed=seed,
+                jobs=jobs,
+                scheduler=scheduler,
+                keep_records=records,
+                progress=advance,
+            )
+        destination = out or new_run_folder(results_dir, f"compare-{loaded[0].name}")
+        folder = write_comparison(comparison, destination)
+    if as_json:
+        click.echo(json.dumps(comparison.summary(), indent=2))
+        return
+    if not quiet:
+        console = Console() if sys.stdout.isatty() else Console(width=200)
+        print_differences(console, comparison, every)
+        for warning in comparison.warnings():
+            print_warnings(console, [warning], prefix=f"{warning['scenario']}: ")
+    click.echo(f"Comparison written to {folder}")
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "--grid",
+    "grids",
+    multiple=True,
+    metavar="PATH=VALUES",
+    help="A swept setting: PATH=START:STOP:STEP (ends included) or PATH=V1,V2,… (each a "
+    "value, +N or *F); several --grid make a grid of every combination.",
+)
+@click.option(
+    "--points",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A YAML list of points instead of a grid: - {pools.agents.staffing: 40, ...}",
+)
+@click.option(
+    "--measure",
+    default="service_level",
+    show_default=True,
+    help="Measure to print and plot: service_level, asa, … or voice.service_level.",
+)
+@click.option("--reps", type=click.IntRange(min=1), help="Replications per point.")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (the same at every point).")
+@JOBS_OPTION
+@SCHEDULER_OPTION
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The sweep's folder; run again with the same folder to resume. Default: "
+    "results/<scenario>-sweep-<fingerprint>/ (the same sweep resumes there by itself).",
+)
+@RESULTS_DIR_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON records.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no table.")
+def sweep(
+    scenario,
+    grids,
+    points,
+    measure,
+    reps,
+    seed,
+    jobs,
+    scheduler,
+    out,
+    results_dir,
+    as_json,
+    quiet,
+):
+    """Run SCENARIO at every point of a grid of changes: one row per point, with CIs.
+
+    Every point runs with the same seed and replications (common random numbers), so the
+    curve is smooth and each point equals `ccsim run SCENARIO --set …` alone. Finished points
+    are saved at once: after an interruption, the same command resumes where it stopped.
+    Writes sweep.csv, sweep.parquet (every measure with its CI) and sweep.png.
+
+    \b
+    Examples:
+      ccsim sweep scenarios/erlang-a.yaml --grid pools.agents.staffing=40:60:2
+      ccsim sweep base.yaml --grid pools.agents.staffing=40:60:2 \\
+          --grid contact_types.voice.patience.mean=120,300 --measure voice.abandon_rate
+    """
+    from rich.console import Console
+
+    from ccsim.experiment.executors import make_executor
+    from ccsim.output.console import print_sweep, print_warnings
+    from ccsim.studies.sweep import (
+        grid_points,
+        list_points,
+        measure_column,
+        parse_axis,
+        plot_sweep,
+        run_sweep,
+        sweep_id,
+    )
+
+    with user_errors():
+        if bool(grids) == bool(points):
+            fail("sweep: give --grid PATH=VALUES (one or more) or --points FILE, not both")
+        base = load_with_overrides(scenario, ())
+        if grids:
+            axes = [parse_axis(text) for text in grids]
+            chosen = grid_points(axes)
+            names = [a.path for a in axes]
+        else:
+            chosen = list_points(points)
+            names = list(dict.fromkeys(k for p in chosen for k in p))
+        folder = out or results_dir / f"{base.name}-sweep-{sweep_id(base, chosen, reps, seed)}"
+        count = reps or base.experiment.replications
+        show = not quiet and not as_json and sys.stderr.isatty()
+        try:
+            with (
+                make_executor(jobs, scheduler, count) as executor,
+                progress_bar(count * len(chosen), show, "sweep") as advance,
+            ):
+                table = run_sweep(
+                    base, chosen, folder, reps, seed, executor=executor, progress=advance
+                )
+        except KeyboardInterrupt:
+            click.echo(
+                f"ccsim: interrupted; the points finished so far are saved in {folder}. "
+                "Run the same command again to resume.",
+                err=True,
+            )
+            sys.exit(130)
+        column = measure_column(table, measure)
+        plot_sweep(table, names, measure, Path(folder) / "sweep.png")
+    if as_json:
+        click.echo(table.to_json(orient="records", indent=1))
+        return
+    if not quiet:
+        console = Console() if sys.stdout.isatty() else Console(width=200)
+        print_sweep(console, table, names, column)
+        warnings = json.loads((Path(folder) / "warnings.json").read_text(encoding="utf-8"))
+        for warning in warnings["warnings"]:
+            point = chosen[warning["point"]]
+            where = ", ".join(f"{name}={point[name]}" for name in names if name in point)
+            print_warnings(console, [warning], prefix=f"point {warning['point']} ({where}): ")
+    click.echo(f"Sweep written to {folder}")

@@ -1,0 +1,196 @@
+"""``ccsim staff``: how many agents, when (parse, call the optimiser, print)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ccsim.cli.support import (
+    DURATION,
+    JOBS_OPTION,
+    RESULTS_DIR_OPTION,
+    SCHEDULER_OPTION,
+    fail,
+    load_with_overrides,
+    step_bar,
+    user_errors,
+)
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--max-abandon", type=float, help="At most this share abandoned per interval.")
+@click.option("--max-asa", type=DURATION, help="At most this ASA per interval (20s, 1min).")
+@click.option("--max-occupancy", type=float, help="At most this occupancy per pool/interval.")
+@click.option(
+    "--no-service-level",
+    is_flag=True,
+    help="Do not require the contact types' service-level targets (only the --max-* ones).",
+)
+@click.option(
+    "--confidence",
+    type=float,
+    help="Meet the targets on this share of days (e.g. 0.9), not only on average.",
+)
+@click.option(
+    "--shrinkage",
+    type=float,
+    help="Share of at-work time off the phones, for every pool (default: each pool's own).",
+)
+@click.option(
+    "--absenteeism",
+    type=float,
+    help="Share of scheduled agents absent on a day, for every pool (default: each pool's own).",
+)
+@click.option(
+    "--reps",
+    type=click.IntRange(min=2),
+    default=10,
+    show_default=True,
+    help="Replications per staffing tried during the search.",
+)
+@click.option(
+    "--rerun-reps",
+    type=click.IntRange(min=2),
+    default=40,
+    show_default=True,
+    help="The re-run the answer must survive: every targeted interval on the right side of "
+    "its target when the written scenario is run again with this many replications.",
+)
+@click.option(
+    "--assurance",
+    type=float,
+    default=0.95,
+    show_default=True,
+    help="Probability that such a re-run meets every target, the whole day at once.",
+)
+@click.option(
+    "--confirm-reps",
+    type=click.IntRange(min=2),
+    default=40,
+    show_default=True,
+    help="Replications of the confirmation run (a third, independent seed).",
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's).")
+@click.option(
+    "--shifts",
+    "rosters",
+    is_flag=True,
+    help="Also choose headcounts for the pools' shift patterns (least cost, an integer "
+    "program), verified like the answer; the written scenario is that roster.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit with status 1 when any targeted interval misses in the confirmation run.",
+)
+@JOBS_OPTION
+@SCHEDULER_OPTION
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the answer here (must not exist, or be empty).",
+)
+@RESULTS_DIR_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print staffing.json instead of tables.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, no tables.")
+def staff(
+    scenario,
+    max_abandon,
+    max_asa,
+    max_occupancy,
+    no_service_level,
+    confidence,
+    shrinkage,
+    absenteeism,
+    reps,
+    rerun_reps,
+    assurance,
+    confirm_reps,
+    seed,
+    rosters,
+    strict,
+    jobs,
+    scheduler,
+    out,
+    results_dir,
+    as_json,
+    quiet,
+):
+    """The fewest agents per interval and pool that meet the targets on fresh days.
+
+    Starts from the per-interval Erlang C/A answer and corrects it by simulation (queues
+    carried into the next interval, shared pools, closing time): a search on one set of
+    random numbers, then a verification on an independent set that adds agents where it
+    misses and takes out only agents it shows are not needed, then a confirmation run on a
+    third. Every targeted interval must survive a re-run of --rerun-reps replications with
+    another seed. Writes staffing.csv (Erlang, required, to schedule, achieved measures and
+    a verdict per contact type and interval), staffing.json, the written scenario.yaml
+    (agents to schedule, shrinkage and absenteeism kept) with its confirmation run, and
+    report.html. With --shifts, the pools' shift patterns get the least-cost headcounts
+    covering the agents to schedule, verified the same way (roster.csv).
+
+    \b
+    Examples:
+      ccsim staff scenarios/default-day.yaml
+      ccsim staff scenarios/two-pools.yaml --max-abandon 0.05 --shrinkage 0.3
+      ccsim staff scenarios/default-day.yaml --confidence 0.9 --jobs 2
+      ccsim staff scenarios/shifts-day.yaml --shifts --strict
+    """
+    from rich.console import Console
+
+    from ccsim.experiment.executors import make_executor
+    from ccsim.output.console_staffing import print_staffing
+    from ccsim.output.run_folder import check_destination, new_run_folder
+    from ccsim.output.staffing_folder import staffing_summary, write_staffing
+    from ccsim.studies.staffing.optimiser import Assurance, Targets, optimise_staffing
+
+    with user_errors():
+        targets = Targets(
+            service_level=not no_service_level,
+            max_abandon=max_abandon,
+            max_asa=max_asa,
+            max_occupancy=max_occupancy,
+            confidence=confidence,
+        )
+        checked = Assurance(rerun_replications=rerun_reps, probability=assurance)
+        base = load_with_overrides(scenario, ())
+        if rosters and all(pool.shifts is None for pool in base.pools.values()):
+            fail(
+                "--shifts: no pool of the scenario has shifts; give the allowed shift patterns "
+                "(start, length, breaks) under a pool's shifts, and ccsim chooses headcounts"
+            )
+        if out is not None:
+            check_destination(out)
+        show = not quiet and not as_json and sys.stderr.isatty()
+        with (
+            make_executor(jobs, scheduler, 1000) as executor,
+            step_bar(show, "staffing") as note,
+        ):
+            plan = optimise_staffing(
+                base,
+                targets,
+                replications=reps,
+                seed=seed,
+                confirm_replications=confirm_reps,
+                shrinkage=shrinkage,
+                absenteeism=absenteeism,
+                assurance=checked,
+                shifts=rosters,
+                executor=executor,
+                progress=note,
+            )
+        folder = write_staffing(plan, out or new_run_folder(results_dir, f"{base.name}-staff"))
+    summary = staffing_summary(plan)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+    elif not quiet:
+        console = Console() if sys.stdout.isatty() else Console(width=200)
+        print_staffing(console, plan, summary)
+    if not as_json:
+        click.echo(f"Staffing written to {folder}")
+    if strict and not summary["meets_all"]:
+        sys.exit(1)

@@ -1,0 +1,241 @@
+"""Experiments: independent replications, run in parallel, summarised with confidence intervals.
+
+Each replication is one independent realisation of the scenario (its own random streams,
+derived from the root seed and the replication number), so replication *r* gives identical
+records whichever process runs it and however many run at once. Every measure is computed
+per replication (:mod:`ccsim.measures.replication`); across replications we report its mean and a
+Student-t confidence interval, ``mean ± t(1-α/2, n-1) · s / √n``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ccsim.experiment.executors import Executor, make_executor
+from ccsim.experiment.executors import ExecutorError as ExecutorError  # re-exported
+from ccsim.experiment.executors import (
+    resolve_jobs as resolve_jobs,  # re-exported (was defined here)
+)
+from ccsim.jsonable import json_value
+from ccsim.measures.replication import ReplicationMeasures, bounds, measure
+from ccsim.model.centre import simulate
+from ccsim.records import ContactRecords, concat_frames
+from ccsim.scenario import Scenario
+from ccsim.scenario.overrides import with_experiment
+
+INTERVAL_CI_MEASURES = ("offered", "service_level", "asa", "abandon_rate", "occupancy")
+"""Per-interval measures reported with a confidence interval (others: mean only)."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A measure's mean over replications with its confidence interval."""
+
+    mean: float
+    low: float
+    high: float
+    half_width: float
+    replications: int
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {
+            "mean": json_value(self.mean),
+            "low": json_value(self.low),
+            "high": json_value(self.high),
+            "half_width": json_value(self.half_width),
+            "replications": self.replications,
+        }
+
+
+def estimate(
+    values: np.ndarray, confidence: float, limits: tuple[float, float] = (-math.inf, math.inf)
+) -> Estimate:
+    """Mean and Student-t confidence interval of per-replication values (NaNs ignored).
+
+    A replication in which a ratio is undefined (say, ASA when nothing was answered) is left
+    out of that measure; ``replications`` tells how many counted. The interval is clipped to
+    ``limits``, the range the measure can take (a service level is never below 0 or above 1);
+    ``half_width`` stays the unclipped t half-width.
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    n = len(values)
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, math.nan, 0)
+    mean = float(values.mean())
+    if n == 1:
+        return Estimate(mean, math.nan, math.nan, math.nan, 1)
+    sd = float(values.std(ddof=1))
+    half = float(stats.t.ppf((1 + confidence) / 2, n - 1) * sd / math.sqrt(n))
+    low, high = max(mean - half, limits[0]), min(mean + half, limits[1])
+    return Estimate(mean, low, high, half, n)
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """What an experiment produced.
+
+    Attributes:
+        scenario: the scenario as run (with the seed and replications used).
+        replications: per-replication measures, in replication order.
+        records: per-replication contact records (empty if not kept).
+    """
+
+    scenario: Scenario
+    replications: list[ReplicationMeasures]
+    records: list[ContactRecords] = field(default_factory=list)
+
+    @property
+    def confidence(self) -> float:
+        return self.scenario.experiment.confidence
+
+    def estimates(self) -> dict[str, dict]:
+        """Every measure as an :class:`Estimate`: ``overall``, ``by_type``, ``by_pool``,
+        ``by_channel``, ``by_campaign``."""
+        reps = self.replications
+        c = self.confidence
+
+        def collect(get: Callable[[ReplicationMeasures], dict[str, float]]) -> dict:
+            keys = list(get(reps[0]))
+            return {
+                k: estimate(np.array([get(r)[k] for r in reps], float), c, bounds(k)) for k in keys
+            }
+
+        return {
+            "overall": collect(lambda r: r.overall),
+            "by_type": {t: collect(lambda r, t=t: r.by_type[t]) for t in reps[0].by_type},
+            "by_pool": {p: collect(lambda r, p=p: r.by_pool[p]) for p in reps[0].by_pool},
+            "by_channel": {c: collect(lambda r, c=c: r.by_channel[c]) for c in reps[0].by_channel},
+            "by_campaign": {
+                c: collect(lambda r, c=c: r.by_campaign[c]) for c in reps[0].by_campaign
+            },
+        }
+
+    def summary(self) -> dict:
+        """The machine-readable summary (the shape of ``summary.json``)."""
+        from ccsim import __version__
+
+        e = self.estimates()
+
+        def plain(group: dict[str, Estimate]) -> dict:
+            return {k: v.as_dict() for k, v in group.items()}
+
+        return {
+            "ccsim_version": __version__,
+            "scenario": self.scenario.name,
+            "seed": self.scenario.experiment.seed,
+            "replications": len(self.replications),
+            "confidence": self.confidence,
+            "overall": plain(e["overall"]),
+            "by_type": {k: plain(v) for k, v in e["by_type"].items()},
+            "by_pool": {k: plain(v) for k, v in e["by_pool"].items()},
+            "by_channel": {k: plain(v) for k, v in e["by_channel"].items()},
+            "by_campaign": {k: plain(v) for k, v in e["by_campaign"].items()},
+        }
+
+    def intervals(self) -> pd.DataFrame:
+        """Per-interval measures, mean over replications (and CI for the main ones)."""
+        frame = pd.concat([r.intervals for r in self.replications], ignore_index=True)
+        keys = ["kind", "name", "interval", "day", "start"]
+        measures = [c for c in frame.columns if c not in keys]
+        grouped = frame.groupby(keys, sort=False)[measures]
+        result = grouped.mean()
+        n = grouped.count()
+        if len(self.replications) > 1:
+            t = stats.t.ppf((1 + self.confidence) / 2, np.maximum(n - 1, 1))
+            half = t * grouped.std(ddof=1) / np.sqrt(n)
+            half = half.where(n > 1)
+            for name in INTERVAL_CI_MEASURES:
+                if name in result:
+                    low, high = bounds(name)
+                    result[f"{name}_low"] = (result[name] - half[name]).clip(lower=low)
+                    result[f"{name}_high"] = (result[name] + half[name]).clip(upper=high)
+        result = result.reset_index()
+        return result.dropna(axis=1, how="all")
+
+    def contacts(self) -> pd.DataFrame:
+        """Per-contact records of every kept replication, one DataFrame."""
+        return concat_frames(self.records)
+
+
+def run_replication(
+    scenario: Scenario, replication: int
+) -> tuple[ContactRecords, ReplicationMeasures]:
+    """Simulate and measure one replication (the unit of work sent to a worker)."""
+    records = simulate(scenario, replication=replication)
+    return records, measure(records, scenario)
+
+
+def run_experiment(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    jobs: int = 1,
+    keep_records: bool = True,
+    progress: Callable[[int], None] | None = None,
+    *,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
+) -> ExperimentResult:
+    """Run independent replications of ``scenario``, on local processes or a Dask cluster.
+
+    Args:
+        scenario: the validated scenario.
+        replications: how many (default: the scenario's ``experiment.replications``).
+        seed: root seed (default: the scenario's ``experiment.seed``).
+        jobs: worker processes; 1 runs in this process, 0 uses every core. Results do not
+            depend on it.
+        keep_records: keep per-contact records (needed for ``contacts.parquet``).
+        progress: called with the number of replications finished so far.
+        scheduler: Dask scheduler address (default: ``$CCSIM_SCHEDULER``; empty: local).
+        executor: run on this executor (left open, so that one pool serves many
+            experiments) instead of making one from ``jobs`` and ``scheduler``.
+
+    Returns:
+        The :class:`ExperimentResult`, replications in order, identical whatever the
+        executor.
+
+    Raises:
+        ExecutorError: the Dask scheduler cannot be used (see :mod:`ccsim.experiment.executors`).
+    """
+    scenario = with_experiment(scenario, replications=replications, seed=seed)
+    count = scenario.experiment.replications
+    if executor is None:
+        with make_executor(jobs, scheduler, count) as own:
+            return _run_on(own, scenario, count, keep_records, progress)
+    return _run_on(executor, scenario, count, keep_records, progress)
+
+
+def _run_on(
+    executor: Executor,
+    scenario: Scenario,
+    count: int,
+    keep_records: bool,
+    progress: Callable[[int], None] | None,
+) -> ExperimentResult:
+    task = partial(_replicate, scenario, keep_records)
+    results: list[tuple[ContactRecords | None, ReplicationMeasures] | None] = [None] * count
+    for done, (index, outcome) in enumerate(executor.map_unordered(task, range(count)), 1):
+        results[index] = outcome
+        if progress is not None:
+            progress(done)
+    return ExperimentResult(
+        scenario=scenario,
+        replications=[r[1] for r in results],
+        records=[r[0] for r in results] if keep_records else [],
+    )
+
+
+def _replicate(
+    scenario: Scenario, keep_records: bool, replication: int
+) -> tuple[ContactRecords | None, ReplicationMeasures]:
+    """One replication's task: its records are sent back only if they are kept."""
+    records, measures = run_replication(scenario, replication)
+    return (records if keep_records else None), measures

@@ -1,0 +1,112 @@
+"""Writing a backtest: tables, error measures, plots and a JSON summary.
+
+A backtest folder (``results/backtest-<scenario>-<time>/`` or ``--out DIR``, written
+atomically like every results folder) holds::
+
+    backtest.csv       per date, interval and contact type: actual_<m>, sim_<m> and, in model
+                       mode, sim_<m>_low / sim_<m>_high, for offered, answered, abandon_rate,
+                       asa (seconds) and service_level
+    over_the_day.csv   the same per interval of the day, all days together
+    errors.csv         per contact type and measure: intervals compared, mean absolute error
+                       and bias (simulated − actual) over the date × interval cells, and the
+                       whole period's actual and simulated figure
+    waits.parquet      trace mode: every replayed contact's recorded and replayed outcome
+                       and wait
+    backtest.json      mode, log cleaning summary, contacts left out, errors, wait agreement
+    backtest.png       offered, abandonment, ASA and service level over the day: actual
+                       against simulated (with its confidence band in model mode)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ccsim.calibration.backtest import MEASURES, Backtest
+from ccsim.calibration.contact_log import ContactLog
+
+_TITLES = {
+    "offered": "offered",
+    "abandon_rate": "abandonment rate",
+    "asa": "ASA (s)",
+    "service_level": "service level",
+}
+
+
+def backtest_summary(bt: Backtest, log: ContactLog) -> dict:
+    """The machine-readable summary (the shape of ``backtest.json``)."""
+    errors = bt.errors()
+    return {
+        "mode": bt.mode,
+        "scenario": bt.scenario.name,
+        "log": log.source,
+        "dates": [f"{d:%Y-%m-%d}" for d in bt.grid.dates],
+        "replications": bt.replications,
+        "rows_read": log.rows_read,
+        "rows_not_used": log.excluded,
+        "contacts_left_out": bt.left_out,
+        "errors": [
+            {k: (_number(v) if isinstance(v, float) else v) for k, v in row.items()}
+            for row in errors.to_dict("records")
+        ],
+        "wait_agreement": bt.wait_agreement(),
+    }
+
+
+def write_backtest(bt: Backtest, log: ContactLog, folder: Path) -> None:
+    """Write every backtest file into the (existing, empty) ``folder``."""
+    folder = Path(folder)
+    table = bt.table()
+    keep = [c for c in table.columns if not (bt.mode == "trace" and c.endswith(("_low", "_high")))]
+    table[keep].to_csv(folder / "backtest.csv", index=False, float_format="%.6g")
+    day = bt.table(by_day=False)
+    day[keep[1:]].to_csv(folder / "over_the_day.csv", index=False, float_format="%.6g")
+    bt.errors().to_csv(folder / "errors.csv", index=False, float_format="%.6g")
+    if bt.waits is not None:
+        bt.waits.to_parquet(folder / "waits.parquet", index=False)
+    (folder / "backtest.json").write_text(
+        json.dumps(backtest_summary(bt, log), indent=2) + "\n", encoding="utf-8"
+    )
+    _plot(bt, day, folder / "backtest.png")
+
+
+def _plot(bt: Backtest, day: pd.DataFrame, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    types = list(dict.fromkeys(day["contact_type"]))
+    shown = [m for m in MEASURES if m in _TITLES]
+    fig, axes = plt.subplots(
+        len(types), len(shown), figsize=(4.2 * len(shown), 3.2 * len(types)), squeeze=False
+    )
+    for row, name in zip(axes, types, strict=True):
+        mine = day[day["contact_type"] == name]
+        x = np.arange(len(mine))
+        for ax, m in zip(row, shown, strict=True):
+            ax.plot(x, mine[f"actual_{m}"], color="black", marker="o", ms=3, label="actual")
+            ax.plot(x, mine[f"sim_{m}"], color="tab:blue", label=f"simulated ({bt.mode})")
+            if bt.mode == "model":
+                ax.fill_between(
+                    x, mine[f"sim_{m}_low"], mine[f"sim_{m}_high"], color="tab:blue", alpha=0.2
+                )
+            step = max(1, len(x) // 6)
+            ax.set_xticks(x[::step], mine["interval"].to_numpy()[::step], rotation=45)
+            ax.set_title(f"{name}: {_TITLES[m]}", fontsize=10)
+        row[0].legend(fontsize=8)
+    days = len(bt.grid.dates)
+    fig.suptitle(
+        f"Backtest of {bt.scenario.name} over {days} day(s): all days together by interval"
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def _number(value: float) -> float | None:
+    return None if not math.isfinite(value) else float(value)

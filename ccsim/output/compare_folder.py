@@ -1,0 +1,268 @@
+"""A comparison's results folder and its HTML report.
+
+A comparison folder holds::
+
+    comparison.json            what was compared (base, scenarios, seed, replications) and
+                               every paired difference
+    differences.csv            one row per (scenario, group, name, measure): base and scenario
+                               means, the paired difference with its CI, the independent
+                               half-width, significant or not
+    interval_differences.csv   the same per interval for the main measures
+    scenarios/<label>/         each scenario's own results folder (as ``ccsim run`` writes)
+    report.html                one page: the differences first, then each scenario's headline
+
+Written like every results folder: into a hidden staging folder, renamed when complete.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ccsim.measures.replication import FRACTIONS
+from ccsim.output.html.run import (
+    Html,
+    ReportError,
+    Section,
+    bullets,
+    figure_html,
+    fmt_duration,
+    fmt_num,
+    fmt_pct,
+    paragraph,
+    render_page,
+    table_html,
+    write_html,
+)
+from ccsim.output.run_folder import staged_folder, write_run_files
+from ccsim.studies.compare import Comparison
+
+HEADLINE = (
+    "offered",
+    "service_level",
+    "asa",
+    "mean_wait",
+    "abandon_rate",
+    "occupancy",
+    "agent_hours",
+    "cost",
+)
+"""Measures shown in the report's and the console's difference tables."""
+
+TIMES = frozenset({"asa", "mean_wait", "wait_p90", "wait_p95", "wait_p99", "time_in_system"})
+
+
+def write_comparison(comparison: Comparison, destination: Path) -> Path:
+    """Write the comparison folder (atomically) and return it."""
+    destination = Path(destination)
+    with staged_folder(destination) as staging:
+        for label, result in zip(comparison.labels, comparison.results, strict=True):
+            folder = staging / "scenarios" / folder_name(label)
+            folder.mkdir(parents=True)
+            write_run_files(result, folder)
+        comparison.differences().to_csv(
+            staging / "differences.csv", index=False, float_format="%.6g"
+        )
+        comparison.interval_differences().to_csv(
+            staging / "interval_differences.csv", index=False, float_format="%.6g"
+        )
+        summary = comparison.summary()
+        summary["folders"] = {
+            label: f"scenarios/{folder_name(label)}" for label in comparison.labels
+        }
+        (staging / "comparison.json").write_text(
+            json.dumps(summary, indent=1) + "\n", encoding="utf-8"
+        )
+        render_comparison_report(staging)
+    return destination
+
+
+def render_comparison_report(folder: Path) -> Path:
+    """Write ``folder/report.html`` for a comparison folder.
+
+    Raises:
+        ReportError: the folder is not a readable comparison folder.
+    """
+    from ccsim.output.html.sections import headline_html, load_run
+
+    folder = Path(folder)
+    try:
+        summary = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
+        differences = pd.read_csv(folder / "differences.csv")
+        intervals = pd.read_csv(folder / "interval_differences.csv")
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"{folder}: not a readable ccsim comparison folder ({exc})") from None
+    base = summary["base"]
+    others = [s for s in summary["scenarios"] if s != base]
+    sections = [Section("What was compared", _compared_html(summary))]
+    if summary.get("warnings"):
+        sections.append(
+            Section(
+                "Warnings",
+                bullets([f"{w['scenario']}: {w['message']}" for w in summary["warnings"]]),
+            )
+        )
+    sections.append(Section("Differences", differences_html(differences)))
+    charts = _interval_charts(intervals)
+    if charts:
+        sections.append(Section("Differences over the day", charts))
+    for label in summary["scenarios"]:
+        run = load_run(folder / summary["folders"][label])
+        sections.append(Section(f"Scenario: {label}", headline_html(run)))
+    title = f"Comparison: {', '.join(others)} against {base}"
+    subtitle = (
+        f"{summary['replications']} replications each on common random numbers (seed "
+        f"{summary['seed']}); paired {summary['confidence']:.0%} confidence intervals"
+    )
+    return write_html(folder / "report.html", render_page(title, sections, subtitle))
+
+
+def headline_rows(differences: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the headline measures, overall then per contact type and pool."""
+    rows = differences[
+        differences["measure"].isin(HEADLINE)
+        & differences["group"].isin(["overall", "type", "pool"])
+    ]
+    # With one contact type (or one pool) its rows repeat the overall ones: leave them out.
+    for group in ("type", "pool"):
+        if differences.loc[differences["group"] == group, "name"].nunique() == 1:
+            rows = rows[rows["group"] != group]
+    order = {"overall": 0, "type": 1, "pool": 2}
+    return rows.sort_values(
+        ["scenario", "group", "name"],
+        key=lambda c: c.map(order) if c.name == "group" else c,
+        kind="stable",
+    ).dropna(subset=["base", "value"], how="all")
+
+
+def format_value(measure: str, value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    if measure in FRACTIONS:
+        return fmt_pct(value)
+    if measure in TIMES:
+        return fmt_duration(value, "s")
+    return fmt_num(value)
+
+
+def format_difference(measure: str, value: float) -> str:
+    if not math.isfinite(value):
+        return "–"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    if measure in FRACTIONS:
+        return f"{sign}{abs(100 * value):.1f} pts"
+    if measure in TIMES:
+        return f"{sign}{abs(value):.1f} s"
+    return f"{sign}{fmt_num(abs(value))}"
+
+
+def differences_html(differences: pd.DataFrame) -> Html:
+    rows = []
+    for row in headline_rows(differences).itertuples(index=False):
+        m = row.measure
+        ci = (
+            f"{format_difference(m, row.low)} to {format_difference(m, row.high)}"
+            if math.isfinite(row.low)
+            else "–"
+        )
+        rows.append(
+            [
+                row.scenario,
+                "all" if row.group == "overall" else f"{row.group} {row.name}",
+                m,
+                format_value(m, row.base),
+                format_value(m, row.value),
+                format_difference(m, row.difference),
+                ci,
+                Html('<span class="ok">yes</span>') if row.significant else "no",
+                _ratio_text(row.half_width, row.independent_half_width),
+            ]
+        )
+    if not rows:
+        return paragraph("No measures to compare.")
+    table = table_html(
+        rows,
+        [
+            "scenario",
+            "for",
+            "measure",
+            "base",
+            "scenario value",
+            "difference",
+            "paired CI",
+            "significant",
+            "CI width vs independent runs",
+        ],
+        align="lllrrrrrr",
+    )
+    note = paragraph(
+        "Difference = scenario − base, replication by replication on the same random numbers. "
+        "Significant: the paired confidence interval leaves out zero. The last column is the "
+        "paired interval's width as a share of what two independent runs would give.",
+        note=True,
+    )
+    return Html(table + note)
+
+
+def folder_name(label: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in label) or "scenario"
+
+
+def _compared_html(summary: dict) -> Html:
+    items = [f"<li><b>{_e(summary['base'])}</b> (base)</li>"]
+    items += [f"<li>{_e(s)}</li>" for s in summary["scenarios"] if s != summary["base"]]
+    return Html(
+        "<ul>"
+        + "".join(items)
+        + "</ul>"
+        + paragraph(
+            "Every scenario ran with the same seed and replications, so they met the same "
+            "callers (common random numbers): differences are measured far more precisely "
+            "than the measures themselves."
+        )
+    )
+
+
+def _interval_charts(intervals: pd.DataFrame) -> Html | None:
+    from matplotlib.figure import Figure
+
+    if intervals.empty:
+        return None
+    parts = []
+    for measure, label in (("service_level", "service level (pts)"), ("asa", "ASA (s)")):
+        rows = intervals[(intervals["measure"] == measure) & (intervals["kind"] == "type")]
+        if rows.empty:
+            continue
+        fig = Figure(figsize=(10, 3.8))
+        ax = fig.add_subplot()
+        scale = 100.0 if measure == "service_level" else 1.0
+        for (scenario, name), group in rows.groupby(["scenario", "name"], sort=False):
+            x = np.arange(len(group))
+            ax.plot(x, group["difference"] * scale, marker="o", ms=3, label=f"{scenario}: {name}")
+            ax.fill_between(x, group["low"] * scale, group["high"] * scale, alpha=0.2)
+            ticks = group["start"].astype(str).to_numpy()
+            step = max(1, len(ticks) // 12)
+            ax.set_xticks(x[::step], ticks[::step], rotation=45, ha="right")
+        ax.axhline(0, color="grey", lw=1)
+        ax.set_ylabel(f"difference in {label}")
+        ax.set_title(f"Difference in {label} by interval (band: paired confidence interval)")
+        ax.legend(loc="best", fontsize="small")
+        fig.subplots_adjust(bottom=0.22, left=0.08, right=0.98)
+        parts.append(figure_html(fig, alt=f"difference in {label} by interval"))
+    return Html("".join(parts)) if parts else None
+
+
+def _ratio_text(paired: float, independent: float) -> str:
+    if not (math.isfinite(paired) and math.isfinite(independent)) or independent == 0:
+        return "–"
+    return f"{paired / independent:.0%}"
+
+
+def _e(text: str) -> str:
+    import html
+
+    return html.escape(str(text))

@@ -1,0 +1,64 @@
+"""Printing a backtest on the terminal (rich tables)."""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import Console
+from rich.table import Table
+
+from ccsim.calibration.backtest import Backtest
+from ccsim.calibration.contact_log import ContactLog
+
+_PERCENT = {"abandon_rate", "service_level"}
+
+
+def print_backtest(console: Console, bt: Backtest, log: ContactLog) -> None:
+    """The log's cleaning summary, what was left out, the error table and wait agreement."""
+    for line in log.summary_lines():
+        console.print(line, highlight=False)
+    for reason, count in bt.left_out.items():
+        console.print(f"Not simulated: {count:,} contacts ({reason})", highlight=False)
+    how = (
+        "trace-driven (recorded arrivals and handle times replayed)"
+        if bt.mode == "trace"
+        else f"model-driven ({bt.replications} replications per day, actual volumes)"
+    )
+    table = Table(
+        title=f"Backtest of {bt.scenario.name}, {len(bt.grid.dates)} day(s), {how}",
+        title_justify="left",
+    )
+    for column in ("type", "measure", "actual (period)", "simulated", "MAE / interval", "bias"):
+        table.add_column(column, justify="left" if column in ("type", "measure") else "right")
+    for row in bt.errors().itertuples():
+        fmt = _percent if row.measure in _PERCENT else _plain
+        table.add_row(
+            row.contact_type,
+            row.measure,
+            fmt(row.actual_period),
+            fmt(row.sim_period),
+            fmt(row.mae),
+            fmt(row.bias, signed=True),
+        )
+    console.print(table)
+    agreement = bt.wait_agreement()
+    if agreement is not None:
+        console.print(
+            f"Replay against the log, contact by contact: {agreement['same_outcome']:.2%} same "
+            f"outcome; waits within 1 s for {agreement['within_1s']:.2%}, mean difference "
+            f"{agreement['mean_abs_wait_difference']:.3g} s, largest "
+            f"{agreement['max_abs_wait_difference']:.3g} s.",
+            highlight=False,
+        )
+
+
+def _percent(value: float, signed: bool = False) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{100 * value:+.1f} pt" if signed else f"{100 * value:.1f} %"
+
+
+def _plain(value: float, signed: bool = False) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:+,.2f}" if signed else f"{value:,.2f}"

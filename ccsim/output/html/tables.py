@@ -1,0 +1,192 @@
+"""The report's tables of one run: pools, channels, customer journeys, campaigns, Erlang.
+
+Each function takes a :class:`~ccsim.output.html.sections.RunFolder` and returns the section's
+markup, or "" when the run has nothing to show there (no campaigns, no journeys).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ccsim.output.html.run import (
+    estimate_html,
+    fmt_duration,
+    fmt_num,
+    fmt_pct,
+    mean_of,
+    paragraph,
+    table_html,
+)
+
+if TYPE_CHECKING:
+    from ccsim.output.html.sections import RunFolder
+
+
+def pools_html(run: RunFolder) -> str:
+    s = run.summary
+    by_pool = s.get("by_pool") or {}
+    if not by_pool:
+        return ""
+    serves = {n: ", ".join(p.get("serves") or {}) for n, p in _pools(run.scenario).items()}
+    columns = ["pool", "serves", "agents", "answered", "occupancy", "agent hours"]
+    columns += ["overtime hours", "cost", "cost per contact"]
+    rows = []
+    for name, m in {**by_pool, "all pools": s.get("overall") or {}}.items():
+        rows.append(
+            [
+                name,
+                serves.get(name, ""),
+                _agents_range(run, name) if name in by_pool else "",
+                estimate_html(m.get("answered"), fmt_num),
+                estimate_html(m.get("occupancy"), fmt_pct),
+                fmt_num(mean_of(m, "agent_hours")),
+                fmt_num(mean_of(m, "overtime_hours")),
+                fmt_num(mean_of(m, "cost")),
+                fmt_num(mean_of(m, "cost_per_contact")),
+            ]
+        )
+    return table_html(rows, columns, align="llrrrrrrr", total_row=True) + paragraph(
+        "Agents: the fewest and most on duty in an interval. Overtime: time on duty beyond the "
+        "schedule, finishing contacts in hand.",
+        note=True,
+    )
+
+
+def channels_html(run: RunFolder) -> str:
+    by_channel = run.summary.get("by_channel") or {}
+    if not by_channel:
+        return ""
+    chat = any("mean_concurrency" in m for m in by_channel.values())
+    columns = ["channel", "offered", "answered", "service level", "ASA", "abandoned"]
+    columns += ["backlog at close", "busy agent hours"] + (["chats per agent"] if chat else [])
+    rows = []
+    for name, m in by_channel.items():
+        unit = "h" if name in ("email", "messaging") else "s"
+        unit = "min" if unit == "h" and (mean_of(m, "asa") or 0) < 7200 else unit
+        row = [name, estimate_html(m.get("offered"), fmt_num)]
+        row += [estimate_html(m.get("answered"), fmt_num)]
+        row += [estimate_html(m.get("service_level"), fmt_pct)]
+        row += [estimate_html(m.get("asa"), lambda x, u=unit: fmt_duration(x, u))]
+        row += [estimate_html(m.get("abandon_rate"), fmt_pct)]
+        row += [fmt_num(mean_of(m, "backlog_at_close")), fmt_num(mean_of(m, "busy_hours"))]
+        row += [fmt_num(mean_of(m, "mean_concurrency"))] if chat else []
+        rows.append(row)
+    return table_html(rows, columns)
+
+
+JOURNEY_COLUMNS = {
+    "customers": ("customers", fmt_num),
+    "contacts per customer": ("contacts_per_customer", fmt_num),
+    "served": ("customers_served", fmt_pct),
+    "first-contact resolution": ("first_contact_resolution", fmt_pct),
+    "transfers per customer": ("transfers_per_customer", fmt_num),
+    "time in centre": ("time_in_system", fmt_duration),
+    "redials": ("redials", fmt_num),
+    "balked": ("balk_rate", fmt_pct),
+    "bot contained": ("containment_rate", fmt_pct),
+    "callbacks": ("callbacks_accepted", fmt_num),
+    "callbacks reached": ("callback_success", fmt_pct),
+    "time to callback": ("time_to_callback", fmt_duration),
+}
+"""Journey table columns: heading → (measure, format)."""
+
+_JOURNEY_ALWAYS = ("customers", "contacts_per_customer", "customers_served")
+_JOURNEY_SIGNS = ("redials", "transfers", "callbacks_accepted", "bot_visits", "balked")
+
+
+def journeys_html(run: RunFolder) -> str:
+    s = run.summary
+    overall = s.get("overall") or {}
+    if not any(mean_of(overall, k) for k in _JOURNEY_SIGNS):
+        return ""
+    groups = {**s["by_type"], "all": overall}
+    shown = {
+        heading_: (key, fmt)
+        for heading_, (key, fmt) in JOURNEY_COLUMNS.items()
+        if any(mean_of(m, key) is not None for m in groups.values())
+        and (
+            key in ("customers", "contacts_per_customer", "customers_served")
+            or mean_of(overall, key)
+        )
+    }
+    rows = [
+        [name] + [fmt(mean_of(m, key)) for key, fmt in shown.values()] for name, m in groups.items()
+    ]
+    return table_html(rows, ["started as", *shown], total_row=True) + paragraph(
+        "Customers are counted under the contact type their first contact was of; redials, "
+        "transfer legs and callbacks are further contacts of the same customer.",
+        note=True,
+    )
+
+
+def campaigns_html(run: RunFolder) -> str:
+    campaigns = run.summary.get("by_campaign") or {}
+    if not campaigns:
+        return ""
+    columns = ["campaign", "attempts", "connects", "connect rate", "list completed"]
+    columns += ["not dialled", "agent hours"]
+    rows = [
+        [
+            name,
+            estimate_html(m.get("attempts"), fmt_num),
+            estimate_html(m.get("connects"), fmt_num),
+            fmt_pct(mean_of(m, "connect_rate")),
+            estimate_html(m.get("list_completion"), fmt_pct),
+            fmt_num(mean_of(m, "not_attempted")),
+            fmt_num(mean_of(m, "agent_hours")),
+        ]
+        for name, m in campaigns.items()
+    ]
+    return table_html(rows, columns)
+
+
+def erlang_html(run: RunFolder) -> str:
+    figures = run.summary.get("erlang") or {}
+    if not figures:
+        return ""
+    rows = []
+    for name, f in figures.items():
+        m = run.summary["by_type"].get(name) or {}
+        unit = run.unit(name)
+        rows.append(
+            [
+                name,
+                f.get("model", ""),
+                fmt_pct(mean_of(m, "service_level")),
+                fmt_pct(f.get("service_level")),
+                fmt_duration(mean_of(m, "asa"), unit),
+                fmt_duration(f.get("asa"), unit),
+                fmt_pct(mean_of(m, "abandon_rate")),
+                fmt_pct(f.get("abandon_rate")),
+                "; ".join(f.get("notes") or []),
+            ]
+        )
+    columns = ["contact type", "formula", "simulated SL", "Erlang SL", "simulated ASA"]
+    columns += ["Erlang ASA", "simulated abandoned", "Erlang abandoned", "notes"]
+    return table_html(rows, columns, align="llrrrrrrl") + paragraph(
+        "The figure a workforce-management tool would give: every interval as an independent "
+        "steady-state queue, weighted over the day. Where it differs from the simulation, the "
+        "formula misses queues carried between intervals, closing time, shared pools or "
+        "non-exponential times.",
+        note=True,
+    )
+
+
+def _agents_range(run: RunFolder, pool: str) -> str:
+    frame = run.intervals
+    if frame is not None and "agents" in frame:
+        agents = frame.loc[(frame["kind"] == "pool") & (frame["name"] == pool), "agents"].dropna()
+        if len(agents):
+            low, high = agents.min(), agents.max()
+            return fmt_num(low) if low == high else f"{fmt_num(low)}–{fmt_num(high)}"
+    return "–"
+
+
+def _pools(scenario: dict | None) -> dict:
+    pools = (scenario or {}).get("pools")
+    return pools if isinstance(pools, dict) else {}
+
+
+def _pools(scenario: dict | None) -> dict:
+    pools = (scenario or {}).get("pools")
+    return pools if isinstance(pools, dict) else {}

@@ -1,0 +1,219 @@
+"""Scenario files: the shipped ones load, and every kind of mistake names its YAML path."""
+
+import copy
+
+import numpy as np
+import pytest
+from paths import SCENARIOS as BUNDLED
+from pydantic import ValidationError
+
+from ccsim.errors import ScenarioError
+from ccsim.scenario import Scenario, load_scenario
+from ccsim.scenario.overrides import with_experiment
+
+SCENARIOS = sorted(BUNDLED.glob("*.yaml"))
+
+BASE = {
+    "horizon": {"days": 1, "interval": "30min", "open": "08:00", "close": "20:00"},
+    "contact_types": {
+        "voice": {
+            "arrivals": {"rate_per_hour": 100},
+            "handle_time": {"distribution": "exponential", "mean": "3min"},
+            "patience": {"distribution": "exponential", "mean": 300},
+        }
+    },
+    "pools": {"agents": {"serves": ["voice"], "staffing": 10}},
+}
+
+
+def problems(change) -> list[str]:
+    data = copy.deepcopy(BASE)
+    change(data)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(data)
+    return info.value.problems
+
+
+def test_every_shipped_scenario_loads():
+    assert {p.stem for p in SCENARIOS} >= {
+        "default-day",
+        "erlang-c",
+        "erlang-a",
+        "blocking",
+        "two-pools",
+    }
+    for path in SCENARIOS:
+        scenario = load_scenario(path)
+        assert scenario.name == path.stem
+
+
+def test_durations_and_clock_times_become_seconds():
+    s = load_scenario(BASE)
+    assert s.horizon.open == 8 * 3600 and s.horizon.close == 20 * 3600
+    assert s.horizon.interval == 1800 and s.horizon.intervals_per_day == 24
+    assert s.contact_types["voice"].handle_time.mean == 180
+    assert s.contact_types["voice"].aht == 180
+
+
+def test_rates_and_volumes_are_not_confused():
+    by_rate = load_scenario(BASE)
+    data = copy.deepcopy(BASE)
+    data["contact_types"]["voice"]["arrivals"] = {"volume_per_interval": 50}
+    by_volume = load_scenario(data)
+    rate = by_rate.contact_types["voice"].arrivals.rates_per_second(by_rate.horizon)
+    volume = by_volume.contact_types["voice"].arrivals.rates_per_second(by_volume.horizon)
+    # 100 per hour is 50 per 30-minute interval.
+    assert np.allclose(rate, volume) and np.allclose(rate, 100 / 3600)
+
+
+def test_day_factors_scale_each_day():
+    data = copy.deepcopy(BASE)
+    data["horizon"]["days"] = 2
+    data["contact_types"]["voice"]["arrivals"]["day_factors"] = [1.0, 1.5]
+    s = load_scenario(data)
+    rates = s.contact_types["voice"].arrivals.rates_per_second(s.horizon)
+    assert np.allclose(rates[24:], 1.5 * rates[:24])
+
+
+def test_scenarios_are_frozen():
+    s = load_scenario(BASE)
+    with pytest.raises(ValidationError):
+        s.experiment.seed = 3
+
+
+def test_with_experiment_revalidates():
+    s = with_experiment(load_scenario(BASE), seed=9, replications=3)
+    assert (s.experiment.seed, s.experiment.replications) == (9, 3)
+    with pytest.raises(ScenarioError, match="experiment.replications"):
+        with_experiment(load_scenario(BASE), replications=0)
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "words"),
+    [
+        (
+            lambda d: d["contact_types"]["voice"]["patience"].update(mean=-3),
+            "contact_types.voice.patience.mean",
+            "non-negative",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"]["patience"].update(distribution="expo"),
+            "contact_types.voice.patience.distribution",
+            "allowed: exponential",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"]["patience"].pop("distribution"),
+            "contact_types.voice.patience",
+            "distribution",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"].update(patiense=3),
+            "contact_types.voice.patiense",
+            "unknown key",
+        ),
+        (lambda d: d.update(horizn={}), "horizn", "unknown key"),
+        (lambda d: d["pools"]["agents"].update(staffing="abc"), "pools.agents.staffing", "integer"),
+        (lambda d: d["pools"]["agents"].update(staffing=-2), "pools.agents.staffing", ">= 0"),
+        (
+            lambda d: d["pools"]["agents"].update(staffing=[1, 2]),
+            "pools.agents.staffing",
+            "24 intervals",
+        ),
+        (lambda d: d["pools"]["agents"].update(serves=["voic"]), "pools.agents.serves", "'voic'"),
+        (lambda d: d["horizon"].update(interval="7min"), "horizon", "divide"),
+        (lambda d: d["horizon"].update(open="25:00"), "horizon.open", "HH:MM"),
+        (lambda d: d["horizon"].update(close="07:00"), "horizon", "after open"),
+        (
+            lambda d: d["contact_types"]["voice"]["handle_time"].update(mean="3 parsecs"),
+            "contact_types.voice.handle_time.mean",
+            "unknown time unit",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"].pop("arrivals"),
+            "contact_types.voice.arrivals",
+            "required",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"]["arrivals"].update(volume_per_interval=3),
+            "contact_types.voice.arrivals",
+            "exactly one",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"]["arrivals"].update(rate_per_hour=-3),
+            "contact_types.voice.arrivals",
+            "non-negative",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"].update(channel="fax"),
+            "contact_types.voice.channel",
+            "voice",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"].update(queue_capacity=-1),
+            "contact_types.voice.queue_capacity",
+            "greater than or equal to 0",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"].update(service_level={"target": 80}),
+            "contact_types.voice.service_level.target",
+            "less than or equal to 1",
+        ),
+        (
+            lambda d: d["contact_types"]["voice"].update(service_level={"formula": "magic"}),
+            "contact_types.voice.service_level.formula",
+            "answered_and_abandoned",
+        ),
+        (
+            lambda d: d.update(experiment={"replications": 0}),
+            "experiment.replications",
+            "greater than or equal to 1",
+        ),
+        (lambda d: d.update(experiment={"confidence": 95}), "experiment.confidence", "less than"),
+        (
+            lambda d: d.update(contact_types={"my.voice": d["contact_types"]["voice"]}),
+            "contact_types",
+            "not a valid name",
+        ),
+        (lambda d: d.update(contact_types={}), "contact_types", "at least 1"),
+    ],
+)
+def test_each_mistake_names_its_path_and_what_is_allowed(change, path, words):
+    found = problems(change)
+    assert any(p.startswith(path + ":") or p.startswith(path + " ") for p in found), found
+    assert any(words in p for p in found), found
+
+
+def test_all_problems_are_reported_at_once():
+    def change(d):
+        d["pools"]["agents"].update(staffing=-1, wage=3)
+        d["contact_types"]["voice"]["handle_time"].update(mean=-1)
+
+    assert len(problems(change)) == 3
+
+
+def test_a_type_nobody_serves_is_an_error():
+    def change(d):
+        d["contact_types"]["chat_like"] = copy.deepcopy(d["contact_types"]["voice"])
+
+    assert any("served by no pool" in p for p in problems(change))
+
+
+def test_file_errors(tmp_path):
+    with pytest.raises(ScenarioError, match="file not found"):
+        load_scenario(tmp_path / "missing.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("horizon: {days: 1\ncontact_types: [")
+    with pytest.raises(ScenarioError, match="not valid YAML: line"):
+        load_scenario(broken)
+    listing = tmp_path / "list.yaml"
+    listing.write_text("- 1\n- 2\n")
+    with pytest.raises(ScenarioError, match="mapping"):
+        load_scenario(listing)
+
+
+def test_json_schema_describes_the_file():
+    schema = Scenario.model_json_schema(by_alias=True)
+    assert "contact_types" in schema["properties"]
+    assert schema["additionalProperties"] is False
+    text = str(schema)
+    assert "lognormal" in text and "'5min'" in text
