@@ -69,7 +69,7 @@ def user_errors():
     """Turn known user mistakes into a message and exit status 2."""
     from ccsim.errors import ScenarioError
     from ccsim.experiment.executors import ExecutorError
-    from ccsim.output.html.run import ReportError
+    from ccsim.output.html.page import ReportError
     from ccsim.output.run_folder import OutputError
     from ccsim.scenario.overrides import OverrideError
     from ccsim.studies.staffing.optimiser import StaffingError

@@ -24,15 +24,13 @@ import numpy as np
 import pandas as pd
 
 from ccsim.measures.replication import FRACTIONS
-from ccsim.output.html.run import (
+from ccsim.output.format import duration, number, percent
+from ccsim.output.html.page import (
     Html,
     ReportError,
     Section,
     bullets,
     figure_html,
-    fmt_duration,
-    fmt_num,
-    fmt_pct,
     paragraph,
     render_page,
     table_html,
@@ -87,7 +85,8 @@ def render_comparison_report(folder: Path) -> Path:
     Raises:
         ReportError: the folder is not a readable comparison folder.
     """
-    from ccsim.output.html.sections import headline_html, load_run
+    from ccsim.output.html.folder import load_run
+    from ccsim.output.html.sections import headline_html
 
     folder = Path(folder)
     try:
@@ -143,10 +142,10 @@ def format_value(measure: str, value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return "–"
     if measure in FRACTIONS:
-        return fmt_pct(value)
+        return percent(value)
     if measure in TIMES:
-        return fmt_duration(value, "s")
-    return fmt_num(value)
+        return duration(value, "s")
+    return number(value)
 
 
 def format_difference(measure: str, value: float) -> str:
@@ -157,7 +156,7 @@ def format_difference(measure: str, value: float) -> str:
         return f"{sign}{abs(100 * value):.1f} pts"
     if measure in TIMES:
         return f"{sign}{abs(value):.1f} s"
-    return f"{sign}{fmt_num(abs(value))}"
+    return f"{sign}{number(abs(value))}"
 
 
 def differences_html(differences: pd.DataFrame) -> Html:

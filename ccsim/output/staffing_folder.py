@@ -25,7 +25,7 @@ import pandas as pd
 
 from ccsim.experiment.cautions import Caution, run_cautions
 from ccsim.jsonable import json_value
-from ccsim.output.html.run import (
+from ccsim.output.html.page import (
     Html,
     Section,
     bullets,
@@ -164,7 +164,8 @@ def _verdict_row(plan: StaffingPlan, row: dict) -> dict:
 
 def render_staffing_report(folder: Path) -> Path:
     """``report.html`` of a staffing folder: the answer, then the confirmation run."""
-    from ccsim.output.html.sections import load_run, run_sections
+    from ccsim.output.html.folder import load_run
+    from ccsim.output.html.sections import run_sections
 
     folder = Path(folder)
     summary = json.loads((folder / "staffing.json").read_text(encoding="utf-8"))

@@ -20,15 +20,10 @@ from paths import SCENARIOS
 
 import ccsim as api
 from ccsim.cli.commands import main
-from ccsim.output.html.run import (
-    Section,
-    figure_html,
-    fmt_duration,
-    fmt_pct,
-    render_page,
-    render_report,
-    table_html,
-)
+from ccsim.output.format import duration as fmt_duration
+from ccsim.output.format import percent as fmt_pct
+from ccsim.output.html.page import Section, figure_html, render_page, table_html
+from ccsim.output.html.run import render_report
 from ccsim.output.run_folder import write_results
 
 

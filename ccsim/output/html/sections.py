@@ -1,7 +1,7 @@
 """The sections of one run's HTML report, read from its results folder.
 
-:func:`load_run` reads the folder (:class:`RunFolder`); :func:`run_sections` turns it into
-the report's :class:`~ccsim.output.html.run.Section` list: the scenario in plain words, headline
+:func:`run_sections` turns a run folder (:class:`~ccsim.output.html.folder.RunFolder`) into
+the report's :class:`~ccsim.output.html.page.Section` list: the scenario in plain words, headline
 results against the targets, charts over the day, waiting times, pools, channels, customer
 journeys and campaigns (when there are any), and the Erlang comparison. A section that
 cannot be built says so on the page instead of losing the whole report.
@@ -9,27 +9,17 @@ cannot be built says so on the page instead of losing the whole report.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import yaml
-
-from ccsim.output.html import charts as charts
-from ccsim.output.html.run import (
+from ccsim.output.format import duration, duration_unit, number, percent
+from ccsim.output.html import charts
+from ccsim.output.html.folder import RunFolder, days_of
+from ccsim.output.html.page import (
     Html,
-    ReportError,
     Section,
     bullets,
-    duration_unit,
     estimate_html,
     figure_html,
-    fmt_duration,
-    fmt_num,
-    fmt_pct,
     heading,
     mean_of,
     paragraph,
@@ -46,84 +36,13 @@ from ccsim.output.html.tables import (
 from ccsim.output.html.words import describe_scenario
 
 
-@dataclass(frozen=True)
-class RunFolder:
-    """What a results folder holds (``None``: that file is not there)."""
-
-    folder: Path
-    summary: dict
-    scenario: dict | None
-    intervals: pd.DataFrame | None
-    waits: dict[str, dict[str, np.ndarray]] | None
-
-    @property
-    def targets(self) -> dict[str, dict]:
-        return self.summary.get("targets") or {}
-
-    def unit(self, contact_type: str) -> str:
-        """The time unit of a contact type's waits (seconds for calls, hours for email)."""
-        return charts.time_unit(
-            (self.targets.get(contact_type) or {}).get("service_level_threshold")
-        )
-
-
-def load_run(folder: Path) -> RunFolder:
-    """Read a results folder written by ``ccsim run``.
-
-    Raises:
-        ReportError: the folder is missing, has no ``summary.json``, or a file is unreadable.
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ReportError(
-            f"RESULTS_DIR {folder}: no such folder. Give a results folder written by "
-            "`ccsim run` (it holds summary.json, intervals.csv and scenario.yaml)."
-        )
-    if not (folder / "summary.json").is_file():
-        raise ReportError(
-            f"RESULTS_DIR {folder}: not a ccsim results folder (it has no summary.json). "
-            "Give a folder written by `ccsim run`, such as results/default-day-20260101-120000."
-        )
-    summary = _read(folder / "summary.json", json.loads)
-    if not isinstance(summary, dict) or not isinstance(summary.get("by_type"), dict):
-        raise ReportError(
-            f"{folder / 'summary.json'}: not a ccsim summary (no by_type measures); "
-            "write the folder again with `ccsim run`."
-        )
-    scenario = None
-    if (folder / "scenario.yaml").is_file():
-        scenario = _read(folder / "scenario.yaml", yaml.safe_load)
-        scenario = scenario if isinstance(scenario, dict) else None
-    intervals = None
-    if (folder / "intervals.csv").is_file():
-        intervals = _read(folder / "intervals.csv", pd.read_csv, text=False)
-    waits = None
-    if (folder / "contacts.parquet").is_file():
-        waits = _read(folder / "contacts.parquet", _read_waits, text=False)
-    return RunFolder(folder, summary, scenario, intervals, waits)
-
-
-def run_title(run: RunFolder) -> tuple[str, str]:
-    """The page title and subtitle of a run's report."""
-    s = run.summary
-    reps = s.get("replications")
-    conf = s.get("confidence")
-    sub = f"{reps} replication(s), seed {s.get('seed')}"
-    if reps and reps > 1 and conf:
-        sub += f"; ranges are {conf:.0%} confidence intervals"
-    description = (run.scenario or {}).get("description")
-    if description:
-        sub = f"{description} — {sub}"
-    return f"ccsim report: {s.get('scenario', run.folder.name)}", sub
-
-
 def run_sections(run: RunFolder) -> list[Section]:
     """Every section of one run's report, in reading order (empty ones left out)."""
     builders: list[tuple[str, Callable[[RunFolder], str | None]]] = [
         ("Warnings", warnings_html),
         ("Scenario", lambda r: describe_scenario(r.scenario, r.intervals)),
         ("Headline results", headline_html),
-        ("Over the day" if _days(run) <= 1 else "Over the horizon", charts_html),
+        ("Over the day" if days_of(run) <= 1 else "Over the horizon", charts_html),
         ("Waiting times", waiting_html),
         ("Pools", pools_html),
         ("Channels", channels_html),
@@ -165,35 +84,35 @@ def headline_html(run: RunFolder) -> str:
         unit = run.unit(name)
         goal = target.get("service_level_target")
         threshold = target.get("service_level_threshold")
-        goal_text = f"{fmt_pct(goal)} within {fmt_duration(threshold)}" if goal is not None else "–"
-        row = [name, estimate_html(m.get("offered"), fmt_num)]
-        row += [estimate_html(m.get("service_level"), fmt_pct), goal_text]
+        goal_text = f"{percent(goal)} within {duration(threshold)}" if goal is not None else "–"
+        row = [name, estimate_html(m.get("offered"), number)]
+        row += [estimate_html(m.get("service_level"), percent), goal_text]
         row += [target_verdict(m.get("service_level"), goal)]
-        row += [estimate_html(m.get("asa"), lambda x, u=unit: fmt_duration(x, u))]
-        row += [estimate_html(m.get("abandon_rate"), fmt_pct)]
-        row += [estimate_html(m.get("blocking_rate"), fmt_pct)] if blocking else []
-        row += [estimate_html(m.get("occupancy"), fmt_pct)]
+        row += [estimate_html(m.get("asa"), lambda x, u=unit: duration(x, u))]
+        row += [estimate_html(m.get("abandon_rate"), percent)]
+        row += [estimate_html(m.get("blocking_rate"), percent)] if blocking else []
+        row += [estimate_html(m.get("occupancy"), percent)]
         rows.append(row)
         if goal is not None:
             verdict = "met" if (mean_of(m, "service_level") or 0) >= goal else "missed"
             glance.append(
-                f"{name}: {fmt_pct(mean_of(m, 'service_level'))} answered within "
-                f"{fmt_duration(threshold)} against a target of {fmt_pct(goal)} ({verdict}); "
-                f"average wait of answered contacts {fmt_duration(mean_of(m, 'asa'), unit)}; "
-                f"{fmt_pct(mean_of(m, 'abandon_rate'))} abandoned."
+                f"{name}: {percent(mean_of(m, 'service_level'))} answered within "
+                f"{duration(threshold)} against a target of {percent(goal)} ({verdict}); "
+                f"average wait of answered contacts {duration(mean_of(m, 'asa'), unit)}; "
+                f"{percent(mean_of(m, 'abandon_rate'))} abandoned."
             )
     o = s.get("overall") or {}
     goals = {(t or {}).get("service_level_target") for t in run.targets.values()}
     shared_goal = goals.pop() if len(goals) == 1 else None
     overall_unit = duration_unit(mean_of(o, "asa"))
-    row = ["all contact types", estimate_html(o.get("offered"), fmt_num)]
-    row += [estimate_html(o.get("service_level"), fmt_pct)]
-    row += [fmt_pct(shared_goal) if shared_goal is not None else "–"]
+    row = ["all contact types", estimate_html(o.get("offered"), number)]
+    row += [estimate_html(o.get("service_level"), percent)]
+    row += [percent(shared_goal) if shared_goal is not None else "–"]
     row += [target_verdict(o.get("service_level"), shared_goal)]
-    row += [estimate_html(o.get("asa"), lambda x: fmt_duration(x, overall_unit))]
-    row += [estimate_html(o.get("abandon_rate"), fmt_pct)]
-    row += [estimate_html(o.get("blocking_rate"), fmt_pct)] if blocking else []
-    row += [estimate_html(o.get("occupancy"), fmt_pct)]
+    row += [estimate_html(o.get("asa"), lambda x: duration(x, overall_unit))]
+    row += [estimate_html(o.get("abandon_rate"), percent)]
+    row += [estimate_html(o.get("blocking_rate"), percent)] if blocking else []
+    row += [estimate_html(o.get("occupancy"), percent)]
     if len(by_type) > 1:
         rows.append(row)
     parts = [bullets(glance)] if glance else []
@@ -281,10 +200,10 @@ def waiting_html(run: RunFolder) -> str:
         rows.append(
             [name]
             + [
-                estimate_html(m.get(k), lambda x, u=unit: fmt_duration(x, u))
+                estimate_html(m.get(k), lambda x, u=unit: duration(x, u))
                 for k in ("asa", "mean_wait", "wait_p90", "wait_p95", "wait_p99")
             ]
-            + [estimate_html(m.get("mean_time_to_abandon"), lambda x, u=unit: fmt_duration(x, u))]
+            + [estimate_html(m.get("mean_time_to_abandon"), lambda x, u=unit: duration(x, u))]
         )
     columns = ["contact type", "ASA", "mean wait", "90th pct", "95th pct", "99th pct"]
     parts = [table_html(rows, columns + ["time to abandon"])]
@@ -313,40 +232,6 @@ def waiting_html(run: RunFolder) -> str:
         else:
             parts.append(figure_html(fig, "Waiting-time distribution per contact type"))
     return "\n".join(parts)
-
-
-def _read(path: Path, parse, text: bool = True):
-    try:
-        return parse(path.read_text(encoding="utf-8")) if text else parse(path)
-    except (OSError, ValueError, yaml.YAMLError, KeyError) as exc:
-        raise ReportError(
-            f"{path}: cannot be read ({type(exc).__name__}: {exc}); the results folder is "
-            "damaged — run the scenario again (its scenario.yaml repeats the run)."
-        ) from None
-
-
-def _read_waits(path: Path) -> dict[str, dict[str, np.ndarray]]:
-    """Waits of answered and abandoned contacts per type (callback attempts left out)."""
-    import pyarrow.parquet as pq
-
-    names = set(pq.read_schema(path).names)
-    columns = ["contact_type", "outcome", "wait"] + (["kind"] if "kind" in names else [])
-    frame = pd.read_parquet(path, columns=columns)
-    if "kind" in frame:
-        frame = frame[frame["kind"].astype(str) != "callback"]
-    types = frame["contact_type"].astype(str).to_numpy()
-    outcomes = frame["outcome"].astype(str).to_numpy()
-    wait = frame["wait"].to_numpy(float)
-    return {
-        name: {k: wait[(types == name) & (outcomes == k)] for k in ("answered", "abandoned")}
-        for name in pd.unique(types)
-    }
-
-
-def _days(run: RunFolder) -> int:
-    horizon = (run.scenario or {}).get("horizon") or {}
-    days = horizon.get("days", 1)
-    return days if isinstance(days, int) else 1
 
 
 def _ci_note(summary: dict) -> str:

@@ -1,25 +1,14 @@
 """The report's tables of one run: pools, channels, customer journeys, campaigns, Erlang.
 
-Each function takes a :class:`~ccsim.output.html.sections.RunFolder` and returns the section's
+Each function takes a :class:`~ccsim.output.html.folder.RunFolder` and returns the section's
 markup, or "" when the run has nothing to show there (no campaigns, no journeys).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ccsim.output.html.run import (
-    estimate_html,
-    fmt_duration,
-    fmt_num,
-    fmt_pct,
-    mean_of,
-    paragraph,
-    table_html,
-)
-
-if TYPE_CHECKING:
-    from ccsim.output.html.sections import RunFolder
+from ccsim.output.format import duration, number, percent
+from ccsim.output.html.folder import RunFolder
+from ccsim.output.html.page import estimate_html, mean_of, paragraph, table_html
 
 
 def pools_html(run: RunFolder) -> str:
@@ -37,12 +26,12 @@ def pools_html(run: RunFolder) -> str:
                 name,
                 serves.get(name, ""),
                 _agents_range(run, name) if name in by_pool else "",
-                estimate_html(m.get("answered"), fmt_num),
-                estimate_html(m.get("occupancy"), fmt_pct),
-                fmt_num(mean_of(m, "agent_hours")),
-                fmt_num(mean_of(m, "overtime_hours")),
-                fmt_num(mean_of(m, "cost")),
-                fmt_num(mean_of(m, "cost_per_contact")),
+                estimate_html(m.get("answered"), number),
+                estimate_html(m.get("occupancy"), percent),
+                number(mean_of(m, "agent_hours")),
+                number(mean_of(m, "overtime_hours")),
+                number(mean_of(m, "cost")),
+                number(mean_of(m, "cost_per_contact")),
             ]
         )
     return table_html(rows, columns, align="llrrrrrrr", total_row=True) + paragraph(
@@ -63,30 +52,30 @@ def channels_html(run: RunFolder) -> str:
     for name, m in by_channel.items():
         unit = "h" if name in ("email", "messaging") else "s"
         unit = "min" if unit == "h" and (mean_of(m, "asa") or 0) < 7200 else unit
-        row = [name, estimate_html(m.get("offered"), fmt_num)]
-        row += [estimate_html(m.get("answered"), fmt_num)]
-        row += [estimate_html(m.get("service_level"), fmt_pct)]
-        row += [estimate_html(m.get("asa"), lambda x, u=unit: fmt_duration(x, u))]
-        row += [estimate_html(m.get("abandon_rate"), fmt_pct)]
-        row += [fmt_num(mean_of(m, "backlog_at_close")), fmt_num(mean_of(m, "busy_hours"))]
-        row += [fmt_num(mean_of(m, "mean_concurrency"))] if chat else []
+        row = [name, estimate_html(m.get("offered"), number)]
+        row += [estimate_html(m.get("answered"), number)]
+        row += [estimate_html(m.get("service_level"), percent)]
+        row += [estimate_html(m.get("asa"), lambda x, u=unit: duration(x, u))]
+        row += [estimate_html(m.get("abandon_rate"), percent)]
+        row += [number(mean_of(m, "backlog_at_close")), number(mean_of(m, "busy_hours"))]
+        row += [number(mean_of(m, "mean_concurrency"))] if chat else []
         rows.append(row)
     return table_html(rows, columns)
 
 
 JOURNEY_COLUMNS = {
-    "customers": ("customers", fmt_num),
-    "contacts per customer": ("contacts_per_customer", fmt_num),
-    "served": ("customers_served", fmt_pct),
-    "first-contact resolution": ("first_contact_resolution", fmt_pct),
-    "transfers per customer": ("transfers_per_customer", fmt_num),
-    "time in centre": ("time_in_system", fmt_duration),
-    "redials": ("redials", fmt_num),
-    "balked": ("balk_rate", fmt_pct),
-    "bot contained": ("containment_rate", fmt_pct),
-    "callbacks": ("callbacks_accepted", fmt_num),
-    "callbacks reached": ("callback_success", fmt_pct),
-    "time to callback": ("time_to_callback", fmt_duration),
+    "customers": ("customers", number),
+    "contacts per customer": ("contacts_per_customer", number),
+    "served": ("customers_served", percent),
+    "first-contact resolution": ("first_contact_resolution", percent),
+    "transfers per customer": ("transfers_per_customer", number),
+    "time in centre": ("time_in_system", duration),
+    "redials": ("redials", number),
+    "balked": ("balk_rate", percent),
+    "bot contained": ("containment_rate", percent),
+    "callbacks": ("callbacks_accepted", number),
+    "callbacks reached": ("callback_success", percent),
+    "time to callback": ("time_to_callback", duration),
 }
 """Journey table columns: heading → (measure, format)."""
 
@@ -128,12 +117,12 @@ def campaigns_html(run: RunFolder) -> str:
     rows = [
         [
             name,
-            estimate_html(m.get("attempts"), fmt_num),
-            estimate_html(m.get("connects"), fmt_num),
-            fmt_pct(mean_of(m, "connect_rate")),
-            estimate_html(m.get("list_completion"), fmt_pct),
-            fmt_num(mean_of(m, "not_attempted")),
-            fmt_num(mean_of(m, "agent_hours")),
+            estimate_html(m.get("attempts"), number),
+            estimate_html(m.get("connects"), number),
+            percent(mean_of(m, "connect_rate")),
+            estimate_html(m.get("list_completion"), percent),
+            number(mean_of(m, "not_attempted")),
+            number(mean_of(m, "agent_hours")),
         ]
         for name, m in campaigns.items()
     ]
@@ -152,12 +141,12 @@ def erlang_html(run: RunFolder) -> str:
             [
                 name,
                 f.get("model", ""),
-                fmt_pct(mean_of(m, "service_level")),
-                fmt_pct(f.get("service_level")),
-                fmt_duration(mean_of(m, "asa"), unit),
-                fmt_duration(f.get("asa"), unit),
-                fmt_pct(mean_of(m, "abandon_rate")),
-                fmt_pct(f.get("abandon_rate")),
+                percent(mean_of(m, "service_level")),
+                percent(f.get("service_level")),
+                duration(mean_of(m, "asa"), unit),
+                duration(f.get("asa"), unit),
+                percent(mean_of(m, "abandon_rate")),
+                percent(f.get("abandon_rate")),
                 "; ".join(f.get("notes") or []),
             ]
         )
@@ -178,7 +167,7 @@ def _agents_range(run: RunFolder, pool: str) -> str:
         agents = frame.loc[(frame["kind"] == "pool") & (frame["name"] == pool), "agents"].dropna()
         if len(agents):
             low, high = agents.min(), agents.max()
-            return fmt_num(low) if low == high else f"{fmt_num(low)}–{fmt_num(high)}"
+            return number(low) if low == high else f"{number(low)}–{number(high)}"
     return "–"
 
 

@@ -13,7 +13,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from ccsim.output.html.run import bullets, fmt_duration, fmt_num, fmt_pct, paragraph, table_html
+from ccsim.output.format import duration, number, percent
+from ccsim.output.html.page import bullets, paragraph, table_html
 
 DAY = 86400.0
 
@@ -56,7 +57,7 @@ def describe_scenario(scenario: dict | None, intervals: pd.DataFrame | None = No
     routing = scenario.get("routing") or {}
     policy = routing.get("policy")
     if policy:
-        aging = fmt_duration(routing.get("aging"))
+        aging = duration(routing.get("aging"))
         words.append("Routing: " + ROUTING.get(policy, policy).format(aging=aging) + ".")
     for name, c in (scenario.get("campaigns") or {}).items():
         if isinstance(c, dict):
@@ -92,10 +93,10 @@ def horizon_words(horizon: dict) -> str:
         text += f"open {_clock(open_)}–{_clock(close)}"
     if _number(interval) and interval > 0:
         per_day = round((close - open_) / interval)
-        text += f", in {fmt_duration(interval)} intervals ({per_day} a day)"
+        text += f", in {duration(interval)} intervals ({per_day} a day)"
     warmup = horizon.get("warmup") or 0
     if _number(warmup) and warmup > 0:
-        text += f"; the first {fmt_duration(warmup)} are a warm-up left out of the measures"
+        text += f"; the first {duration(warmup)} are a warm-up left out of the measures"
     return f"Horizon: {text}."
 
 
@@ -128,22 +129,22 @@ def distribution_words(d: dict | None) -> str:
         return ""
     kind = d.get("distribution", "")
     if kind == "deterministic":
-        return f"{fmt_duration(d.get('value'))} (fixed)"
+        return f"{duration(d.get('value'))} (fixed)"
     if kind == "uniform" and _number(d.get("low")) and _number(d.get("high")):
-        return f"{fmt_duration(d['low'])} to {fmt_duration(d['high'])} (uniform)"
+        return f"{duration(d['low'])} to {duration(d['high'])} (uniform)"
     if kind == "empirical" and d.get("values"):
         try:
             mean = float(np.average(d["values"], weights=d.get("weights")))
         except (TypeError, ValueError):
             return "empirical"
-        return f"{fmt_duration(mean)} on average (empirical, {len(d['values'])} values)"
+        return f"{duration(mean)} on average (empirical, {len(d['values'])} values)"
     detail = [kind] if kind else []
     if _number(d.get("cv")):
         detail.append(f"cv {d['cv']:g}")
     if _number(d.get("shape")):
         detail.append(f"shape {d['shape']:g}")
     extra = f" ({', '.join(detail)})" if detail else ""
-    return f"{fmt_duration(d.get('mean'))} on average{extra}"
+    return f"{duration(d.get('mean'))} on average{extra}"
 
 
 def _type_row(name: str, c: dict, horizon: dict) -> list:
@@ -152,10 +153,10 @@ def _type_row(name: str, c: dict, horizon: dict) -> list:
     if volumes is None or not len(volumes):
         arrivals = "–"
     elif np.allclose(volumes, volumes[0]):
-        arrivals = f"about {fmt_num(float(volumes[0]))}"
+        arrivals = f"about {number(float(volumes[0]))}"
     else:
-        arrivals = f"{fmt_num(float(volumes.min()))}–{fmt_num(float(volumes.max()))}"
-        arrivals += " (by day: " + ", ".join(fmt_num(float(v)) for v in volumes) + ")"
+        arrivals = f"{number(float(volumes.min()))}–{number(float(volumes.max()))}"
+        arrivals += " (by day: " + ", ".join(number(float(v)) for v in volumes) + ")"
     handle = distribution_words(c.get("handle_time"))
     if isinstance(c.get("wrap_up"), dict):
         handle += f", plus wrap-up {distribution_words(c['wrap_up'])}"
@@ -164,7 +165,7 @@ def _type_row(name: str, c: dict, horizon: dict) -> list:
     else:
         patience = distribution_words(c.get("patience")) or "never abandon"
     sl = c.get("service_level") or {}
-    target = f"{_pct0(sl.get('target'))} within {fmt_duration(sl.get('threshold'))}"
+    target = f"{_pct0(sl.get('target'))} within {duration(sl.get('threshold'))}"
     formula = FORMULAS.get(sl.get("formula") or "", sl.get("formula"))
     target += f" ({formula})" if formula else ""
     return [name, channel, arrivals, handle, patience, target, _type_extras(c)]
@@ -188,7 +189,7 @@ def _type_extras(c: dict) -> str:
     if isinstance(callback, dict):
         extras.append(
             f"callback offered when the wait is over "
-            f"{fmt_duration(callback.get('offer_when_wait_over'))}"
+            f"{duration(callback.get('offer_when_wait_over'))}"
         )
     if isinstance(c.get("redial"), dict):
         extras.append("redials")
@@ -200,7 +201,7 @@ def _type_extras(c: dict) -> str:
             )
     conversation = c.get("conversation")
     if isinstance(conversation, dict):
-        extras.append(f"{fmt_num(conversation.get('mean_messages'))} messages per conversation")
+        extras.append(f"{number(conversation.get('mean_messages'))} messages per conversation")
     if c.get("priority") not in (None, 1):
         extras.append(f"priority {c['priority']}")
     return "; ".join(extras)
@@ -214,7 +215,7 @@ def _pool_row(name: str, p: dict, intervals: pd.DataFrame | None) -> list:
         detail = detail if isinstance(detail, dict) else {}
         text = f"{skill} ({detail.get('priority', 1)}"
         if detail.get("after"):
-            text += f"; after {fmt_duration(detail['after'])}"
+            text += f"; after {duration(detail['after'])}"
         factor = detail.get("handle_time_factor")
         if _number(factor) and factor != 1:
             text += f"; handle time × {factor:g}"
@@ -227,7 +228,7 @@ def _pool_row(name: str, p: dict, intervals: pd.DataFrame | None) -> list:
     if (p.get("max_concurrency") or 1) > 1:
         extras.append(f"up to {p['max_concurrency']} chats at once")
     cost = p.get("cost_per_hour")
-    return [name, agents, ", ".join(skills), fmt_num(cost) if cost else "–", "; ".join(extras)]
+    return [name, agents, ", ".join(skills), number(cost) if cost else "–", "; ".join(extras)]
 
 
 def _staffing_range(name: str, p: dict, intervals: pd.DataFrame | None) -> str:
@@ -244,12 +245,12 @@ def _staffing_range(name: str, p: dict, intervals: pd.DataFrame | None) -> str:
     if not len(values):
         return "–"
     low, high = float(values.min()), float(values.max())
-    return fmt_num(low) if low == high else f"{fmt_num(low)} to {fmt_num(high)}"
+    return number(low) if low == high else f"{number(low)} to {number(high)}"
 
 
 def _campaign_words(name: str, c: dict) -> str:
     window = c.get("window") or {}
-    text = f"Outbound campaign {name}: {fmt_num(c.get('list_size'))} customers to call"
+    text = f"Outbound campaign {name}: {number(c.get('list_size'))} customers to call"
     if window:
         text += f" between {_clock(window.get('start'))} and {_clock(window.get('end'))}"
     pools = c.get("pools") or []
@@ -270,7 +271,7 @@ def _clock(seconds) -> str:
 def _pct0(x) -> str:
     if not _number(x):
         return "–"
-    text = fmt_pct(x)
+    text = percent(x)
     return text.replace(".0 %", " %")
 
 

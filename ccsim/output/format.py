@@ -1,0 +1,106 @@
+"""How a value reads to a planner, the same on the console and in the HTML reports.
+
+Durations (``45 s``, ``3.2 min``, ``3.9 h``), shares (``86.1 %``), targets as given
+(``80 %``), differences in points (``+1.2 pts``), counts and money with thousands separators.
+A missing or not-a-number value reads ``–`` everywhere.
+
+The console's rich tables are narrow, so they spell a unit without its space (``86.1%``,
+``12.3s``): ``compact=True`` asks for that. Everything else is the same rule.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+MISSING = "–"
+"""What a missing value (``None``, NaN, infinity, not a number) reads as."""
+
+SECONDS_PER = {"s": 1.0, "min": 60.0, "h": 3600.0}
+
+
+def finite(x: object) -> bool:
+    """Whether ``x`` is a real number worth showing (not ``None``, NaN, ±inf or a bool)."""
+    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def percent(x: object, digits: int = 1, *, compact: bool = False) -> str:
+    """A share as a percentage: ``0.861`` → ``86.1 %`` (``86.1%`` when ``compact``)."""
+    if not finite(x):
+        return MISSING
+    return f"{100 * float(x):.{digits}f}{'' if compact else ' '}%"  # type: ignore[arg-type]
+
+
+def percent_as_given(x: object) -> str:
+    """A target or limit as the planner wrote it: ``0.8`` → ``80 %``, ``0.925`` → ``92.5 %``."""
+    if not finite(x):
+        return MISSING
+    return f"{100 * float(x):g} %"  # type: ignore[arg-type]
+
+
+def points(x: object, digits: int = 1, *, unit: str = "pts", signed: bool = True) -> str:
+    """A difference between two shares in percentage points: ``0.012`` → ``+1.2 pts``."""
+    if not finite(x):
+        return MISSING
+    return f"{100 * float(x):{'+' if signed else ''}.{digits}f} {unit}"  # type: ignore[arg-type]
+
+
+def number(x: object) -> str:
+    """A count or amount with as many decimals as its size deserves: ``1,234``, ``12.3``,
+    ``1.25``."""
+    if not finite(x):
+        return MISSING
+    x = float(x)  # type: ignore[arg-type]
+    if abs(x) >= 100 or x.is_integer():
+        return f"{x:,.0f}"
+    return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}"
+
+
+def count(x: object, digits: int = 0, *, signed: bool = False) -> str:
+    """A count (contacts, agents, hours) with thousands separators and fixed decimals."""
+    if not finite(x):
+        return MISSING
+    return f"{float(x):{'+' if signed else ''},.{digits}f}"  # type: ignore[arg-type]
+
+
+def money(x: object, digits: int = 0) -> str:
+    """An amount of money in the scenario's currency: ``12,345``; per contact ``3.21``."""
+    return count(x, digits)
+
+
+def hours(x: object, digits: int = 1) -> str:
+    """Agent hours: ``1,234.5 h``."""
+    return MISSING if not finite(x) else f"{count(x, digits)} h"
+
+
+def seconds(x: object, digits: int = 1, *, compact: bool = False) -> str:
+    """A duration always in seconds with fixed decimals: ``12.3 s`` (``12.3s`` compact)."""
+    if not finite(x):
+        return MISSING
+    return f"{float(x):.{digits}f}{'' if compact else ' '}s"  # type: ignore[arg-type]
+
+
+def duration_unit(x: object) -> str:
+    """The unit a duration reads best in: ``s`` below 2 min, ``min`` below 2 h, then ``h``."""
+    if not finite(x) or float(x) < 120:  # type: ignore[arg-type]
+        return "s"
+    return "min" if float(x) < 7200 else "h"  # type: ignore[arg-type]
+
+
+def duration(x: object, unit: str = "") -> str:
+    """A duration in the unit it reads best in (or ``unit``): ``5.7`` → ``5.7 s``,
+    ``192`` → ``3.2 min``, ``14040`` → ``3.9 h``; missing → ``–``."""
+    if not finite(x):
+        return MISSING
+    unit = unit or duration_unit(x)
+    value = float(x) / SECONDS_PER[unit]  # type: ignore[arg-type]
+    if value == 0 or abs(value) >= 100 or value.is_integer():
+        text = f"{value:,.0f}"
+    else:
+        text = f"{value:.1f}" if abs(value) >= 10 else f"{value:.2g}"
+    return f"{text} {unit}"
+
+
+def signed_magnitude(x: float, text: str) -> str:
+    """``text`` (the formatted size of ``x``) with a sign: ``+``, ``−`` or ``±`` for zero."""
+    return ("+" if x > 0 else ("−" if x < 0 else "±")) + text

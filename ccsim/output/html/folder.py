@@ -1,0 +1,124 @@
+"""One run's results folder as the report reads it: summary, scenario, intervals and the
+waits of every contact (:class:`RunFolder`, :func:`load_run`), and the page's title.
+
+The run, staffing and comparison reports all read run folders through :func:`load_run`, so a
+damaged folder is reported the same way everywhere (:class:`~ccsim.output.html.page.ReportError`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ccsim.output.html import charts
+from ccsim.output.html.page import ReportError
+
+
+@dataclass(frozen=True)
+class RunFolder:
+    """What a results folder holds (``None``: that file is not there)."""
+
+    folder: Path
+    summary: dict
+    scenario: dict | None
+    intervals: pd.DataFrame | None
+    waits: dict[str, dict[str, np.ndarray]] | None
+
+    @property
+    def targets(self) -> dict[str, dict]:
+        return self.summary.get("targets") or {}
+
+    def unit(self, contact_type: str) -> str:
+        """The time unit of a contact type's waits (seconds for calls, hours for email)."""
+        return charts.time_unit(
+            (self.targets.get(contact_type) or {}).get("service_level_threshold")
+        )
+
+
+def load_run(folder: Path) -> RunFolder:
+    """Read a results folder written by ``ccsim run``.
+
+    Raises:
+        ReportError: the folder is missing, has no ``summary.json``, or a file is unreadable.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ReportError(
+            f"RESULTS_DIR {folder}: no such folder. Give a results folder written by "
+            "`ccsim run` (it holds summary.json, intervals.csv and scenario.yaml)."
+        )
+    if not (folder / "summary.json").is_file():
+        raise ReportError(
+            f"RESULTS_DIR {folder}: not a ccsim results folder (it has no summary.json). "
+            "Give a folder written by `ccsim run`, such as results/default-day-20260101-120000."
+        )
+    summary = _read(folder / "summary.json", json.loads)
+    if not isinstance(summary, dict) or not isinstance(summary.get("by_type"), dict):
+        raise ReportError(
+            f"{folder / 'summary.json'}: not a ccsim summary (no by_type measures); "
+            "write the folder again with `ccsim run`."
+        )
+    scenario = None
+    if (folder / "scenario.yaml").is_file():
+        scenario = _read(folder / "scenario.yaml", yaml.safe_load)
+        scenario = scenario if isinstance(scenario, dict) else None
+    intervals = None
+    if (folder / "intervals.csv").is_file():
+        intervals = _read(folder / "intervals.csv", pd.read_csv, text=False)
+    waits = None
+    if (folder / "contacts.parquet").is_file():
+        waits = _read(folder / "contacts.parquet", _read_waits, text=False)
+    return RunFolder(folder, summary, scenario, intervals, waits)
+
+
+def run_title(run: RunFolder) -> tuple[str, str]:
+    """The page title and subtitle of a run's report."""
+    s = run.summary
+    reps = s.get("replications")
+    conf = s.get("confidence")
+    sub = f"{reps} replication(s), seed {s.get('seed')}"
+    if reps and reps > 1 and conf:
+        sub += f"; ranges are {conf:.0%} confidence intervals"
+    description = (run.scenario or {}).get("description")
+    if description:
+        sub = f"{description} — {sub}"
+    return f"ccsim report: {s.get('scenario', run.folder.name)}", sub
+
+
+def days_of(run: RunFolder) -> int:
+    horizon = (run.scenario or {}).get("horizon") or {}
+    days = horizon.get("days", 1)
+    return days if isinstance(days, int) else 1
+
+
+def _read(path: Path, parse, text: bool = True):
+    try:
+        return parse(path.read_text(encoding="utf-8")) if text else parse(path)
+    except (OSError, ValueError, yaml.YAMLError, KeyError) as exc:
+        raise ReportError(
+            f"{path}: cannot be read ({type(exc).__name__}: {exc}); the results folder is "
+            "damaged — run the scenario again (its scenario.yaml repeats the run)."
+        ) from None
+
+
+def _read_waits(path: Path) -> dict[str, dict[str, np.ndarray]]:
+    """Waits of answered and abandoned contacts per type (callback attempts left out)."""
+    import pyarrow.parquet as pq
+
+    names = set(pq.read_schema(path).names)
+    columns = ["contact_type", "outcome", "wait"] + (["kind"] if "kind" in names else [])
+    frame = pd.read_parquet(path, columns=columns)
+    if "kind" in frame:
+        frame = frame[frame["kind"].astype(str) != "callback"]
+    types = frame["contact_type"].astype(str).to_numpy()
+    outcomes = frame["outcome"].astype(str).to_numpy()
+    wait = frame["wait"].to_numpy(float)
+    return {
+        name: {k: wait[(types == name) & (outcomes == k)] for k in ("answered", "abandoned")}
+        for name in pd.unique(types)
+    }
