@@ -43,8 +43,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--scenario",
         type=Path,
-        default=REPO / "scenarios" / "default-day.yaml",
-        help="scenario file (default: scenarios/default-day.yaml)",
+        default=REPO / "ccsim" / "scenarios" / "default-day.yaml",
+        help="scenario file (default: the bundled default-day)",
     )
     parser.add_argument(
         "--days", type=int, default=14, help="stretch the horizon to this many days (default 14)"

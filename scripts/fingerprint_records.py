@@ -22,7 +22,7 @@ import numpy as np
 
 import ccsim
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parent.parent / "ccsim" / "scenarios"
 
 
 def _measure_function():

@@ -25,7 +25,7 @@ from ccsim.cli.support import (
     user_errors,
 )
 
-DEFAULT_SCENARIO = Path(__file__).parent / "scenarios" / "default-day.yaml"
+DEFAULT_SCENARIO = "default-day"
 """The bundled default: a voice queue over an opening day with two peaks."""
 
 
@@ -37,8 +37,9 @@ def main() -> None:
     \b
     Quick start:
       ccsim run                                   # the bundled default day
-      ccsim run scenarios/erlang-a.yaml --reps 30 --seed 7
-      ccsim validate scenarios/two-pools.yaml
+      ccsim run erlang-a --reps 30 --seed 7       # another bundled scenario
+      ccsim scenarios                             # list the bundled scenarios
+      ccsim validate my-centre.yaml
       ccsim erlang --calls 100 --interval 30min --aht 180 --agents 14 --threshold 20
     """
 
@@ -70,10 +71,12 @@ def run(
 ):
     """Simulate SCENARIO (default: the bundled default day) and write a results folder.
 
+    SCENARIO is a YAML file or the name of a bundled scenario (`ccsim scenarios` lists them).
+
     \b
     Example:
-      ccsim run scenarios/default-day.yaml --reps 30 --seed 7 --jobs 2
-      ccsim run scenarios/two-pools.yaml --set pools.sales.staffing=+2
+      ccsim run default-day --reps 30 --seed 7 --jobs 2
+      ccsim run two-pools --set pools.sales_team.staffing=+2
     """
     from rich.console import Console
 
@@ -151,7 +154,7 @@ def validate(scenarios):
 
     \b
     Example:
-      ccsim validate scenarios/*.yaml
+      ccsim validate my-centre.yaml two-pools
     """
     from ccsim.errors import ScenarioError
     from ccsim.scenario import load_scenario
@@ -170,6 +173,39 @@ def validate(scenarios):
         )
     if failed:
         sys.exit(EXIT_USER_ERROR)
+
+
+@main.command()
+@click.option(
+    "--copy",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Copy every bundled scenario into this folder, to edit.",
+)
+@click.option("--force", is_flag=True, help="With --copy: overwrite files of the same name.")
+def scenarios(folder, force):
+    """List the bundled scenarios (or copy them out with --copy DIR).
+
+    Any command takes a bundled scenario by name (`ccsim run two-pools`) as well as a file.
+
+    \b
+    Example:
+      ccsim scenarios
+      ccsim scenarios --copy my-scenarios && ccsim run my-scenarios/default-day.yaml
+    """
+    from ccsim.scenario.bundled import bundled_description, bundled_names, copy_bundled
+
+    if folder is None:
+        names = bundled_names()
+        width = max(len(name) for name in names)
+        for name in names:
+            click.echo(f"{name:<{width}}  {bundled_description(name)}")
+        return
+    try:
+        written = copy_bundled(folder, force=force)
+    except FileExistsError as exc:
+        fail(str(exc))
+    click.echo(f"{len(written)} scenarios copied to {folder}")
 
 
 @main.command()

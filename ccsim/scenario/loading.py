@@ -10,47 +10,60 @@ import yaml
 from pydantic import ValidationError
 
 from ccsim.errors import PROBLEM_LIST, ScenarioError, yaml_path
+from ccsim.scenario.bundled import bundled_name, bundled_text, unknown_scenario_problem
 from ccsim.scenario.distributions import DISTRIBUTION_NAMES
 from ccsim.scenario.scenario import Scenario
 
 
 def load_scenario(spec: str | Path | Mapping[str, Any]) -> Scenario:
-    """Load and validate a scenario from a YAML file or from already-parsed data.
+    """Load and validate a scenario from a YAML file, a bundled scenario, or parsed data.
 
     Args:
-        spec: a path to a YAML file, or a mapping with the same structure.
+        spec: a path to a YAML file; the name of a bundled scenario (``"default-day"``, see
+            :mod:`ccsim.scenario.bundled`), also when given as a file path that does not exist
+            but whose file name is a bundled one (``"scenarios/default-day.yaml"``); or a
+            mapping with the same structure as a file.
 
     Returns:
         The validated, frozen :class:`Scenario`.
 
     Raises:
-        ScenarioError: the file is missing, is not YAML, or breaks a rule; the message
-            names each offending YAML path, the bad value and what is allowed.
+        ScenarioError: the file is missing (and is no bundled scenario), is not YAML, or
+            breaks a rule; the message names each offending YAML path, the bad value and
+            what is allowed.
     """
     if isinstance(spec, Mapping):
         return parse_scenario(dict(spec), source="<scenario>")
     path = Path(spec)
+    bundled = None if path.is_file() else bundled_name(spec)
+    if bundled is not None:
+        # The package's own copy: a name, or a path from before the scenarios moved into it.
+        return _parse_text(bundled_text(bundled), source=bundled, stem=bundled)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(str(path), ["file not found"]) from None
+        raise ScenarioError(str(path), [unknown_scenario_problem(path)]) from None
     except IsADirectoryError:
         raise ScenarioError(str(path), ["is a folder, not a scenario file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(str(path), [f"cannot be read: {exc}"]) from None
+    return _parse_text(text, source=str(path), stem=path.stem)
+
+
+def _parse_text(text: str, source: str, stem: str) -> Scenario:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(str(path), [f"not valid YAML: {where}{problem}"]) from None
+        raise ScenarioError(source, [f"not valid YAML: {where}{problem}"]) from None
     if not isinstance(data, dict):
         raise ScenarioError(
-            str(path), ["the file must hold a mapping with keys such as contact_types and pools"]
+            source, ["the file must hold a mapping with keys such as contact_types and pools"]
         )
-    data.setdefault("name", path.stem)
-    return parse_scenario(data, source=str(path))
+    data.setdefault("name", stem)
+    return parse_scenario(data, source=source)
 
 
 def parse_scenario(data: dict[str, Any], source: str) -> Scenario:

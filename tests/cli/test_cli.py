@@ -112,6 +112,37 @@ def test_impossible_options_exit_2(cli):
     )
 
 
+def test_scenarios_lists_every_bundled_scenario_with_its_description(cli):
+    result = cli("scenarios")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split()[0] for line in lines] == [p.stem for p in sorted(SCENARIOS.glob("*.yaml"))]
+    assert any(line.startswith("erlang-c ") and "M/M/12" in line for line in lines)
+
+
+def test_scenarios_copy_refuses_to_overwrite_without_force(cli, tmp_path):
+    result = cli("scenarios", "--copy", tmp_path / "mine")
+    assert result.exit_code == 0, result.output
+    copied = sorted(p.name for p in (tmp_path / "mine").iterdir())
+    assert copied == sorted(p.name for p in SCENARIOS.glob("*.yaml"))
+    (tmp_path / "mine" / "two-pools.yaml").write_text("# edited\n")
+    assert_user_error(cli("scenarios", "--copy", tmp_path / "mine"), "two-pools.yaml", "--force")
+    assert (tmp_path / "mine" / "two-pools.yaml").read_text() == "# edited\n"
+    assert cli("scenarios", "--copy", tmp_path / "mine", "--force").exit_code == 0
+    assert (tmp_path / "mine" / "two-pools.yaml").read_text().startswith("# Two contact types")
+
+
+def test_commands_take_a_bundled_scenario_by_name(cli, tmp_path):
+    result = cli("validate", "erlang-c", "scenarios/two-pools.yaml")
+    assert result.exit_code == 0 and result.output.count(": OK") == 2, result.output
+    result = cli("run", "erlang-c", "--reps", 2, "--out", tmp_path / "run", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["scenario"] == "erlang-c"
+    assert_user_error(
+        cli("run", "erlang-cc", "--out", tmp_path / "typo"), "did you mean 'erlang-c'?"
+    )
+
+
 def test_validate_all_shipped_scenarios(cli):
     result = cli("validate", *sorted(SCENARIOS.glob("*.yaml")))
     assert result.exit_code == 0

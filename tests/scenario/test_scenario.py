@@ -1,6 +1,7 @@
 """Scenario files: the shipped ones load, and every kind of mistake names its YAML path."""
 
 import copy
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +10,13 @@ from pydantic import ValidationError
 
 from ccsim.errors import ScenarioError
 from ccsim.scenario import Scenario, load_scenario
+from ccsim.scenario.bundled import (
+    DESCRIPTION_WIDTH,
+    bundled_description,
+    bundled_names,
+    bundled_text,
+    copy_bundled,
+)
 from ccsim.scenario.overrides import with_experiment
 
 SCENARIOS = sorted(BUNDLED.glob("*.yaml"))
@@ -45,6 +53,58 @@ def test_every_shipped_scenario_loads():
     for path in SCENARIOS:
         scenario = load_scenario(path)
         assert scenario.name == path.stem
+
+
+def test_bundled_scenarios_are_package_data_not_a_symlink():
+    assert not BUNDLED.is_symlink()
+    assert bundled_names() == tuple(p.stem for p in SCENARIOS)
+
+
+def test_a_bundled_scenario_loads_by_name_and_by_its_old_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no scenarios/ folder here: the package's copy answers
+    by_file = load_scenario(BUNDLED / "two-pools.yaml")
+    assert load_scenario("two-pools") == by_file
+    assert load_scenario("scenarios/two-pools.yaml") == by_file
+    assert load_scenario("two-pools.yaml") == by_file
+
+
+def test_a_file_on_disk_wins_over_the_bundled_scenario_of_that_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    own = (BUNDLED / "erlang-c.yaml").read_text().replace("name: erlang-c", "name: mine")
+    Path("erlang-c.yaml").write_text(own)
+    assert load_scenario("erlang-c.yaml").name == "mine"
+    assert load_scenario("erlang-c").name == "erlang-c"  # a bare name: no such file
+
+
+def test_an_unknown_name_lists_the_bundled_ones_and_the_closest(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("defualt-day")
+    (problem,) = info.value.problems
+    assert "file not found" in problem and "did you mean 'default-day'?" in problem
+    assert all(name in problem for name in bundled_names())
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("xyz")
+    assert "did you mean" not in info.value.problems[0]
+
+
+def test_every_bundled_scenario_has_a_one_line_description():
+    for name in bundled_names():
+        line = bundled_description(name)
+        assert line and "\n" not in line and len(line) <= DESCRIPTION_WIDTH + 2, name
+
+
+def test_copying_the_bundled_scenarios_never_overwrites_unless_forced(tmp_path):
+    written = copy_bundled(tmp_path / "mine")
+    assert [p.name for p in written] == [p.name for p in SCENARIOS]
+    assert load_scenario(tmp_path / "mine" / "default-day.yaml") == load_scenario("default-day")
+    edited = tmp_path / "mine" / "default-day.yaml"
+    edited.write_text("# my edits\n")
+    with pytest.raises(FileExistsError, match="default-day.yaml"):
+        copy_bundled(tmp_path / "mine")
+    assert edited.read_text() == "# my edits\n"
+    copy_bundled(tmp_path / "mine", force=True)
+    assert edited.read_text() == bundled_text("default-day")
 
 
 def test_durations_and_clock_times_become_seconds():
