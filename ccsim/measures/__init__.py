@@ -7,3 +7,7 @@ per-interval table. May import ``ccsim.records``, ``ccsim.scenario``, ``ccsim.ti
 the other foundations; never the model that produced the records, and never the layers that
 summarise or show the measures.
 """
+
+from ccsim.measures.replication import ReplicationMeasures, measure
+
+__all__ = ["ReplicationMeasures", "measure"]
