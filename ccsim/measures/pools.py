@@ -1,28 +1,104 @@
 """Agent-side measures: what the pools did (occupancy, hours, cost), chat concurrency, and
 outbound campaigns.
 
-Per pool and interval the measurer (:mod:`ccsim.measures.replication`) collects busy time, time on
-duty,
-scheduled time and contacts answered; the ratios below turn them into the measures planners
-read. Every ratio is defined once, here.
+Per pool and interval :func:`pool_sums` collects busy time, time on duty, scheduled time and
+contacts answered on the interval grid (:mod:`ccsim.measures.grid`); the ratios below turn
+them into the measures planners read:
+
+* ``occupancy`` = busy time / time on duty (overtime included; per contact type: of the pools
+  that serve it, shared pools included);
+* ``agent_hours`` = paid time: on duty (on the phones), plus the planned breaks and off-phone
+  time of shifts and shrinkage; ``overtime_hours`` = on duty beyond the schedule;
+* ``cost`` = agent_hours × cost_per_hour; ``cost_per_contact`` = cost / answered;
+* ``utilisation`` = offered work (offered × AHT) / time on duty of the serving pools: the
+  load a planner compares with the Erlang ρ; above 1, more work arrives than the staff can do.
+
+Every ratio is defined once, here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ccsim.records import ContactRecords, OutboundRecords
+from ccsim.measures.grid import IntervalGrid, ratio
+from ccsim.records import ANSWERED, ContactRecords, OutboundRecords
 from ccsim.scenario import Scenario
-from ccsim.timeline import union_spans
+from ccsim.scenario.roster import pool_roster
+from ccsim.timeline import overlap_seconds, union_spans
 
 
-def ratio(numerator, denominator):
-    """numerator / denominator, NaN where the denominator is 0 (scalars or arrays)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        result = np.divide(numerator, denominator)
-    if np.ndim(result) == 0:
-        return float(result) if denominator else float("nan")
-    return np.where(np.asarray(denominator) > 0, result, np.nan)
+def pool_sums(grid: IntervalGrid) -> dict[str, dict[str, np.ndarray]]:
+    """Per pool, per interval: contacts ``answered``, ``busy``, ``on_duty``, ``scheduled``
+    (on the phones by plan), ``rostered`` (at work) and ``paid`` seconds, and the
+    ``cost_per_hour``."""
+    records = grid.records
+    scheduled, at_work = _staffing_plan(records, grid.scenario)
+    result = {}
+    measured = grid.counted_at >= grid.measured_from
+    answered = measured & (records.outcome == ANSWERED)  # incl. callbacks that reached
+    engaged = ~np.isnan(records.answered)  # agent busy: incl. unreached callback attempts
+    for index, (name, pool) in enumerate(grid.scenario.pools.items()):
+        mine = (records.pool == index) & engaged
+        start, end = records.answered[mine], records.ended[mine]
+        # An agent with three chats open is busy once; a call taken while an email is
+        # parked overlaps the email's span (answered → ended) and is busy time once.
+        if pool.max_concurrency > 1 or pool.interrupt_deferrable:
+            start, end = union_spans(records.agent[mine], start, end)
+        busy = overlap_seconds(start, end, grid.boundaries)
+        if records.outbound is not None:  # campaign calls keep agents busy too
+            calls = records.outbound.pool == index
+            busy = busy + overlap_seconds(
+                records.outbound.start[calls], records.outbound.end[calls], grid.boundaries
+            )
+        on_duty = records.on_duty[name].agent_seconds(grid.boundaries)
+        planned = scheduled[name].agent_seconds(grid.boundaries)
+        rostered = at_work[name].agent_seconds(grid.boundaries)
+        handled_in = np.bincount(
+            np.searchsorted(
+                grid.starts, grid.counted_at[answered & (records.pool == index)], "right"
+            )
+            - 1,
+            minlength=grid.n_intervals,
+        )
+        result[name] = {
+            "answered": handled_in.astype(float),
+            "busy": busy,
+            "on_duty": on_duty,
+            "scheduled": planned,
+            "rostered": rostered,
+            # Paid: on the phones (overtime included) + planned breaks and off-phone time.
+            "paid": on_duty + (rostered - planned),
+            "cost_per_hour": np.full(grid.n_intervals, pool.cost_per_hour),
+        }
+    return result
+
+
+def _staffing_plan(records: ContactRecords, scenario: Scenario) -> tuple[dict, dict]:
+    """Each pool's agents scheduled on the phones, and at work, over time (step functions):
+    as the replication drew its absences, or from the scenario (nobody absent)."""
+    if records.scheduled is not None and records.at_work is not None:
+        return records.scheduled, records.at_work
+    rosters = {name: pool_roster(pool, scenario.horizon) for name, pool in scenario.pools.items()}
+    return (
+        {name: roster.on_phones_trace() for name, roster in rosters.items()},
+        {name: roster.at_work_trace() for name, roster in rosters.items()},
+    )
+
+
+def busy_seconds(grid: IntervalGrid, types: list[int]) -> float:
+    """Agent time spent on contacts of ``types`` after the warm-up (any pool); an agent
+    with several chats open at once spends that time once."""
+    records = grid.records
+    mine = np.isin(records.contact_type, types) & ~np.isnan(records.answered)
+    start, end = union_spans(records.agent[mine], records.answered[mine], records.ended[mine])
+    busy = float(overlap_seconds(start, end, grid.boundaries).sum())
+    pauses = records.pauses
+    if pauses is not None and len(pauses):  # parked items: the agent was on calls
+        parked = np.isin(records.contact_type[pauses.contact], types)
+        busy -= float(
+            overlap_seconds(pauses.start[parked], pauses.end[parked], grid.boundaries).sum()
+        )
+    return busy
 
 
 def pool_ratios(values: dict[str, np.ndarray], total: bool) -> dict:

@@ -1,0 +1,104 @@
+"""Measures per planning interval: the table behind ``intervals.csv``, and its raw sums.
+
+:func:`interval_table` gives one row per (interval, contact type) and per (interval, pool),
+with the interval's day and clock time and every measure that applies; intervals wholly
+inside the warm-up are left out. :func:`interval_sums` gives only the raw material, at a
+fraction of the cost, for searches that evaluate many staffings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ccsim.measures.contacts import COUNT_FIELDS, contact_rates, contact_sums
+from ccsim.measures.grid import IntervalGrid
+from ccsim.measures.pools import pool_ratios, pool_sums
+from ccsim.records import ContactRecords
+from ccsim.scenario import Scenario
+from ccsim.units import format_clock
+
+
+def interval_sums(
+    records: ContactRecords, scenario: Scenario
+) -> tuple[dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
+    """Only the raw per-interval material: per contact type and interval the counts and sums
+    of :data:`~ccsim.measures.contacts.COUNT_FIELDS` (arrays types × intervals) and
+    ``waiting_at_start``, the contacts waiting just before the interval starts (the queue it
+    inherits: at an opening, callers who came while the centre was closed, or an email
+    backlog); and per pool its busy, on-duty and scheduled seconds per interval
+    (:func:`~ccsim.measures.pools.pool_sums`). A fraction of
+    :func:`~ccsim.measures.replication.measure`'s cost, for searches that evaluate many
+    staffings (the optimiser)."""
+    grid = IntervalGrid(records, scenario)
+    sums = contact_sums(grid)
+    sums["waiting_at_start"] = np.array(
+        [grid.queue_length([t]).waiting_at(grid.starts) for t in range(grid.n_types)]
+    ).reshape(grid.n_types, grid.n_intervals)
+    return sums, pool_sums(grid)
+
+
+def interval_table(
+    grid: IntervalGrid,
+    sums: dict[str, np.ndarray],
+    pools: dict[str, dict[str, np.ndarray]],
+) -> pd.DataFrame:
+    """One row per (interval, contact type), then per (interval, pool), after the warm-up.
+
+    Args:
+        sums: :func:`~ccsim.measures.contacts.contact_sums` of the grid.
+        pools: :func:`~ccsim.measures.pools.pool_sums` of the grid.
+    """
+    horizon = grid.scenario.horizon
+    day = (grid.starts // 86400).astype(int)
+    clock = grid.starts - day * 86400
+    every = np.arange(grid.n_intervals)
+    frames = []
+    for t, name in enumerate(grid.records.contact_types):
+        s = {f: sums[f][t] for f in COUNT_FIELDS}
+        queue = grid.queue_length([t])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "type",
+                    "name": name,
+                    "interval": every,
+                    **contact_rates(s),
+                    # the service level's counts, for daily levels (ccsim.studies.staffing.risk)
+                    "answered_within_threshold": s["answered_within"],
+                    "sl_denominator": s["sl_denominator"],
+                    "max_queue": queue.max_per_interval,
+                    "mean_queue": _divide(
+                        queue.area_per_interval, horizon.interval * grid.measured_fraction
+                    ),
+                    "waiting_at_end": queue.waiting_at(grid.interval_ends),
+                    "oldest_at_end": queue.oldest_at_each(grid.interval_ends),
+                }
+            )
+        )
+    for name, values in pools.items():
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": "pool",
+                    "name": name,
+                    "interval": every,
+                    "agents": values["scheduled"] / horizon.interval,
+                    "rostered": values["rostered"] / horizon.interval,
+                    **pool_ratios(values, total=False),
+                }
+            )
+        )
+    frame = pd.concat(frames, ignore_index=True)
+    frame.insert(3, "day", day[frame["interval"]])
+    frame.insert(4, "start", [format_clock(c) for c in clock[frame["interval"]]])
+    frame = frame[grid.measured_fraction[frame["interval"].to_numpy()] > 0]
+    return frame.reset_index(drop=True)
+
+
+def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Elementwise ratio, NaN where the denominator is 0 (an interval inside the warm-up)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            denominator > 0, numerator / np.where(denominator > 0, denominator, 1), np.nan
+        )
