@@ -4,78 +4,35 @@ Each replication is one independent realisation of the scenario (its own random 
 derived from the root seed and the replication number), so replication *r* gives identical
 records whichever process runs it and however many run at once. Every measure is computed
 per replication (:mod:`ccsim.measures.replication`); across replications we report its mean and a
-Student-t confidence interval, ``mean ± t(1-α/2, n-1) · s / √n``.
+Student-t confidence interval, ``mean ± t(1-α/2, n-1) · s / √n`` (:mod:`ccsim.stats`), clipped
+to the range the measure can take (:mod:`ccsim.measures.catalogue`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ccsim.experiment.executors import Executor, make_executor
 from ccsim.experiment.executors import ExecutorError as ExecutorError  # re-exported
 from ccsim.experiment.executors import (
     resolve_jobs as resolve_jobs,  # re-exported (was defined here)
 )
-from ccsim.jsonable import json_value
-from ccsim.measures.replication import ReplicationMeasures, bounds, measure
+from ccsim.measures import ReplicationMeasures, measure
+from ccsim.measures.catalogue import INTERVAL_CI, bounds
 from ccsim.model.centre import simulate
 from ccsim.records import ContactRecords, concat_frames
 from ccsim.scenario import Scenario
 from ccsim.scenario.overrides import with_experiment
+from ccsim.stats import Estimate as Estimate  # re-exported (was defined here)
+from ccsim.stats import estimate, half_width
 
-INTERVAL_CI_MEASURES = ("offered", "service_level", "asa", "abandon_rate", "occupancy")
+INTERVAL_CI_MEASURES = INTERVAL_CI
 """Per-interval measures reported with a confidence interval (others: mean only)."""
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A measure's mean over replications with its confidence interval."""
-
-    mean: float
-    low: float
-    high: float
-    half_width: float
-    replications: int
-
-    def as_dict(self) -> dict[str, float | int | None]:
-        return {
-            "mean": json_value(self.mean),
-            "low": json_value(self.low),
-            "high": json_value(self.high),
-            "half_width": json_value(self.half_width),
-            "replications": self.replications,
-        }
-
-
-def estimate(
-    values: np.ndarray, confidence: float, limits: tuple[float, float] = (-math.inf, math.inf)
-) -> Estimate:
-    """Mean and Student-t confidence interval of per-replication values (NaNs ignored).
-
-    A replication in which a ratio is undefined (say, ASA when nothing was answered) is left
-    out of that measure; ``replications`` tells how many counted. The interval is clipped to
-    ``limits``, the range the measure can take (a service level is never below 0 or above 1);
-    ``half_width`` stays the unclipped t half-width.
-    """
-    values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
-    n = len(values)
-    if n == 0:
-        return Estimate(math.nan, math.nan, math.nan, math.nan, 0)
-    mean = float(values.mean())
-    if n == 1:
-        return Estimate(mean, math.nan, math.nan, math.nan, 1)
-    sd = float(values.std(ddof=1))
-    half = float(stats.t.ppf((1 + confidence) / 2, n - 1) * sd / math.sqrt(n))
-    low, high = max(mean - half, limits[0]), min(mean + half, limits[1])
-    return Estimate(mean, low, high, half, n)
 
 
 @dataclass(frozen=True)
@@ -149,9 +106,7 @@ class ExperimentResult:
         result = grouped.mean()
         n = grouped.count()
         if len(self.replications) > 1:
-            t = stats.t.ppf((1 + self.confidence) / 2, np.maximum(n - 1, 1))
-            half = t * grouped.std(ddof=1) / np.sqrt(n)
-            half = half.where(n > 1)
+            half = half_width(grouped.std(ddof=1), n, self.confidence)
             for name in INTERVAL_CI_MEASURES:
                 if name in result:
                     low, high = bounds(name)

@@ -22,17 +22,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ccsim.experiment.cautions import run_cautions
 from ccsim.experiment.executors import Executor, make_executor
 from ccsim.experiment.replications import ExperimentResult, run_experiment
 from ccsim.jsonable import json_value
-from ccsim.measures.replication import ReplicationMeasures
+from ccsim.measures import ReplicationMeasures
+from ccsim.measures.catalogue import INTERVAL_CI
 from ccsim.scenario import Scenario
 from ccsim.scenario.overrides import with_experiment
+from ccsim.stats import paired_difference, welch_half_width
 
-INTERVAL_MEASURES = ("offered", "service_level", "asa", "abandon_rate", "occupancy")
+INTERVAL_MEASURES = INTERVAL_CI
 """Per-interval measures whose differences are reported."""
 
 GROUPS = ("overall", "type", "pool", "channel")
@@ -190,37 +191,23 @@ def compare_scenarios(
 
 def paired(a: np.ndarray, b: np.ndarray, confidence: float) -> dict[str, float | bool]:
     """Both means, the paired difference ``b − a`` with its t-interval, and the Welch
-    (independent) half-width. Replications where either value is undefined are left out."""
+    (independent) half-width (:mod:`ccsim.stats`). Replications where either value is
+    undefined are left out."""
     a, b = np.asarray(a, float), np.asarray(b, float)
     both = ~(np.isnan(a) | np.isnan(b))
     a, b = a[both], b[both]
-    n = len(a)
-    result: dict[str, float | bool] = {
+    difference = paired_difference(a, b, confidence)
+    return {
         "base": _mean(a),
         "value": _mean(b),
-        "difference": _mean(b - a),
-        "low": math.nan,
-        "high": math.nan,
-        "half_width": math.nan,
-        "independent_half_width": math.nan,
-        "replications": n,
-        "significant": False,
+        "difference": difference.difference,
+        "low": difference.low,
+        "high": difference.high,
+        "half_width": difference.half_width,
+        "independent_half_width": welch_half_width(a, b, confidence),
+        "replications": difference.replications,
+        "significant": difference.significant,
     }
-    if n < 2:
-        return result
-    d = b - a
-    t = float(stats.t.ppf((1 + confidence) / 2, n - 1))
-    half = t * float(d.std(ddof=1)) / math.sqrt(n)
-    result.update(
-        low=result["difference"] - half,
-        high=result["difference"] + half,
-        half_width=half,
-        independent_half_width=_welch_half_width(a, b, confidence),
-        # Exactly equal replications (a scenario against itself) give a zero-width interval
-        # at zero: not significant.
-        significant=bool(half >= 0 and (d.mean() - half > 0 or d.mean() + half < 0)),
-    )
-    return result
 
 
 def unique_labels(names: list[str]) -> list[str]:
@@ -232,15 +219,6 @@ def unique_labels(names: list[str]) -> list[str]:
         seen[name] = count
         labels.append(name if count == 1 else f"{name}-{count}")
     return labels
-
-
-def _welch_half_width(a: np.ndarray, b: np.ndarray, confidence: float) -> float:
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    se = math.sqrt(va + vb)
-    if se == 0:
-        return 0.0
-    dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
-    return float(stats.t.ppf((1 + confidence) / 2, dof) * se)
 
 
 def _measure_tables(first: ReplicationMeasures):

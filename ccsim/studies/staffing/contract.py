@@ -16,6 +16,7 @@ import math
 import numpy as np
 from scipy import stats
 
+from ccsim.stats import estimate
 from ccsim.studies.staffing.targets import Check, on_target
 
 
@@ -84,13 +85,8 @@ def _mean_rows(check: Check, values: np.ndarray, level: float) -> list[dict]:
             v = v[~np.isnan(v)]
             if not len(v):
                 continue
-            mean = float(v.mean())
-            half = math.nan
-            if len(v) > 1:
-                half = float(
-                    stats.t.ppf((1 + level) / 2, len(v) - 1) * v.std(ddof=1) / len(v) ** 0.5
-                )
-            low, high = mean - half, mean + half
+            interval = estimate(v, level)  # unclipped: the t interval as the run has it
+            mean, low, high = interval.mean, interval.low, interval.high
             gap = (check.bound - mean) if check.at_most else (mean - check.bound)
             wrong = (low > check.bound) if check.at_most else (high < check.bound)
             rows.append(

@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ccsim.experiment.replications import ExperimentResult
+from ccsim.measures.catalogue import label
 from ccsim.scenario import Scenario
+from ccsim.stats import half_width
 from ccsim.studies.staffing.contract import run_values
 from ccsim.studies.staffing.floor import Floor
-from ccsim.studies.staffing.targets import MEASURE_WORDS, Check, Targets, own_types
+from ccsim.studies.staffing.targets import Check, Targets, own_types
 from ccsim.studies.staffing.verdict import Assurance
 from ccsim.units import DAY, format_clock
 
@@ -143,7 +144,7 @@ class StaffingPlan:
         horizon = self.scenario.horizon
         clock = format_clock(horizon.open + row["interval"] * horizon.interval)
         day = f"day {row['day']} " if row["day"] is not None and horizon.days > 1 else ""
-        what = "" if check.measure == "service_level" else f"{MEASURE_WORDS[check.measure]} "
+        what = "" if check.measure == "service_level" else f"{label(check.measure)} "
         if self.targets.confidence is None:
             return f"{check.name} {day}{clock} ({what}{check.describe(row['value'])})"
         return (
@@ -222,10 +223,7 @@ class StaffingPlan:
                 mean = np.nanmean(daily, axis=0)
                 n = np.sum(~np.isnan(daily), axis=0)
                 sd = np.nanstd(daily, axis=0, ddof=1)
-            half = (
-                stats.t.ppf((1 + level) / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(np.maximum(n, 1))
-            )
-            half = np.where(n > 1, half, np.nan)
+            half = half_width(sd, n, level)
             result[(name, measure)] = mean
             if measure != "offered":
                 result[(name, f"{measure}_low")] = mean - half

@@ -62,14 +62,6 @@ class Targets:
             )
 
 
-MEASURE_WORDS = {
-    "service_level": "service level",
-    "abandon_rate": "abandoned",
-    "asa": "ASA",
-    "occupancy": "occupancy",
-}
-
-
 @dataclass(frozen=True)
 class Check:
     """One targeted measure: a contact type's (or, for occupancy, a pool's) per interval.

@@ -1,0 +1,179 @@
+"""Confidence intervals over replications: the one home of ccsim's Student-t arithmetic.
+
+Replications of a scenario are independent, identically distributed days, so a measure's
+mean over ``n`` of them has the Student-t interval ``mean ± t(1−α/2, n−1) · s / √n``
+(:func:`half_width`, :func:`estimate`). Two scenarios run on common random numbers are
+compared replication by replication: the *paired* interval is the t interval of the
+differences ``b_r − a_r`` (:func:`paired_difference`); as if the runs shared nothing, the
+*Welch* interval uses both variances and the Welch–Satterthwaite degrees of freedom
+(:func:`welch_difference`). Values that are NaN (a ratio undefined in a replication, such as
+ASA when nothing was answered) are left out.
+
+A foundation module: imports only numpy, pandas, scipy and :mod:`ccsim.jsonable`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _scipy
+
+from ccsim.jsonable import json_value
+
+
+def t_quantile(confidence: float, dof):
+    """The two-sided Student-t quantile ``t(1 − α/2, dof)`` for a ``confidence`` (1 − α);
+    ``dof`` a number or an array."""
+    return _scipy.t.ppf((1 + confidence) / 2, dof)
+
+
+def half_width(sd, n, confidence: float):
+    """The Student-t half-width of a mean, ``t(1 − α/2, n − 1) · sd / √n``.
+
+    Args:
+        sd: the sample standard deviation (ddof 1): a number, an array, or a pandas Series or
+            DataFrame (say, one per interval and measure).
+        n: how many values each ``sd`` came from, of the same shape.
+        confidence: the interval's level, e.g. 0.95.
+
+    Returns:
+        The half-width, of the shape and type of ``sd``; NaN where ``n`` < 2 (one value says
+        nothing about its spread).
+    """
+    if np.ndim(sd) == 0 and np.ndim(n) == 0:
+        if n < 2:
+            return math.nan
+        return float(t_quantile(confidence, n - 1) * sd / math.sqrt(n))
+    counts = np.asarray(n, dtype=float)
+    t = t_quantile(confidence, np.maximum(counts - 1, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = t * np.asarray(sd, dtype=float) / np.sqrt(counts)
+    half = np.where(counts > 1, half, np.nan)
+    if isinstance(sd, pd.DataFrame):
+        return pd.DataFrame(half, index=sd.index, columns=sd.columns)
+    if isinstance(sd, pd.Series):
+        return pd.Series(half, index=sd.index, name=sd.name)
+    return half
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A measure's mean over replications with its confidence interval.
+
+    Attributes:
+        mean: the mean of the replications' values.
+        low, high: the interval, clipped to the range the measure can take.
+        half_width: the unclipped Student-t half-width.
+        replications: how many replications counted (the measure was defined in).
+    """
+
+    mean: float
+    low: float
+    high: float
+    half_width: float
+    replications: int
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        """As ``summary.json`` writes it (NaN as None)."""
+        return {
+            "mean": json_value(self.mean),
+            "low": json_value(self.low),
+            "high": json_value(self.high),
+            "half_width": json_value(self.half_width),
+            "replications": self.replications,
+        }
+
+
+def estimate(
+    values, confidence: float, limits: tuple[float, float] = (-math.inf, math.inf)
+) -> Estimate:
+    """Mean and Student-t confidence interval of per-replication values (NaNs left out).
+
+    A replication in which a ratio is undefined (say, ASA when nothing was answered) is left
+    out of that measure; ``replications`` tells how many counted. The interval is clipped to
+    ``limits``, the range the measure can take (a service level is never below 0 or above 1:
+    :func:`ccsim.measures.catalogue.bounds`); ``half_width`` stays the unclipped one.
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    n = len(values)
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, math.nan, 0)
+    mean = float(values.mean())
+    if n == 1:
+        return Estimate(mean, math.nan, math.nan, math.nan, 1)
+    half = half_width(float(values.std(ddof=1)), n, confidence)
+    low, high = max(mean - half, limits[0]), min(mean + half, limits[1])
+    return Estimate(mean, low, high, half, n)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A difference of means ``b − a`` with its confidence interval.
+
+    Attributes:
+        difference: the mean difference.
+        low, high: its interval (NaN with fewer than two replications).
+        half_width: the interval's half-width.
+        replications: how many replications (pairs, for a paired difference) counted.
+    """
+
+    difference: float
+    low: float
+    high: float
+    half_width: float
+    replications: int
+
+    @property
+    def significant(self) -> bool:
+        """The interval leaves out zero. Exactly equal replications (a scenario against
+        itself) give a zero-width interval at zero: not significant."""
+        return bool(self.low > 0 or self.high < 0)
+
+
+def paired_difference(a, b, confidence: float) -> Difference:
+    """The paired t interval of ``b − a``, replication by replication (common random
+    numbers): ``mean(d) ± t(1−α/2, n−1) · sd(d) / √n``. Pairs where either value is NaN
+    are left out."""
+    a, b = _both_defined(a, b)
+    n = len(a)
+    d = b - a
+    mean = float(d.mean()) if n else math.nan
+    if n < 2:
+        return Difference(mean, math.nan, math.nan, math.nan, n)
+    half = half_width(float(d.std(ddof=1)), n, confidence)
+    return Difference(mean, mean - half, mean + half, half, n)
+
+
+def welch_half_width(a, b, confidence: float) -> float:
+    """Welch's half-width for ``mean(b) − mean(a)`` of two independent samples (unequal
+    variances, Welch–Satterthwaite degrees of freedom); 0 when neither varies, NaN with
+    fewer than two values in either."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if len(a) < 2 or len(b) < 2:
+        return math.nan
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return 0.0
+    dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    return float(t_quantile(confidence, dof) * se)
+
+
+def welch_difference(a, b, confidence: float) -> Difference:
+    """Welch's interval of ``mean(b) − mean(a)`` for two independent samples (NaNs left
+    out of each); ``replications`` is the smaller sample's size."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    mean = float(b.mean() - a.mean()) if len(a) and len(b) else math.nan
+    half = welch_half_width(a, b, confidence)
+    return Difference(mean, mean - half, mean + half, half, min(len(a), len(b)))
+
+
+def _both_defined(a, b) -> tuple[np.ndarray, np.ndarray]:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    both = ~(np.isnan(a) | np.isnan(b))
+    return a[both], b[both]
