@@ -40,7 +40,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ccsim.calibration.contact_log import DEFAULT_TYPE, ContactLog
 from ccsim.calibration.log_grid import IntervalGrid
@@ -51,6 +50,7 @@ from ccsim.model.contacts import ContactBook
 from ccsim.model.streams import RandomStreams
 from ccsim.records import ABANDONED, ANSWERED, BLOCKED, OUTCOMES, ContactRecords, OnDutyTrace
 from ccsim.scenario import Scenario, parse_scenario
+from ccsim.stats import half_width
 
 MODES = ("trace", "model")
 MEASURES = ("offered", "answered", "abandon_rate", "asa", "service_level")
@@ -97,9 +97,8 @@ class Backtest:
         actual = ratios[ratios["source"] == "actual"].set_index(keys)[list(MEASURES)]
         sims = ratios[ratios["source"] != "actual"]
         grouped = sims.groupby(keys, sort=False)[list(MEASURES)]
-        mean, sd, n = grouped.mean(), grouped.std(ddof=1), grouped.count()
-        t = stats.t.ppf((1 + self.confidence) / 2, np.maximum(n - 1, 1))
-        half = (t * sd / np.sqrt(n)).where(n > 1)
+        mean, n = grouped.mean(), grouped.count()
+        half = half_width(grouped.std(ddof=1), n, self.confidence)
         table = actual.add_prefix("actual_")
         for m in MEASURES:
             table[f"sim_{m}"] = mean[m]
