@@ -49,7 +49,8 @@ from ccsim.model.centre import simulate
 from ccsim.model.contacts import ContactBook
 from ccsim.model.streams import RandomStreams
 from ccsim.records import ABANDONED, ANSWERED, BLOCKED, OUTCOMES, ContactRecords, OnDutyTrace
-from ccsim.scenario import Scenario, parse_scenario
+from ccsim.scenario import Scenario
+from ccsim.scenario.overrides import derive
 from ccsim.stats import half_width
 
 MODES = ("trace", "model")
@@ -264,20 +265,22 @@ def _day_scenario(
     scenario: Scenario, grid: IntervalGrid, today: pd.DataFrame, agents: np.ndarray | None
 ) -> Scenario:
     """A one-day copy: the day's actual volumes, the day's staffing (if given)."""
-    data = scenario.resolved()
-    data["horizon"].update(days=1, warmup=0.0)
-    for t, ctype in enumerate(data["contact_types"].values()):
-        counts = np.bincount(
-            today["slot"][today["type_index"] == t], minlength=grid.intervals_per_day
-        )
-        ctype["arrivals"] = {"volume_per_interval": [float(c) for c in counts]}
-    if agents is not None:
-        pool = next(iter(data["pools"].values()))
-        pool.update(staffing=[int(a) for a in agents], absenteeism=0.0, shrinkage=0.0)
-        pool.pop("shifts", None)
-    if "forecast" in data:
-        data["forecast"]["busyness_cv"] = 0.0
-    return parse_scenario(data, source=f"{scenario.name} (one day of the backtest)")
+
+    def one_day(data: dict) -> None:
+        data["horizon"].update(days=1, warmup=0.0)
+        for t, ctype in enumerate(data["contact_types"].values()):
+            counts = np.bincount(
+                today["slot"][today["type_index"] == t], minlength=grid.intervals_per_day
+            )
+            ctype["arrivals"] = {"volume_per_interval": [float(c) for c in counts]}
+        if agents is not None:
+            pool = next(iter(data["pools"].values()))
+            pool.update(staffing=[int(a) for a in agents], absenteeism=0.0, shrinkage=0.0)
+            pool.pop("shifts", None)
+        if "forecast" in data:
+            data["forecast"]["busyness_cv"] = 0.0
+
+    return derive(scenario, one_day, source=f"{scenario.name} (one day of the backtest)")
 
 
 def _seconds(values: pd.Series, date: pd.Timestamp) -> np.ndarray:

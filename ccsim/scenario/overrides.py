@@ -17,12 +17,16 @@ List items are addressed by position: ``contact_types.voice.transfers.0.probabil
 
 Overrides apply to the fully resolved scenario (durations in seconds), which is validated
 again afterwards, so a bad value gets the usual one-line error with its path.
+
+:func:`derive` is the one way code edits a scenario — overrides, experiment options, a
+staffing or roster to try, one day of a backtest all go through it: the resolved scenario as
+plain data, the changes (paths and values, or a function editing the data), validated again.
 """
 
 from __future__ import annotations
 
-import copy
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +39,99 @@ from ccsim.units import parse_duration
 
 class OverrideError(ValueError):
     """An override that cannot be applied (bad syntax, unknown path, wrong kind of value)."""
+
+
+class _Delete:
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+DELETE: Any = _Delete()
+"""A value for :func:`derive` that removes the key (e.g. a pool's ``shifts`` when it is given
+a per-interval staffing instead)."""
+
+Path = str | tuple[str | int, ...]
+"""A setting's place in the scenario: ``"pools.tier1.staffing"`` or
+``("pools", "tier1", "staffing")`` (list items by position)."""
+
+Changes = Mapping[Path, Any] | Callable[[dict[str, Any]], dict[str, Any] | None]
+"""What :func:`derive` changes: values by path, or a function that edits the resolved
+scenario's data in place (or returns new data)."""
+
+
+def derive(
+    scenario: Scenario, changes: Changes, name: str | None = None, *, source: str = ""
+) -> Scenario:
+    """A new, validated scenario: ``scenario`` with ``changes`` made to its resolved data.
+
+    The data is :meth:`Scenario.resolved` — durations in seconds, every key present — and a
+    fresh copy, so ``scenario`` is never touched.
+
+    Args:
+        scenario: the base scenario.
+        changes: ``{path: value}`` (a new optional key is allowed, validation judges it;
+            :data:`DELETE` removes a key), or a function of the data that edits it in place
+            or returns the new data.
+        name: the new scenario's name (default: the base name).
+        source: what the scenario is, for error messages (default: ``"<name> (derived)"``).
+
+    Raises:
+        OverrideError: a path leads nowhere (an unknown key or list position on the way).
+        ScenarioError: the result is not a valid scenario (the message names the path).
+
+    Example::
+
+        busier = derive(base, {"pools.agents.staffing": [12, 14, 16, 11]}, name="busier")
+    """
+    data = scenario.resolved()
+    if callable(changes):
+        edited = changes(data)
+        data = data if edited is None else edited
+    else:
+        for path, value in changes.items():
+            _set_path(data, path, value)
+    if name is not None:
+        data["name"] = name
+    return parse_scenario(data, source=source or f"{scenario.name} (derived)")
+
+
+def _set_path(data: dict, path: Path, value: Any) -> None:
+    parts = tuple(path.split(".")) if isinstance(path, str) else tuple(path)
+    if not parts:
+        raise OverrideError("derive: give a path")
+    node: Any = data
+    for depth, part in enumerate(parts[:-1]):
+        node = _child(node, part, parts[: depth + 1])
+    key: Any = parts[-1]
+    if isinstance(node, list):
+        key = _position(node, key, parts)
+    elif not isinstance(node, dict):
+        raise OverrideError(f"derive: {'.'.join(map(str, parts[:-1]))} is a single value")
+    if value is DELETE:
+        if isinstance(node, dict):
+            node.pop(key, None)
+        else:
+            del node[key]
+    else:
+        node[key] = value
+
+
+def _child(node: Any, part: str | int, where: tuple) -> Any:
+    if isinstance(node, dict) and node.get(part) is not None:
+        return node[part]
+    if isinstance(node, list):
+        return node[_position(node, part, where)]
+    raise OverrideError(f"derive: the scenario has no {'.'.join(map(str, where))}")
+
+
+def _position(node: list, part: str | int, where: tuple) -> int:
+    text = str(part)
+    if not text.isdigit() or int(text) >= len(node):
+        raise OverrideError(
+            f"derive: {'.'.join(map(str, where))}: a list of {len(node)}, address an item "
+            f"by its position 0..{len(node) - 1}"
+        )
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -83,13 +180,13 @@ def apply_overrides(scenario: Scenario, overrides: list[Override], name: str | N
         OverrideError: an override cannot be applied.
         ScenarioError: the result is not a valid scenario (the message names the path).
     """
-    data = copy.deepcopy(scenario.resolved())
-    for override in overrides:
-        _apply(data, override)
-    if name is not None:
-        data["name"] = name
+
+    def edit(data: dict) -> None:
+        for override in overrides:
+            _apply(data, override)
+
     source = "overrides " + " ".join(o.text for o in overrides)
-    return parse_scenario(data, source=source)
+    return derive(scenario, edit, name, source=source)
 
 
 def _apply(data: dict, override: Override) -> None:
@@ -222,6 +319,5 @@ def with_experiment(scenario: Scenario, **changes: Any) -> Scenario:
 
     Settings given as None keep the scenario's own value.
     """
-    data = scenario.model_dump(mode="json", by_alias=True)
-    data["experiment"].update({k: v for k, v in changes.items() if v is not None})
-    return parse_scenario(data, source=f"{scenario.name} (options)")
+    settings = {("experiment", k): v for k, v in changes.items() if v is not None}
+    return derive(scenario, settings, source=f"{scenario.name} (options)")

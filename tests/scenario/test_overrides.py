@@ -4,7 +4,14 @@ import pytest
 
 import ccsim
 from ccsim.errors import ScenarioError
-from ccsim.scenario.overrides import OverrideError, apply_overrides, parse_override
+from ccsim.scenario.overrides import (
+    DELETE,
+    OverrideError,
+    apply_overrides,
+    derive,
+    parse_override,
+    with_experiment,
+)
 
 SPEC = {
     "name": "base",
@@ -91,3 +98,76 @@ def test_an_invalid_result_names_the_path(base):
 def test_setting_an_unknown_key_is_a_validation_error_naming_it(base):
     with pytest.raises(ScenarioError, match="routing.foo"):
         changed(base, "routing.foo=1")
+
+
+def test_derive_sets_values_by_path_and_leaves_the_base_alone(base):
+    busier = derive(
+        base,
+        {
+            "pools.agents.staffing": [12, 14, 16, 11],
+            ("contact_types", "voice", "patience", "mean"): 120.0,
+        },
+        name="busier",
+    )
+    assert busier.name == "busier"
+    assert busier.pools["agents"].staffing == [12, 14, 16, 11]
+    assert busier.contact_types["voice"].patience.mean == 120
+    assert base.pools["agents"].staffing == [10, 12, 14, 9] and base.name == "base"
+    assert derive(base, {}).name == "base"
+
+
+def test_derive_addresses_list_items_by_position(base):
+    s = derive(base, {("pools", "agents", "staffing", 2): 20})
+    assert s.pools["agents"].staffing == [10, 12, 20, 9]
+    s = derive(base, {"contact_types.voice.arrivals.rate_per_hour.0": 50})
+    assert s.contact_types["voice"].arrivals.rate_per_hour[0] == 50
+
+
+def test_derive_with_a_function_edits_the_resolved_data(base):
+    def double_wrap_up(data: dict) -> None:
+        assert data["contact_types"]["voice"]["wrap_up"]["value"] == 60  # seconds, resolved
+        data["contact_types"]["voice"]["wrap_up"]["value"] *= 2
+
+    s = derive(base, double_wrap_up)
+    assert s.contact_types["voice"].wrap_up.mean == 120
+    assert base.contact_types["voice"].wrap_up.mean == 60
+
+    def renamed(data: dict) -> dict:  # a function may return new data instead
+        return {**data, "name": "copy"}
+
+    assert derive(base, renamed).name == "copy"
+
+
+def test_derive_deletes_a_key_and_validates_the_result(base):
+    shifted = derive(
+        base,
+        {
+            "pools.agents.staffing": DELETE,
+            "pools.agents.shifts": [{"start": "08:00", "length": "2h", "headcount": 11}],
+        },
+    )
+    assert shifted.pools["agents"].shifts[0].headcount == 11
+    back = derive(shifted, {"pools.agents.shifts": DELETE, "pools.agents.staffing": 9})
+    assert back.pools["agents"].shifts is None and back.pools["agents"].staffing == 9
+    with pytest.raises(ScenarioError, match="pools.agents.staffing"):
+        derive(base, {"pools.agents.staffing": -1}, source="a test")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"pools.sales.staffing": 3}, "no pools.sales"),
+        ({"pools.agents.staffing.7": 3}, "position 0..3"),
+        ({"horizon.days.x": 3}, "single value"),
+    ],
+)
+def test_derive_explains_a_path_that_leads_nowhere(base, changes, message):
+    with pytest.raises(OverrideError, match="derive") as caught:
+        derive(base, changes)
+    assert message in str(caught.value)
+
+
+def test_with_experiment_keeps_what_is_not_given(base):
+    s = with_experiment(base, seed=7, replications=None)
+    assert s.experiment.seed == 7
+    assert s.experiment.replications == base.experiment.replications

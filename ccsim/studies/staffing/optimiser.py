@@ -47,7 +47,7 @@ from ccsim.experiment.executors import Executor, InProcessExecutor
 from ccsim.experiment.replications import run_experiment
 from ccsim.model.streams import source_key
 from ccsim.scenario import Scenario
-from ccsim.scenario.loading import parse_scenario
+from ccsim.scenario.overrides import DELETE, derive
 from ccsim.scenario.roster import staffing_per_interval
 from ccsim.studies.staffing.contract import contract
 from ccsim.studies.staffing.floor import erlang_agents, staffing_floor
@@ -206,13 +206,13 @@ def with_absence(
             )
     if shrinkage is None and absenteeism is None:
         return scenario
-    data = scenario.resolved()
-    for spec in data["pools"].values():
+    changes = {}
+    for pool in scenario.pools:
         if shrinkage is not None:
-            spec["shrinkage"] = shrinkage
+            changes["pools", pool, "shrinkage"] = shrinkage
         if absenteeism is not None:
-            spec["absenteeism"] = absenteeism
-    return parse_scenario(data, source=scenario.name)
+            changes["pools", pool, "absenteeism"] = absenteeism
+    return derive(scenario, changes, source=scenario.name)
 
 
 def scheduled_scenario(base: Scenario, scheduled: dict[str, np.ndarray]) -> Scenario:
@@ -223,12 +223,11 @@ def scheduled_scenario(base: Scenario, scheduled: dict[str, np.ndarray]) -> Scen
 
 def with_staffing(scenario: Scenario, staffing: dict[str, np.ndarray]) -> Scenario:
     """A copy of ``scenario`` whose pools have ``staffing`` (one value per interval of day)."""
-    data = scenario.resolved()
+    changes = {}
     for pool, values in staffing.items():
-        spec = data["pools"][pool]
-        spec.pop("shifts", None)  # a roster is replaced by the per-interval answer
-        spec["staffing"] = [int(v) for v in values]
-    return parse_scenario(data, source=f"{scenario.name} (staffing)")
+        changes["pools", pool, "shifts"] = DELETE  # a roster gives way to the per-interval answer
+        changes["pools", pool, "staffing"] = [int(v) for v in values]
+    return derive(scenario, changes, source=f"{scenario.name} (staffing)")
 
 
 def _scheduled_matrix(base: Scenario, absence: Absence, required: np.ndarray) -> Scenario:

@@ -29,7 +29,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from ccsim.scenario import Scenario
 from ccsim.scenario.horizon import Horizon
-from ccsim.scenario.loading import parse_scenario
+from ccsim.scenario.overrides import DELETE, derive
 from ccsim.scenario.pool import Pool
 from ccsim.scenario.roster import pool_roster, staffing_per_interval
 
@@ -135,13 +135,18 @@ def choose_roster(
 
 def with_roster(scenario: Scenario, rosters: list[Roster]) -> Scenario:
     """A copy of ``scenario`` whose pools' shift patterns have the chosen headcounts."""
-    data = scenario.resolved()
+    return derive(scenario, _roster_changes(rosters), source=f"{scenario.name} (roster)")
+
+
+def _roster_changes(rosters: list[Roster]) -> dict:
+    """The changes giving each roster's pool its shift headcounts (and no per-interval
+    staffing)."""
+    changes: dict = {}
     for roster in rosters:
-        spec = data["pools"][roster.pool]
-        spec.pop("staffing", None)
-        for shift, headcount in zip(spec["shifts"], roster.headcounts, strict=True):
-            shift["headcount"] = headcount
-    return parse_scenario(data, source=f"{scenario.name} (roster)")
+        changes["pools", roster.pool, "staffing"] = DELETE
+        for k, headcount in enumerate(roster.headcounts):
+            changes["pools", roster.pool, "shifts", k, "headcount"] = headcount
+    return changes
 
 
 def _cover(pool: Pool, k: int, horizon: Horizon, lowest: bool = False) -> np.ndarray:
@@ -243,15 +248,11 @@ def _rostered_design(base: Scenario, design: np.ndarray) -> Scenario:
     """The scenario of a requirement (``design[0]``: pools × intervals, agents to schedule;
     ``design[1]``: intervals to cover at every moment): shift pools get the least-cost
     roster, the others schedule the requirement per interval."""
-    data = base.resolved()
-    rosters = {r.pool: r for r in _rosters(base, design)}
+    rosters = _rosters(base, design)
+    changes = _roster_changes(rosters)
+    rostered = {r.pool for r in rosters}
     for k, name in enumerate(base.pools):
-        spec = data["pools"][name]
-        if name in rosters:
-            spec.pop("staffing", None)
-            for shift, headcount in zip(spec["shifts"], rosters[name].headcounts, strict=True):
-                shift["headcount"] = headcount
-        else:
-            spec.pop("shifts", None)
-            spec["staffing"] = [int(v) for v in design[0, k]]
-    return parse_scenario(data, source=f"{base.name} (roster)")
+        if name not in rostered:
+            changes["pools", name, "shifts"] = DELETE
+            changes["pools", name, "staffing"] = [int(v) for v in design[0, k]]
+    return derive(base, changes, source=f"{base.name} (roster)")
