@@ -6,10 +6,10 @@ routing or channel change is made, by simulating every contact with SimPy.
 Typical use from Python::
 
     import ccsim
-    scenario = ccsim.load_scenario("scenarios/default-day.yaml")
+    scenario = ccsim.load_scenario("default-day")           # a bundled name, or a YAML file
     records = ccsim.simulate(scenario, replication=0)       # one day, per-contact records
     result = ccsim.run_experiment(scenario, replications=10, jobs=2)
-    result.summary["by_type"]["voice"]["service_level"]      # mean, low, high, half_width
+    result.summary()["by_type"]["voice"]["service_level"]    # mean, low, high, half_width
 """
 
 from __future__ import annotations

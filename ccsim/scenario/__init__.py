@@ -7,7 +7,8 @@ pools of agents serve them with what staffing and cost, and how to run the exper
 is reported with the YAML path of the offending key (``contact_types.voice.patience.mean``),
 the bad value and what is allowed.
 
-The README documents every key with a complete example.
+docs/scenarios.md documents every key with a complete example; the bundled scenarios
+(``ccsim/scenarios/*.yaml``, package data) are read by :mod:`ccsim.scenario.bundled`.
 """
 
 from ccsim.scenario.contact_type import SERVICE_LEVEL_FORMULAS, Arrivals, ContactType, ServiceLevel

@@ -81,7 +81,7 @@ class Arrivals(BaseModel):
 class ServiceLevel(BaseModel):
     """The service-level goal, e.g. 80/20: 80 % of contacts answered within 20 seconds.
 
-    ``formula`` chooses how abandoned contacts count (see the README): the default
+    ``formula`` chooses how abandoned contacts count (see docs/measures.md): the default
     ``answered_and_abandoned`` is answered-within-threshold / (answered + abandoned).
     ``short_abandon`` is the cut-off for ``exclude_short_abandons``.
     """

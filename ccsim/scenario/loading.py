@@ -116,7 +116,7 @@ def _describe(error: Mapping[str, Any], path: str) -> list[str]:
 
 def _describe_one(error: Mapping[str, Any], kind: str, message: str, path: str) -> str:
     if kind == "extra_forbidden":
-        return f"{path}: unknown key (check the spelling; the README lists every key)"
+        return f"{path}: unknown key (check the spelling; docs/scenarios.md lists every key)"
     if kind == "missing":
         return f"{path}: required key is missing"
     if kind == "union_tag_invalid":
