@@ -28,9 +28,17 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special, stats
+from pydantic import TypeAdapter
+from scipy import optimize, special
 
-_LOGNORMAL_MAX_SIGMA = math.sqrt(math.log1p(20.0**2))  # cv 20, the scenario's limit
+from ccsim.scenario.distributions import Distribution, LogNormal, Weibull
+
+_DISTRIBUTION: TypeAdapter = TypeAdapter(Distribution)
+_WITH_TAIL = ("exponential", "weibull", "lognormal", "gamma")
+"""Families with a closed-form tail that the fits and the backtest use."""
+
+_LOGNORMAL_MAX_SIGMA = LogNormal(distribution="lognormal", mean=1.0, cv=20.0).sigma
+"""σ of a lognormal of cv 20, the scenario's limit."""
 
 
 @dataclass(frozen=True)
@@ -130,25 +138,22 @@ def kaplan_meier(waits: np.ndarray, events: np.ndarray) -> tuple[np.ndarray, np.
 
 def survival(fit: PatienceFit, t: np.ndarray) -> np.ndarray:
     """The fitted family's survival function S(t) = P(patience > t)."""
-    return frozen(fit.distribution).sf(np.asarray(t, dtype=float))
+    return as_distribution(fit.distribution).sf(np.asarray(t, dtype=float))
+
+
+def as_distribution(distribution: dict):
+    """A scenario's duration distribution (``{distribution: weibull, mean: …, shape: …}``,
+    in seconds) as its :mod:`ccsim.scenario.distributions` object, which owns its maths."""
+    return _DISTRIBUTION.validate_python(distribution)
 
 
 def frozen(distribution: dict):
     """A scenario duration distribution (exponential, weibull, lognormal, gamma) as a frozen
-    :mod:`scipy.stats` distribution, or None for the other families."""
-    family, mean = distribution["distribution"], distribution.get("mean")
-    if family == "exponential":
-        return stats.expon(scale=mean)
-    if family == "weibull":
-        shape = distribution["shape"]
-        return stats.weibull_min(shape, scale=mean / math.gamma(1 + 1 / shape))
-    if family == "lognormal":
-        sigma = math.sqrt(math.log1p(distribution["cv"] ** 2))
-        return stats.lognorm(sigma, scale=mean * math.exp(-(sigma**2) / 2))
-    if family == "gamma":
-        shape = 1 / distribution["cv"] ** 2
-        return stats.gamma(shape, scale=mean / shape)
-    return None
+    :mod:`scipy.stats` distribution, or None for the other families (whose tail the callers
+    do not model)."""
+    if distribution["distribution"] not in _WITH_TAIL:
+        return None
+    return as_distribution(distribution).scipy()
 
 
 # -- the families -------------------------------------------------------------------------
@@ -179,11 +184,11 @@ def _weibull(waits: np.ndarray, events: np.ndarray) -> PatienceFit | None:
     shape, scale = math.exp(result.x[0]), math.exp(result.x[1])
     if not (result.success and 0.05 < shape <= 50):
         return None
-    mean = scale * math.gamma(1 + 1 / shape)
+    fitted = Weibull.from_scale(shape, scale)
     log_l = -float(result.fun)
     return PatienceFit(
         "weibull",
-        {"distribution": "weibull", "mean": mean, "shape": shape},
+        {"distribution": "weibull", "mean": fitted.mean, "shape": fitted.shape},
         log_l,
         4 - 2 * log_l,
     )
@@ -206,14 +211,14 @@ def _lognormal(waits: np.ndarray, events: np.ndarray) -> PatienceFit | None:
     mu, sigma = float(result.x[0]), math.exp(result.x[1])
     if not (result.success and sigma <= _LOGNORMAL_MAX_SIGMA):
         return None
+    try:
+        fitted = LogNormal.from_log(mu, sigma)
+    except ValueError:  # cv a rounding above the scenario's limit of 20
+        return None
     log_l = -float(result.fun)
     return PatienceFit(
         "lognormal",
-        {
-            "distribution": "lognormal",
-            "mean": math.exp(mu + sigma**2 / 2),
-            "cv": math.sqrt(math.expm1(sigma**2)),
-        },
+        {"distribution": "lognormal", "mean": fitted.mean, "cv": fitted.cv},
         log_l,
         4 - 2 * log_l,
     )

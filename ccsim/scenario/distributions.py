@@ -11,6 +11,13 @@ In YAML::
     handle_time: {distribution: lognormal, mean: 4min, cv: 0.8}
     patience: {distribution: exponential, mean: 3min}
     wrap_up: {distribution: deterministic, value: 30s}
+
+Each distribution owns its maths, in one place: the conversion between (mean, cv or shape)
+and the textbook parameters (``LogNormal.mu``/``sigma``, ``Gamma.shape``, ``Weibull.scale``,
+and back with ``LogNormal.from_log``, ``Gamma.from_shape_scale``, ``Weibull.from_scale``),
+``cv``, ``scaled(factor)`` (every duration × factor, the shape unchanged), ``sf(t)`` (the
+tail probability P(X > t)) and ``scipy()``, the same distribution frozen in
+:mod:`scipy.stats` (for the families scipy has: not deterministic or empirical).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
+from scipy import stats
 
 from ccsim.scenario.fields import FROZEN, Duration, PositiveDuration
 
@@ -28,7 +36,11 @@ _BATCH = 4096  # numbers drawn per refill: amortises numpy's call overhead in th
 
 
 class _Distribution(BaseModel, ABC):
-    """Common behaviour: every distribution has a mean and draws arrays of samples."""
+    """Common behaviour: every distribution has a mean and draws arrays of samples.
+
+    Every family also has ``cv``, the coefficient of variation (standard deviation / mean):
+    a field where the scenario gives it (lognormal, gamma), a property elsewhere.
+    """
 
     model_config = FROZEN
 
@@ -45,6 +57,30 @@ class _Distribution(BaseModel, ABC):
         """A fast one-at-a-time sampler drawing from ``rng`` in batches."""
         return BatchSampler(self, rng)
 
+    def scaled(self, factor: float) -> _Distribution:
+        """The same distribution with every duration × ``factor`` (mean × factor; cv and
+        shape unchanged): a handle time 10 % longer is ``scaled(1.1)``."""
+        if not (math.isfinite(factor) and factor > 0):
+            raise ValueError(f"a distribution scales by a positive factor, not {factor!r}")
+        return self.model_copy(update=self._scaled_fields(factor))
+
+    @abstractmethod
+    def _scaled_fields(self, factor: float) -> dict:
+        """The fields that carry durations, multiplied by ``factor``."""
+
+    def scipy(self):
+        """The distribution frozen in :mod:`scipy.stats` (pdf, cdf, sf, isf …).
+
+        Raises:
+            ValueError: the family has no scipy counterpart (deterministic, empirical).
+        """
+        raise ValueError(f"a {self.distribution} distribution has no scipy.stats view")
+
+    def sf(self, t) -> np.ndarray:
+        """The tail probability P(X > t) at each of ``t`` (seconds): for patience, the
+        share of callers still waiting after ``t``."""
+        return self.scipy().sf(np.asarray(t, dtype=float))
+
 
 class Exponential(_Distribution):
     """Memoryless durations: the classic Erlang assumption for handle time and patience."""
@@ -58,6 +94,16 @@ class Exponential(_Distribution):
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean_seconds, size)
+
+    @property
+    def cv(self) -> float:
+        return 1.0
+
+    def _scaled_fields(self, factor: float) -> dict:
+        return {"mean_seconds": self.mean_seconds * factor}
+
+    def scipy(self):
+        return stats.expon(scale=self.mean_seconds)
 
 
 class Deterministic(_Distribution):
@@ -73,6 +119,16 @@ class Deterministic(_Distribution):
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return np.full(size, self.value)
 
+    @property
+    def cv(self) -> float:
+        return 0.0
+
+    def _scaled_fields(self, factor: float) -> dict:
+        return {"value": self.value * factor}
+
+    def sf(self, t) -> np.ndarray:
+        return np.where(np.asarray(t, dtype=float) < self.value, 1.0, 0.0)
+
 
 class LogNormal(_Distribution):
     """Right-skewed durations, the usual best fit for talk times; given by mean and cv."""
@@ -85,10 +141,34 @@ class LogNormal(_Distribution):
     def mean(self) -> float:
         return self.mean_seconds
 
+    @classmethod
+    def from_log(cls, mu: float, sigma: float) -> LogNormal:
+        """The lognormal whose logarithm has mean ``mu`` and standard deviation ``sigma``."""
+        return cls(
+            distribution="lognormal",
+            mean=math.exp(mu + sigma**2 / 2),
+            cv=math.sqrt(math.expm1(sigma**2)),
+        )
+
+    @property
+    def sigma(self) -> float:
+        """The standard deviation of log X: √log(1 + cv²)."""
+        return math.sqrt(math.log1p(self.cv**2))
+
+    @property
+    def mu(self) -> float:
+        """The mean of log X: log(mean) − σ²/2."""
+        return math.log(self.mean_seconds) - math.log1p(self.cv**2) / 2
+
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        sigma2 = math.log1p(self.cv**2)
-        mu = math.log(self.mean_seconds) - sigma2 / 2
-        return rng.lognormal(mu, math.sqrt(sigma2), size)
+        return rng.lognormal(self.mu, self.sigma, size)
+
+    def _scaled_fields(self, factor: float) -> dict:
+        return {"mean_seconds": self.mean_seconds * factor}
+
+    def scipy(self):
+        sigma = self.sigma
+        return stats.lognorm(sigma, scale=self.mean_seconds * math.exp(-(sigma**2) / 2))
 
 
 class Gamma(_Distribution):
@@ -102,9 +182,31 @@ class Gamma(_Distribution):
     def mean(self) -> float:
         return self.mean_seconds
 
+    @classmethod
+    def from_shape_scale(cls, shape: float, scale: float) -> Gamma:
+        """The gamma of textbook ``shape`` k and ``scale`` θ: mean kθ, cv 1/√k."""
+        return cls(distribution="gamma", mean=shape * scale, cv=1 / math.sqrt(shape))
+
+    @property
+    def shape(self) -> float:
+        """The textbook shape k = 1 / cv²."""
+        return 1.0 / self.cv**2
+
+    @property
+    def scale(self) -> float:
+        """The textbook scale θ = mean / k."""
+        return self.mean_seconds / self.shape
+
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        shape = 1.0 / self.cv**2
+        shape = self.shape
         return rng.gamma(shape, self.mean_seconds / shape, size)
+
+    def _scaled_fields(self, factor: float) -> dict:
+        return {"mean_seconds": self.mean_seconds * factor}
+
+    def scipy(self):
+        shape = 1 / self.cv**2
+        return stats.gamma(shape, scale=self.mean_seconds / shape)
 
 
 class Weibull(_Distribution):
@@ -118,9 +220,29 @@ class Weibull(_Distribution):
     def mean(self) -> float:
         return self.mean_seconds
 
+    @classmethod
+    def from_scale(cls, shape: float, scale: float) -> Weibull:
+        """The Weibull of textbook ``shape`` k and ``scale`` λ: mean λ Γ(1 + 1/k)."""
+        return cls(distribution="weibull", mean=scale * math.gamma(1 + 1 / shape), shape=shape)
+
+    @property
+    def scale(self) -> float:
+        """The textbook scale λ = mean / Γ(1 + 1/k)."""
+        return self.mean_seconds / math.gamma(1 + 1 / self.shape)
+
+    @property
+    def cv(self) -> float:
+        k = self.shape
+        return math.sqrt(math.gamma(1 + 2 / k) / math.gamma(1 + 1 / k) ** 2 - 1)
+
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        scale = self.mean_seconds / math.gamma(1 + 1 / self.shape)
-        return scale * rng.weibull(self.shape, size)
+        return self.scale * rng.weibull(self.shape, size)
+
+    def _scaled_fields(self, factor: float) -> dict:
+        return {"mean_seconds": self.mean_seconds * factor}
+
+    def scipy(self):
+        return stats.weibull_min(self.shape, scale=self.scale)
 
 
 class Uniform(_Distribution):
@@ -140,8 +262,18 @@ class Uniform(_Distribution):
     def mean(self) -> float:
         return (self.low + self.high) / 2
 
+    @property
+    def cv(self) -> float:
+        return (self.high - self.low) / math.sqrt(12) / self.mean if self.mean else 0.0
+
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, size)
+
+    def _scaled_fields(self, factor: float) -> dict:
+        return {"low": self.low * factor, "high": self.high * factor}
+
+    def scipy(self):
+        return stats.uniform(loc=self.low, scale=self.high - self.low)
 
 
 class Empirical(_Distribution):
@@ -174,8 +306,22 @@ class Empirical(_Distribution):
     def mean(self) -> float:
         return float(np.dot(self.values, self.probabilities))
 
+    @property
+    def cv(self) -> float:
+        values, p = np.asarray(self.values, dtype=float), self.probabilities
+        mean = float(np.dot(values, p))
+        return math.sqrt(float(np.dot((values - mean) ** 2, p))) / mean if mean else 0.0
+
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.choice(np.asarray(self.values, dtype=float), size, p=self.probabilities)
+
+    def _scaled_fields(self, factor: float) -> dict:
+        return {"values": [v * factor for v in self.values]}
+
+    def sf(self, t) -> np.ndarray:
+        values, p = np.asarray(self.values, dtype=float), self.probabilities
+        t = np.asarray(t, dtype=float)
+        return (values > t[..., None]).astype(float) @ p
 
 
 Distribution = Annotated[

@@ -84,3 +84,61 @@ def test_streams_are_stable_per_name_and_independent_of_order():
     assert (
         RandomStreams(5, 0).generator("x").random() != RandomStreams(5, 0).generator("y").random()
     )
+
+
+# -- the maths each distribution owns: cv, scaling, scipy view, tail probabilities ----------
+
+ALL_FAMILIES = [
+    {"distribution": "exponential", "mean": 180},
+    {"distribution": "lognormal", "mean": 240, "cv": 0.8},
+    {"distribution": "gamma", "mean": 100, "cv": 0.5},
+    {"distribution": "weibull", "mean": 300, "shape": 0.7},
+    {"distribution": "uniform", "low": 10, "high": 30},
+    {"distribution": "deterministic", "value": 30},
+    {"distribution": "empirical", "values": [10, 20, 60], "weights": [1, 2, 1]},
+]
+
+
+@pytest.mark.parametrize("spec", ALL_FAMILIES[:5], ids=lambda s: s["distribution"])
+def test_scipy_view_has_the_declared_mean_and_cv(spec):
+    d = ADAPTER.validate_python(spec)
+    view = d.scipy()
+    assert view.mean() == pytest.approx(d.mean, rel=1e-9)
+    assert view.std() / view.mean() == pytest.approx(d.cv, rel=1e-9)
+
+
+@pytest.mark.parametrize("spec", ALL_FAMILIES, ids=lambda s: s["distribution"])
+def test_scaling_multiplies_the_mean_and_keeps_the_cv(spec):
+    d = ADAPTER.validate_python(spec)
+    longer = d.scaled(1.5)
+    assert type(longer) is type(d)
+    assert longer.mean == pytest.approx(1.5 * d.mean)
+    assert longer.cv == pytest.approx(d.cv)
+    assert d.mean == ADAPTER.validate_python(spec).mean  # the original is unchanged
+    with pytest.raises(ValueError):
+        d.scaled(0)
+
+
+@pytest.mark.parametrize("spec", ALL_FAMILIES, ids=lambda s: s["distribution"])
+def test_tail_probability_matches_the_samples(spec):
+    d = ADAPTER.validate_python(spec)
+    samples = d.draw(np.random.default_rng(3), 200_000)
+    t = np.array([0.0, 15.0, 25.0, d.mean, 3 * d.mean])
+    empirical = (samples[:, None] > t).mean(axis=0)
+    np.testing.assert_allclose(d.sf(t), empirical, atol=0.005)
+
+
+def test_conversions_from_textbook_parameters_round_trip():
+    from ccsim.scenario.distributions import Gamma, LogNormal, Weibull
+
+    lognormal = LogNormal.from_log(4.2, 0.7)
+    assert (lognormal.mu, lognormal.sigma) == pytest.approx((4.2, 0.7))
+    weibull = Weibull.from_scale(0.8, 123.0)
+    assert (weibull.shape, weibull.scale) == pytest.approx((0.8, 123.0))
+    gamma = Gamma.from_shape_scale(2.5, 40.0)
+    assert (gamma.shape, gamma.scale) == pytest.approx((2.5, 40.0))
+
+
+def test_families_without_a_scipy_view_say_so():
+    with pytest.raises(ValueError, match="no scipy"):
+        ADAPTER.validate_python({"distribution": "deterministic", "value": 30}).scipy()
