@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ccsim.measures.replication import FRACTIONS
-from ccsim.output.format import duration, number, percent
+from ccsim.measures.catalogue import HEADLINE, Kind, lookup
+from ccsim.output.format import measure_difference, measure_value
 from ccsim.output.html.page import (
     Html,
     ReportError,
@@ -38,20 +38,6 @@ from ccsim.output.html.page import (
 )
 from ccsim.output.run_folder import staged_folder, write_run_files
 from ccsim.studies.compare import Comparison
-
-HEADLINE = (
-    "offered",
-    "service_level",
-    "asa",
-    "mean_wait",
-    "abandon_rate",
-    "occupancy",
-    "agent_hours",
-    "cost",
-)
-"""Measures shown in the report's and the console's difference tables."""
-
-TIMES = frozenset({"asa", "mean_wait", "wait_p90", "wait_p95", "wait_p99", "time_in_system"})
 
 
 def write_comparison(comparison: Comparison, destination: Path) -> Path:
@@ -121,7 +107,8 @@ def render_comparison_report(folder: Path) -> Path:
 
 
 def headline_rows(differences: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the headline measures, overall then per contact type and pool."""
+    """The rows of the headline measures (the catalogue's), overall then per contact type and
+    pool."""
     rows = differences[
         differences["measure"].isin(HEADLINE)
         & differences["group"].isin(["overall", "type", "pool"])
@@ -138,33 +125,12 @@ def headline_rows(differences: pd.DataFrame) -> pd.DataFrame:
     ).dropna(subset=["base", "value"], how="all")
 
 
-def format_value(measure: str, value: float | None) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    if measure in FRACTIONS:
-        return percent(value)
-    if measure in TIMES:
-        return duration(value, "s")
-    return number(value)
-
-
-def format_difference(measure: str, value: float) -> str:
-    if not math.isfinite(value):
-        return "–"
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    if measure in FRACTIONS:
-        return f"{sign}{abs(100 * value):.1f} pts"
-    if measure in TIMES:
-        return f"{sign}{abs(value):.1f} s"
-    return f"{sign}{number(abs(value))}"
-
-
 def differences_html(differences: pd.DataFrame) -> Html:
     rows = []
     for row in headline_rows(differences).itertuples(index=False):
         m = row.measure
         ci = (
-            f"{format_difference(m, row.low)} to {format_difference(m, row.high)}"
+            f"{measure_difference(m, row.low)} to {measure_difference(m, row.high)}"
             if math.isfinite(row.low)
             else "–"
         )
@@ -173,9 +139,9 @@ def differences_html(differences: pd.DataFrame) -> Html:
                 row.scenario,
                 "all" if row.group == "overall" else f"{row.group} {row.name}",
                 m,
-                format_value(m, row.base),
-                format_value(m, row.value),
-                format_difference(m, row.difference),
+                measure_value(m, row.base, "s"),
+                measure_value(m, row.value, "s"),
+                measure_difference(m, row.difference),
                 ci,
                 Html('<span class="ok">yes</span>') if row.significant else "no",
                 _ratio_text(row.half_width, row.independent_half_width),
@@ -232,13 +198,16 @@ def _interval_charts(intervals: pd.DataFrame) -> Html | None:
     if intervals.empty:
         return None
     parts = []
-    for measure, label in (("service_level", "service level (pts)"), ("asa", "ASA (s)")):
+    for measure in ("service_level", "asa"):
+        entry = lookup(measure)
+        fraction = entry.kind is Kind.FRACTION
+        label = f"{entry.label} ({'pts' if fraction else entry.unit})"
         rows = intervals[(intervals["measure"] == measure) & (intervals["kind"] == "type")]
         if rows.empty:
             continue
         fig = Figure(figsize=(10, 3.8))
         ax = fig.add_subplot()
-        scale = 100.0 if measure == "service_level" else 1.0
+        scale = 100.0 if fraction else 1.0
         for (scenario, name), group in rows.groupby(["scenario", "name"], sort=False):
             x = np.arange(len(group))
             ax.plot(x, group["difference"] * scale, marker="o", ms=3, label=f"{scenario}: {name}")

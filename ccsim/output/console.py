@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
-import math
-
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ccsim.analytic.figures import ErlangFigure
-from ccsim.measures.replication import FRACTIONS
-from ccsim.units import format_duration
+from ccsim.measures.catalogue import Kind
+from ccsim.output.compare_folder import headline_rows
+from ccsim.output.format import (
+    as_written,
+    count,
+    kind_of,
+    measure_difference,
+    measure_value,
+    percent,
+    seconds,
+)
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None or not math.isfinite(x) else f"{100 * x:.1f}%"
+    return percent(x, compact=True)
 
 
 def _sec(x: float | None) -> str:
-    return "–" if x is None or not math.isfinite(x) else f"{x:.1f}s"
+    return seconds(x, compact=True)
 
 
 def _num(x: float | None, digits: int = 0) -> str:
-    return "–" if x is None or not math.isfinite(x) else f"{x:,.{digits}f}"
+    return count(x, digits)
 
 
 def _with_ci(entry: dict, fmt) -> str:
@@ -39,7 +47,7 @@ def print_run_summary(
     reps, conf = summary["replications"], summary["confidence"]
     types = Table(
         title=f"{summary['scenario']}: {reps} replication(s), seed {summary['seed']}, "
-        f"± = {conf:.0%} confidence half-width",
+        f"± = {percent(conf, 0, compact=True)} confidence half-width",
         title_justify="left",
     )
     columns = ["contact type", "offered", "service level", "target", "ASA", "abandoned"]
@@ -61,8 +69,8 @@ def print_run_summary(
             name,
             _with_ci(m["offered"], _num),
             f"[{colour}]{_with_ci(m['service_level'], _pct)}[/]",
-            f"{target['service_level_target']:.0%}/"
-            f"{format_duration(target['service_level_threshold'])}",
+            f"{percent(target['service_level_target'], 0, compact=True)}/"
+            f"{as_written(target['service_level_threshold'])}",
             _with_ci(m["asa"], _sec),
             _with_ci(m["abandon_rate"], _pct),
             _with_ci(m["occupancy"], _pct),
@@ -220,14 +228,13 @@ def print_erlang(console: Console, result: dict, model: str) -> None:
 
 def print_differences(console: Console, comparison, every: bool = False) -> None:
     """Paired differences against the base (headline measures unless ``every``)."""
-    from ccsim.output.compare_folder import format_difference, format_value, headline_rows
-
     differences = comparison.differences()
     rows = differences if every else headline_rows(differences)
     replications = len(comparison.results[0].replications)
     table = Table(
         title=f"Differences against {comparison.labels[0]} ({replications}"
-        f" replications on common random numbers; ± = paired {comparison.confidence:.0%} "
+        f" replications on common random numbers; ± = paired "
+        f"{percent(comparison.confidence, 0, compact=True)} "
         "half-width; * = significant)",
         title_justify="left",
     )
@@ -243,15 +250,15 @@ def print_differences(console: Console, comparison, every: bool = False) -> None
     for row in rows.itertuples(index=False):
         m = row.measure
         half = row.half_width
-        diff = format_difference(m, row.difference)
+        diff = measure_difference(m, row.difference)
         if half == half and half > 0:
-            diff += f" ± {format_difference(m, half).lstrip('+')}"
+            diff += f" ± {measure_difference(m, half).lstrip('+')}"
         table.add_row(
             *([row.scenario] if several else []),
             "all" if row.group == "overall" else f"{row.group} {row.name}",
             m,
-            format_value(m, row.base),
-            format_value(m, row.value),
+            measure_value(m, row.base, "s"),
+            measure_value(m, row.value, "s"),
             diff,
             "*" if row.significant else "",
         )
@@ -265,7 +272,7 @@ def print_sweep(console: Console, table, axes: list[str], column: str) -> None:
         out.add_column(axis, justify="right")
     out.add_column(column, justify="right")
     out.add_column("CI", justify="right")
-    fraction = column.rsplit(".", 1)[-1] in FRACTIONS
+    fraction = kind_of(column) is Kind.FRACTION
     fmt = _pct if fraction else (lambda x: _num(x, 2))
     for _, row in table.iterrows():
         low, high = row.get(f"{column}_low"), row.get(f"{column}_high")
@@ -276,7 +283,5 @@ def print_sweep(console: Console, table, axes: list[str], column: str) -> None:
 
 def print_warnings(console: Console, warnings: list[dict], prefix: str = "") -> None:
     """Every caution about a result (:mod:`ccsim.experiment.cautions`), one paragraph each."""
-    from rich.markup import escape
-
     for warning in warnings:
         console.print(f"[bold yellow]Warning:[/] {escape(prefix + warning['message'])}")

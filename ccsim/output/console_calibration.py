@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import math
-
 from rich.console import Console
 from rich.table import Table
 
 from ccsim.calibration.backtest import Backtest
 from ccsim.calibration.contact_log import ContactLog
-
-_PERCENT = {"abandon_rate", "service_level"}
+from ccsim.measures.catalogue import Kind
+from ccsim.output.format import count, kind_of, percent, points
 
 
 def print_backtest(console: Console, bt: Backtest, log: ContactLog) -> None:
     """The log's cleaning summary, what was left out, the error table and wait agreement."""
     for line in log.summary_lines():
         console.print(line, highlight=False)
-    for reason, count in bt.left_out.items():
-        console.print(f"Not simulated: {count:,} contacts ({reason})", highlight=False)
+    for reason, left_out in bt.left_out.items():
+        console.print(f"Not simulated: {count(left_out)} contacts ({reason})", highlight=False)
     how = (
         "trace-driven (recorded arrivals and handle times replayed)"
         if bt.mode == "trace"
@@ -31,7 +29,7 @@ def print_backtest(console: Console, bt: Backtest, log: ContactLog) -> None:
     for column in ("type", "measure", "actual (period)", "simulated", "MAE / interval", "bias"):
         table.add_column(column, justify="left" if column in ("type", "measure") else "right")
     for row in bt.errors().itertuples():
-        fmt = _percent if row.measure in _PERCENT else _plain
+        fmt = _percent if kind_of(row.measure) is Kind.FRACTION else _plain
         table.add_row(
             row.contact_type,
             row.measure,
@@ -44,8 +42,9 @@ def print_backtest(console: Console, bt: Backtest, log: ContactLog) -> None:
     agreement = bt.wait_agreement()
     if agreement is not None:
         console.print(
-            f"Replay against the log, contact by contact: {agreement['same_outcome']:.2%} same "
-            f"outcome; waits within 1 s for {agreement['within_1s']:.2%}, mean difference "
+            "Replay against the log, contact by contact: "
+            f"{percent(agreement['same_outcome'], 2, compact=True)} same outcome; waits within "
+            f"1 s for {percent(agreement['within_1s'], 2, compact=True)}, mean difference "
             f"{agreement['mean_abs_wait_difference']:.3g} s, largest "
             f"{agreement['max_abs_wait_difference']:.3g} s.",
             highlight=False,
@@ -53,12 +52,8 @@ def print_backtest(console: Console, bt: Backtest, log: ContactLog) -> None:
 
 
 def _percent(value: float, signed: bool = False) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{100 * value:+.1f} pt" if signed else f"{100 * value:.1f} %"
+    return points(value, unit="pt") if signed else percent(value)
 
 
 def _plain(value: float, signed: bool = False) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{value:+,.2f}" if signed else f"{value:,.2f}"
+    return count(value, 2, signed=signed)

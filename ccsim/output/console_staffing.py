@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ccsim.output.console import print_warnings
+from ccsim.output.format import as_written, clock
 from ccsim.output.staffing_display import effort_line, hours_lines, table_columns_rows
 from ccsim.studies.staffing.plan import StaffingPlan
 
@@ -42,8 +43,6 @@ def print_staffing(console: Console, plan: StaffingPlan, summary: dict) -> None:
 
 def print_roster(console: Console, plan: StaffingPlan) -> None:
     """The chosen headcounts per shift pattern and their paid hours."""
-    from ccsim.units import format_clock, format_duration
-
     table = Table(
         title="Roster: least-cost headcounts per shift pattern, verified like the answer",
         title_justify="left",
@@ -55,8 +54,8 @@ def print_roster(console: Console, plan: StaffingPlan) -> None:
             table.add_row(
                 roster.pool,
                 shift.name or "",
-                format_clock(shift.start),
-                format_duration(shift.length),
+                clock(shift.start),
+                as_written(shift.length),
                 str(shift.headcount),
             )
     console.print(table)

@@ -6,12 +6,19 @@ A missing or not-a-number value reads ``–`` everywhere.
 
 The console's rich tables are narrow, so they spell a unit without its space (``86.1%``,
 ``12.3s``): ``compact=True`` asks for that. Everything else is the same rule.
+
+A measure is formatted by its kind in the measure catalogue (:mod:`ccsim.measures.catalogue`):
+:func:`measure_value` and :func:`measure_difference` — fractions as percentages (differences in
+points), times in seconds, counts, money, hours and ratios as numbers.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+
+from ccsim.measures.catalogue import Kind, lookup
+from ccsim.units import format_clock, format_duration
 
 MISSING = "–"
 """What a missing value (``None``, NaN, infinity, not a number) reads as."""
@@ -32,10 +39,11 @@ def percent(x: object, digits: int = 1, *, compact: bool = False) -> str:
 
 
 def percent_as_given(x: object) -> str:
-    """A target or limit as the planner wrote it: ``0.8`` → ``80 %``, ``0.925`` → ``92.5 %``."""
+    """A target, limit or probability as the planner wrote it: ``0.8`` → ``80 %``,
+    ``0.925`` → ``92.5 %``."""
     if not finite(x):
         return MISSING
-    return f"{100 * float(x):g} %"  # type: ignore[arg-type]
+    return f"{round(100 * float(x), 2):g} %"  # type: ignore[arg-type]
 
 
 def points(x: object, digits: int = 1, *, unit: str = "pts", signed: bool = True) -> str:
@@ -104,3 +112,50 @@ def duration(x: object, unit: str = "") -> str:
 def signed_magnitude(x: float, text: str) -> str:
     """``text`` (the formatted size of ``x``) with a sign: ``+``, ``−`` or ``±`` for zero."""
     return ("+" if x > 0 else ("−" if x < 0 else "±")) + text
+
+
+def as_written(x: float) -> str:
+    """A duration the way a scenario file spells it (thresholds, limits, shift lengths):
+    ``20s``, ``5min``, ``8h``."""
+    return format_duration(x)
+
+
+def clock(x: float) -> str:
+    """A time of day from seconds after midnight: ``08:30``."""
+    return format_clock(x)
+
+
+def kind_of(name: str) -> Kind | None:
+    """The kind of measure ``name`` (the last part of a dotted column such as
+    ``by_type.voice.service_level``); ``None`` when the catalogue does not know it."""
+    try:
+        return lookup(name.rsplit(".", 1)[-1]).kind
+    except KeyError:
+        return None
+
+
+def measure_value(name: str, x: object, unit: str = "") -> str:
+    """A measure's value by its kind: ``86.1 %``, ``12.3 s`` (in ``unit``, default the one it
+    reads best in), ``1,234``; missing → ``–``."""
+    kind = kind_of(name)
+    if kind is Kind.FRACTION:
+        return percent(x)
+    if kind is Kind.SECONDS:
+        return duration(x, unit)
+    return number(x)
+
+
+def measure_difference(name: str, x: object) -> str:
+    """A difference of a measure, signed: ``+1.2 pts`` (fractions, in percentage points),
+    ``−3.4 s``, ``+12``; undefined → ``–``."""
+    if not finite(x):
+        return MISSING
+    size = abs(float(x))  # type: ignore[arg-type]
+    kind = kind_of(name)
+    if kind is Kind.FRACTION:
+        text = points(size, signed=False)
+    elif kind is Kind.SECONDS:
+        text = seconds(size)
+    else:
+        text = number(size)
+    return signed_magnitude(float(x), text)  # type: ignore[arg-type]

@@ -7,11 +7,18 @@ again from the folder says exactly what the console said.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-from ccsim.units import format_duration
+from ccsim.output.format import (
+    as_written,
+    count,
+    finite,
+    hours,
+    money,
+    percent,
+    percent_as_given,
+    seconds,
+)
 
 
 def table_columns_rows(frame: pd.DataFrame, summary: dict) -> tuple[list[str], list[list[str]]]:
@@ -31,7 +38,7 @@ def table_columns_rows(frame: pd.DataFrame, summary: dict) -> tuple[list[str], l
         if confidence is not None:
             type_measures.append((f"days {bound} abandoned", "days_meeting_abandon_rate", _pct))
     if targets.get("max_asa") is not None:
-        bound = f"≤ {format_duration(targets['max_asa'])}"
+        bound = f"≤ {as_written(targets['max_asa'])}"
         type_measures.append((f"ASA ({bound})", "asa", _sec))
         if confidence is not None:
             type_measures.append((f"days ASA {bound}", "days_meeting_asa", _pct))
@@ -53,9 +60,7 @@ def table_columns_rows(frame: pd.DataFrame, summary: dict) -> tuple[list[str], l
         width = 6 if roster else 5
         cells = [row["start"], row["pool"], *_agents(row, roster)] if first else [""] * width
         goal = goals.get(row["contact_type"])
-        goal_text = (
-            f"{_bound(goal['target'])} in {format_duration(goal['threshold'])}" if goal else "–"
-        )
+        goal_text = f"{_bound(goal['target'])} in {as_written(goal['threshold'])}" if goal else "–"
         cells += [row["contact_type"], _pct(row.get("service_level")), goal_text]
         cells += [fmt(row.get(key)) for _c, key, fmt in type_measures + pool_measures]
         rows.append(cells + [row.get("verdict", "")])
@@ -73,34 +78,34 @@ def hours_lines(summary: dict) -> list[str]:
     """The three hours that must not be confused, and how they reconcile."""
     t = summary["totals"]
     lines = [
-        f"Required on the phones: {t['required_agent_hours']:,.1f} agent hours. "
-        f"To schedule: {t['scheduled_agent_hours']:,.1f} h — required grossed up for "
+        f"Required on the phones: {count(t['required_agent_hours'], 1)} agent hours. "
+        f"To schedule: {hours(t['scheduled_agent_hours'])} — required grossed up for "
         f"{_absence_words(summary)} (written into the scenario, which takes them off again)."
     ]
     if "roster_paid_hours" in t:
         lines.append(
-            f"Paid in the chosen roster: {t['roster_paid_hours']:,.1f} h (cost "
-            f"{t['roster_cost']:,.0f}): whole shifts with their breaks, covering the hours to "
+            f"Paid in the chosen roster: {hours(t['roster_paid_hours'])} (cost "
+            f"{money(t['roster_cost'])}): whole shifts with their breaks, covering the hours to "
             "schedule in every interval."
         )
     else:
-        lines.append(f"Cost of the hours to schedule: {t['scheduled_cost']:,.0f}.")
+        lines.append(f"Cost of the hours to schedule: {money(t['scheduled_cost'])}.")
     lines.append(
-        f"Per-interval Erlang answer: {t['erlang_required_agent_hours']:,.1f} h required, "
-        f"{t['erlang_scheduled_agent_hours']:,.1f} h to schedule (cost "
-        f"{t['erlang_scheduled_cost']:,.0f})."
+        f"Per-interval Erlang answer: {hours(t['erlang_required_agent_hours'])} required, "
+        f"{hours(t['erlang_scheduled_agent_hours'])} to schedule (cost "
+        f"{money(t['erlang_scheduled_cost'])})."
     )
     paid = t.get("confirmation_agent_hours")
-    if paid is not None and math.isfinite(paid):
+    if finite(paid):
         lines.append(
-            f"The confirmation run paid {paid:,.1f} agent hours: "
+            f"The confirmation run paid {count(paid, 1)} agent hours: "
             + (
                 "the roster's hours less absentees"
                 if "roster_paid_hours" in t
-                else f"the {t['scheduled_agent_hours']:,.1f} h scheduled less absentees "
-                f"(expected {t['expected_paid_hours']:,.1f} h)"
+                else f"the {hours(t['scheduled_agent_hours'])} scheduled less absentees "
+                f"(expected {hours(t['expected_paid_hours'])})"
             )
-            + f", plus {t['confirmation_overtime_hours']:,.1f} h past the scheduled end."
+            + f", plus {hours(t['confirmation_overtime_hours'])} past the scheduled end."
         )
     return lines
 
@@ -112,7 +117,7 @@ def effort_line(summary: dict) -> str:
         f"Search: {e['search']['staffings']} staffings × "
         f"{summary['search_replications']} replications (seed {seeds['search']}). "
         f"Verification on independent random numbers: {e['verification']['staffings']} "
-        f"staffings, {e['verification']['replications']:,} replications (up to "
+        f"staffings, {count(e['verification']['replications'])} replications (up to "
         f"{e['verification_most_replications']} per staffing, where a verdict was uncertain). "
         f"Confirmation: {e['confirmation']['replications']} replications on a third seed. "
         f"Every targeted interval must survive a re-run of "
@@ -144,24 +149,17 @@ def _absence_words(summary: dict) -> str:
 
 
 def _pct(x) -> str:
-    return "–" if x is None or not _finite(x) else f"{100 * x:.1f} %"
+    return percent(x)
 
 
 def _bound(x) -> str:
     """A target or limit as given: ``80 %``, ``5 %``, ``92.5 %``."""
-    return f"{100 * x:g} %"
+    return percent_as_given(x)
 
 
 def _sec(x) -> str:
-    return "–" if x is None or not _finite(x) else f"{x:.1f} s"
+    return seconds(x)
 
 
 def _num(x, digits: int = 0) -> str:
-    return "–" if x is None or not _finite(x) else f"{x:,.{digits}f}"
-
-
-def _finite(x) -> bool:
-    try:
-        return math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
+    return count(x, digits)

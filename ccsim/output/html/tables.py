@@ -6,7 +6,8 @@ markup, or "" when the run has nothing to show there (no campaigns, no journeys)
 
 from __future__ import annotations
 
-from ccsim.output.format import duration, number, percent
+from ccsim.measures.catalogue import label
+from ccsim.output.format import duration, measure_value, number, percent
 from ccsim.output.html.folder import RunFolder
 from ccsim.output.html.page import estimate_html, mean_of, paragraph, table_html
 
@@ -17,8 +18,8 @@ def pools_html(run: RunFolder) -> str:
     if not by_pool:
         return ""
     serves = {n: ", ".join(p.get("serves") or {}) for n, p in _pools(run.scenario).items()}
-    columns = ["pool", "serves", "agents", "answered", "occupancy", "agent hours"]
-    columns += ["overtime hours", "cost", "cost per contact"]
+    measures = ("answered", "occupancy", "agent_hours", "overtime_hours", "cost")
+    columns = ["pool", "serves", "agents", *_labels(*measures, "cost_per_contact")]
     rows = []
     for name, m in {**by_pool, "all pools": s.get("overall") or {}}.items():
         rows.append(
@@ -46,8 +47,9 @@ def channels_html(run: RunFolder) -> str:
     if not by_channel:
         return ""
     chat = any("mean_concurrency" in m for m in by_channel.values())
-    columns = ["channel", "offered", "answered", "service level", "ASA", "abandoned"]
-    columns += ["backlog at close", "busy agent hours"] + (["chats per agent"] if chat else [])
+    measures = ["offered", "answered", "service_level", "asa", "abandon_rate"]
+    measures += ["backlog_at_close", "busy_hours"] + (["mean_concurrency"] if chat else [])
+    columns = ["channel", *_labels(*measures)]
     rows = []
     for name, m in by_channel.items():
         unit = "h" if name in ("email", "messaging") else "s"
@@ -63,21 +65,21 @@ def channels_html(run: RunFolder) -> str:
     return table_html(rows, columns)
 
 
-JOURNEY_COLUMNS = {
-    "customers": ("customers", number),
-    "contacts per customer": ("contacts_per_customer", number),
-    "served": ("customers_served", percent),
-    "first-contact resolution": ("first_contact_resolution", percent),
-    "transfers per customer": ("transfers_per_customer", number),
-    "time in centre": ("time_in_system", duration),
-    "redials": ("redials", number),
-    "balked": ("balk_rate", percent),
-    "bot contained": ("containment_rate", percent),
-    "callbacks": ("callbacks_accepted", number),
-    "callbacks reached": ("callback_success", percent),
-    "time to callback": ("time_to_callback", duration),
-}
-"""Journey table columns: heading → (measure, format)."""
+JOURNEY_COLUMNS = (
+    "customers",
+    "contacts_per_customer",
+    "customers_served",
+    "first_contact_resolution",
+    "transfers_per_customer",
+    "time_in_system",
+    "redials",
+    "balk_rate",
+    "containment_rate",
+    "callbacks_accepted",
+    "callback_success",
+    "time_to_callback",
+)
+"""Journey table columns, in order: headed by the catalogue's label, formatted by its kind."""
 
 _JOURNEY_ALWAYS = ("customers", "contacts_per_customer", "customers_served")
 _JOURNEY_SIGNS = ("redials", "transfers", "callbacks_accepted", "bot_visits", "balked")
@@ -89,19 +91,17 @@ def journeys_html(run: RunFolder) -> str:
     if not any(mean_of(overall, k) for k in _JOURNEY_SIGNS):
         return ""
     groups = {**s["by_type"], "all": overall}
-    shown = {
-        heading_: (key, fmt)
-        for heading_, (key, fmt) in JOURNEY_COLUMNS.items()
+    shown = [
+        key
+        for key in JOURNEY_COLUMNS
         if any(mean_of(m, key) is not None for m in groups.values())
-        and (
-            key in ("customers", "contacts_per_customer", "customers_served")
-            or mean_of(overall, key)
-        )
-    }
-    rows = [
-        [name] + [fmt(mean_of(m, key)) for key, fmt in shown.values()] for name, m in groups.items()
+        and (key in _JOURNEY_ALWAYS or mean_of(overall, key))
     ]
-    return table_html(rows, ["started as", *shown], total_row=True) + paragraph(
+    rows = [
+        [name] + [measure_value(key, mean_of(m, key)) for key in shown]
+        for name, m in groups.items()
+    ]
+    return table_html(rows, ["started as", *_labels(*shown)], total_row=True) + paragraph(
         "Customers are counted under the contact type their first contact was of; redials, "
         "transfer legs and callbacks are further contacts of the same customer.",
         note=True,
@@ -112,8 +112,8 @@ def campaigns_html(run: RunFolder) -> str:
     campaigns = run.summary.get("by_campaign") or {}
     if not campaigns:
         return ""
-    columns = ["campaign", "attempts", "connects", "connect rate", "list completed"]
-    columns += ["not dialled", "agent hours"]
+    measures = ("attempts", "connects", "connect_rate", "list_completion", "not_attempted")
+    columns = ["campaign", *_labels(*measures, "agent_hours")]
     rows = [
         [
             name,
@@ -179,3 +179,8 @@ def _pools(scenario: dict | None) -> dict:
 def _pools(scenario: dict | None) -> dict:
     pools = (scenario or {}).get("pools")
     return pools if isinstance(pools, dict) else {}
+
+
+def _labels(*measures: str) -> list[str]:
+    """Column headings: what people call each measure (the measure catalogue)."""
+    return [label(m) for m in measures]

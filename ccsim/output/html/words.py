@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ccsim.output.format import duration, number, percent
+from ccsim.output.format import clock, duration, number, percent_as_given
 from ccsim.output.html.page import bullets, paragraph, table_html
 
 DAY = 86400.0
@@ -66,8 +66,8 @@ def describe_scenario(scenario: dict | None, intervals: pd.DataFrame | None = No
     if experiment:
         words.append(
             f"Experiment: {experiment.get('replications')} replication(s) from seed "
-            f"{experiment.get('seed')}, {_pct0(experiment.get('confidence'))} confidence "
-            "intervals."
+            f"{experiment.get('seed')}, {percent_as_given(experiment.get('confidence'))} "
+            "confidence intervals."
         )
     if words:
         parts.append(bullets(words))
@@ -165,7 +165,7 @@ def _type_row(name: str, c: dict, horizon: dict) -> list:
     else:
         patience = distribution_words(c.get("patience")) or "never abandon"
     sl = c.get("service_level") or {}
-    target = f"{_pct0(sl.get('target'))} within {duration(sl.get('threshold'))}"
+    target = f"{percent_as_given(sl.get('target'))} within {duration(sl.get('threshold'))}"
     formula = FORMULAS.get(sl.get("formula") or "", sl.get("formula"))
     target += f" ({formula})" if formula else ""
     return [name, channel, arrivals, handle, patience, target, _type_extras(c)]
@@ -180,8 +180,8 @@ def _type_extras(c: dict) -> str:
     bot = c.get("self_service")
     if isinstance(bot, dict):
         extras.append(
-            f"bot front door for {_pct0(bot.get('share', 1))} of arrivals, resolving "
-            f"{_pct0(bot.get('containment'))}"
+            f"bot front door for {percent_as_given(bot.get('share', 1))} of arrivals, resolving "
+            f"{percent_as_given(bot.get('containment'))}"
         )
     if isinstance(c.get("announcement"), dict):
         extras.append("wait announcements")
@@ -196,7 +196,7 @@ def _type_extras(c: dict) -> str:
     for t in c.get("transfers") or []:
         if isinstance(t, dict):
             extras.append(
-                f"{_pct0(t.get('probability'))} transferred to {t.get('to')} "
+                f"{percent_as_given(t.get('probability'))} transferred to {t.get('to')} "
                 f"({t.get('mode', 'cold')})"
             )
     conversation = c.get("conversation")
@@ -257,22 +257,12 @@ def _campaign_words(name: str, c: dict) -> str:
     if pools:
         text += f" by {', '.join(map(str, pools))} between inbound contacts"
     if _number(c.get("reach_probability")):
-        text += f"; {_pct0(c['reach_probability'])} of attempts reach the customer"
+        text += f"; {percent_as_given(c['reach_probability'])} of attempts reach the customer"
     return text + "."
 
 
 def _clock(seconds) -> str:
-    if not _number(seconds):
-        return str(seconds)
-    total = int(round(seconds))
-    return f"{total // 3600:02d}:{(total % 3600) // 60:02d}"
-
-
-def _pct0(x) -> str:
-    if not _number(x):
-        return "–"
-    text = percent(x)
-    return text.replace(".0 %", " %")
+    return clock(seconds) if _number(seconds) else str(seconds)
 
 
 def _number(x) -> bool:
