@@ -37,12 +37,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ccsim.calibration.contact_log import DEFAULT_TYPE, ContactLog
-from ccsim.calibration.log_grid import IntervalGrid
+from ccsim.calibration.log_grid import IntervalGrid, read_staffing_file
 from ccsim.calibration.patience import frozen
 from ccsim.measures.replication import measure
 from ccsim.model.centre import simulate
@@ -146,6 +147,20 @@ class Backtest:
             "max_abs_wait_difference": float(diff.max()),
             "within_1s": float((diff <= 1.0).mean()),
         }
+
+
+def backtest_staffing(choice: str, scenario: Scenario, log: ContactLog) -> np.ndarray | str | None:
+    """The agents a backtest gives each day, as ``run_backtest`` takes them: ``"log"``
+    (inferred from the log's agents), ``"scenario"`` (the scenario's own: ``None``) or a CSV
+    file's path (interval, agents, optionally date; read on the log's days and the scenario's
+    intervals)."""
+    if choice == "scenario":
+        return None
+    if choice == "log":
+        return "log"
+    h = scenario.horizon
+    grid = IntervalGrid(tuple(log.dates), h.interval, h.open, h.close)
+    return read_staffing_file(Path(choice), grid)
 
 
 def run_backtest(

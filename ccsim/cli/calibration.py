@@ -4,14 +4,12 @@ against it (parse, call the library, print)."""
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from ccsim.atomic import write_text
 from ccsim.cli.support import DURATION, RESULTS_DIR_OPTION, fail, progress_bar, user_errors
 
 
@@ -162,29 +160,17 @@ def fit(
     """
     from ccsim.calibration.fit import fit_log
     from ccsim.calibration.fitted_scenario import scenario_text
-    from ccsim.output.fit_folder import fit_summary, report_text, write_fit_report
-    from ccsim.output.run_folder import OutputError, staged_folder
+    from ccsim.output.fit_folder import fit_report_folder, fit_summary, report_text, write_fit
 
     with _calibration_errors():
         if interval < 60:
             fail(f"--interval {interval:g}s: must be at least 1 minute (15min, 30min, 60min)")
         if out.exists() and not force:
             fail(f"--out {out}: already exists; choose another file or add --force to replace it")
-        report_dir = report_dir or out.with_name(f"{out.stem}.fit")
-        earlier_fit = force and (report_dir / "fit.json").exists()
-        if report_dir.exists() and any(report_dir.iterdir()) and not earlier_fit:
-            raise OutputError(
-                f"--report {report_dir}: already exists and is not empty; choose another "
-                "folder (or --force to replace an earlier fit report)"
-            )
+        report_dir, replace = fit_report_folder(out, report_dir, force)
         contact_log = _read_log(log, mapping, maps, outcome_maps, date_column, datetime_format)
         result = fit_log(contact_log, interval, staffing_file, handle_family, threshold, target)
-        text = scenario_text(result, name or out.stem)
-        if earlier_fit:
-            shutil.rmtree(report_dir)
-        with staged_folder(report_dir) as staging:
-            write_fit_report(result, staging)
-            write_text(out, text)
+        write_fit(result, scenario_text(result, name or out.stem), out, report_dir, replace)
     if as_json:
         click.echo(json.dumps(fit_summary(result), indent=2))
         return
@@ -254,8 +240,7 @@ def backtest(
     """
     from rich.console import Console
 
-    from ccsim.calibration.backtest import run_backtest
-    from ccsim.calibration.log_grid import IntervalGrid, read_staffing_file
+    from ccsim.calibration.backtest import backtest_staffing, run_backtest
     from ccsim.cli.support import load_with_overrides
     from ccsim.output.backtest_folder import backtest_summary, write_backtest
     from ccsim.output.console_calibration import print_backtest
@@ -266,14 +251,7 @@ def backtest(
         if out is not None:
             check_destination(out)
         contact_log = _read_log(log, mapping, maps, outcome_maps, date_column, datetime_format)
-        if staffing == "scenario":
-            agents = None
-        elif staffing == "log":
-            agents = "log"
-        else:
-            h = loaded.horizon
-            grid = IntervalGrid(tuple(contact_log.dates), h.interval, h.open, h.close)
-            agents = read_staffing_file(Path(staffing), grid)
+        agents = backtest_staffing(staffing, loaded, contact_log)
         days = len(contact_log.dates)
         show = not quiet and not as_json and sys.stderr.isatty()
         with progress_bar(days, show, "days") as advance:

@@ -13,7 +13,6 @@ from ccsim.cli.support import (
     JOBS_OPTION,
     RESULTS_DIR_OPTION,
     SCHEDULER_OPTION,
-    fail,
     load_with_overrides,
     step_bar,
     user_errors,
@@ -158,11 +157,6 @@ def staff(
         )
         checked = Assurance(rerun_replications=rerun_reps, probability=assurance)
         base = load_with_overrides(scenario, ())
-        if rosters and all(pool.shifts is None for pool in base.pools.values()):
-            fail(
-                "--shifts: no pool of the scenario has shifts; give the allowed shift patterns "
-                "(start, length, breaks) under a pool's shifts, and ccsim chooses headcounts"
-            )
         if out is not None:
             check_destination(out)
         show = not quiet and not as_json and sys.stderr.isatty()

@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ccsim.atomic import write_text
 from ccsim.calibration.fit import LogFit
 from ccsim.calibration.fitted_scenario import forecast_supported
 from ccsim.calibration.patience import frozen, survival
+from ccsim.output.run_folder import OutputError, staged_folder
 from ccsim.units import format_clock
 
 
@@ -177,6 +180,35 @@ def report_text(fit: LogFit) -> str:
     if varies.any():
         lines.append(f"  differs between days in {int(varies.sum())} interval(s): see staffing.csv")
     return "\n".join(lines) + "\n"
+
+
+def fit_report_folder(out: Path, report_dir: Path | None, force: bool) -> tuple[Path, bool]:
+    """Where the fit report of the scenario file ``out`` goes (default: ``<out>.fit`` beside
+    it), and whether it replaces an earlier fit report there (only with ``force``).
+
+    Raises:
+        OutputError: the folder exists, is not empty, and is not an earlier fit report that
+            ``force`` may replace.
+    """
+    report_dir = report_dir or out.with_name(f"{out.stem}.fit")
+    earlier_fit = force and (report_dir / "fit.json").exists()
+    if report_dir.exists() and any(report_dir.iterdir()) and not earlier_fit:
+        raise OutputError(
+            f"--report {report_dir}: already exists and is not empty; choose another "
+            "folder (or --force to replace an earlier fit report)"
+        )
+    return report_dir, earlier_fit
+
+
+def write_fit(fit: LogFit, text: str, out: Path, report_dir: Path, replace: bool) -> None:
+    """Write the fitted scenario ``text`` to ``out`` and the fit report into ``report_dir``
+    (staged, so a failure leaves no half-written report; an earlier one is replaced when
+    ``replace``)."""
+    if replace:
+        shutil.rmtree(report_dir)
+    with staged_folder(report_dir) as staging:
+        write_fit_report(fit, staging)
+        write_text(out, text)
 
 
 def write_fit_report(fit: LogFit, folder: Path) -> None:

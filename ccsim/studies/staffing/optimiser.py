@@ -102,9 +102,15 @@ def optimise_staffing(
         progress: called with a line of text after each step.
 
     Raises:
-        StaffingError: a target cannot be met, or an option is out of range.
+        StaffingError: a target cannot be met, an option is out of range, or ``shifts`` is
+            asked of a scenario without shift patterns.
         RosteringError: ``shifts`` and the shift patterns cannot cover the requirement.
     """
+    if shifts and all(pool.shifts is None for pool in scenario.pools.values()):
+        raise StaffingError(
+            "--shifts: no pool of the scenario has shifts; give the allowed shift patterns "
+            "(start, length, breaks) under a pool's shifts, and ccsim chooses headcounts"
+        )
     targets = targets or Targets()
     assurance = assurance or Assurance()
     executor = executor or InProcessExecutor()
