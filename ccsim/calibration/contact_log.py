@@ -36,6 +36,14 @@ import numpy as np
 import pandas as pd
 
 from ccsim.calibration.log_format import FIELDS, OUTCOMES, REQUIRED, LogError, LogFormat
+from ccsim.calibration.log_text import (
+    Reading,
+    as_text,
+    guess_day_start,
+    parse_times,
+    read_table,
+    time_text,
+)
 
 __all__ = [
     "FIELDS",
@@ -51,7 +59,7 @@ __all__ = [
 DEFAULT_TYPE = "voice"
 """The contact type of every contact when the log has no contact-type column."""
 
-_EMPTY = {"", "null", "na", "n/a", "nan", "none", "nat"}
+PHANTOM = "phantom (queued, then vanished without an outcome: not counted as offered)"
 _TIME_FIELDS = ("arrival", "answered", "ended", "bot_entry", "bot_exit")
 
 
@@ -70,6 +78,9 @@ class ContactLog:
         examples: reason → one offending raw value or row number, to find it in the file.
         has_agents: the log names the agent of answered contacts.
         renamed_types: raw contact-type value → the name used (when it had to change).
+        notes: every guess made while reading (delimiter, placeholders, day start …).
+        adjusted: reason → rows kept but corrected (an answer clamped to its arrival …).
+        day_start: seconds after midnight at which a business day starts.
     """
 
     source: str
@@ -79,16 +90,23 @@ class ContactLog:
     examples: dict[str, str]
     has_agents: bool
     renamed_types: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    adjusted: dict[str, int] = field(default_factory=dict)
+    day_start: float = 0.0
 
     @property
     def origin(self) -> pd.Timestamp:
-        """Midnight of the first day with a contact: time 0 of every model built from it."""
-        return self.contacts["arrival"].min().normalize()
+        """Midnight of the first business day: time 0 of every model built from it."""
+        return min(self.dates)
+
+    def business_dates(self, times: pd.Series) -> pd.Series:
+        """The business day (its midnight) of each timestamp (see ``day_start``)."""
+        return (times - pd.Timedelta(seconds=self.day_start)).dt.normalize()
 
     @property
     def dates(self) -> list[pd.Timestamp]:
-        """The dates with at least one contact, in order."""
-        return sorted(self.contacts["arrival"].dt.normalize().unique())
+        """The business days with at least one contact, in order."""
+        return sorted(self.business_dates(self.contacts["arrival"]).unique())
 
     @property
     def contact_types(self) -> list[str]:
@@ -119,13 +137,16 @@ class ContactLog:
                 + ", ".join(OUTCOMES)
                 + ") or under outcomes: in the mapping file."
             )
+        for reason, count in self.adjusted.items():
+            lines.append(f"{count:,} rows kept but corrected: {reason}.")
+        lines += [f"Note: {note}" for note in self.notes]
         for raw, name in self.renamed_types.items():
             lines.append(f"Contact type {raw!r} is called {name!r} in the scenario.")
         return lines
 
 
 def read_contact_log(path: Path | str, fmt: LogFormat | None = None) -> ContactLog:
-    """Read and clean a contact log (CSV or Parquet).
+    """Read and clean a contact log (CSV, tab-separated text or Parquet).
 
     Raises:
         LogError: the file cannot be read, a column is missing, or no row is usable; the
@@ -133,7 +154,8 @@ def read_contact_log(path: Path | str, fmt: LogFormat | None = None) -> ContactL
     """
     fmt = fmt or LogFormat()
     path = Path(path)
-    raw = _read_table(path)
+    reading = Reading()
+    raw = read_table(path, reading)
     columns = _resolve_columns(raw, fmt, path)
     reasons = pd.Series(pd.NA, index=raw.index, dtype="object")
     examples: dict[str, str] = {}
@@ -146,25 +168,26 @@ def read_contact_log(path: Path | str, fmt: LogFormat | None = None) -> ContactL
             value = f"{shown[first]!r}, " if shown is not None else ""
             examples.setdefault(reason, f"{value}row {first + 2}")  # +2: header, 1-based
 
-    text = {name: _text(raw[column]) for name, column in columns.items()}
-    times = {
-        name: _parse_times(text[name], text.get("_date"), fmt)
-        for name in _TIME_FIELDS
-        if name in text
+    text = {
+        name: time_text(raw, cols, fmt, reading) if name in _TIME_FIELDS else _first_of(raw, cols)
+        for name, cols in columns.items()
+        if name != "_date"
     }
+    dates = as_text(raw[fmt.date_column]) if fmt.date_column is not None else None
+    times = {name: parse_times(text[name], dates, fmt) for name in _TIME_FIELDS if name in text}
     arrival = times["arrival"]
     exclude(text["arrival"].isna(), "arrival time missing")
     exclude(arrival.isna(), "arrival time unparseable", text["arrival"])
-    if "_date" in text:
+    if dates is not None:
         for name in ("answered", "ended"):  # a call past midnight: the clock time wrapped
             wrapped = times[name] < arrival - pd.Timedelta(hours=12)
             times[name] = times[name].where(~wrapped, times[name] + pd.Timedelta(days=1))
-    lookup = fmt.outcome_lookup()
-    outcome = text["outcome"].str.upper().map(lookup)
+    outcome = _outcomes(text, fmt, reading)
     for value in text["outcome"][outcome.isna() & reasons.isna()].fillna("(empty)").unique():
         same = text["outcome"].fillna("(empty)") == value
         exclude(same & outcome.isna(), f"unknown outcome value {value!r}")
     exclude(outcome == "other", "outcome other (never queued for an agent)")
+    exclude(outcome == "phantom", PHANTOM)
     answered, ended = times["answered"], times["ended"]
     exclude(text["ended"].isna(), "end time missing")
     exclude(ended.isna(), "end time unparseable", text["ended"])
@@ -172,6 +195,12 @@ def read_contact_log(path: Path | str, fmt: LogFormat | None = None) -> ContactL
     is_answered = outcome == "answered"
     exclude(is_answered & answered.isna(), "answered without an answer time")
     exclude(~is_answered & answered.notna(), "not answered but has an answer time")
+    # Two clocks (the VRU's, the agents') a second or two apart: an answer a little before
+    # the arrival is a wait of 0, not a bad row; the talk time is kept.
+    early = (arrival - answered) / pd.Timedelta(seconds=1)
+    clamped = is_answered & (early > 0) & (early <= fmt.clock_tolerance) & reasons.isna()
+    slack = pd.to_timedelta(early.where(clamped, 0.0), unit="s")
+    answered, ended = answered + slack, ended + slack
     exclude(is_answered & (answered < arrival), "negative wait (answered before arrival)")
     exclude(is_answered & (ended < answered), "answered after it ended (negative handle time)")
     exclude(is_answered & (ended == answered), "zero handle time (ended when answered)")
@@ -196,14 +225,25 @@ def read_contact_log(path: Path | str, fmt: LogFormat | None = None) -> ContactL
     for name in ("bot_entry", "bot_exit"):
         if name in times:
             frame[name] = times[name]
-    keys = ["arrival", "answered", "ended", "outcome", "contact_type", "agent"]
-    exclude(frame[keys].duplicated() & reasons.isna(), "duplicate row")
+    # Only a row identical in every column is a duplicate: two calls in the same second
+    # with different ids are two calls.
+    exclude(raw.astype(str).duplicated() & reasons.isna(), "duplicate row")
     excluded = Counter(reasons.dropna())
     good = frame[reasons.isna()].copy()
     if good.empty:
         raise LogError(
             f"{path}: none of the {len(raw):,} rows is usable; "
             + "; ".join(f"{n:,} {r}" for r, n in excluded.most_common(5))
+        )
+    adjusted = {}
+    if int((clamped & reasons.isna()).sum()):
+        adjusted[
+            f"answered up to {fmt.clock_tolerance:g} s before arrival (clocks out of "
+            "step): wait set to 0"
+        ] = int((clamped & reasons.isna()).sum())
+    for column, count in reading.placeholders.items():
+        reading.notes.append(
+            f"Column {column}: {count:,} placeholder values read as 'did not happen'."
         )
     renamed = {}
     names = {}
@@ -218,6 +258,9 @@ def read_contact_log(path: Path | str, fmt: LogFormat | None = None) -> ContactL
     ) / pd.Timedelta(seconds=1)
     good.loc[good["outcome"] == "blocked", "wait"] = 0.0
     good["handle"] = (good["ended"] - good["answered"]) / pd.Timedelta(seconds=1)
+    day_start = (
+        guess_day_start(good["arrival"], reading) if fmt.day_start is None else fmt.day_start
+    )
     return ContactLog(
         str(path),
         good,
@@ -226,7 +269,31 @@ def read_contact_log(path: Path | str, fmt: LogFormat | None = None) -> ContactL
         {r: e for r, e in examples.items() if r in excluded},
         "agent" in text,
         renamed,
+        tuple(reading.notes),
+        adjusted,
+        float(day_start),
     )
+
+
+def _first_of(raw: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    result = as_text(raw[columns[0]])
+    for column in columns[1:]:
+        result = result.where(result.notna(), as_text(raw[column]))
+    return result
+
+
+def _outcomes(text: dict[str, pd.Series], fmt: LogFormat, reading: Reading) -> pd.Series:
+    """Each row's outcome; without an outcome column, answered when it has an answer time."""
+    if "outcome" in text:
+        return text["outcome"].str.upper().map(fmt.outcome_lookup())
+    reading.notes.append(
+        "No outcome column: a row with an answer time is taken as answered, one without as "
+        "abandoned (map outcome=COLUMN if the log has one)."
+    )
+    guessed = pd.Series("abandoned", index=text["arrival"].index, dtype=object)
+    guessed[text["answered"].notna()] = "answered"
+    text["outcome"] = guessed
+    return guessed
 
 
 def safe_name(value: str) -> str:
@@ -240,41 +307,24 @@ def safe_name(value: str) -> str:
 # -- reading ------------------------------------------------------------------------------
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise LogError(f"{path}: file not found")
-    try:
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path).reset_index(drop=True)
-        if suffix in (".csv", ".txt", ".tsv"):
-            return pd.read_csv(
-                path, dtype=str, keep_default_na=False, sep="\t" if suffix == ".tsv" else ","
-            )
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise LogError(f"{path}: cannot be read as a {suffix[1:]} table: {exc}") from None
-    raise LogError(
-        f"{path}: unknown file type {suffix or '(none)'!r}; a contact log is a .csv, .tsv or "
-        ".parquet file"
-    )
-
-
 def _resolve_columns(raw: pd.DataFrame, fmt: LogFormat, path: Path) -> dict[str, str]:
     available = [str(c) for c in raw.columns]
     shown = ", ".join(available[:30]) + (" …" if len(available) > 30 else "")
-    columns: dict[str, str] = {}
+    columns: dict[str, tuple[str, ...]] = {}
     for name in FIELDS:
-        column = fmt.column_for(name)
-        if column in available:
-            columns[name] = column
+        wanted = fmt.columns_for(name)
+        missing = [c for c in wanted if c not in available]
+        if not missing:
+            columns[name] = wanted
         elif name in fmt.columns:
             raise LogError(
-                f"--map {name}={column}: {path} has no column {column!r}; its columns are: {shown}"
+                f"--map {name}={','.join(wanted)}: {path} has no column {missing[0]!r}; its "
+                f"columns are: {shown}"
             )
         elif name in REQUIRED:
             raise LogError(
-                f"{path}: no column for {name!r} (looked for a column named {column!r}); map it "
-                f"with --map {name}=COLUMN or under columns: in the mapping file. The file's "
+                f"{path}: no column for {name!r} (looked for a column named {wanted[0]!r}); map "
+                f"it with --map {name}=COLUMN or under columns: in the mapping file. The file's "
                 f"columns are: {shown}"
             )
     if fmt.date_column is not None:
@@ -283,27 +333,5 @@ def _resolve_columns(raw: pd.DataFrame, fmt: LogFormat, path: Path) -> dict[str,
                 f"--date-column {fmt.date_column}: {path} has no such column; its columns are: "
                 f"{shown}"
             )
-        columns["_date"] = fmt.date_column
+        columns["_date"] = (fmt.date_column,)
     return columns
-
-
-def _text(values: pd.Series) -> pd.Series:
-    """Column values as stripped strings, with empty-looking values as missing."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values.astype("object").where(values.notna())
-    text = values.astype("string").str.strip()
-    empty = text.isna() | text.str.lower().isin(_EMPTY)
-    return text.astype(object).where(~empty)
-
-
-def _parse_times(text: pd.Series, dates: pd.Series | None, fmt: LogFormat) -> pd.Series:
-    strings = text.dropna().map(lambda v: isinstance(v, str)).all()
-    if dates is None and not strings:  # a Parquet column of timestamps already
-        parsed = pd.to_datetime(text, errors="coerce")
-    else:
-        combined = text if dates is None else dates.astype(str) + " " + text.astype(str)
-        combined = combined.where(text.notna())
-        parsed = pd.to_datetime(combined, format=fmt.datetime_format, errors="coerce")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
-    return parsed.astype("datetime64[ns]")

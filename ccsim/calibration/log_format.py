@@ -8,6 +8,12 @@ A :class:`LogFormat` comes from a YAML mapping file and command-line options::
     outcomes: {answered: [ANS], abandoned: [ABAN, ABD], blocked: [BUSY], other: [XFER]}
     date_column: call_date              # the date, when the time columns hold clock times only
     datetime_format: "%Y-%m-%d %H:%M:%S.%f"
+    placeholders: ["0:00:00"]           # written for "did not happen" (read as missing)
+    clock_tolerance: 3                  # seconds two system clocks may disagree (clamped)
+    day_start: "05:00"                  # a business day runs from here (default: guessed)
+
+A field may be read from several columns, the first one not empty (``arrival: [q_start,
+vru_exit]``: queue entry, else the VRU exit for calls answered without queueing).
 """
 
 from __future__ import annotations
@@ -26,11 +32,15 @@ FIELDS = (
     "agent",
     "bot_entry",
     "bot_exit",
+    "id",
 )
 """Fields a log column can be mapped to (``--map FIELD=COLUMN``)."""
-REQUIRED = ("arrival", "answered", "ended", "outcome")
-"""Fields every log must have (``answered`` may be empty in rows nobody answered)."""
-OUTCOMES = ("answered", "abandoned", "blocked", "other")
+REQUIRED = ("arrival", "answered", "ended")
+"""Fields every log must have (``answered`` may be empty in rows nobody answered; without an
+``outcome`` column a row with an answer time is answered, one without abandoned)."""
+CLOCK_TOLERANCE = 3.0
+"""Seconds by which an answer may precede its arrival (two clocks) before the row is refused."""
+OUTCOMES = ("answered", "abandoned", "blocked", "other", "phantom")
 """What a contact's outcome can be mapped to (``--map-outcome OUTCOME=VALUE,…``)."""
 
 
@@ -43,17 +53,26 @@ class LogFormat:
     """How to read one export: field → column, outcome → raw values, dates and times.
 
     Attributes:
-        columns: field name → the log's column holding it (only fields given explicitly).
+        columns: field name → the log's columns holding it, first non-empty wins (only fields
+            given explicitly).
         outcomes: outcome (``answered`` …) → the raw values meaning it.
         date_column: a column holding the date when the time columns hold clock times only.
         datetime_format: a ``strftime`` format of the times (with ``date_column``: of
             ``"<date> <time>"``); none: recognised automatically.
+        placeholders: raw time values meaning "did not happen" (besides empty cells).
+        clock_tolerance: seconds an answer may precede the arrival (clocks out of step):
+            within it the wait is set to 0 and counted, beyond it the row is refused.
+        day_start: seconds after midnight at which a business day starts (None: guessed from
+            the log, midnight unless calls run past midnight).
     """
 
-    columns: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     outcomes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     date_column: str | None = None
     datetime_format: str | None = None
+    placeholders: tuple[str, ...] = ()
+    clock_tolerance: float = CLOCK_TOLERANCE
+    day_start: float | None = None
 
     @classmethod
     def from_options(
@@ -66,8 +85,9 @@ class LogFormat:
     ) -> LogFormat:
         """The format from a YAML mapping file and command-line options: ``--map`` replaces
         the file's column for a field, ``--map-outcome`` adds values to the file's."""
-        columns: dict[str, str] = {}
+        columns: dict[str, tuple[str, ...]] = {}
         outcomes: dict[str, list[str]] = {}
+        extra: dict = {}
         if mapping_file is not None:
             data = _read_mapping_file(Path(mapping_file))
             for name, column in (data.get("columns") or {}).items():
@@ -77,9 +97,10 @@ class LogFormat:
                 outcomes[outcome] = _values(values, f"{mapping_file}: outcomes.{name}")
             date_column = date_column or data.get("date_column")
             datetime_format = datetime_format or data.get("datetime_format")
+            extra = _reading_keys(data, mapping_file)
         for text in maps:
             name, column = _pair(text, "--map", "FIELD=COLUMN, e.g. --map arrival=q_start")
-            columns[_field(name, f"--map {text}")] = column
+            columns[_field(name, f"--map {text}")] = tuple(c.strip() for c in column.split(","))
         for text in outcome_maps:
             name, values = _pair(
                 text, "--map-outcome", "OUTCOME=VALUE[,VALUE…], e.g. --map-outcome abandoned=ABAN"
@@ -91,13 +112,14 @@ class LogFormat:
             {k: tuple(v) for k, v in outcomes.items()},
             str(date_column) if date_column else None,
             str(datetime_format) if datetime_format else None,
+            **extra,
         )
         fmt.outcome_lookup()  # a value mapped to two outcomes is an error now, not later
         return fmt
 
-    def column_for(self, name: str) -> str:
-        """The column holding field ``name`` (its own name unless mapped)."""
-        return self.columns.get(name, name)
+    def columns_for(self, name: str) -> tuple[str, ...]:
+        """The columns holding field ``name`` (its own name unless mapped)."""
+        return self.columns.get(name, (name,))
 
     def outcome_lookup(self) -> dict[str, str]:
         """Raw value (upper case, stripped) → outcome."""
@@ -121,14 +143,22 @@ def _read_mapping_file(path: Path) -> dict:
         raise LogError(f"--mapping {path}: file not found") from None
     except (OSError, yaml.YAMLError) as exc:
         raise LogError(f"--mapping {path}: not a readable YAML file: {exc}") from None
-    allowed = {"columns", "outcomes", "date_column", "datetime_format"}
+    allowed = {
+        "columns",
+        "outcomes",
+        "date_column",
+        "datetime_format",
+        "placeholders",
+        "clock_tolerance",
+        "day_start",
+    }
     if not isinstance(data, dict) or not set(data) <= allowed:
         extra = sorted(set(data) - allowed) if isinstance(data, dict) else []
         raise LogError(
             f"--mapping {path}: "
             + (f"unknown key(s) {', '.join(map(str, extra))}; " if extra else "")
             + "a mapping file holds columns: {FIELD: COLUMN}, outcomes: {OUTCOME: [VALUES]}, "
-            "date_column and datetime_format"
+            "date_column, datetime_format, placeholders, clock_tolerance and day_start"
         )
     for key in ("columns", "outcomes"):
         if data.get(key) is not None and not isinstance(data[key], dict):
@@ -155,10 +185,34 @@ def _outcome(name: str, where: str) -> str:
     return name
 
 
-def _column(value: object, name: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise LogError(f"mapping file: columns.{name} must be a column name, got {value!r}")
-    return value.strip()
+def _column(value: object, name: object) -> tuple[str, ...]:
+    values = value if isinstance(value, list) else [value]
+    if not values or not all(isinstance(v, str) and v.strip() for v in values):
+        raise LogError(
+            f"mapping file: columns.{name} must be a column name (or a list of them, the first "
+            f"non-empty one used), got {value!r}"
+        )
+    return tuple(v.strip() for v in values)
+
+
+def _reading_keys(data: dict, path: Path) -> dict:
+    """``placeholders``, ``clock_tolerance`` and ``day_start`` of a mapping file."""
+    from ccsim.units import parse_clock
+
+    extra: dict = {}
+    if data.get("placeholders") is not None:
+        extra["placeholders"] = tuple(_values(data["placeholders"], f"{path}: placeholders"))
+    if data.get("clock_tolerance") is not None:
+        value = data["clock_tolerance"]
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            raise LogError(f"{path}: clock_tolerance must be seconds >= 0, got {value!r}")
+        extra["clock_tolerance"] = float(value)
+    if data.get("day_start") is not None:
+        try:
+            extra["day_start"] = float(parse_clock(str(data["day_start"])))
+        except ValueError as exc:
+            raise LogError(f"{path}: day_start: {exc} (a clock time such as 05:00)") from None
+    return extra
 
 
 def _values(values: object, where: str) -> list[str]:

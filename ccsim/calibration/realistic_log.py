@@ -70,8 +70,7 @@ MAPPING = {
     "columns": {
         "arrival": ["q_start", "vru_exit"],
         "answered": "ser_start",
-        "ended": "ser_exit",
-        "abandoned_at": "q_exit",
+        "ended": ["ser_exit", "q_exit"],
         "outcome": "outcome",
         "contact_type": "priority",
         "agent": "server",
