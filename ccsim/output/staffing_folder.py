@@ -25,6 +25,7 @@ import pandas as pd
 
 from ccsim.experiment.cautions import Caution, run_cautions
 from ccsim.jsonable import json_value
+from ccsim.output.format import as_written, clock
 from ccsim.output.html.page import (
     Html,
     Section,
@@ -38,7 +39,6 @@ from ccsim.output.html.page import (
 from ccsim.output.run_folder import staged_folder, write_run_files
 from ccsim.output.staffing_display import effort_line, hours_lines, subtitle, table_columns_rows
 from ccsim.studies.staffing.plan import StaffingPlan
-from ccsim.units import format_clock
 
 
 def write_staffing(plan: StaffingPlan, destination: Path) -> Path:
@@ -58,8 +58,6 @@ def write_staffing(plan: StaffingPlan, destination: Path) -> Path:
 
 def roster_rows(plan: StaffingPlan) -> pd.DataFrame:
     """One row per shift pattern of each rostered pool: when, how long, how many."""
-    from ccsim.units import format_duration
-
     rows = []
     for roster in plan.rosters:
         for shift in plan.scenario.pools[roster.pool].shifts:
@@ -67,8 +65,8 @@ def roster_rows(plan: StaffingPlan) -> pd.DataFrame:
                 {
                     "pool": roster.pool,
                     "shift": shift.name or "",
-                    "start": format_clock(shift.start),
-                    "length": format_duration(shift.length),
+                    "start": clock(shift.start),
+                    "length": as_written(shift.length),
                     "days": "every day" if shift.days is None else " ".join(map(str, shift.days)),
                     "headcount": shift.headcount,
                 }
@@ -119,7 +117,7 @@ def staffing_summary(plan: StaffingPlan) -> dict:
                 "pools": [pools[p] for p in members],
                 "agents": [int(v) for v in plan.floor.agents[g]],
                 "waived_at": [
-                    format_clock(horizon.open + i * horizon.interval)
+                    clock(horizon.open + i * horizon.interval)
                     for i in np.nonzero(plan.floor.waived[g])[0]
                 ],
             }
@@ -152,7 +150,7 @@ def _verdict_row(plan: StaffingPlan, row: dict) -> dict:
         "measure": check.measure if plan.targets.confidence is None else f"days_{check.measure}",
         "day": row["day"],
         "interval": row["interval"],
-        "start": format_clock(horizon.open + row["interval"] * horizon.interval),
+        "start": clock(horizon.open + row["interval"] * horizon.interval),
         "value": row["value"],
         "low": row["low"],
         "high": row["high"],
