@@ -38,21 +38,25 @@ class IntervalGrid:
     Attributes:
         dates: the horizon's days (midnights), in order.
         interval: interval length in seconds.
-        open, close: opening hours (seconds after midnight), a whole number of intervals.
+        open, close: opening hours (seconds after the business day's midnight; past 24:00
+            for a day running past midnight), a whole number of intervals.
+        day_start: seconds after midnight at which a business day starts (0: at midnight).
     """
 
     dates: tuple[pd.Timestamp, ...]
     interval: float
     open: float
     close: float
+    day_start: float = 0.0
 
     @classmethod
     def from_log(cls, log: ContactLog, interval: float) -> IntervalGrid:
         """The grid covering every arrival of ``log``: opening hours rounded out to intervals."""
-        clock = log.seconds("arrival") % DAY
+        arrival = log.contacts["arrival"]
+        clock = ((arrival - log.business_dates(arrival)) / pd.Timedelta(seconds=1)).to_numpy()
         start = math.floor(clock.min() / interval) * interval
-        end = min(DAY, (math.floor(clock.max() / interval) + 1) * interval)
-        return cls(tuple(log.dates), float(interval), float(start), float(end))
+        end = min(DAY + log.day_start, (math.floor(clock.max() / interval) + 1) * interval)
+        return cls(tuple(log.dates), float(interval), float(start), float(end), log.day_start)
 
     @property
     def days(self) -> int:
@@ -66,12 +70,22 @@ class IntervalGrid:
         """Each interval's start as a clock time (``08:30``)."""
         return [format_clock(self.open + k * self.interval) for k in range(self.intervals_per_day)]
 
+    def business_dates(self, times: pd.Series) -> pd.Series:
+        """The business day (its midnight) of each timestamp."""
+        return (pd.Series(times) - pd.Timedelta(seconds=self.day_start)).dt.normalize()
+
+    def day_of(self, times: pd.Series) -> np.ndarray:
+        """Day index of each timestamp's business day (-1: not a day of the grid)."""
+        index = pd.DatetimeIndex(list(self.dates))
+        return index.get_indexer(self.business_dates(times))
+
     def locate(self, times: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """Day index and interval index of each timestamp (-1 where off the grid)."""
         times = pd.Series(times)
         index = pd.DatetimeIndex(list(self.dates))
-        day = index.get_indexer(times.dt.normalize())
-        clock = ((times - times.dt.normalize()) / pd.Timedelta(seconds=1)).to_numpy(float)
+        midnight = self.business_dates(times)
+        day = index.get_indexer(midnight)
+        clock = ((times - midnight) / pd.Timedelta(seconds=1)).to_numpy(float)
         slot = np.floor((clock - self.open) / self.interval).astype(np.int64)
         inside = (day >= 0) & (slot >= 0) & (slot < self.intervals_per_day)
         return np.where(inside, day, -1), np.where(inside, slot, -1)

@@ -1,0 +1,267 @@
+"""Agents really taking calls, from what the log shows: the work-conserving estimate.
+
+Counting the distinct agents who answered in an interval overstates the agents available to
+the queue: people log on but take breaks, do back-office work, hand a seat over, and wrap up
+after calls (time the log does not show). The log does show one thing for certain: a centre
+does not leave callers waiting while an agent who could take them sits idle. So
+
+* **after-call work** (:func:`estimate_wrap_up`): when a caller was waiting as an agent's
+  call ended, the agent takes the next call as soon as the after-call work is done, so the
+  gap to their next answer *is* the work — unless the queue emptied first (another agent
+  took the last caller), when the work is only known to be longer than the time until then:
+  a censored observation, estimated as patience is (Weibull / lognormal, by AIC);
+* **busy agents** at any moment: agents in a call, or within its after-call work (ended +
+  wrap-up, cut at their next answer);
+* **availability** in an interval: the time-average of busy agents *over the moments when a
+  caller of the pool's classes was waiting* — then every available agent is busy, so busy
+  equals available. Where callers waited for less than :data:`MIN_WAITING` of the interval
+  this is not measured: the busy agents are then only a lower bound, and the estimate is the
+  larger of the peak busy count and the logged-on agents times the pool's ratio of available
+  to logged-on agents where it was measured.
+
+The estimate does not depend on the planning interval (a time average over waiting moments,
+whatever the interval); its uncertainty is shown by a bootstrap over days.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ccsim.calibration.contact_log import ContactLog
+from ccsim.calibration.log_grid import IntervalGrid
+from ccsim.calibration.patience import as_distribution, estimate_patience
+
+BREAK = 300.0
+"""A gap between two calls of an agent at least this long (seconds) is not after-call work."""
+MIN_WAITING = 0.05
+"""Share of an interval with someone waiting from which availability counts as measured."""
+
+
+@dataclass(frozen=True)
+class WrapUp:
+    """After-call work seen in the gaps between an agent's calls.
+
+    Attributes:
+        gaps: the gaps used (seconds), one per back-to-back pair with a caller waiting.
+        events: True where the gap is after-call work itself; False where the queue
+            emptied first (the work lasted at least that long: censored).
+        mean, cv: mean and cv of the censored fit (0, 0 without gaps).
+    """
+
+    gaps: np.ndarray
+    events: np.ndarray
+    mean: float
+    cv: float
+
+    @property
+    def distribution(self) -> dict | None:
+        """The scenario's ``wrap_up:`` (gamma of that mean and cv), None when negligible."""
+        if self.mean < 1.0:
+            return None
+        cv = min(max(self.cv, 0.05), 5.0)
+        return {"distribution": "gamma", "mean": round(self.mean, 2), "cv": round(cv, 3)}
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Agents taking a pool's calls per (business day, interval).
+
+    Attributes:
+        pool: the pool.
+        estimate: agents available (fractional), days × intervals.
+        measured: whether the interval had enough waiting to measure it.
+        logged_on: distinct agents who answered in the interval (the old, optimistic count).
+        ratio: available / logged-on where measured (the fallback's factor).
+    """
+
+    pool: str
+    estimate: np.ndarray
+    measured: np.ndarray
+    logged_on: np.ndarray
+    ratio: float
+
+    @property
+    def agents(self) -> np.ndarray:
+        """Whole agents for the model: the estimate rounded."""
+        return np.rint(self.estimate).astype(np.int64)
+
+    def band(self, days: np.ndarray, level: float = 0.9, draws: int = 200, seed: int = 1):
+        """Mean over ``days`` (indexes) per interval and a bootstrap band over those days."""
+        values = self.estimate[days]
+        rng = np.random.default_rng(seed)
+        picks = rng.integers(0, len(values), (draws, len(values)))
+        means = values[picks].mean(axis=1)
+        low, high = np.quantile(means, [(1 - level) / 2, (1 + level) / 2], axis=0)
+        return values.mean(axis=0), low, high
+
+
+def estimate_wrap_up(log: ContactLog, pools: dict[str, tuple[tuple, tuple | None]]) -> WrapUp:
+    """After-call work from the gaps between an agent's calls (module docstring).
+
+    Args:
+        log: the cleaned log.
+        pools: pool → (the classes it serves, its agents or None for everyone).
+    """
+    observed, events = [], []
+    contacts = log.contacts
+    days = log.business_dates(contacts["arrival"])
+    for classes, agents in pools.values():
+        calls = _answered(log, agents)
+        call_days = log.business_dates(calls["answered"])
+        mine = contacts[contacts["contact_type"].isin(classes) & (contacts["wait"] > 0)]
+        for date in log.dates:
+            today = calls[call_days == date].sort_values(["agent", "answered"])
+            waiting = mine[days[mine.index] == date]
+            w_begin = _seconds(waiting["arrival"], date)
+            gap, event = _gaps(today, date, w_begin, w_begin + waiting["wait"].to_numpy(float))
+            observed.append(gap)
+            events.append(event)
+    gaps, done = np.concatenate(observed), np.concatenate(events)
+    if done.sum() < 10:
+        return WrapUp(gaps, done, 0.0, 0.0)
+    fits = estimate_patience(gaps, done).fits  # the same censored families as patience
+    best = next((f for f in fits if f.family != "exponential"), fits[0])
+    dist = as_distribution(best.distribution)
+    return WrapUp(gaps, done, float(dist.mean), float(dist.cv))
+
+
+def _gaps(today: pd.DataFrame, date, w_begin: np.ndarray, w_end: np.ndarray):
+    """Back-to-back gaps of one day with a caller waiting when the call ended: the gap,
+    or the time until the queue emptied when that came first (then censored)."""
+    ended, next_answer, waiting, emptied = _after_call(today, date, w_begin, w_end)
+    keep = waiting & (next_answer - ended < BREAK)  # longer: a break or a seat handed over
+    gap = np.maximum(next_answer - ended, 0.01)[keep]
+    limit = np.maximum(emptied - ended, 0.01)[keep]
+    return np.minimum(gap, limit), gap <= limit
+
+
+def _after_call(today: pd.DataFrame, date, w_begin: np.ndarray, w_end: np.ndarray):
+    """Per call of ``today`` (sorted by agent and answer): its end, the same agent's next
+    answer (inf: none that day), whether a caller was waiting at its end, and when the
+    queue next emptied after it."""
+    agent = today["agent"].to_numpy()
+    ended = _seconds(today["ended"], date)
+    answered = _seconds(today["answered"], date)
+    same = np.zeros(len(agent), dtype=bool)
+    same[:-1] = agent[:-1] == agent[1:]
+    next_answer = np.where(same, np.roll(answered, -1), np.inf)
+    begins, ends = np.sort(w_begin), np.sort(w_end)
+
+    def queue(t: np.ndarray) -> np.ndarray:
+        return np.searchsorted(begins, t, side="right") - np.searchsorted(ends, t, side="right")
+
+    times = np.sort(np.concatenate([w_begin, w_end]))
+    empty_at = times[queue(times) == 0]
+    if len(empty_at):
+        after = np.minimum(np.searchsorted(empty_at, ended, side="right"), len(empty_at) - 1)
+        emptied = np.where(empty_at[after] > ended, empty_at[after], np.inf)
+    else:
+        emptied = np.full(len(ended), np.inf)
+    return ended, next_answer, queue(ended) > 0, emptied
+
+
+def estimate_availability(
+    log: ContactLog,
+    grid: IntervalGrid,
+    pool: str,
+    classes: tuple[str, ...],
+    agents: tuple[str, ...] | None,
+    wrap_up: WrapUp,
+) -> Availability:
+    """Agents available to ``pool`` per (day, interval) of ``grid`` (module docstring)."""
+    contacts = log.contacts
+    calls = _answered(log, agents)
+    mine = contacts[contacts["contact_type"].isin(classes) & (contacts["outcome"] != "blocked")]
+    shape = (grid.days, grid.intervals_per_day)
+    busy_time, wait_time, busy_wait = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    peak = np.zeros(shape)
+    starts = grid.open + grid.interval * np.arange(grid.intervals_per_day + 1)
+    call_day = grid.day_of(calls["answered"])
+    wait_day = grid.day_of(mine["arrival"])
+    for d, date in enumerate(grid.dates):
+        today = calls[call_day == d].sort_values(["agent", "answered"])
+        waiting = mine[wait_day == d]
+        w_begin = _seconds(waiting["arrival"], date)
+        w_end = w_begin + waiting["wait"].to_numpy(float)
+        keep = w_end > w_begin
+        begin = _seconds(today["answered"], date)
+        ended, nxt, queued, emptied = _after_call(today, date, w_begin[keep], w_end[keep])
+        # Busy through the after-call work: the whole gap to the next answer when callers
+        # waited all through it (the work itself), else the mean, cut at the next answer.
+        whole = queued & (emptied >= nxt) & (nxt - ended < BREAK)
+        end = np.where(whole, nxt, np.minimum(ended + wrap_up.mean, nxt))
+        pieces = _pieces(begin, end, w_begin[keep], w_end[keep], starts)
+        for k, (length, busy, queue) in enumerate(pieces):
+            busy_time[d, k] = float(np.dot(length, busy))
+            on_wait = queue > 0
+            wait_time[d, k] = float(length[on_wait].sum())
+            busy_wait[d, k] = float(np.dot(length[on_wait], busy[on_wait]))
+            peak[d, k] = float(busy.max()) if len(busy) else 0.0
+    logged_on = grid_logged_on(calls, grid).astype(float)
+    measured = wait_time >= MIN_WAITING * grid.interval
+    estimate = np.where(measured, busy_wait / np.where(measured, wait_time, 1.0), 0.0)
+    ratio = (
+        float(estimate[measured].sum() / logged_on[measured].sum())
+        if measured.any() and logged_on[measured].sum() > 0
+        else 1.0
+    )
+    fallback = np.maximum(np.maximum(peak, busy_time / grid.interval), ratio * logged_on)
+    estimate = np.where(measured, np.maximum(estimate, busy_time / grid.interval), fallback)
+    return Availability(pool, estimate, measured, logged_on, min(ratio, 1.0))
+
+
+def grid_logged_on(calls: pd.DataFrame, grid: IntervalGrid) -> np.ndarray:
+    """Distinct agents who answered a call in each (day, interval)."""
+    day, slot = grid.locate(calls["answered"])
+    frame = pd.DataFrame({"day": day, "slot": slot, "agent": calls["agent"].to_numpy()})
+    distinct = frame[frame["day"] >= 0].groupby(["day", "slot"])["agent"].nunique()
+    result = np.zeros((grid.days, grid.intervals_per_day), dtype=np.int64)
+    for (d, k), n in distinct.items():
+        result[d, k] = n
+    return result
+
+
+def _answered(log: ContactLog, agents: tuple[str, ...] | None) -> pd.DataFrame:
+    calls = log.contacts[log.contacts["outcome"] == "answered"].dropna(subset=["agent"])
+    if agents is not None:
+        calls = calls[calls["agent"].isin(agents)]
+    return calls
+
+
+def _seconds(values: pd.Series, date: pd.Timestamp) -> np.ndarray:
+    return ((values - date) / pd.Timedelta(seconds=1)).to_numpy(float)
+
+
+def _pieces(begin, end, w_begin, w_end, starts):
+    """Per interval [starts[k], starts[k+1]): piece lengths, busy agents and callers waiting
+    on each piece where both counts are constant."""
+    edges = np.concatenate([begin, end, w_begin, w_end, starts])
+    times = np.unique(edges[(edges >= starts[0]) & (edges <= starts[-1])])
+
+    def level(up: np.ndarray, down: np.ndarray) -> np.ndarray:
+        return np.searchsorted(np.sort(up), times, side="right") - np.searchsorted(
+            np.sort(down), times, side="right"
+        )
+
+    busy = level(begin, end)[:-1]
+    queue = level(w_begin, w_end)[:-1]
+    length = np.diff(times)
+    slot = np.searchsorted(starts, times[:-1], side="right") - 1
+    return [(length[slot == k], busy[slot == k], queue[slot == k]) for k in range(len(starts) - 1)]
+
+
+def describe(availability: Availability, grid: IntervalGrid) -> str:
+    """One line for the report: measured share and the overstatement of the old count."""
+    measured = availability.measured
+    est, on = availability.estimate, availability.logged_on
+    share = float(measured.mean()) if measured.size else math.nan
+    busy = float(est[on > 0].mean()) if (on > 0).any() else math.nan
+    return (
+        f"pool {availability.pool}: {busy:.1f} agents available on average against "
+        f"{float(on[on > 0].mean()):.1f} logged on (ratio {availability.ratio:.2f}); measured "
+        f"(callers waiting) in {share:.0%} of the {measured.size:,} day-intervals"
+    )
