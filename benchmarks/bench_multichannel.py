@@ -43,8 +43,6 @@ if TYPE_CHECKING:
 GOAL_RATIO = 2.0  # multi-channel time per contact <= 2 x the single queue's
 SINGLE = ms.SINGLE
 MULTI = "multi-channel"
-ESCALATION, MESSAGE = 4, 5  # ccsim.records: the ``kind`` of an escalation, a later message
-BOT_OUTCOMES = (7, 8, 9)  # ccsim.records: CONTAINED, BOT_DROPPED, ESCALATED (a bot visit)
 CHAT_NOTE = "chat agents hold up to 3 chats each, slower the more are open"
 
 # The multi-channel centre: contact types and pools (68 agents).  Durations in seconds.  Every
@@ -177,12 +175,16 @@ def breakdown(run: ms.SimRun) -> dict[str, int]:
     """A run's contacts (records) by what they are: bot visits, escalations, emails, ..."""
     import numpy as np
 
+    from ccsim.records import Kind, Outcome
+
+    # A bot visit ends contained, dropped out, or escalated to the agents.
+    bot_outcomes = (Outcome.CONTAINED, Outcome.BOT_DROPPED, Outcome.ESCALATED)
     records, scenario = run.records, run.scenario
     channel = np.array([scenario.contact_types[name].channel for name in records.contact_types])
     of = channel[records.contact_type]
     voice = of == "voice"
-    bot = voice & np.isin(records.outcome, BOT_OUTCOMES)
-    escalation = voice & (records.kind == ESCALATION)
+    bot = voice & np.isin(records.outcome, bot_outcomes)
+    escalation = voice & (records.kind == Kind.ESCALATION)
     return {
         "bot_visits": int(bot.sum()),
         "escalations": int(escalation.sum()),

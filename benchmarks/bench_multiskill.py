@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 GOAL_RATIO = 2.0  # multi-skill time per arrival <= 2 x the single queue's
 SINGLE = "single queue"
 MULTI = "multi-skill"
-TRANSFER = 2  # ccsim.records.TRANSFER: the ``kind`` of a transfer leg
 SKILL_NOTE = (
     "serves: p2 = priority 2 (1 when not shown), +30s = overflow: only once the "
     "contact has waited 30 s, x1.2 = handle time x 1.2"
@@ -161,12 +160,16 @@ class SimRun(wl.Run):
     @property
     def first_attempts(self) -> int:
         """Contacts that were a customer's first attempt."""
-        return int((self.columns["kind"] == 0).sum())
+        from ccsim.records import Kind
+
+        return int((self.columns["kind"] == Kind.FIRST_ATTEMPT).sum())
 
     @property
     def transfer_legs(self) -> int:
         """Contacts that were a leg after a transfer."""
-        return int((self.columns["kind"] == TRANSFER).sum())
+        from ccsim.records import Kind
+
+        return int((self.columns["kind"] == Kind.TRANSFER).sum())
 
 
 def time_simulation(label: str, scenario: Scenario, work: wl.Workload) -> SimRun:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,63 +25,88 @@ if TYPE_CHECKING:
 # pandas is imported only when a DataFrame is asked for: a simulation alone does not need
 # its ~75 MB, which keeps a replication's peak memory low.
 
-ANSWERED = 0
-"""An agent answered the contact."""
-ABANDONED = 1
-"""The customer hung up while waiting (patience ran out)."""
-BLOCKED = 2
-"""Refused on arrival: no waiting place or trunk line free (busy tone)."""
-UNSERVED = 3
-"""Still waiting when the horizon ended, with no agent to serve it and no patience limit."""
-BALKED = 4
-"""Hung up on hearing the announced wait, without queueing."""
-CALLBACK_REQUESTED = 5
-"""Accepted a callback offer and left the line (an agent will call back)."""
-UNREACHED = 6
-"""A callback attempt that did not reach the customer."""
-CONTAINED = 7
-"""Resolved by the bot / IVR self-service, no agent needed."""
-BOT_DROPPED = 8
-"""Hung up while in the bot / IVR."""
-ESCALATED = 9
-"""Left the bot for an agent (the agent queue sees a new contact of kind escalation)."""
-CLOSED = 10
-"""Arrived while the centre was closed and was told to call back in opening hours (a closed
-message, or the after-hours bot could not pass them to an agent)."""
-WAITING = -1
-"""In the queue (only while the model runs)."""
 
-OUTCOMES = (
-    "answered",
-    "abandoned",
-    "blocked",
-    "unserved",
-    "balked",
-    "callback_requested",
-    "unreached",
-    "contained",
-    "bot_dropped",
-    "escalated",
-    "closed",
-)
-"""Outcome names, indexed by the codes above."""
+class Outcome(IntEnum):
+    """How a contact ended: the ``outcome`` column's codes.
 
-FIRST_ATTEMPT = 0
-"""A customer's first contact."""
-REDIAL = 1
-"""A customer calling again after abandoning, a busy tone or balking."""
-TRANSFER = 2
-"""A leg after a transfer from another contact type."""
-CALLBACK = 3
-"""An agent's attempt to call back a customer who accepted a callback."""
+    The values are the codes stored in the records (``int8``); :data:`OUTCOMES` holds their
+    names. In the simulation's hot path bind ``int(Outcome.X)`` once: a plain ``int`` is
+    stored and compared a little faster than an enum member.
+    """
 
-ESCALATION = 4
-"""A contact escalated from the bot / IVR to the agents."""
-MESSAGE = 5
-"""A later customer message of a messaging conversation (the first is the arrival)."""
+    WAITING = -1
+    """In the queue (only while the model runs)."""
+    ANSWERED = 0
+    """An agent answered the contact."""
+    ABANDONED = 1
+    """The customer hung up while waiting (patience ran out)."""
+    BLOCKED = 2
+    """Refused on arrival: no waiting place or trunk line free (busy tone)."""
+    UNSERVED = 3
+    """Still waiting when the horizon ended, with no agent to serve it and no patience limit."""
+    BALKED = 4
+    """Hung up on hearing the announced wait, without queueing."""
+    CALLBACK_REQUESTED = 5
+    """Accepted a callback offer and left the line (an agent will call back)."""
+    UNREACHED = 6
+    """A callback attempt that did not reach the customer."""
+    CONTAINED = 7
+    """Resolved by the bot / IVR self-service, no agent needed."""
+    BOT_DROPPED = 8
+    """Hung up while in the bot / IVR."""
+    ESCALATED = 9
+    """Left the bot for an agent (the agent queue sees a new contact of kind escalation)."""
+    CLOSED = 10
+    """Arrived while the centre was closed and was told to call back in opening hours (a
+    closed message, or the after-hours bot could not pass them to an agent)."""
+
+
+class Kind(IntEnum):
+    """What a contact is within its customer's journey: the ``kind`` column's codes.
+
+    The values are the codes stored in the records (``int8``); :data:`KINDS` holds their
+    names.
+    """
+
+    FIRST_ATTEMPT = 0
+    """A customer's first contact."""
+    REDIAL = 1
+    """A customer calling again after abandoning, a busy tone or balking."""
+    TRANSFER = 2
+    """A leg after a transfer from another contact type."""
+    CALLBACK = 3
+    """An agent's attempt to call back a customer who accepted a callback."""
+    ESCALATION = 4
+    """A contact escalated from the bot / IVR to the agents."""
+    MESSAGE = 5
+    """A later customer message of a messaging conversation (the first is the arrival)."""
+
+
+# The codes under their older module-level names (aliases of the enum members).
+WAITING = Outcome.WAITING
+ANSWERED = Outcome.ANSWERED
+ABANDONED = Outcome.ABANDONED
+BLOCKED = Outcome.BLOCKED
+UNSERVED = Outcome.UNSERVED
+BALKED = Outcome.BALKED
+CALLBACK_REQUESTED = Outcome.CALLBACK_REQUESTED
+UNREACHED = Outcome.UNREACHED
+CONTAINED = Outcome.CONTAINED
+BOT_DROPPED = Outcome.BOT_DROPPED
+ESCALATED = Outcome.ESCALATED
+CLOSED = Outcome.CLOSED
+FIRST_ATTEMPT = Kind.FIRST_ATTEMPT
+REDIAL = Kind.REDIAL
+TRANSFER = Kind.TRANSFER
+CALLBACK = Kind.CALLBACK
+ESCALATION = Kind.ESCALATION
+MESSAGE = Kind.MESSAGE
+
+OUTCOMES = tuple(outcome.name.lower() for outcome in Outcome if outcome >= 0)
+"""Outcome names, indexed by the codes (``OUTCOMES[Outcome.BLOCKED] == "blocked"``)."""
 
 KINDS = ("arrival", "redial", "transfer", "callback", "escalation", "message")
-"""Contact kind names, indexed by the codes above."""
+"""Contact kind names, indexed by the codes (a first attempt is called an ``arrival``)."""
 
 
 @dataclass(frozen=True)
@@ -142,11 +168,11 @@ class ContactRecords:
         ended: time the contact ended: agent finished (answered), customer hung up
             (abandoned), arrival (blocked), NaN (unserved).
         handle: agent's handle time, talk + wrap-up (NaN if not answered).
-        outcome: outcome code, see :data:`OUTCOMES`.
+        outcome: outcome code, see :class:`Outcome` (names: :data:`OUTCOMES`).
         agent: agent number (unique across pools, -1 if not answered).
         on_duty: each pool's agents-on-duty step function.
         customer: the customer's number (the index of their first contact).
-        kind: what the contact is, see :data:`KINDS`.
+        kind: what the contact is, see :class:`Kind` (names: :data:`KINDS`).
         attempt: redial number (0: first attempt) or callback attempt number (1, 2, …).
         transferred_to: contact type the contact was transferred to after handling (-1: none).
         predicted_wait: the wait predicted on arrival for announcements and callback offers
