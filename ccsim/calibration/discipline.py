@@ -54,6 +54,20 @@ class Discipline:
     pools: dict[str, tuple[str, ...]]
     agents_of: dict[str, tuple[str, ...]]
 
+    def one_pool(self) -> Discipline:
+        """The same findings with every class in one pool (a staffing file is for one pool)."""
+        classes = tuple(self.overtaking)
+        levels = {c: self.priorities.get(c, 1) for c in classes}
+        return Discipline(
+            self.overtaking,
+            self.pairwise,
+            self.answered_at_once,
+            {},
+            levels,
+            {"agents": classes},
+            {},
+        )
+
     @property
     def fcfs(self) -> bool:
         """No priorities, no dedicated path: one queue in arrival order."""

@@ -18,9 +18,15 @@ What :func:`fit_log` estimates, per contact type unless said otherwise:
   AIC, or empirical);
 * **patience**: :mod:`ccsim.calibration.patience` — censored estimates (answered callers' waits are
   lower bounds of their patience), with the naive mean time to abandon beside them;
-* **staffing** (one pool serving every type, all at priority 1: first come, first served):
-  agents per interval inferred from the log or read from a staffing file
-  (:mod:`ccsim.calibration.log_grid`); the scenario gets the mean over days, rounded.
+* **order of service** (:mod:`ccsim.calibration.discipline`): overtaking shares by class,
+  dedicated agents (a pool of their own) and priorities among the classes sharing agents;
+* **after-call work and staffing** (:mod:`ccsim.calibration.availability`): the agents
+  really taking calls per pool and interval, by the work-conserving estimate (or a staffing
+  file, for one pool); the scenario gets the mean over the main days, rounded;
+* **handle time by time band** with the short calls as a component of their own
+  (:mod:`ccsim.calibration.handle_bands`);
+* **days of the week** (:mod:`ccsim.calibration.week`): hours, volume, profile and agents
+  per weekday; the scenario takes the main shape.
 
 Blocked contacts count as offered but never queued (not patience observations).
 """
@@ -35,10 +41,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ccsim.calibration.availability import (
+    Availability,
+    WrapUp,
+    estimate_availability,
+    estimate_wrap_up,
+)
 from ccsim.calibration.contact_log import ContactLog
+from ccsim.calibration.discipline import Discipline, detect_discipline
+from ccsim.calibration.handle_bands import BandedHandle, estimate_banded_handle, find_bands
 from ccsim.calibration.handle_times import HandleEstimate, estimate_handle_time
 from ccsim.calibration.log_grid import IntervalGrid, infer_staffing, read_staffing_file
 from ccsim.calibration.patience import PatienceEstimate, estimate_patience
+from ccsim.calibration.week import DayShape, day_shapes, main_hours
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -53,6 +68,7 @@ class TypeFit:
         answered, abandoned, blocked: contacts with each outcome.
         handle: the handle-time fits (None when nothing was answered).
         patience: the patience estimates (fits empty when nobody abandoned).
+        banded: handle time by time band with the short component (None: nothing answered).
     """
 
     name: str
@@ -62,6 +78,7 @@ class TypeFit:
     blocked: int
     handle: HandleEstimate | None
     patience: PatienceEstimate
+    banded: BandedHandle | None = None
 
     @property
     def offered(self) -> int:
@@ -109,6 +126,10 @@ class LogFit:
         staffing: agents per (day, interval), days × intervals.
         staffing_source: where the staffing came from (for the report).
         threshold, target: the service-level goal written to the scenario.
+        discipline: the order of service found (pools, priorities).
+        wrap_up: after-call work found in the gaps between calls (None: not estimated).
+        availability: pool → agents taking its calls per (day, interval).
+        shapes: each weekday's hours, volume, profile and agents.
     """
 
     log: ContactLog
@@ -119,11 +140,39 @@ class LogFit:
     staffing_source: str
     threshold: float
     target: float
+    discipline: Discipline | None = None
+    wrap_up: WrapUp | None = None
+    availability: dict[str, Availability] | None = None
+    shapes: tuple[DayShape, ...] = ()
+
+    @property
+    def main_days(self) -> list[int]:
+        """The grid's days with the main opening hours (the fitted scenario's days)."""
+        if not self.shapes:
+            return list(range(self.grid.days))
+        hours = main_hours(list(self.shapes))
+        return sorted(d for s in self.shapes if (s.open, s.close) == hours for d in s.days)
+
+    @property
+    def main_slots(self) -> slice:
+        """The grid's intervals within the main opening hours."""
+        if not self.shapes:
+            return slice(0, self.grid.intervals_per_day)
+        open_, close = main_hours(list(self.shapes))
+        first = round((open_ - self.grid.open) / self.grid.interval)
+        return slice(first, first + round((close - open_) / self.grid.interval))
+
+    def pool_staffing(self) -> dict[str, np.ndarray]:
+        """Pool → agents per (day, interval) for the model (whole agents)."""
+        if self.availability is None:
+            return {"agents": self.staffing}
+        return {pool: a.agents for pool, a in self.availability.items()}
 
     @property
     def staffing_profile(self) -> list[int]:
-        """Agents per interval of the day written to the scenario: the mean, rounded."""
-        return [int(v) for v in np.rint(self.staffing.mean(axis=0))]
+        """Agents per interval of the main days written to the scenario: the mean, rounded."""
+        values = self.staffing[self.main_days][:, self.main_slots]
+        return [int(v) for v in np.rint(values.mean(axis=0))]
 
 
 def fit_log(
@@ -137,31 +186,62 @@ def fit_log(
     """Estimate a scenario's inputs from a cleaned contact log (see the module docstring)."""
     grid = IntervalGrid.from_log(log, interval)
     contacts = log.contacts
+    answered_rows = contacts["outcome"] == "answered"
+    clock = (contacts["answered"] - grid.business_dates(contacts["arrival"])) / pd.Timedelta(
+        seconds=1
+    )
+    handle_all = contacts["handle"].to_numpy(float)
+    band_starts = find_bands(handle_all[answered_rows], clock[answered_rows].to_numpy(float))
     types = {}
     for name in log.contact_types:
-        mine = contacts[contacts["contact_type"] == name]
-        outcome = mine["outcome"]
+        mine = (contacts["contact_type"] == name).to_numpy()
+        outcome = contacts["outcome"][mine]
         queued = outcome != "blocked"
-        handle = mine["handle"][outcome == "answered"].to_numpy(float)
+        served = mine & answered_rows.to_numpy()
+        handle = handle_all[served]
         types[name] = TypeFit(
             name,
-            grid.counts(mine["arrival"]),
+            grid.counts(contacts["arrival"][mine]),
             int((outcome == "answered").sum()),
             int((outcome == "abandoned").sum()),
             int((outcome == "blocked").sum()),
             estimate_handle_time(handle, handle_family) if handle.size >= 2 else None,
             estimate_patience(
-                mine["wait"][queued].to_numpy(float),
+                contacts["wait"][mine][queued].to_numpy(float),
                 (outcome[queued] == "abandoned").to_numpy(),
             ),
+            estimate_banded_handle(
+                handle, clock[served].to_numpy(float), handle_family, band_starts
+            )
+            if handle.size >= 20 and handle_family != "empirical"
+            else None,
         )
+    discipline = detect_discipline(log, log_tolerance(log))
+    wrap_up, availability = None, None
     if staffing_file is not None:
         staffing = read_staffing_file(staffing_file, grid)
         source = f"staffing file {staffing_file}"
+        discipline = discipline.one_pool()
+    elif not log.has_agents:
+        staffing = infer_staffing(log, grid)  # raises: nothing to infer from
+        source = ""
     else:
-        staffing = infer_staffing(log, grid)
-        source = "distinct agents answering contacts in each interval of the log"
+        pools = {p: (c, discipline.agents_of.get(p)) for p, c in discipline.pools.items()}
+        wrap_up = estimate_wrap_up(log, pools)
+        availability = {
+            pool: estimate_availability(log, grid, pool, classes, agents, wrap_up)
+            for pool, (classes, agents) in pools.items()
+        }
+        staffing = next(iter(availability.values())).agents
+        source = (
+            "agents taking calls, estimated from the busy agents while callers waited "
+            "(work-conserving; see the fit report)"
+        )
     totals = sum(t.counts.sum(axis=1) for t in types.values())
+    all_counts = sum(t.counts for t in types.values())
+    agents = {p: a.estimate for p, a in (availability or {}).items()} or {
+        "agents": staffing.astype(float)
+    }
     return LogFit(
         log,
         grid,
@@ -171,7 +251,16 @@ def fit_log(
         source,
         threshold,
         target,
+        discipline,
+        wrap_up,
+        availability,
+        tuple(day_shapes(grid, contacts["arrival"], all_counts, agents)),
     )
+
+
+def log_tolerance(log: ContactLog) -> float:
+    """Seconds within which two waits' ends count as simultaneous (clocks, rounding)."""
+    return 2.0
 
 
 def daily_volumes(totals: np.ndarray, dates: list[pd.Timestamp]) -> DailyVolumes:

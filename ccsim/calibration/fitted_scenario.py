@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import numpy as np
 import yaml
 
 from ccsim.calibration.fit import LogFit, TypeFit
@@ -36,6 +37,9 @@ def scenario_text(fit: LogFit, name: str) -> str:
     from ccsim import __version__
 
     grid, log = fit.grid, fit.log
+    days, slots = fit.main_days, fit.main_slots
+    open_ = grid.open + slots.start * grid.interval
+    close = grid.open + slots.stop * grid.interval
     first, last = grid.dates[0], grid.dates[-1]
     excluded = log.rows_read - len(log.contacts)
     lines = [
@@ -46,30 +50,20 @@ def scenario_text(fit: LogFit, name: str) -> str:
         f"name: {_flow(name)}",
         f"description: {_flow(f'Fitted from {log.source}, {first:%Y-%m-%d} to {last:%Y-%m-%d}')}",
         "",
-        f"# The log's days (day 0 = {first:%Y-%m-%d}) and opening hours, "
-        f"{format_clock(grid.open)}-{format_clock(grid.close)}, rounded out to whole intervals.",
+        f"# The log's days with the main opening hours ({len(days)} of {grid.days}; day 0 = "
+        f"{grid.dates[days[0]]:%Y-%m-%d}), {format_clock(open_)}-{format_clock(close)}, rounded",
+        "# out to whole intervals; days of other shapes are in the fit report (Days of the week).",
         "horizon:",
-        f"  days: {grid.days}",
+        f"  days: {len(days)}",
         f"  interval: {grid.interval:g}",
-        f'  open: "{format_clock(grid.open)}"',
-        f'  close: "{format_clock(grid.close)}"',
+        f'  open: "{format_clock(open_)}"',
+        f'  close: "{format_clock(close)}"',
         "",
         "contact_types:",
     ]
     for ctype in fit.types.values():
         lines += _contact_type_lines(fit, ctype)
-    serves = {name: 1 for name in fit.types}
-    lines += [
-        "",
-        "pools:",
-        f"  {POOL}:",
-        "    # every type at priority 1: first come, first served across types",
-        f"    serves: {_flow(serves)}",
-        f"    # agents per interval, {format_clock(grid.open)} ...: mean over the log's days "
-        "(rounded) of the",
-        f"    # {fit.staffing_source}",
-        f"    staffing: {_flow(fit.staffing_profile)}",
-    ]
+    lines += ["", "pools:"] + _pool_lines(fit)
     volumes = fit.volumes
     if volumes.overdispersed:
         comment = (
@@ -87,22 +81,53 @@ def scenario_text(fit: LogFit, name: str) -> str:
     return text
 
 
+def _pool_lines(fit: LogFit) -> list[str]:
+    grid, days, slots = fit.grid, fit.main_days, fit.main_slots
+    discipline = fit.discipline
+    pools = discipline.pools if discipline is not None else {POOL: tuple(fit.types)}
+    staffing = fit.pool_staffing()
+    first = grid.open + slots.start * grid.interval
+    lines = []
+    for pool, classes in pools.items():
+        levels = {c: (discipline.priorities.get(c, 1) if discipline else 1) for c in classes}
+        same = len(set(levels.values())) == 1
+        profile = [int(v) for v in np.rint(staffing[pool][days][:, slots].mean(axis=0))]
+        lines += [
+            f"  {pool}:",
+            "    # "
+            + (
+                "every type at priority 1: first come, first served across types"
+                if same
+                else "priorities from who overtook whom in the log (1 = first; see the report)"
+            ),
+            f"    serves: {_flow(levels)}",
+            f"    # agents per interval from {format_clock(first)} ...: mean over the main days "
+            "(rounded) of the",
+            f"    # {fit.staffing_source}",
+            f"    staffing: {_flow(profile)}",
+        ]
+    return lines
+
+
 def _contact_type_lines(fit: LogFit, ctype: TypeFit) -> list[str]:
     grid = fit.grid
-    rates = [round(float(r), 3) for r in ctype.rates_per_hour(grid.interval)]
+    days, slots = fit.main_days, fit.main_slots
+    counts = ctype.counts[days][:, slots]
+    rates = [round(float(r), 3) for r in counts.mean(axis=0) * 3600.0 / grid.interval]
     lines = [
         f"  {ctype.name}:",
         f"    # {ctype.offered:,} offered: {ctype.answered:,} answered, {ctype.abandoned:,} "
         f"abandoned, {ctype.blocked:,} blocked",
         "    arrivals:",
         f"      # contacts per hour in each {grid.interval / 60:g}-minute interval from "
-        f"{format_clock(grid.open)} (mean over {grid.days} day(s))",
+        f"{format_clock(grid.open + slots.start * grid.interval)} (mean over {len(days)} day(s))",
         f"      rate_per_hour: {_flow(rates)}",
     ]
-    if fit.volumes.day_factors is not None:
+    factors = _day_factors(fit)
+    if factors is not None:
         lines += [
             "      # day-of-week profile (weekday mean / overall mean), one factor per day",
-            f"      day_factors: {_flow(fit.volumes.day_factors)}",
+            f"      day_factors: {_flow(factors)}",
         ]
     handle = ctype.handle
     if handle is None:
@@ -117,12 +142,29 @@ def _contact_type_lines(fit: LogFit, ctype: TypeFit) -> list[str]:
             if handle.chosen_family != "empirical"
             else "100 quantiles of the observed times"
         )
-        lines += [
-            f"    # answer to end (talk + hold + wrap-up), {handle.count:,} contacts: mean "
-            f"{handle.mean:.1f} s, cv {handle.cv:.2f};",
-            f"    # {handle.chosen_family}, {why}",
-            f"    handle_time: {_flow(handle.chosen)}",
-        ]
+        banded = ctype.banded
+        if banded is not None and (len(banded.bands) > 1 or len(banded.short_values)):
+            means = ", ".join(f"{format_clock(b.start)}- {b.long_mean:.0f} s" for b in banded.bands)
+            lines += [
+                f"    # answer to end as logged, {handle.count:,} contacts: mean {handle.mean:.1f} "
+                f"s; by time band (long calls): {means};",
+                f"    # {banded.short_share:.1%} under 10 s (a component of its own). One "
+                "distribution per type here: the day's mixture",
+                f"    handle_time: {_flow(banded.mixture())}",
+            ]
+        else:
+            lines += [
+                f"    # answer to end as logged, {handle.count:,} contacts: mean "
+                f"{handle.mean:.1f} s, cv {handle.cv:.2f};",
+                f"    # {handle.chosen_family}, {why}",
+                f"    handle_time: {_flow(handle.chosen)}",
+            ]
+        if fit.wrap_up is not None and fit.wrap_up.distribution is not None:
+            lines += [
+                f"    # after-call work, not in the log: {fit.wrap_up.mean:.1f} s on average, "
+                "from the gaps between an agent's calls while callers waited",
+                f"    wrap_up: {_flow(fit.wrap_up.distribution)}",
+            ]
     patience = ctype.patience
     chosen = patience.chosen
     if chosen is None:
@@ -142,6 +184,21 @@ def _contact_type_lines(fit: LogFit, ctype: TypeFit) -> list[str]:
         "   # your goal (not estimated)"
     )
     return lines
+
+
+def _day_factors(fit: LogFit) -> list[float] | None:
+    """One factor per main day: its weekday's mean volume over the main days' mean."""
+    if fit.volumes.day_factors is None:
+        return None
+    days = fit.main_days
+    totals = sum(t.counts.sum(axis=1) for t in fit.types.values())[days]
+    weekdays = [fit.grid.dates[d].weekday() for d in days]
+    means = {
+        w: float(np.mean([t for t, x in zip(totals, weekdays, strict=True) if x == w]))
+        for w in set(weekdays)
+    }
+    overall = float(np.mean(totals))
+    return [round(means[w] / overall, 4) for w in weekdays]
 
 
 def _rounded(distribution: dict) -> dict:

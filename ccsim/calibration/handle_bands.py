@@ -1,0 +1,172 @@
+"""Handle time by time of day, with very short calls as a component of their own.
+
+Handle times drift over the day (longer calls in the morning, shorter in the evening) and
+many logs hold a spike of very short services (a caller who hangs up on hearing the agent, a
+transfer): a few per cent under :data:`SHORT` seconds, far more than any smooth family puts
+there. Fitting one family to everything lets the spike choose the family. So:
+
+* **short component**: the calls under :data:`SHORT` seconds, their share and their values
+  (drawn as observed);
+* **time bands**: hours of the day split into at most :data:`MAX_BANDS` runs of consecutive
+  hours with similar mean log handle time (least squares over the hours, the number of bands
+  by BIC), per contact type;
+* in each band, the long component is fitted as before (:mod:`ccsim.calibration.handle_times`,
+  families by AIC) to the calls of at least :data:`SHORT` seconds.
+
+A scenario has one handle time per type: it gets the mixture over the whole day (an
+empirical distribution: the short calls' quantiles and the long fit's, weighted by share);
+the backtest with the fit in hand draws by band.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ccsim.calibration.handle_times import HandleEstimate, estimate_handle_time
+from ccsim.calibration.patience import as_distribution
+
+SHORT = 10.0
+"""Handle times under this many seconds form the short component."""
+MIN_SHORT_SHARE = 0.01
+"""The short component is kept apart when at least this share of calls is that short."""
+MAX_BANDS = 4
+
+
+@dataclass(frozen=True)
+class Band:
+    """One time band of one contact type.
+
+    Attributes:
+        start, end: clock seconds after the business day's midnight, [start, end).
+        count: calls answered in the band.
+        short_share: share of them under :data:`SHORT` seconds (0 when the spike is not kept).
+        long: the long component's fits (None when too few calls).
+    """
+
+    start: float
+    end: float
+    count: int
+    short_share: float
+    long: HandleEstimate | None
+
+    @property
+    def long_mean(self) -> float:
+        return self.long.mean if self.long is not None else math.nan
+
+
+@dataclass(frozen=True)
+class BandedHandle:
+    """Handle time of one contact type by time band, with the short component.
+
+    Attributes:
+        bands: the time bands, in clock order (covering the whole day).
+        short_values: the observed short handle times (empty when the spike is not kept).
+        short_share: the whole day's share of short calls.
+    """
+
+    bands: tuple[Band, ...]
+    short_values: np.ndarray
+    short_share: float
+
+    def band_of(self, clock: np.ndarray) -> np.ndarray:
+        """Index of the band of each clock time."""
+        ends = np.array([b.end for b in self.bands[:-1]])
+        return np.searchsorted(ends, np.asarray(clock, float), side="right")
+
+    def draw(self, clock: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Handle times for calls answered at ``clock`` (seconds after midnight)."""
+        clock = np.asarray(clock, float)
+        band = self.band_of(clock)
+        result = np.empty(len(clock))
+        for k, b in enumerate(self.bands):
+            mine = band == k
+            n = int(mine.sum())
+            if not n:
+                continue
+            long = as_distribution(b.long.chosen).draw(rng, n) if b.long else np.full(n, SHORT)
+            short = rng.random(n) < b.short_share
+            if short.any() and len(self.short_values):
+                long[short] = rng.choice(self.short_values, int(short.sum()))
+            result[mine] = long
+        return result
+
+    def mixture(self) -> dict:
+        """The whole day as one scenario distribution: 100 weighted values (20 quantiles of
+        the short calls, 80 of the long calls' fitted distributions over the bands)."""
+        total = sum(b.count for b in self.bands if b.long is not None) or 1
+        long_draws = np.concatenate(
+            [
+                as_distribution(b.long.chosen).draw(
+                    np.random.default_rng(k), max(100, round(20000 * b.count / total))
+                )
+                for k, b in enumerate(self.bands)
+                if b.long is not None
+            ]
+        )
+        share = self.short_share if len(self.short_values) else 0.0
+        long_q = np.quantile(long_draws, (np.arange(80) + 0.5) / 80)
+        values = [round(float(v), 3) for v in long_q]
+        weights = [round((1 - share) / 80, 6)] * 80
+        if share > 0:
+            short_q = np.quantile(self.short_values, (np.arange(20) + 0.5) / 20)
+            values += [round(float(v), 3) for v in short_q]
+            weights += [round(share / 20, 6)] * 20
+        return {"distribution": "empirical", "values": values, "weights": weights}
+
+
+def estimate_banded_handle(
+    handle: np.ndarray, clock: np.ndarray, family: str = "auto", bands: list[float] | None = None
+) -> BandedHandle:
+    """Bands (given as their start clock times, or found), short component and long fits."""
+    handle, clock = np.asarray(handle, float), np.asarray(clock, float)
+    short = handle < SHORT
+    share = float(short.mean()) if len(handle) else 0.0
+    keep_short = share >= MIN_SHORT_SHARE
+    long_part = ~short if keep_short else np.ones(len(handle), dtype=bool)
+    starts = bands if bands is not None else find_bands(handle[long_part], clock[long_part])
+    edges = [*starts[1:], math.inf]
+    result = []
+    for start, end in zip(starts, edges, strict=True):
+        inside = (clock >= start) & (clock < end)
+        x = handle[inside & long_part]
+        fit = estimate_handle_time(x, family) if len(x) >= 20 else None
+        band_share = float(short[inside].mean()) if keep_short and inside.any() else 0.0
+        result.append(Band(float(start), float(end), int(inside.sum()), band_share, fit))
+    return BandedHandle(tuple(result), handle[short] if keep_short else np.zeros(0), share)
+
+
+def find_bands(handle: np.ndarray, clock: np.ndarray) -> list[float]:
+    """Band starts (clock seconds): runs of hours with similar mean log handle time."""
+    if len(handle) < 50:
+        return [0.0]
+    hours = np.floor(clock / 3600.0).astype(int)
+    logs = np.log(np.maximum(handle, 1e-3))
+    present = np.unique(hours)
+    n = np.array([np.sum(hours == h) for h in present], float)
+    s = np.array([logs[hours == h].sum() for h in present])
+    q = np.array([np.sum(logs[hours == h] ** 2) for h in present])
+    m = len(present)
+
+    def sse(i: int, j: int) -> float:  # hours present[i:j] as one band
+        total = n[i:j].sum()
+        return float(q[i:j].sum() - s[i:j].sum() ** 2 / total)
+
+    best: dict[tuple[int, int], tuple[float, list[int]]] = {}
+    for j in range(1, m + 1):
+        best[(1, j)] = (sse(0, j), [0])
+    for k in range(2, min(MAX_BANDS, m) + 1):
+        for j in range(k, m + 1):
+            best[(k, j)] = min(
+                (best[(k - 1, i)][0] + sse(i, j), [*best[(k - 1, i)][1], i])
+                for i in range(k - 1, j)
+            )
+    total = len(logs)
+    bic = {
+        k: total * math.log(max(best[(k, m)][0], 1e-12) / total) + 2 * k * math.log(total)
+        for k in range(1, min(MAX_BANDS, m) + 1)
+    }
+    k = min(bic, key=bic.get)
+    return [0.0] + [float(present[i]) * 3600.0 for i in best[(k, m)][1][1:]]
