@@ -42,23 +42,33 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ccsim.calibration.contact_log import DEFAULT_TYPE, ContactLog
+from ccsim.calibration.availability import WrapUp, estimate_availability, estimate_wrap_up
+from ccsim.calibration.backtest_days import (
+    DayPlan,
+    actual_records,
+    compare_waits,
+    day_scenario,
+    interval_sums,
+    model_book,
+    placed_contacts,
+    trace_book,
+)
+from ccsim.calibration.contact_log import ContactLog
+from ccsim.calibration.discipline import detect_discipline
 from ccsim.calibration.log_grid import IntervalGrid, read_staffing_file
-from ccsim.calibration.patience import frozen
+from ccsim.calibration.week import day_shapes
 from ccsim.measures.replication import measure
 from ccsim.model.centre import simulate
-from ccsim.model.contacts import ContactBook
 from ccsim.model.streams import RandomStreams
-from ccsim.records import ABANDONED, ANSWERED, BLOCKED, OUTCOMES, ContactRecords, OnDutyTrace
 from ccsim.scenario import Scenario
-from ccsim.scenario.overrides import derive
 from ccsim.stats import half_width
 
 MODES = ("trace", "model")
 MEASURES = ("offered", "answered", "abandon_rate", "asa", "service_level")
 """Measures compared per interval."""
 _SUMS = ("offered", "answered", "abandoned", "wait_answered", "answered_within", "sl_denominator")
-_CODES = {"answered": ANSWERED, "abandoned": ABANDONED, "blocked": BLOCKED}
+ALL = "all types"
+"""The contact-type label of rows summing every type."""
 
 
 class BacktestError(ValueError):
@@ -159,7 +169,7 @@ def backtest_staffing(choice: str, scenario: Scenario, log: ContactLog) -> np.nd
     if choice == "log":
         return "log"
     h = scenario.horizon
-    grid = IntervalGrid(tuple(log.dates), h.interval, h.open, h.close)
+    grid = IntervalGrid(tuple(log.dates), h.interval, h.open, h.close, log.day_start)
     return read_staffing_file(Path(choice), grid)
 
 
@@ -171,6 +181,8 @@ def run_backtest(
     replications: int | None = None,
     seed: int | None = None,
     progress: Callable[[int], None] | None = None,
+    banded: dict | None = None,
+    wrap_up: WrapUp | None = None,
 ) -> Backtest:
     """Simulate the log's days with ``scenario`` and keep what is needed to compare.
 
@@ -178,16 +190,19 @@ def run_backtest(
         log: the cleaned contact log.
         scenario: the scenario (fitted or written by hand).
         mode: ``trace`` or ``model`` (see the module docstring).
-        staffing: agents per (day, interval) of the scenario's opening hours; ``"log"``: as
-            inferred from the log; None: the scenario's own staffing.
+        staffing: ``"log"``: each pool's agents taking calls per day and interval, estimated
+            from the log (:mod:`ccsim.calibration.availability`), each day with its own
+            opening hours (its weekday's); an array: one pool's agents per (day, interval)
+            of the scenario's hours; None: the scenario's own staffing and hours.
         replications, seed: model mode (default: the scenario's).
         progress: called with the number of days finished.
+        banded: model mode: contact type → handle time by time band (from a fit).
+        wrap_up: the after-call work used to estimate staffing from the log (default: the
+            scenario's, else estimated from the log).
 
     Raises:
         BacktestError: the mode, scenario, staffing and log do not fit together.
     """
-    from ccsim.calibration.log_grid import infer_staffing
-
     if mode not in MODES:
         raise BacktestError(f"--mode {mode!r}: choose one of {', '.join(MODES)}")
     horizon = scenario.horizon
@@ -202,35 +217,37 @@ def run_backtest(
             "journeys (redials, transfers, callbacks, announcements, bot) would add visits the "
             "log already holds: use a scenario without them, or --mode model"
         )
-    grid = IntervalGrid(tuple(log.dates), horizon.interval, horizon.open, horizon.close)
-    contacts, left_out = _placed_contacts(log, scenario, grid)
-    if isinstance(staffing, str):
-        staffing = infer_staffing(log, grid)
-    if staffing is not None and len(scenario.pools) != 1:
+    if isinstance(staffing, np.ndarray) and len(scenario.pools) != 1:
         raise BacktestError(
-            f"the scenario has {len(scenario.pools)} pools; staffing from the log or a file "
-            "is for one pool: use --staffing scenario"
+            f"the scenario has {len(scenario.pools)} pools; a staffing file is for one pool: "
+            "use --staffing log or --staffing scenario"
+        )
+    grid, plans = _plans(log, scenario, staffing, wrap_up)
+    interval = horizon.interval
+    contacts, left_out = placed_contacts(log, scenario, plans, interval)
+    if contacts.empty:
+        raise BacktestError(
+            "no contact of the log can be simulated with this scenario: "
+            + "; ".join(f"{n:,} {r}" for r, n in left_out.items())
         )
     replications = 1 if mode == "trace" else replications or scenario.experiment.replications
     seed = scenario.experiment.seed if seed is None else seed
     frames, waits = [], []
-    for d, date in enumerate(grid.dates):
+    for d, plan in enumerate(plans):
         today = contacts[contacts["day"] == d]
-        day = _day_scenario(scenario, grid, today, None if staffing is None else staffing[d])
-        actual = _actual_records(today, day, date)
-        frames.append(_interval_sums(measure(actual, day), "actual", date, grid))
+        day = day_scenario(scenario, plan, today)
+        actual = actual_records(today, day, plan.origin)
+        frames.append(interval_sums(measure(actual, day), "actual", plan, interval))
         if mode == "trace":
-            streams = RandomStreams(seed, d)
-            book = _trace_book(today, day, date, streams)
+            book = trace_book(today, day, plan.origin, RandomStreams(seed, d))
             records = simulate(day, seed=seed, replication=d, first_attempts=book)
-            frames.append(_interval_sums(measure(records, day), 0, date, grid))
-            waits.append(_compare_waits(today, actual, records))
+            frames.append(interval_sums(measure(records, day), 0, plan, interval))
+            waits.append(compare_waits(today, actual, records))
         else:
             for r in range(replications):
-                streams = RandomStreams(seed + d, r)
-                book = _model_book(today, day, grid, streams)
+                book = model_book(today, day, plan, RandomStreams(seed + d, r), banded)
                 records = simulate(day, seed=seed + d, replication=r, first_attempts=book)
-                frames.append(_interval_sums(measure(records, day), r, date, grid))
+                frames.append(interval_sums(measure(records, day), r, plan, interval))
         if progress is not None:
             progress(d + 1)
     return Backtest(
@@ -245,180 +262,70 @@ def run_backtest(
     )
 
 
-# -- the log on the scenario's grid ---------------------------------------------------------
+def _plans(
+    log: ContactLog, scenario: Scenario, staffing, wrap_up: WrapUp | None
+) -> tuple[IntervalGrid, list[DayPlan]]:
+    """Each business day's hours and staffing."""
+    h = scenario.horizon
+    if not isinstance(staffing, str):
+        grid = IntervalGrid(tuple(log.dates), h.interval, h.open, h.close, log.day_start)
+        pool = next(iter(scenario.pools))
+        return grid, [
+            DayPlan(date, h.open, h.close, None if staffing is None else {pool: staffing[d]})
+            for d, date in enumerate(grid.dates)
+        ]
+    grid = IntervalGrid.from_log(log, h.interval)
+    agents = log_staffing(log, scenario, grid, wrap_up)
+    shapes = day_shapes(grid, log.contacts["arrival"], grid.counts(log.contacts["arrival"]), {})
+    hours = {s.weekday: (s.open, s.close) for s in shapes}
+    plans = []
+    for d, date in enumerate(grid.dates):
+        open_, close = hours[date.weekday()]
+        first = round((open_ - grid.open) / h.interval)
+        last = first + round((close - open_) / h.interval)
+        plans.append(DayPlan(date, open_, close, {p: a[d, first:last] for p, a in agents.items()}))
+    return grid, plans
 
 
-def _placed_contacts(
-    log: ContactLog, scenario: Scenario, grid: IntervalGrid
-) -> tuple[pd.DataFrame, dict[str, int]]:
-    contacts = log.contacts.copy()
-    names = list(scenario.contact_types)
-    if set(contacts["contact_type"]) == {DEFAULT_TYPE} and len(names) == 1:
-        contacts["contact_type"] = names[0]  # a log without types, a scenario with one
-    contacts["type_index"] = contacts["contact_type"].map({n: i for i, n in enumerate(names)})
-    day, slot = grid.locate(contacts["arrival"])
-    contacts["day"], contacts["slot"] = day, slot
-    left_out: dict[str, int] = {}
-    for name in contacts["contact_type"][contacts["type_index"].isna()].unique():
-        left_out[f"contact type {name!r} is not in the scenario"] = int(
-            (contacts["contact_type"] == name).sum()
-        )
-    outside = contacts["type_index"].notna() & (contacts["day"] < 0)
-    if outside.any():
-        left_out["arrived outside the scenario's opening hours"] = int(outside.sum())
-    kept = contacts[contacts["type_index"].notna() & (contacts["day"] >= 0)].copy()
-    if kept.empty:
+def log_staffing(
+    log: ContactLog, scenario: Scenario, grid: IntervalGrid, wrap_up: WrapUp | None = None
+) -> dict[str, np.ndarray]:
+    """Each scenario pool's agents taking calls per (day, interval) of ``grid``, estimated
+    from the log (work-conserving; a pool's agents are those the log shows serving only its
+    classes, or everyone when the scenario has one pool).
+
+    Raises:
+        BacktestError: the log names no agents, or the scenario's pools cannot be found in it.
+    """
+    if not log.has_agents:
         raise BacktestError(
-            "no contact of the log can be simulated with this scenario: "
-            + "; ".join(f"{n:,} {r}" for r, n in left_out.items())
+            f"{log.source}: the log has no agent column, so the agents taking calls cannot be "
+            "estimated; map it with --map agent=COLUMN, or use --staffing scenario or FILE"
         )
-    kept["type_index"] = kept["type_index"].astype(np.int16)
-    return kept, left_out
-
-
-def _day_scenario(
-    scenario: Scenario, grid: IntervalGrid, today: pd.DataFrame, agents: np.ndarray | None
-) -> Scenario:
-    """A one-day copy: the day's actual volumes, the day's staffing (if given)."""
-
-    def one_day(data: dict) -> None:
-        data["horizon"].update(days=1, warmup=0.0)
-        for t, ctype in enumerate(data["contact_types"].values()):
-            counts = np.bincount(
-                today["slot"][today["type_index"] == t], minlength=grid.intervals_per_day
-            )
-            ctype["arrivals"] = {"volume_per_interval": [float(c) for c in counts]}
-        if agents is not None:
-            pool = next(iter(data["pools"].values()))
-            pool.update(staffing=[int(a) for a in agents], absenteeism=0.0, shrinkage=0.0)
-            pool.pop("shifts", None)
-        if "forecast" in data:
-            data["forecast"]["busyness_cv"] = 0.0
-
-    return derive(scenario, one_day, source=f"{scenario.name} (one day of the backtest)")
-
-
-def _seconds(values: pd.Series, date: pd.Timestamp) -> np.ndarray:
-    return ((values - date) / pd.Timedelta(seconds=1)).to_numpy(dtype=float, na_value=np.nan)
-
-
-def _actual_records(today: pd.DataFrame, day: Scenario, date: pd.Timestamp) -> ContactRecords:
-    answered = _seconds(today["answered"], date)
-    codes = today["outcome"].map(_CODES).to_numpy(np.int8)
-    return ContactRecords(
-        replication=0,
-        contact_types=tuple(day.contact_types),
-        pools=tuple(day.pools),
-        arrival=_seconds(today["arrival"], date),
-        answered=answered,
-        ended=_seconds(today["ended"], date),
-        handle=today["handle"].to_numpy(float),
-        outcome=codes,
-        contact_type=today["type_index"].to_numpy(np.int16),
-        pool=np.where(codes == ANSWERED, 0, -1).astype(np.int16),
-        agent=np.full(len(today), -1, dtype=np.int32),
-        on_duty={p: OnDutyTrace(np.zeros(0), np.zeros(0, dtype=np.int64)) for p in day.pools},
-    )
-
-
-def _trace_book(
-    today: pd.DataFrame, day: Scenario, date: pd.Timestamp, streams: RandomStreams
-) -> ContactBook:
-    """The day's recorded contacts as first attempts (see the module docstring)."""
-    arrival = _seconds(today["arrival"], date)
-    types = today["type_index"].to_numpy(np.int16)
-    handle = today["handle"].to_numpy(float).copy()
-    deadline = np.full(len(today), np.inf)
-    outcome = today["outcome"].to_numpy()
-    wait = today["wait"].to_numpy(float)
-    for t, (name, ctype) in enumerate(day.contact_types.items()):
-        mine = types == t
-        missing = mine & np.isnan(handle)
-        if missing.any():  # nobody answered them: the scenario's handle time, if needed
-            draw = ctype.handle_time.draw(streams.generator(f"handle/{name}"), int(missing.sum()))
-            if ctype.wrap_up is not None:
-                draw += ctype.wrap_up.draw(streams.generator(f"wrap_up/{name}"), len(draw))
-            handle[missing] = draw
-        if ctype.patience is None:
-            continue
-        rng = streams.generator(f"patience/{name}")
-        waited = mine & (outcome == "answered")
-        deadline[waited] = arrival[waited] + _patience_beyond(
-            ctype.patience.model_dump(by_alias=True), wait[waited], rng
-        )
-        blocked = mine & (outcome == "blocked")
-        deadline[blocked] = arrival[blocked] + ctype.patience.draw(rng, int(blocked.sum()))
-    gave_up = outcome == "abandoned"
-    deadline[gave_up] = _seconds(today["ended"], date)[gave_up]  # exactly when they hung up
-    return ContactBook(arrival, types, handle, deadline, journeys=day.has_journeys)
-
-
-def _model_book(
-    today: pd.DataFrame, day: Scenario, grid: IntervalGrid, streams: RandomStreams
-) -> ContactBook:
-    """First attempts drawn from the scenario, given the day's actual volumes: each interval's
-    recorded count of each type, at uniform times within it (a Poisson process given its
-    count), handle times and patience from the scenario's distributions."""
-    starts = grid.open + grid.interval * np.arange(grid.intervals_per_day)
-    times, types, handles, deadlines = [], [], [], []
-    for t, (name, ctype) in enumerate(day.contact_types.items()):
-        counts = np.bincount(today["slot"][today["type_index"] == t], minlength=len(starts))
-        rng = streams.generator(f"arrivals/{name}")
-        arrival = np.repeat(starts, counts) + rng.uniform(0, grid.interval, int(counts.sum()))
-        arrival.sort()
-        n = len(arrival)
-        handle = ctype.handle_time.draw(streams.generator(f"handle/{name}"), n)
-        if ctype.wrap_up is not None:
-            handle += ctype.wrap_up.draw(streams.generator(f"wrap_up/{name}"), n)
-        patience = (
-            ctype.patience.draw(streams.generator(f"patience/{name}"), n)
-            if ctype.patience is not None
-            else np.full(n, np.inf)
-        )
-        times.append(arrival)
-        types.append(np.full(n, t, dtype=np.int16))
-        handles.append(handle)
-        deadlines.append(arrival + patience)
-    order = np.argsort(np.concatenate(times), kind="stable")
-    return ContactBook(
-        np.concatenate(times)[order],
-        np.concatenate(types)[order],
-        np.concatenate(handles)[order],
-        np.concatenate(deadlines)[order],
-        journeys=day.has_journeys,
-    )
-
-
-def _patience_beyond(distribution: dict, waits: np.ndarray, rng: np.random.Generator):
-    """Patience drawn given that it exceeds ``waits`` (inf for families without a
-    closed-form tail: deterministic, uniform, empirical)."""
-    dist = frozen(distribution)
-    if dist is None:
-        return np.full(len(waits), np.inf)
-    tail = dist.sf(waits)
-    patience = dist.isf(rng.random(len(waits)) * tail)
-    # Strictly beyond the wait, so that a faithful replay answers the caller in time.
-    return np.maximum(np.where(tail > 0, patience, np.inf), waits + 1e-6)
-
-
-def _interval_sums(measures, source, date: pd.Timestamp, grid: IntervalGrid) -> pd.DataFrame:
-    rows = measures.intervals
-    rows = rows[rows["kind"] == "type"]
-    answered = rows["answered"].to_numpy(float)
-    return pd.DataFrame(
-        {
-            "source": "actual" if source == "actual" else f"r{source}",
-            "date": f"{date:%Y-%m-%d}",
-            "interval": rows["start"].to_numpy(),
-            "contact_type": rows["name"].to_numpy(),
-            "offered": rows["offered"].to_numpy(float),
-            "answered": answered,
-            "abandoned": rows["abandoned"].to_numpy(float),
-            "wait_answered": np.nan_to_num(rows["asa"].to_numpy(float)) * answered,
-            "answered_within": rows["answered_within_threshold"].to_numpy(float),
-            "sl_denominator": rows["sl_denominator"].to_numpy(float),
-        }
-    )
+    if len(scenario.pools) == 1:
+        pools = {next(iter(scenario.pools)): (tuple(log.contact_types), None)}
+    else:
+        found = detect_discipline(log)
+        pools = {}
+        for name, pool in scenario.pools.items():
+            classes = tuple(pool.serves)
+            match = next((p for p, c in found.pools.items() if set(c) == set(classes)), None)
+            if match is None or match not in found.agents_of:
+                raise BacktestError(
+                    f"the scenario's pool {name} serves {', '.join(classes)}, but no group of "
+                    "the log's agents serves exactly those: use --staffing scenario"
+                )
+            pools[name] = (classes, found.agents_of[match])
+    if wrap_up is None:
+        means = [c.wrap_up.mean for c in scenario.contact_types.values() if c.wrap_up is not None]
+        if means:
+            wrap_up = WrapUp(np.zeros(0), np.zeros(0, dtype=bool), float(np.mean(means)), 0.0)
+        else:
+            wrap_up = estimate_wrap_up(log, pools)
+    return {
+        name: estimate_availability(log, grid, name, classes, agents, wrap_up).agents
+        for name, (classes, agents) in pools.items()
+    }
 
 
 def _ratios(sums: pd.DataFrame) -> pd.DataFrame:
@@ -434,21 +341,4 @@ def _ratios(sums: pd.DataFrame) -> pd.DataFrame:
             "service_level": divide(sums["answered_within"], sums["sl_denominator"]),
         },
         index=sums.index,
-    )
-
-
-def _compare_waits(
-    today: pd.DataFrame, actual: ContactRecords, replay: ContactRecords
-) -> pd.DataFrame:
-    n = len(today)  # the replay's first contacts are the log's, in the same order
-    names = np.asarray(OUTCOMES)
-    return pd.DataFrame(
-        {
-            "arrival": today["arrival"].to_numpy(),
-            "contact_type": today["contact_type"].to_numpy(),
-            "actual_outcome": names[actual.outcome],
-            "sim_outcome": names[replay.outcome[:n]],
-            "actual_wait": actual.wait,
-            "sim_wait": replay.wait[:n],
-        }
     )

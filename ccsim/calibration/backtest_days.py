@@ -1,0 +1,271 @@
+"""One day of a backtest: its hours, its scenario, the recorded contacts and the replay's.
+
+Each business day is simulated on its own (a centre that closes each night starts every day
+afresh) as a one-day copy of the scenario with the day's opening hours, volumes and
+staffing. A day running past midnight (a Sunday evening shift to 01:00) is simulated
+earlier on the model's clock (``shift`` seconds), since a model day ends at 24:00; times are
+shifted back when compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ccsim.calibration.contact_log import DEFAULT_TYPE, ContactLog
+from ccsim.calibration.patience import frozen
+from ccsim.model.contacts import ContactBook
+from ccsim.model.streams import RandomStreams
+from ccsim.records import ABANDONED, ANSWERED, BLOCKED, OUTCOMES, ContactRecords, OnDutyTrace
+from ccsim.scenario import Scenario
+from ccsim.scenario.overrides import derive
+from ccsim.units import DAY, format_clock
+
+CODES = {"answered": ANSWERED, "abandoned": ABANDONED, "blocked": BLOCKED}
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """How one business day is simulated.
+
+    Attributes:
+        date: the business day (its midnight).
+        open, close: its opening hours (seconds after that midnight; close may pass 24:00).
+        agents: pool → agents per interval of those hours (None: the scenario's staffing).
+    """
+
+    date: pd.Timestamp
+    open: float
+    close: float
+    agents: dict[str, np.ndarray] | None
+
+    @property
+    def shift(self) -> float:
+        """Seconds the day is moved earlier on the model's clock (0 unless past midnight)."""
+        return max(0.0, self.close - DAY)
+
+    @property
+    def origin(self) -> pd.Timestamp:
+        """The timestamp of the model's time 0."""
+        return self.date + pd.Timedelta(seconds=self.shift)
+
+    def slots(self, interval: float) -> int:
+        return round((self.close - self.open) / interval)
+
+    def label(self, slot: np.ndarray, interval: float) -> list[str]:
+        """Each interval's start as a clock time of the business day (``24:30`` past midnight)."""
+        return [format_clock(self.open + k * interval) for k in np.asarray(slot)]
+
+
+def placed_contacts(
+    log: ContactLog, scenario: Scenario, plans: list[DayPlan], interval: float
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The log's contacts with their day, interval and type index; the rest counted."""
+    contacts = log.contacts.copy()
+    names = list(scenario.contact_types)
+    if set(contacts["contact_type"]) == {DEFAULT_TYPE} and len(names) == 1:
+        contacts["contact_type"] = names[0]  # a log without types, a scenario with one
+    contacts["type_index"] = contacts["contact_type"].map({n: i for i, n in enumerate(names)})
+    midnight = log.business_dates(contacts["arrival"])
+    index = pd.DatetimeIndex([p.date for p in plans])
+    day = index.get_indexer(midnight)
+    clock = ((contacts["arrival"] - midnight) / pd.Timedelta(seconds=1)).to_numpy(float)
+    opens = np.array([p.open for p in plans] + [0.0])[day]
+    closes = np.array([p.close for p in plans] + [0.0])[day]
+    inside = (day >= 0) & (clock >= opens) & (clock < closes)
+    contacts["day"] = np.where(inside, day, -1)
+    contacts["slot"] = np.where(inside, np.floor((clock - opens) / interval), -1).astype(int)
+    left_out: dict[str, int] = {}
+    for name in contacts["contact_type"][contacts["type_index"].isna()].unique():
+        left_out[f"contact type {name!r} is not in the scenario"] = int(
+            (contacts["contact_type"] == name).sum()
+        )
+    outside = contacts["type_index"].notna() & (contacts["day"] < 0)
+    if outside.any():
+        left_out["arrived outside the day's opening hours"] = int(outside.sum())
+    kept = contacts[contacts["type_index"].notna() & (contacts["day"] >= 0)].copy()
+    kept["type_index"] = kept["type_index"].astype(np.int16)
+    return kept, left_out
+
+
+def day_scenario(scenario: Scenario, plan: DayPlan, today: pd.DataFrame) -> Scenario:
+    """A one-day copy: the day's hours (shifted before midnight), volumes and staffing."""
+    interval = scenario.horizon.interval
+    slots = plan.slots(interval)
+
+    def one_day(data: dict) -> None:
+        data["horizon"].update(
+            days=1, warmup=0.0, open=plan.open - plan.shift, close=plan.close - plan.shift
+        )
+        for t, ctype in enumerate(data["contact_types"].values()):
+            counts = np.bincount(today["slot"][today["type_index"] == t], minlength=slots)
+            ctype["arrivals"] = {"volume_per_interval": [float(c) for c in counts]}
+        if plan.agents is not None:
+            for name, pool in data["pools"].items():
+                pool.update(
+                    staffing=[int(a) for a in plan.agents[name]], absenteeism=0.0, shrinkage=0.0
+                )
+                pool.pop("shifts", None)
+        if "forecast" in data:
+            data["forecast"]["busyness_cv"] = 0.0
+
+    return derive(scenario, one_day, source=f"{scenario.name} (one day of the backtest)")
+
+
+def seconds(values: pd.Series, origin: pd.Timestamp) -> np.ndarray:
+    return ((values - origin) / pd.Timedelta(seconds=1)).to_numpy(dtype=float, na_value=np.nan)
+
+
+def actual_records(today: pd.DataFrame, day: Scenario, origin: pd.Timestamp) -> ContactRecords:
+    """The log's contacts of the day as records, measured like a replication."""
+    answered = seconds(today["answered"], origin)
+    codes = today["outcome"].map(CODES).to_numpy(np.int8)
+    return ContactRecords(
+        replication=0,
+        contact_types=tuple(day.contact_types),
+        pools=tuple(day.pools),
+        arrival=seconds(today["arrival"], origin),
+        answered=answered,
+        ended=seconds(today["ended"], origin),
+        handle=today["handle"].to_numpy(float),
+        outcome=codes,
+        contact_type=today["type_index"].to_numpy(np.int16),
+        pool=np.where(codes == ANSWERED, 0, -1).astype(np.int16),
+        agent=np.full(len(today), -1, dtype=np.int32),
+        on_duty={p: OnDutyTrace(np.zeros(0), np.zeros(0, dtype=np.int64)) for p in day.pools},
+    )
+
+
+def trace_book(
+    today: pd.DataFrame, day: Scenario, origin: pd.Timestamp, streams: RandomStreams
+) -> ContactBook:
+    """The day's recorded contacts as first attempts: recorded arrivals and handle times
+    (plus the scenario's after-call work, which the log does not show); patience as the
+    :mod:`ccsim.calibration.backtest` docstring says."""
+    arrival = seconds(today["arrival"], origin)
+    types = today["type_index"].to_numpy(np.int16)
+    handle = today["handle"].to_numpy(float).copy()
+    deadline = np.full(len(today), np.inf)
+    outcome = today["outcome"].to_numpy()
+    wait = today["wait"].to_numpy(float)
+    for t, (name, ctype) in enumerate(day.contact_types.items()):
+        mine = types == t
+        missing = mine & np.isnan(handle)
+        if missing.any():  # nobody answered them: the scenario's handle time, if needed
+            draw = ctype.handle_time.draw(streams.generator(f"handle/{name}"), int(missing.sum()))
+            handle[missing] = draw
+        if ctype.wrap_up is not None and mine.any():
+            handle[mine] += ctype.wrap_up.draw(
+                streams.generator(f"wrap_up/{name}"), int(mine.sum())
+            )
+        if ctype.patience is None:
+            continue
+        rng = streams.generator(f"patience/{name}")
+        waited = mine & (outcome == "answered")
+        deadline[waited] = arrival[waited] + patience_beyond(
+            ctype.patience.model_dump(by_alias=True), wait[waited], rng
+        )
+        blocked = mine & (outcome == "blocked")
+        deadline[blocked] = arrival[blocked] + ctype.patience.draw(rng, int(blocked.sum()))
+    gave_up = outcome == "abandoned"
+    deadline[gave_up] = seconds(today["ended"], origin)[gave_up]  # exactly when they hung up
+    return ContactBook(arrival, types, handle, deadline, journeys=day.has_journeys)
+
+
+def model_book(
+    today: pd.DataFrame,
+    day: Scenario,
+    plan: DayPlan,
+    streams: RandomStreams,
+    banded: dict | None = None,
+) -> ContactBook:
+    """First attempts drawn from the scenario, given the day's actual volumes: each interval's
+    recorded count of each type at uniform times within it (a Poisson process given its
+    count), handle times (by time band when ``banded`` has the type's
+    :class:`~ccsim.calibration.handle_bands.BandedHandle`) and patience drawn."""
+    interval = day.horizon.interval
+    starts = plan.open - plan.shift + interval * np.arange(plan.slots(interval))
+    times, types, handles, deadlines = [], [], [], []
+    for t, (name, ctype) in enumerate(day.contact_types.items()):
+        counts = np.bincount(today["slot"][today["type_index"] == t], minlength=len(starts))
+        rng = streams.generator(f"arrivals/{name}")
+        arrival = np.repeat(starts, counts) + rng.uniform(0, interval, int(counts.sum()))
+        arrival.sort()
+        n = len(arrival)
+        by_band = (banded or {}).get(name)
+        if by_band is not None:
+            handle = by_band.draw(arrival + plan.shift, streams.generator(f"handle/{name}"))
+        else:
+            handle = ctype.handle_time.draw(streams.generator(f"handle/{name}"), n)
+        if ctype.wrap_up is not None:
+            handle += ctype.wrap_up.draw(streams.generator(f"wrap_up/{name}"), n)
+        patience = (
+            ctype.patience.draw(streams.generator(f"patience/{name}"), n)
+            if ctype.patience is not None
+            else np.full(n, np.inf)
+        )
+        times.append(arrival)
+        types.append(np.full(n, t, dtype=np.int16))
+        handles.append(handle)
+        deadlines.append(arrival + patience)
+    order = np.argsort(np.concatenate(times), kind="stable")
+    return ContactBook(
+        np.concatenate(times)[order],
+        np.concatenate(types)[order],
+        np.concatenate(handles)[order],
+        np.concatenate(deadlines)[order],
+        journeys=day.has_journeys,
+    )
+
+
+def patience_beyond(distribution: dict, waits: np.ndarray, rng: np.random.Generator):
+    """Patience drawn given that it exceeds ``waits`` (inf for families without a
+    closed-form tail: deterministic, uniform, empirical)."""
+    dist = frozen(distribution)
+    if dist is None:
+        return np.full(len(waits), np.inf)
+    tail = dist.sf(waits)
+    patience = dist.isf(rng.random(len(waits)) * tail)
+    # Strictly beyond the wait, so that a faithful replay answers the caller in time.
+    return np.maximum(np.where(tail > 0, patience, np.inf), waits + 1e-6)
+
+
+def interval_sums(measures, source, plan: DayPlan, interval: float) -> pd.DataFrame:
+    """The counts and sums the compared measures come from, per interval and type."""
+    rows = measures.intervals
+    rows = rows[rows["kind"] == "type"]
+    answered = rows["answered"].to_numpy(float)
+    return pd.DataFrame(
+        {
+            "source": "actual" if source == "actual" else f"r{source}",
+            "date": f"{plan.date:%Y-%m-%d}",
+            "interval": plan.label(rows["interval"].to_numpy(), interval),
+            "contact_type": rows["name"].to_numpy(),
+            "offered": rows["offered"].to_numpy(float),
+            "answered": answered,
+            "abandoned": rows["abandoned"].to_numpy(float),
+            "wait_answered": np.nan_to_num(rows["asa"].to_numpy(float)) * answered,
+            "answered_within": rows["answered_within_threshold"].to_numpy(float),
+            "sl_denominator": rows["sl_denominator"].to_numpy(float),
+        }
+    )
+
+
+def compare_waits(
+    today: pd.DataFrame, actual: ContactRecords, replay: ContactRecords
+) -> pd.DataFrame:
+    """Per replayed contact: the recorded and the replayed outcome and wait."""
+    n = len(today)  # the replay's first contacts are the log's, in the same order
+    names = np.asarray(OUTCOMES)
+    return pd.DataFrame(
+        {
+            "arrival": today["arrival"].to_numpy(),
+            "contact_type": today["contact_type"].to_numpy(),
+            "actual_outcome": names[actual.outcome],
+            "sim_outcome": names[replay.outcome[:n]],
+            "actual_wait": actual.wait,
+            "sim_wait": replay.wait[:n],
+        }
+    )

@@ -1,0 +1,108 @@
+"""A backtest's comparisons a planner reads: all types together, per hour of the day, per day
+of the week; and the headline errors over the hours.
+
+Every table sums the counts first (offered, answered, abandoned, total wait of the answered,
+answered within the threshold) over the cells it groups, then divides — so an hour's
+abandonment is the hour's abandoned over its offered over all its days, not a mean of
+ratios. Simulated figures are the mean over replications.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ccsim.calibration.backtest import _SUMS, ALL, MEASURES, Backtest, _ratios
+from ccsim.calibration.week import WEEKDAYS
+
+
+def with_all_types(sums: pd.DataFrame) -> pd.DataFrame:
+    """``sums`` plus rows summing every contact type (contact type :data:`ALL`)."""
+    keys = [c for c in sums.columns if c not in _SUMS and c != "contact_type"]
+    total = sums.groupby(keys, sort=False)[list(_SUMS)].sum().reset_index()
+    total["contact_type"] = ALL
+    return pd.concat([sums, total[sums.columns]], ignore_index=True)
+
+
+def grouped(bt: Backtest, by: str) -> pd.DataFrame:
+    """Actual against simulated per ``by`` (``hour``: hour of the business day; ``weekday``)
+    and contact type, all types included: ``actual_<m>`` and ``sim_<m>``."""
+    sums = bt.sums.copy()
+    if by == "hour":
+        sums["hour"] = sums["interval"].str.slice(0, 2).astype(int)
+    elif by == "weekday":
+        sums["weekday"] = [WEEKDAYS[d.weekday()] for d in pd.to_datetime(sums["date"])]
+    else:
+        raise ValueError(f"by must be hour or weekday, not {by!r}")
+    sums = with_all_types(sums.drop(columns=["date", "interval"]))
+    table = sums.groupby(["source", by, "contact_type"], sort=False)[list(_SUMS)].sum()
+    ratios = _ratios(table).reset_index()
+    actual = ratios[ratios["source"] == "actual"].set_index([by, "contact_type"])[list(MEASURES)]
+    sims = ratios[ratios["source"] != "actual"].groupby([by, "contact_type"])[list(MEASURES)]
+    result = actual.add_prefix("actual_").join(sims.mean().add_prefix("sim_"))
+    for m in ("offered", "answered"):
+        result[f"actual_{m}"] = result[f"actual_{m}"].round().astype(int)
+    return result.reset_index().sort_values([by, "contact_type"], kind="stable")
+
+
+def hourly_errors(bt: Backtest, contact_type: str = ALL) -> dict[str, float]:
+    """Mean over the hours of the day of |simulated − actual| abandonment (points) and ASA
+    (seconds), and their bias (simulated − actual), for ``contact_type`` (all types)."""
+    table = grouped(bt, "hour")
+    mine = table[table["contact_type"] == contact_type]
+    return errors_over(mine)
+
+
+def errors_over(rows: pd.DataFrame) -> dict[str, float]:
+    """Over ``rows`` (hours), for abandonment and ASA: the mean absolute error (every hour
+    counts the same), the same weighted by the hour's offered contacts (``_wmae``: a quiet
+    hour's few calls say little) and the bias (simulated − actual)."""
+    result = {"hours": len(rows)}
+    for m in ("abandon_rate", "asa"):
+        diff = rows[f"sim_{m}"] - rows[f"actual_{m}"]
+        weight = rows["actual_offered"].where(diff.notna(), 0).to_numpy(float)
+        diff = diff.dropna()
+        result[f"{m}_mae"] = float(diff.abs().mean()) if len(diff) else math.nan
+        result[f"{m}_wmae"] = (
+            float(np.nansum(np.abs(rows[f"sim_{m}"] - rows[f"actual_{m}"]) * weight) / weight.sum())
+            if weight.sum() > 0
+            else math.nan
+        )
+        result[f"{m}_bias"] = float(diff.mean()) if len(diff) else math.nan
+    return result
+
+
+def naive_hourly(actual_sums: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.DataFrame:
+    """The naive forecast per hour (all types): each date's hours as they were one week
+    earlier, summed over ``dates``, as ``sim_abandon_rate`` and ``sim_asa`` beside nothing
+    (join it to the actual figures)."""
+    sums = actual_sums.copy()
+    sums["hour"] = sums["interval"].str.slice(0, 2).astype(int)
+    wanted = {f"{d - pd.Timedelta(days=7):%Y-%m-%d}" for d in dates}
+    last_week = sums[sums["date"].isin(wanted)]
+    table = last_week.groupby("hour")[list(_SUMS)].sum()
+    ratios = _ratios(table)
+    return ratios[["abandon_rate", "asa"]].add_prefix("sim_")
+
+
+def format_table(table: pd.DataFrame, by: str) -> list[str]:
+    """Plain-text lines of :func:`grouped` for all types (abandonment in %, ASA in s)."""
+    rows = table[table["contact_type"] == ALL]
+    lines = [f"{by:>7}  offered  abandoned actual / simulated   ASA actual / simulated"]
+    for row in rows.itertuples():
+        lines.append(
+            f"{getattr(row, by)!s:>7}  {row.actual_offered:7,d}  "
+            f"{_pct(row.actual_abandon_rate):>8} / {_pct(row.sim_abandon_rate):<8}  "
+            f"{_sec(row.actual_asa):>8} / {_sec(row.sim_asa)}"
+        )
+    return lines
+
+
+def _pct(value: float) -> str:
+    return "-" if value is None or np.isnan(value) else f"{value:.1%}"
+
+
+def _sec(value: float) -> str:
+    return "-" if value is None or np.isnan(value) else f"{value:.1f} s"
