@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.model.contacts import ContactBook
+from ccsim.model.handling import draw_handle_times, on_days
 from ccsim.model.streams import RandomStreams
 from ccsim.units import DAY
 
@@ -112,9 +113,7 @@ def planning_day(times: np.ndarray, horizon: Horizon) -> np.ndarray:
 
 def _draw_work(ctype: ContactType, streams: RandomStreams, source: str, count: int):
     """Handle times (talk + wrap-up) and patience of ``count`` contacts from ``source``."""
-    handle = ctype.handle_time.draw(streams.generator(f"handle/{source}"), count)
-    if ctype.wrap_up is not None:
-        handle += ctype.wrap_up.draw(streams.generator(f"wrap_up/{source}"), count)
+    handle = draw_handle_times(ctype, streams, source, count)
     if ctype.patience is not None:
         patience = ctype.patience.draw(streams.generator(f"patience/{source}"), count)
     else:
@@ -156,7 +155,7 @@ def draw_first_attempts(scenario: Scenario, streams: RandomStreams, journeys: bo
             handle = np.concatenate([handle, closed_handle])
             patience = np.concatenate([patience, closed_patience])
         if handling is not None:
-            handle = handle * handling[planning_day(arrivals, horizon)]
+            handle = on_days(handle, handling, planning_day(arrivals, horizon))
         count = len(arrivals)
         times.append(arrivals)
         types.append(np.full(count, index, dtype=np.int16))
