@@ -23,19 +23,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from simpy.events import Timeout
 
 from ccsim.records import Pauses
 
 if TYPE_CHECKING:
-    from ccsim.model.centre import ContactCentre
     from ccsim.model.pools import AgentPool
+    from ccsim.model.protocol import Centre
 
 
 class Blending:
     """Who is working which deferrable item, and which items are parked, in one replication."""
 
-    def __init__(self, centre: ContactCentre):
+    def __init__(self, centre: Centre):
         self.centre = centre
         scenario = centre.scenario
         types = list(scenario.contact_types.values())
@@ -114,7 +113,7 @@ class Blending:
         pauses[1].append(self._paused_at.pop(item))
         pauses[2].append(now)
         self.started(item, centre.book.contact_type[item], pool.index, agent, now + remaining)
-        Timeout(centre.env, remaining, item).callbacks.append(centre.handled_callback)
+        centre.schedule_handled(item, remaining)
 
     def _waiting_call(self, pool: AgentPool, now: float) -> int | None:
         """The next real-time contact for ``pool``'s agent (deferrable queues held back)."""

@@ -21,13 +21,19 @@ from array import array
 import numpy as np
 
 from ccsim.records import (
-    FIRST_ATTEMPT,
-    WAITING,
     ContactRecords,
+    Kind,
     OnDutyTrace,
     OutboundRecords,
+    Outcome,
     Pauses,
 )
+
+# Plain ints in the hot path (an enum member is stored and compared a little slower).
+FIRST_ATTEMPT = int(Kind.FIRST_ATTEMPT)
+WAITING = int(Outcome.WAITING)
+ABANDONED = int(Outcome.ABANDONED)
+UNSERVED = int(Outcome.UNSERVED)
 
 
 def doubles(values: np.ndarray) -> array:
@@ -119,6 +125,20 @@ class ContactBook:
         self.transferred_to.append(-1)
         self.predicted_wait.append(math.nan)
         return len(self.arrival) - 1
+
+    def settle_leftovers(self) -> None:
+        """At the end of the horizon, contacts still queued with nobody left to serve them:
+        abandoned when their patience ran out, unserved if they had no patience limit."""
+        # Writable numpy views on the columns: one vectorised pass, no Python loop.
+        outcome = np.frombuffer(self.outcome, dtype=np.int8)
+        ended = np.frombuffer(self.ended, dtype=float)
+        deadline = np.frombuffer(self.deadline, dtype=float)
+        waiting = outcome == WAITING
+        patient = waiting & np.isinf(deadline)
+        gave_up = waiting & ~patient
+        outcome[patient] = UNSERVED
+        outcome[gave_up] = ABANDONED  # when their patience ran out
+        ended[gave_up] = deadline[gave_up]
 
     def records(
         self,

@@ -1,11 +1,13 @@
 """Customer journeys: announcements and balking, callbacks, redials and transfers.
 
 The centre (:mod:`ccsim.model.centre`) calls these hooks at the moments a real ACD decides
-something about a contact beyond routing it:
+something about a contact beyond routing it (and the hooks reach back only through
+:class:`ccsim.model.protocol.Centre`):
 
 * :meth:`Journeys.on_wait` — the caller must wait: predict the wait, play the announcement
   (the caller may balk), offer a callback (the caller may accept and leave the line);
-* :meth:`Journeys.dial` — an agent starts a callback attempt: is the customer reached?
+* :meth:`Journeys.answered` — an agent answers: a callback attempt dials (is the customer
+  reached?), a wait predictor learns the wait, a warm transfer's handover starts;
 * :meth:`Journeys.after_handled` — an agent finished: transfer the contact (cold or warm)?
   retry an unreached callback?
 * :meth:`Journeys.after_lost` — the caller abandoned, was blocked or balked: redial later?
@@ -23,42 +25,43 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ccsim.model.arrivals import forecast_factors
-from ccsim.records import (
-    ABANDONED,
-    BALKED,
-    BLOCKED,
-    BOT_DROPPED,
-    CALLBACK,
-    CALLBACK_REQUESTED,
-    CLOSED,
-    CONTAINED,
-    ESCALATED,
-    ESCALATION,
-    FIRST_ATTEMPT,
-    MESSAGE,
-    REDIAL,
-    TRANSFER,
-    UNREACHED,
-)
+from ccsim.model.handling import with_handover
+from ccsim.model.prediction import WaitPredictor
+from ccsim.records import Kind, Outcome
 from ccsim.scenario.distributions import BatchSampler, Uniform
 from ccsim.scenario.journey import MAX_TRANSFERS
 from ccsim.units import DAY
 
 if TYPE_CHECKING:
-    from ccsim.model.centre import ContactCentre
+    from ccsim.model.handling import HandleTimes
+    from ccsim.model.protocol import Centre
     from ccsim.model.queues import ContactQueue
+
+# Plain ints: these are compared and stored for every contact of a journey.
+ABANDONED, BALKED, BLOCKED = int(Outcome.ABANDONED), int(Outcome.BALKED), int(Outcome.BLOCKED)
+BOT_DROPPED, CONTAINED = int(Outcome.BOT_DROPPED), int(Outcome.CONTAINED)
+ESCALATED, UNREACHED = int(Outcome.ESCALATED), int(Outcome.UNREACHED)
+CALLBACK_REQUESTED, CLOSED = int(Outcome.CALLBACK_REQUESTED), int(Outcome.CLOSED)
+FIRST_ATTEMPT, REDIAL, TRANSFER = int(Kind.FIRST_ATTEMPT), int(Kind.REDIAL), int(Kind.TRANSFER)
+CALLBACK, ESCALATION, MESSAGE = int(Kind.CALLBACK), int(Kind.ESCALATION), int(Kind.MESSAGE)
 
 _UNIT = Uniform(distribution="uniform", low=0.0, high=1.0)
 _LOST = {ABANDONED: "abandoned", BLOCKED: "blocked", BALKED: "balked"}
 
 
 class Journeys:
-    """The journey rules of every contact type, bound to one replication's centre."""
+    """The journey rules of every contact type, bound to one replication's centre.
 
-    def __init__(self, centre: ContactCentre):
+    Args:
+        centre: the replication's centre.
+        handling: its handle-time rules (new contacts' handle times, callback dialling).
+    """
+
+    def __init__(self, centre: Centre, handling: HandleTimes):
         self.centre = centre
         self.book = centre.book
+        self.handling = handling
+        self.predictor = WaitPredictor(centre)
         scenario = centre.scenario
         self.horizon = scenario.horizon
         self.types = list(scenario.contact_types.values())
@@ -80,14 +83,10 @@ class Journeys:
         def uniform(source: str) -> list[BatchSampler]:
             return per_type(source, lambda _ctype: _UNIT)
 
-        self._handle = per_type("handle-extra", lambda c: c.handle_time)
-        self._day_handle = forecast_factors(scenario, streams)[1]  # None: no uncertainty
-        self._wrap_up = per_type("wrap_up-extra", lambda c: c.wrap_up)
         self._patience = per_type("patience-extra", lambda c: c.patience)
         self._balk = uniform("balk")
         self._accept = uniform("callback-accept")
         self._reach = uniform("callback-reach")
-        self._dial = per_type("callback-dial", lambda c: c.callback and c.callback.dial_time)
         self._retry = per_type("callback-retry", lambda c: c.callback and c.callback.retry_delay)
         self._redial = uniform("redial")
         self._redial_delay = per_type("redial-delay", lambda c: c.redial and c.redial.delay)
@@ -103,6 +102,7 @@ class Journeys:
         self._call_back_delay = per_type(
             "after-hours-delay", lambda c: c.after_hours and c.after_hours.call_back_delay
         )
+        self._predicts = [ctype.predicts_wait for ctype in self.types]
         # Transfers as cumulative probabilities: (upper bound, target type, transfer).
         self._transfers = []
         for ctype in self.types:
@@ -124,16 +124,9 @@ class Journeys:
         leg: int = 0,
         patient: bool = False,
     ) -> int:
-        """Add a redial, transfer leg or callback attempt, with its own handle time and patience.
-
-        With forecast uncertainty the handle time carries the factor of the (calendar) day
-        the contact arrives.
-        """
-        handle = self._handle[contact_type]()
-        if self._wrap_up[contact_type] is not None:
-            handle += self._wrap_up[contact_type]()
-        if self._day_handle is not None:
-            handle *= self._day_handle[min(int(arrival // DAY), len(self._day_handle) - 1)]
+        """Add a redial, transfer leg or callback attempt, with its own handle time and patience
+        (see :meth:`ccsim.model.handling.HandleTimes.new_contact`)."""
+        handle = self.handling.new_contact(contact_type, arrival)
         patience = self._patience[contact_type]
         deadline = math.inf if patient or patience is None else arrival + patience()
         return self.book.add(arrival, contact_type, handle, deadline, customer, kind, attempt, leg)
@@ -145,7 +138,7 @@ class Journeys:
         book = self.book
         t = queue.index
         ctype = self.types[t]
-        predicted = self.centre.predictor.predict(queue)
+        predicted = self.predictor.predict(queue)
         book.predicted_wait[contact] = predicted
         if book.kind[contact] == TRANSFER:
             return False  # handed over by an agent: no announcement, no offer
@@ -169,14 +162,41 @@ class Journeys:
             return True
         return False
 
+    def answered(self, contact: int, t: int, handle: float, now: float) -> float:
+        """An agent answers ``contact`` (of type ``t``) now: the agent's time on it.
+
+        A callback attempt dials (the customer reached or not); a type that predicts waits
+        learns this one; the new leg of a warm transfer adds the handover, after which the
+        first agent hangs up.
+        """
+        book = self.book
+        if book.kind[contact] == CALLBACK:
+            return self.dial(contact, handle)
+        if self._predicts[t]:
+            self.predictor.answered(t, now - book.arrival[contact])
+        warm = book.held_by.pop(contact, None)
+        if warm is not None:  # warm transfer: both agents talk for the handover
+            held, handover = warm
+            self.centre.schedule_release(held, handover)
+            handle = with_handover(handle, handover)
+        return handle
+
     def dial(self, contact: int, handle: float) -> float:
         """An agent starts a callback attempt: the agent's time on it (reached or not)."""
         t = self.book.contact_type[contact]
-        dial = self._dial[t]()
-        if self._reach[t]() < self.types[t].callback.reach_probability:
-            return dial + handle
-        self.book.outcome[contact] = UNREACHED
-        return dial
+        reached = self._reach[t]() < self.types[t].callback.reach_probability
+        if not reached:
+            self.book.outcome[contact] = UNREACHED
+        return self.handling.callback_attempt(t, handle, reached)
+
+    def release(self, contact: int, now: float) -> None:
+        """A warm transfer's handover is over: the agent kept on ``contact`` hangs up; their
+        time until now counts to it."""
+        book = self.book
+        book.ended[contact] = now
+        book.handle[contact] = now - book.answered[contact]
+        pool = self.centre.pools[book.served_by[contact]]
+        self.centre.free_agent(pool, book.agent_of[contact], now)
 
     def after_handled(self, contact: int, now: float) -> bool:
         """An agent finished ``contact``. Returns False if the agent stays on (warm transfer)."""
@@ -279,7 +299,7 @@ class Journeys:
         else:
             book.outcome[contact] = ESCALATED
             leg = self.new_contact(t, now, book.customer[contact], ESCALATION, 0, book.leg[contact])
-            book.handle[leg] *= bot.handle_time_factor  # context passed on
+            book.handle[leg] = self.handling.escalated(t, book.handle[leg])  # context passed on
             self.centre.admit(leg, now)
 
     # -- helpers ----------------------------------------------------------------------

@@ -20,8 +20,8 @@ from ccsim.scenario.distributions import Uniform
 from ccsim.units import DAY
 
 if TYPE_CHECKING:
-    from ccsim.model.centre import ContactCentre
     from ccsim.model.pools import AgentPool
+    from ccsim.model.protocol import Centre
     from ccsim.scenario.campaign import Campaign
 
 _UNIT = Uniform(distribution="uniform", low=0.0, high=1.0)
@@ -30,7 +30,7 @@ _UNIT = Uniform(distribution="uniform", low=0.0, high=1.0)
 class _CampaignState:
     """One campaign's numbers still to call, its random streams and its pools."""
 
-    def __init__(self, index: int, name: str, spec: Campaign, centre: ContactCentre):
+    def __init__(self, index: int, name: str, spec: Campaign, centre: Centre):
         streams = centre.streams
         self.index = index
         self.spec = spec
@@ -49,7 +49,7 @@ class _CampaignState:
 class OutboundDialer:
     """Places the scenario's campaign calls (see the module docstring)."""
 
-    def __init__(self, centre: ContactCentre):
+    def __init__(self, centre: Centre):
         self.centre = centre
         self.env = centre.env
         self.horizon = centre.scenario.horizon

@@ -15,14 +15,14 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ccsim.model.centre import ContactCentre
+    from ccsim.model.protocol import Centre
     from ccsim.model.queues import ContactQueue
 
 
 class WaitPredictor:
     """Predicts the wait of a contact about to join a queue."""
 
-    def __init__(self, centre: ContactCentre):
+    def __init__(self, centre: Centre):
         scenario = centre.scenario
         self._position = [
             ctype.wait_predictor == "queue_position" for ctype in scenario.contact_types.values()

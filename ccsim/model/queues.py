@@ -14,10 +14,15 @@ import heapq
 from collections import deque
 from typing import TYPE_CHECKING
 
-from ccsim.records import ABANDONED, WAITING
+from ccsim.records import Outcome
 
 if TYPE_CHECKING:
     from ccsim.model.contacts import ContactBook
+    from ccsim.scenario import Scenario
+
+# Plain ints in the hot path (an enum member is stored and compared a little slower).
+ABANDONED = int(Outcome.ABANDONED)
+WAITING = int(Outcome.WAITING)
 
 
 class ContactQueue:
@@ -139,3 +144,18 @@ class ContactQueue:
             _, contact = heapq.heappop(expiry)
             if outcome[contact] == WAITING:
                 self._abandon(contact)
+
+
+def make_queues(
+    scenario: Scenario, book: ContactBook
+) -> tuple[list[ContactQueue], list[ContactQueue | None]]:
+    """Per contact type: its queue, and its queue of callbacks (None: the type offers no
+    callbacks, or a callback keeps the caller's place in the main queue)."""
+    queues, callbacks = [], []
+    for i, (name, ctype) in enumerate(scenario.contact_types.items()):
+        queues.append(ContactQueue(name, i, book, capacity=ctype.queue_capacity, lines=ctype.lines))
+        separate = ctype.callback is not None and not ctype.callback.keep_place
+        callbacks.append(
+            ContactQueue(f"{name} callbacks", i, book, callbacks=True) if separate else None
+        )
+    return queues, callbacks

@@ -21,8 +21,9 @@ callback queues only when no caller it serves is waiting. They differ in the ord
 
 To write your own, subclass :class:`SkillRouting` (or :class:`RoutingPolicy` for full
 control), implement the two methods using the centre's ``pools``, ``queues`` and ``book``
-(see :meth:`RoutingPolicy.bind`), and pass an instance to :func:`ccsim.simulate` with
-``routing=``. Policies are called in the simulation's hot path: precompute in ``bind``.
+(see :meth:`RoutingPolicy.bind` and :class:`ccsim.model.protocol.Centre`), and pass an
+instance to :func:`ccsim.simulate` with ``routing=``. Policies are called in the simulation's
+hot path: precompute in ``bind``.
 Chats: an agent with open chats is never idle-listed; a chat is placed with
 ``pool.take_slot()``, and while ``pool.offering_slot`` is set the freed slot of an agent who
 still holds chats is being offered, so only chat queues may be taken from.
@@ -35,8 +36,8 @@ from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ccsim.model.centre import ContactCentre
     from ccsim.model.pools import AgentPool
+    from ccsim.model.protocol import Centre
     from ccsim.model.queues import ContactQueue
 
 _EPSILON = 1e-9  # seconds: overflow timers fire at exactly `after`, up to rounding
@@ -45,7 +46,7 @@ _EPSILON = 1e-9  # seconds: overflow timers fire at exactly `after`, up to round
 class RoutingPolicy(ABC):
     """Base class of routing policies (the two routing decisions of an ACD)."""
 
-    def bind(self, centre: ContactCentre) -> None:
+    def bind(self, centre: Centre) -> None:
         """Attach to a centre before the run: keep references, precompute lookups."""
         self.centre = centre
 
@@ -98,7 +99,7 @@ class SkillRouting(RoutingPolicy):
     queues grouped by rank, best first, with its callback queues as a last group.
     """
 
-    def bind(self, centre: ContactCentre) -> None:
+    def bind(self, centre: Centre) -> None:
         super().bind(centre)
         scenario = centre.scenario
         type_names = list(scenario.contact_types)
@@ -234,7 +235,7 @@ class StaticPriorityRouting(SkillRouting):
 class LongestIdleRouting(SkillRouting):
     """Priorities ignored: the longest-idle agent and the longest-waiting contact win."""
 
-    def bind(self, centre: ContactCentre) -> None:
+    def bind(self, centre: Centre) -> None:
         super().bind(centre)
         self.idle_since = centre.idle_since
         self.flat = self.flattened()
@@ -279,7 +280,7 @@ class PriorityAgingRouting(SkillRouting):
             raise ValueError("aging must be a positive number of seconds")
         self.aging = aging
 
-    def bind(self, centre: ContactCentre) -> None:
+    def bind(self, centre: Centre) -> None:
         super().bind(centre)
         self.flat = self.flattened()
 
