@@ -104,29 +104,22 @@ class Backtest:
         """Actual against simulated per (date, interval, type), or per (interval, type) over
         all days when ``by_day`` is false: ``actual_<m>``, ``sim_<m>``, ``sim_<m>_low/_high``."""
         keys = (["date"] if by_day else []) + ["interval", "contact_type"]
-        sums = self.sums.groupby(["source", *keys], sort=False)[list(_SUMS)].sum()
-        ratios = _ratios(sums).reset_index()
-        actual = ratios[ratios["source"] == "actual"].set_index(keys)[list(MEASURES)]
-        sims = ratios[ratios["source"] != "actual"]
-        grouped = sims.groupby(keys, sort=False)[list(MEASURES)]
-        mean, n = grouped.mean(), grouped.count()
-        half = half_width(grouped.std(ddof=1), n, self.confidence)
-        table = actual.add_prefix("actual_")
-        for m in MEASURES:
-            table[f"sim_{m}"] = mean[m]
-            table[f"sim_{m}_low"] = mean[m] - half[m]
-            table[f"sim_{m}_high"] = mean[m] + half[m]
-        return table.reset_index()
+        return _compared(self.sums, keys, self.confidence)
 
     def errors(self) -> pd.DataFrame:
-        """Per contact type and measure: mean absolute error and bias (simulated − actual)
-        over the (date, interval) cells where both are defined, and the whole period."""
-        table = self.table()
+        """Per contact type (and all types together, when there are several) and measure:
+        mean absolute error and bias (simulated − actual) over the (date, interval) cells
+        where both are defined — per interval, not over the period — and the whole
+        period's actual and simulated figure."""
+        sums = self.sums
+        if sums["contact_type"].nunique() > 1:
+            keys = ["source", "date", "interval"]
+            total = sums.groupby(keys, sort=False)[list(_SUMS)].sum().reset_index()
+            sums = pd.concat([sums, total.assign(contact_type=ALL)], ignore_index=True)
+        table = _compared(sums, ["date", "interval", "contact_type"], self.confidence)
         rows = []
         for name, mine in table.groupby("contact_type", sort=False):
-            whole = _ratios(
-                self.sums[self.sums["contact_type"] == name].groupby("source")[list(_SUMS)].sum()
-            )
+            whole = _ratios(sums[sums["contact_type"] == name].groupby("source")[list(_SUMS)].sum())
             for m in MEASURES:
                 diff = (mine[f"sim_{m}"] - mine[f"actual_{m}"]).dropna()
                 sims = whole.drop(index="actual")[m]
@@ -326,6 +319,22 @@ def log_staffing(
         name: estimate_availability(log, grid, name, classes, agents, wrap_up).agents
         for name, (classes, agents) in pools.items()
     }
+
+
+def _compared(sums: pd.DataFrame, keys: list[str], confidence: float) -> pd.DataFrame:
+    grouped_sums = sums.groupby(["source", *keys], sort=False)[list(_SUMS)].sum()
+    ratios = _ratios(grouped_sums).reset_index()
+    actual = ratios[ratios["source"] == "actual"].set_index(keys)[list(MEASURES)]
+    sims = ratios[ratios["source"] != "actual"]
+    grouped = sims.groupby(keys, sort=False)[list(MEASURES)]
+    mean, n = grouped.mean(), grouped.count()
+    half = half_width(grouped.std(ddof=1), n, confidence)
+    table = actual.add_prefix("actual_")
+    for m in MEASURES:
+        table[f"sim_{m}"] = mean[m]
+        table[f"sim_{m}_low"] = mean[m] - half[m]
+        table[f"sim_{m}_high"] = mean[m] + half[m]
+    return table.reset_index()
 
 
 def _ratios(sums: pd.DataFrame) -> pd.DataFrame:

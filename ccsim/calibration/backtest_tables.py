@@ -44,7 +44,10 @@ def grouped(bt: Backtest, by: str) -> pd.DataFrame:
     result = actual.add_prefix("actual_").join(sims.mean().add_prefix("sim_"))
     for m in ("offered", "answered"):
         result[f"actual_{m}"] = result[f"actual_{m}"].round().astype(int)
-    return result.reset_index().sort_values([by, "contact_type"], kind="stable")
+    result = result.reset_index()
+    if by == "weekday":  # Monday first, not alphabetical
+        result["weekday"] = pd.Categorical(result["weekday"], WEEKDAYS, ordered=True)
+    return result.sort_values([by, "contact_type"], kind="stable").reset_index(drop=True)
 
 
 def hourly_errors(bt: Backtest, contact_type: str = ALL) -> dict[str, float]:

@@ -181,8 +181,15 @@ def fit(
 
 @click.command()
 @click.argument("log", type=click.Path(path_type=Path))
-@click.argument("scenario", type=click.Path(path_type=Path))
+@click.argument("scenario", type=click.Path(path_type=Path), required=False)
 @_log_options
+@click.option(
+    "--fit-until",
+    metavar="DATE",
+    help="Hold-out: fit on the log's business days up to DATE (inclusive), predict the days "
+    "after it, and compare with the naive forecast (each hour as one week earlier). Give no "
+    "SCENARIO.",
+)
 @click.option(
     "--mode",
     type=click.Choice(["trace", "model"]),
@@ -217,6 +224,7 @@ def backtest(
     outcome_maps,
     date_column,
     datetime_format,
+    fit_until,
     mode,
     staffing,
     reps,
@@ -226,7 +234,8 @@ def backtest(
     as_json,
     quiet,
 ):
-    """Simulate the period of a contact log with SCENARIO and compare, interval by interval.
+    """Simulate the period of a contact log with SCENARIO and compare, interval by interval
+    (or, with --fit-until, fit on its first part and predict the rest).
 
     Per date, interval and contact type: offered, answered, abandonment rate, ASA and
     service level, actual against simulated; mean absolute error and bias per measure; plots
@@ -237,32 +246,63 @@ def backtest(
     Examples:
       ccsim backtest data/sample-contact-log.csv fitted.yaml --mapping data/sample-log-mapping.yaml
       ccsim backtest calls.csv fitted.yaml --mode model --reps 30 --staffing rota.csv
+      ccsim backtest data/realistic-log.txt --mapping data/realistic-log-mapping.yaml \\
+          --fit-until 2026-10-25 --mode model
     """
     from rich.console import Console
 
     from ccsim.calibration.backtest import backtest_staffing, run_backtest
     from ccsim.cli.support import load_with_overrides
     from ccsim.output.backtest_folder import backtest_summary, write_backtest
-    from ccsim.output.console_calibration import print_backtest
+    from ccsim.output.console_calibration import print_backtest, print_breakdown, print_holdout
     from ccsim.output.run_folder import check_destination, new_run_folder, staged_folder
 
+    holdout = None
     with _calibration_errors():
-        loaded = load_with_overrides(scenario, ())
+        if (scenario is None) == (fit_until is None):
+            fail(
+                "give a SCENARIO to backtest, or --fit-until DATE (and no scenario) to fit on "
+                "the log's first part and predict the rest"
+            )
         if out is not None:
             check_destination(out)
         contact_log = _read_log(log, mapping, maps, outcome_maps, date_column, datetime_format)
-        agents = backtest_staffing(staffing, loaded, contact_log)
         days = len(contact_log.dates)
         show = not quiet and not as_json and sys.stderr.isatty()
-        with progress_bar(days, show, "days") as advance:
-            result = run_backtest(contact_log, loaded, mode, agents, reps, seed, advance)
-        folder = out or new_run_folder(results_dir, f"backtest-{loaded.name}")
+        if fit_until is not None:
+            holdout = _holdout(contact_log, fit_until, mode, staffing, reps, seed, show)
+            result = holdout.backtest
+        else:
+            loaded = load_with_overrides(scenario, ())
+            agents = backtest_staffing(staffing, loaded, contact_log)
+            with progress_bar(days, show, "days") as advance:
+                result = run_backtest(contact_log, loaded, mode, agents, reps, seed, advance)
+        folder = out or new_run_folder(results_dir, f"backtest-{result.scenario.name}")
         with staged_folder(folder) as staging:
-            write_backtest(result, contact_log, staging)
+            write_backtest(result, contact_log, staging, holdout)
     if as_json:
         click.echo(json.dumps(backtest_summary(result, contact_log), indent=2))
         return
     if not quiet:
         console = Console() if sys.stdout.isatty() else Console(width=200)
         print_backtest(console, result, contact_log)
+        print_breakdown(console, result)
+        if holdout is not None:
+            print_holdout(console, holdout)
     click.echo(f"Backtest written to {folder}")
+
+
+def _holdout(contact_log, fit_until, mode, staffing, reps, seed, show):
+    import pandas as pd
+
+    from ccsim.calibration.holdout import holdout_backtest
+
+    try:
+        until = pd.Timestamp(fit_until)
+    except ValueError:
+        fail(f"--fit-until {fit_until!r}: not a date; give one such as 2026-10-25")
+    if staffing != "log":
+        fail("--fit-until: the held-out days' staffing is estimated from the log (--staffing log)")
+    days = sum(d > until for d in contact_log.dates)
+    with progress_bar(days, show, "days") as advance:
+        return holdout_backtest(contact_log, until, mode, reps, seed, progress=advance)

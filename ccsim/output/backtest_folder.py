@@ -7,9 +7,14 @@ atomically like every results folder) holds::
                        mode, sim_<m>_low / sim_<m>_high, for offered, answered, abandon_rate,
                        asa (seconds) and service_level
     over_the_day.csv   the same per interval of the day, all days together
-    errors.csv         per contact type and measure: intervals compared, mean absolute error
-                       and bias (simulated − actual) over the date × interval cells, and the
-                       whole period's actual and simulated figure
+    by_hour.csv        per hour of the (business) day and contact type, all types included:
+                       actual and simulated offered, abandonment, ASA (s), service level
+    by_weekday.csv     the same per day of the week
+    holdout.csv        with --fit-until: per hour, actual, predicted and the naive forecast
+    errors.csv         per contact type (and all types) and measure: intervals compared,
+                       mean absolute error and bias (simulated − actual) over the
+                       date × interval cells (per interval), and the whole period's actual
+                       and simulated figure
     waits.parquet      trace mode: every replayed contact's recorded and replayed outcome
                        and wait
     backtest.json      mode, log cleaning summary, contacts left out, errors, wait agreement
@@ -37,10 +42,12 @@ _TITLES = {
 }
 
 
-def backtest_summary(bt: Backtest, log: ContactLog) -> dict:
+def backtest_summary(bt: Backtest, log: ContactLog, holdout=None) -> dict:
     """The machine-readable summary (the shape of ``backtest.json``)."""
+    from ccsim.calibration.backtest_tables import hourly_errors
+
     errors = bt.errors()
-    return {
+    summary = {
         "mode": bt.mode,
         "scenario": bt.scenario.name,
         "log": log.source,
@@ -48,18 +55,39 @@ def backtest_summary(bt: Backtest, log: ContactLog) -> dict:
         "replications": bt.replications,
         "rows_read": log.rows_read,
         "rows_not_used": log.excluded,
+        "rows_corrected": log.adjusted,
+        "reading_notes": list(log.notes),
         "contacts_left_out": bt.left_out,
         "errors": [
             {k: (_number(v) if isinstance(v, float) else v) for k, v in row.items()}
             for row in errors.to_dict("records")
         ],
         "wait_agreement": bt.wait_agreement(),
+        "hourly_errors": _plain(hourly_errors(bt)),
     }
+    if holdout is not None:
+        summary["holdout"] = {
+            "fit_until": f"{holdout.until:%Y-%m-%d}",
+            "model": _plain(holdout.errors["model"]),
+            "naive_same_as_last_week": _plain(holdout.errors["naive"]),
+        }
+    return summary
 
 
-def write_backtest(bt: Backtest, log: ContactLog, folder: Path) -> None:
-    """Write every backtest file into the (existing, empty) ``folder``."""
+def _plain(values: dict) -> dict:
+    return {k: (_number(v) if isinstance(v, float) else v) for k, v in values.items()}
+
+
+def write_backtest(bt: Backtest, log: ContactLog, folder: Path, holdout=None) -> None:
+    """Write every backtest file into the (existing, empty) ``folder`` (with a hold-out's
+    per-hour comparison, ``holdout.csv``, when given)."""
+    from ccsim.calibration.backtest_tables import grouped
+
     folder = Path(folder)
+    for by in ("hour", "weekday"):
+        grouped(bt, by).to_csv(folder / f"by_{by}.csv", index=False, float_format="%.6g")
+    if holdout is not None:
+        holdout.hourly.to_csv(folder / "holdout.csv", index=False, float_format="%.6g")
     table = bt.table()
     keep = [c for c in table.columns if not (bt.mode == "trace" and c.endswith(("_low", "_high")))]
     table[keep].to_csv(folder / "backtest.csv", index=False, float_format="%.6g")
@@ -69,7 +97,7 @@ def write_backtest(bt: Backtest, log: ContactLog, folder: Path) -> None:
     if bt.waits is not None:
         bt.waits.to_parquet(folder / "waits.parquet", index=False)
     (folder / "backtest.json").write_text(
-        json.dumps(backtest_summary(bt, log), indent=2) + "\n", encoding="utf-8"
+        json.dumps(backtest_summary(bt, log, holdout), indent=2) + "\n", encoding="utf-8"
     )
     _plot(bt, day, folder / "backtest.png")
 

@@ -26,13 +26,22 @@ def print_backtest(console: Console, bt: Backtest, log: ContactLog) -> None:
         title=f"Backtest of {bt.scenario.name}, {len(bt.grid.dates)} day(s), {how}",
         title_justify="left",
     )
-    for column in ("type", "measure", "actual (period)", "simulated", "MAE / interval", "bias"):
+    for column in (
+        "type",
+        "measure",
+        "actual (period)",
+        "simulated",
+        "MAE / interval",
+        "bias / interval",
+    ):
         table.add_column(column, justify="left" if column in ("type", "measure") else "right")
     for row in bt.errors().itertuples():
         fmt = _percent if kind_of(row.measure) is Kind.FRACTION else _plain
+        if row.measure in ("offered", "answered"):
+            fmt = _whole
         table.add_row(
             row.contact_type,
-            row.measure,
+            "asa (s)" if row.measure == "asa" else row.measure,
             fmt(row.actual_period),
             fmt(row.sim_period),
             fmt(row.mae),
@@ -49,6 +58,44 @@ def print_backtest(console: Console, bt: Backtest, log: ContactLog) -> None:
             f"{agreement['max_abs_wait_difference']:.3g} s.",
             highlight=False,
         )
+
+
+def print_breakdown(console: Console, bt: Backtest) -> None:
+    """All types per hour of the day and per day of the week (abandonment, ASA in s)."""
+    from ccsim.calibration.backtest_tables import format_table, grouped, hourly_errors
+
+    for by in ("hour", "weekday"):
+        console.print("\n".join(format_table(grouped(bt, by), by)), highlight=False)
+    e = hourly_errors(bt)
+    console.print(
+        f"Over the {e['hours']} hours of the day (all types): abandonment off by "
+        f"{e['abandon_rate_mae'] * 100:.1f} points on average "
+        f"({e['abandon_rate_wmae'] * 100:.1f} weighted by calls), ASA by {e['asa_mae']:.1f} s "
+        f"({e['asa_wmae']:.1f} s weighted).",
+        highlight=False,
+    )
+
+
+def print_holdout(console: Console, holdout) -> None:
+    """The hold-out's prediction error beside the naive forecast's."""
+    model, naive = holdout.errors["model"], holdout.errors["naive"]
+    console.print(
+        f"Hold-out: fitted on the days up to {holdout.until:%Y-%m-%d}, predicted the "
+        f"{holdout.backtest.grid.days} day(s) after. Per hour of the day (all types, mean "
+        "absolute error, weighted by calls in brackets):",
+        highlight=False,
+    )
+    for name, e in (("model", model), ("same as last week", naive)):
+        console.print(
+            f"  {name:<18} abandonment {e['abandon_rate_mae'] * 100:.1f} points "
+            f"({e['abandon_rate_wmae'] * 100:.1f}), ASA {e['asa_mae']:.1f} s "
+            f"({e['asa_wmae']:.1f} s)",
+            highlight=False,
+        )
+
+
+def _whole(value: float, signed: bool = False) -> str:
+    return count(value, 0, signed=signed)
 
 
 def _percent(value: float, signed: bool = False) -> str:
