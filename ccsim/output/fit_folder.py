@@ -179,7 +179,66 @@ def report_text(fit: LogFit) -> str:
     varies = (fit.staffing != fit.staffing[0]).any(axis=0)
     if varies.any():
         lines.append(f"  differs between days in {int(varies.sum())} interval(s): see staffing.csv")
+    lines += _findings(fit)
     return "\n".join(lines) + "\n"
+
+
+def _findings(fit: LogFit) -> list[str]:
+    """Staffing estimate and its uncertainty, order of service, banded handle times, days."""
+    from ccsim.calibration.availability import describe
+    from ccsim.calibration.week import lines as week_lines
+
+    grid, lines = fit.grid, []
+    if fit.wrap_up is not None:
+        w = fit.wrap_up
+        lines += [
+            "",
+            "How many agents really took calls (the staffing written above):",
+            f"  after-call work (not in the log): {w.mean:.1f} s on average (cv {w.cv:.2f}), "
+            f"from {len(w.gaps):,} gaps between an agent's calls while callers waited "
+            f"({int(w.events.sum()):,} seen whole, the rest cut short when the queue emptied)",
+            "  While a caller waits, every agent free to take calls is busy (in a call or its "
+            "after-call work): the busy agents at those moments are the agents available. Where "
+            "nobody waited, that is only a lower bound.",
+        ]
+        days, slots = np.array(fit.main_days), fit.main_slots
+        for availability in (fit.availability or {}).values():
+            lines.append(f"  {describe(availability, grid)}")
+            mean, low, high = availability.band(days)
+            shown = [
+                f"{format_clock(grid.open + k * grid.interval)} {mean[k]:.1f} "
+                f"[{low[k]:.1f}-{high[k]:.1f}]"
+                for k in range(slots.start, slots.stop)
+            ]
+            lines.append("    main days, mean [90 % bootstrap band over days]:")
+            lines += [f"    {'  '.join(shown[i : i + 6])}" for i in range(0, len(shown), 6)]
+    if fit.discipline is not None:
+        lines += ["", *fit.discipline.lines()]
+    for t in fit.types.values():
+        if t.banded is None:
+            continue
+        bands = "; ".join(
+            f"from {format_clock(b.start)}: {b.long_mean:.0f} s ({b.count:,} calls, "
+            f"{b.short_share:.1%} short)"
+            for b in t.banded.bands
+        )
+        lines += ["", f"Handle time of {t.name} by time band (long calls' mean): {bands}"]
+        if len(t.banded.short_values):
+            lines.append(
+                f"  {t.banded.short_share:.1%} of calls under 10 s: a component of their own "
+                "(drawn as observed), not part of the family fit"
+            )
+        patience = t.patience
+        longest = float(fit.log.contacts["wait"][fit.log.contacts["contact_type"] == t.name].max())
+        if patience.chosen is not None and patience.chosen.mean > longest:
+            lines.append(
+                f"  Caution: the fitted mean patience ({patience.chosen.mean:.0f} s) lies beyond "
+                f"the longest wait in the log ({longest:.0f} s): it is an extrapolation of the "
+                "family's tail, not something the log shows"
+            )
+    if fit.shapes:
+        lines += ["", *week_lines(list(fit.shapes), grid)]
+    return lines
 
 
 def fit_report_folder(out: Path, report_dir: Path | None, force: bool) -> tuple[Path, bool]:
