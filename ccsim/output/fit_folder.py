@@ -87,7 +87,57 @@ def fit_summary(fit: LogFit) -> dict:
             "busyness_written": volumes.overdispersed and forecast_supported(),
         },
         "staffing": {"source": fit.staffing_source, "profile": fit.staffing_profile},
+        "rows_corrected": fit.log.adjusted,
+        "reading_notes": list(fit.log.notes),
+        **_findings_summary(fit),
     }
+
+
+def _findings_summary(fit: LogFit) -> dict:
+    """The order of service, after-call work, availability, bands and weekday shapes."""
+    result: dict = {}
+    d = fit.discipline
+    if d is not None:
+        result["order_of_service"] = {
+            "overtaking": d.overtaking,
+            "answered_at_once": d.answered_at_once,
+            "pairwise": {f"{a} ahead of {b}": v for (a, b), v in d.pairwise.items()},
+            "dedicated": {c: list(a) for c, a in d.dedicated.items()},
+            "priorities": d.priorities,
+            "pools": {p: list(c) for p, c in d.pools.items()},
+        }
+    if fit.wrap_up is not None:
+        result["after_call_work"] = {"mean": fit.wrap_up.mean, "cv": fit.wrap_up.cv}
+    days = np.array(fit.main_days)
+    result["availability"] = {
+        pool: dict(
+            zip(
+                ("mean", "low", "high"),
+                ([round(float(v), 3) for v in x[fit.main_slots]] for x in a.band(days)),
+                strict=True,
+            )
+        )
+        | {"ratio_to_logged_on": a.ratio}
+        for pool, a in (fit.availability or {}).items()
+    }
+    result["handle_bands"] = {
+        t.name: [
+            {
+                "from": format_clock(b.start),
+                "calls": b.count,
+                "short_share": b.short_share,
+                "long_mean": _number(b.long_mean),
+            }
+            for b in t.banded.bands
+        ]
+        for t in fit.types.values()
+        if t.banded is not None
+    }
+    result["days_of_week"] = [
+        {"weekday": s.name, "dates": len(s.days), "hours": s.hours, "volume": s.volume}
+        for s in fit.shapes
+    ]
+    return result
 
 
 def report_text(fit: LogFit) -> str:
