@@ -40,6 +40,10 @@ _LOG_TAIL = -40.0
 _LOG_NEGLIGIBLE = -45.0
 # Refuse (rather than exhaust memory) when the queue would need more states than this.
 MAX_WAITING_STATES = 4_000_000
+# Abandonment this small next to the answering rate moves no result in double precision: the
+# answered caller's wait is then the Erlang (no-abandonment) law, which is also where the Beta
+# form breaks down numerically (scipy's betainc returns NaN for a shape near 1e168).
+_NEGLIGIBLE_THETA = 1e-13
 
 
 class QueueTooLongError(ValueError):
@@ -169,7 +173,9 @@ def outcomes(
     # Stationary law: P(n < c) = (1 - B) / Z and P(n = c + k) = B w_k / Z with
     # Z = 1 - B + B * sum(w), which follows from the Erlang B law of the states n <= c.
     log_b = math.log(erlang_b)
-    log_z = np.logaddexp(math.log1p(-erlang_b), log_b + log_mass)
+    # B rounds to 1 when the load dwarfs the agents (a handle time of 1e19 s): no free agent.
+    log_free = math.log1p(-erlang_b) if erlang_b < 1.0 else -math.inf
+    log_z = np.logaddexp(log_free, log_b + log_mass)
     p_free = (1.0 - erlang_b) * math.exp(-log_z)
     log_q = log_b + log_w - log_z
 
@@ -185,21 +191,25 @@ def outcomes(
 
     k = np.arange(lo, hi + 1, dtype=float)  # callers already waiting when he arrives
     q = np.exp(log_q[lo : hi + 1])
+    # With no abandonment his wait is Erlang(k + 1, c mu): P(wait <= T) = P(k+1, c mu T).
+    erlang_wait = special.gammainc(k + 1.0, full_rate * threshold)
     if theta > 0.0:
         leave = full_rate + (k + 1.0) * theta
         p_answer = full_rate / leave
         p_abandon = (k + 1.0) * theta / leave
-        # exp(-theta * wait) ~ Beta(c mu / theta + 1, k + 1) for an answered caller.
-        late = -math.expm1(-theta * threshold)  # 1 - exp(-theta T), without cancellation
-        p_in_time = special.betainc(k + 1.0, full_rate / theta + 1.0, late)
+        if (hi + 1.0) * theta > _NEGLIGIBLE_THETA * full_rate:
+            # exp(-theta * wait) ~ Beta(c mu / theta + 1, k + 1) for an answered caller.
+            late = -math.expm1(-theta * threshold)  # 1 - exp(-theta T), without cancellation
+            p_in_time = special.betainc(k + 1.0, full_rate / theta + 1.0, late)
+        else:
+            p_in_time = erlang_wait  # the Beta law's limit as theta -> 0
         # Mean wait of an answered caller: sum of 1 / (c mu + (j + 1) theta), j = 0..k.
         steps = np.cumsum(1.0 / (full_rate + theta * np.arange(1, hi + 2, dtype=float)))
         mean_wait = steps[lo : hi + 1]
     else:
         p_answer = np.ones_like(k)
         p_abandon = np.zeros_like(k)
-        # With no abandonment his wait is Erlang(k + 1, c mu): P(wait <= T) = P(k+1, c mu T).
-        p_in_time = special.gammainc(k + 1.0, full_rate * threshold)
+        p_in_time = erlang_wait
         mean_wait = (k + 1.0) / full_rate
     answered_q = q * p_answer
     return ChainOutcome(

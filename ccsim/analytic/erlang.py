@@ -31,7 +31,11 @@ limits (tested). Decisions taken where DESIGN.md is silent:
 
 * ``agents == 0`` is accepted only when nothing is offered (``arrival_rate == 0``), where
   every measure takes its "nothing happened" value: SL 1, ASA 0, all rates 0.
-* ``patience=math.inf`` means nobody abandons (the same as ``None``).
+* ``patience=math.inf`` means nobody abandons (the same as ``None``); a patience so long
+  that it cannot matter gives the Erlang C answer (its limit), however long it is.
+* ``analyse`` wants a patience and a handle time above 0. Their limits at 0 are
+  :func:`hang_up_at_once` (callers who find every agent busy hang up at once: Erlang B, the
+  limit of Erlang A as the patience shrinks, tested) and :func:`handled_at_once`.
 * With a line limit, adding agents removes waiting places; at ``agents == lines`` no accepted
   contact ever waits, so the service level is 1 (blocking shows the cost instead).
 """
@@ -52,6 +56,8 @@ __all__ = [
     "erlang_c",
     "fewest_agents",
     "gross_up",
+    "handled_at_once",
+    "hang_up_at_once",
 ]
 
 
@@ -219,7 +225,7 @@ def analyse(
     if lines is not None:
         lines = _count("lines", lines, agents)  # lines count agents plus waiting places
     if arrival_rate == 0:
-        return QueueMeasures(agents, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0)
+        return handled_at_once(agents)
 
     load = arrival_rate * aht
     if theta == 0.0 and lines is None:
@@ -269,6 +275,42 @@ def analyse(
         # Carried load = answered contacts x AHT (flow balance), shared among the agents.
         occupancy=_clip(load * fate.answered / agents),
     )
+
+
+def hang_up_at_once(
+    *, arrival_rate: float, aht: float, agents: int, lines: int | None = None
+) -> QueueMeasures:
+    """Patience 0: a caller who finds every agent busy hangs up at once, so nobody waits.
+
+    The Erlang B loss system, the limit of Erlang A as the mean patience shrinks to 0: the
+    share lost is ``B(c, A)``, counted as abandoned (as the simulator counts a caller whose
+    patience is 0), or as blocked when there is no waiting place at all (``lines ==
+    agents``: the busy tone). Every caller who is answered is answered at once.
+
+    Args:
+        arrival_rate: contacts offered per second, >= 0.
+        aht: average handle time in seconds, > 0.
+        agents: agents ``c`` (>= 1; 0 only when nothing is offered).
+        lines: trunk lines (>= agents), or None for no limit.
+    """
+    arrival_rate = _number("arrival_rate", arrival_rate, positive=False)
+    load = arrival_rate * _number("aht", aht, positive=True)
+    agents = _count("agents", agents, 1 if arrival_rate > 0 else 0)
+    if lines is not None:
+        lines = _count("lines", lines, agents)
+    if arrival_rate == 0:
+        return handled_at_once(agents)
+    lost = erlang_b(agents, load)
+    occupancy = _clip(load * (1.0 - lost) / agents)
+    if lines == agents:  # no waiting place: the busy tone, not a hang-up
+        return QueueMeasures(agents, 0.0, 1.0, 0.0, 0.0, lost, occupancy)
+    return QueueMeasures(agents, lost, 1.0 - lost, 0.0, lost, 0.0, occupancy)
+
+
+def handled_at_once(agents: int) -> QueueMeasures:
+    """Nothing to wait for (nothing offered, or a handle time of 0, the limit as it shrinks):
+    nobody waits or abandons, every contact is within the threshold, agents are never busy."""
+    return QueueMeasures(agents, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def _clip(probability: float) -> float:

@@ -12,6 +12,10 @@ pools, closing time.
 * patience → Erlang A, with an exponential patience of the same mean (flagged when the
   scenario's patience is not exponential);
 * a queue capacity or line limit → the finite-lines version (Erlang B when no waiting place).
+
+Where no formula applies the figure is "not defined", with the reason (a shared pool, a bot,
+transfers in, or no contacts offered in the measured intervals): its values are NaN, shown
+as "–".
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ class ErlangFigure:
     """The analytic answer for one contact type, weighted over the measured intervals.
 
     Attributes:
-        model: which formula was used (``"Erlang C"``, ``"Erlang A"``, …) or why none applies.
+        model: which formula was used (``"Erlang C"``, ``"Erlang A"``, …), or
+            ``"not defined (why)"`` when none applies.
         service_level, asa, abandon_rate: as the simulator defines them (NaN if not applicable).
         notes: caveats a planner should know (overloaded intervals, approximations).
     """
@@ -44,6 +49,11 @@ class ErlangFigure:
     abandon_rate: float = math.nan
     blocking: float = math.nan
     notes: tuple[str, ...] = ()
+
+    @property
+    def defined(self) -> bool:
+        """Whether a formula applies (otherwise ``model`` says why not)."""
+        return not self.model.startswith(NOT_DEFINED)
 
     def as_dict(self) -> dict:
         return {
@@ -56,6 +66,10 @@ class ErlangFigure:
         }
 
 
+NOT_DEFINED = "not defined"
+"""How the figure's ``model`` starts when no formula applies."""
+
+
 def erlang_figures(scenario: Scenario) -> dict[str, ErlangFigure]:
     """The per-interval Erlang figure of every contact type (see the module docstring)."""
     return {name: _figure(scenario, name, ctype) for name, ctype in scenario.contact_types.items()}
@@ -65,11 +79,11 @@ def _figure(scenario: Scenario, name: str, ctype: ContactType) -> ErlangFigure:
     horizon = scenario.horizon
     pools = [p for p in scenario.pools.values() if name in p.serves]
     if any(len(p.serves) > 1 for p in pools):
-        return ErlangFigure("n/a: pools shared with other contact types")
+        return ErlangFigure(f"{NOT_DEFINED} (pools shared with other contact types)")
     if any(t.to == name for c in scenario.contact_types.values() for t in c.transfers):
-        return ErlangFigure("n/a: reached by transfers")
+        return ErlangFigure(f"{NOT_DEFINED} (reached by transfers)")
     if ctype.self_service is not None:
-        return ErlangFigure("n/a: a bot filters the arrivals")
+        return ErlangFigure(f"{NOT_DEFINED} (a bot filters the arrivals)")
     agents = sum(roster_curve(p, horizon) for p in pools)  # on the phones, as planned
     rates = ctype.arrivals.rates_per_second(horizon)
     starts = horizon.interval_starts()
@@ -103,14 +117,7 @@ def _figure(scenario: Scenario, name: str, ctype: ContactType) -> ErlangFigure:
         if interval_lines is not None:
             staff = min(staff, interval_lines)  # more agents than lines cannot all be busy
         try:
-            m = erlang.analyse(
-                arrival_rate=float(rate),
-                aht=ctype.aht,
-                agents=staff,
-                threshold=ctype.service_level.threshold,
-                patience=patience,
-                lines=interval_lines,
-            )
+            m = _interval_measures(ctype, float(rate), staff, patience, interval_lines)
         except erlang.NoSteadyStateError:
             overloaded += 1
             w_sl += weight
@@ -125,6 +132,8 @@ def _figure(scenario: Scenario, name: str, ctype: ContactType) -> ErlangFigure:
         w_sl += accepted
         w_asa += answered
         w_offered += weight
+    if not w_offered:
+        return ErlangFigure(f"{NOT_DEFINED} (no contacts offered in the measured intervals)")
     if overloaded:
         notes.append(
             f"{overloaded} interval(s) have no steady state (load at or above agents): "
@@ -141,6 +150,24 @@ def _figure(scenario: Scenario, name: str, ctype: ContactType) -> ErlangFigure:
         abandon_rate=abandon / w_offered if w_offered else math.nan,
         blocking=blocked / w_offered if w_offered else math.nan,
         notes=tuple(notes),
+    )
+
+
+def _interval_measures(
+    ctype: ContactType, rate: float, agents: int, patience: float | None, lines: int | None
+) -> erlang.QueueMeasures:
+    """One interval as a steady-state queue; a handle time or patience of 0 as its limit."""
+    if ctype.aht == 0:
+        return erlang.handled_at_once(agents)
+    if patience == 0:
+        return erlang.hang_up_at_once(arrival_rate=rate, aht=ctype.aht, agents=agents, lines=lines)
+    return erlang.analyse(
+        arrival_rate=rate,
+        aht=ctype.aht,
+        agents=agents,
+        threshold=ctype.service_level.threshold,
+        patience=patience,
+        lines=lines,
     )
 
 

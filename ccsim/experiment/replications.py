@@ -112,8 +112,9 @@ class ExperimentResult:
                     low, high = bounds(name)
                     result[f"{name}_low"] = (result[name] - half[name]).clip(lower=low)
                     result[f"{name}_high"] = (result[name] + half[name]).clip(upper=high)
-        result = result.reset_index()
-        return result.dropna(axis=1, how="all")
+        # Every measure column stays, also when it is empty everywhere (no contacts of any
+        # type, no agents in any pool): an empty measure is NaN, shown as "–", never missing.
+        return result.reset_index()
 
     def contacts(self) -> pd.DataFrame:
         """Per-contact records of every kept replication, one DataFrame."""

@@ -10,8 +10,10 @@ from ccsim.analytic.figures import ErlangFigure
 from ccsim.measures.catalogue import Kind
 from ccsim.output.compare_folder import headline_rows
 from ccsim.output.format import (
+    MISSING,
     as_written,
     count,
+    empty_reasons,
     kind_of,
     measure_difference,
     measure_value,
@@ -109,7 +111,12 @@ def print_run_summary(
     forecast = summary.get("risk", {}).get("forecast", {})
     if any(forecast.values()):  # only with forecast uncertainty: default output unchanged
         print_risk(console, summary)
+    for reason in empty_reasons(summary):
+        console.print(f"[dim]{MISSING} {escape(reason)}[/]")
     for name, figure in erlang.items():
+        if not figure.defined:
+            console.print(f"[dim]Erlang figure for {name}: {figure.model}[/]")
+            continue
         notes = f" ({'; '.join(figure.notes)})" if figure.notes else ""
         console.print(f"[dim]Erlang figure for {name}: {figure.model}, per interval{notes}[/]")
 

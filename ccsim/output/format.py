@@ -159,3 +159,37 @@ def measure_difference(name: str, x: object) -> str:
     else:
         text = number(size)
     return signed_magnitude(float(x), text)  # type: ignore[arg-type]
+
+
+def empty_reasons(summary: dict) -> list[str]:
+    """Why some of a run's measures read ``–``: one sentence per contact type or pool.
+
+    A measure with nothing to measure is empty, not zero: a contact type with no contacts
+    offered has no service level, ASA or abandonment; one with none answered has no ASA; a
+    pool with no agents on duty has no occupancy; a pool that answered nothing has no cost
+    per contact. The console and the HTML report print these beside their tables.
+
+    Args:
+        summary: a run's summary (the shape of ``summary.json``).
+    """
+    reasons = []
+    for name, m in (summary.get("by_type") or {}).items():
+        offered, answered = _mean(m, "offered"), _mean(m, "answered")
+        if offered == 0:
+            reasons.append(
+                f"{name}: no contacts offered, so its service level, ASA and abandonment "
+                "are not defined"
+            )
+        elif answered == 0:
+            reasons.append(f"{name}: no contact answered, so its ASA is not defined")
+    for name, m in (summary.get("by_pool") or {}).items():
+        if _mean(m, "agent_hours") == 0:
+            reasons.append(f"pool {name}: no agents on duty, so its occupancy is not defined")
+        elif _mean(m, "answered") == 0 and finite(_mean(m, "cost")) and _mean(m, "cost"):
+            reasons.append(f"pool {name}: no contact answered, so no cost per contact")
+    return reasons
+
+
+def _mean(measures: dict, key: str) -> object:
+    entry = measures.get(key)
+    return entry.get("mean") if isinstance(entry, dict) else entry

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ccsim.output.format import duration, duration_unit, number, percent
+from ccsim.output.format import (
+    MISSING,
+    duration,
+    duration_unit,
+    empty_reasons,
+    finite,
+    number,
+    percent,
+)
 from ccsim.output.html import charts
 from ccsim.output.html.folder import RunFolder, days_of
 from ccsim.output.html.page import (
@@ -93,7 +101,7 @@ def headline_html(run: RunFolder) -> str:
         row += [estimate_html(m.get("blocking_rate"), percent)] if blocking else []
         row += [estimate_html(m.get("occupancy"), percent)]
         rows.append(row)
-        if goal is not None:
+        if goal is not None and finite(mean_of(m, "service_level")):
             verdict = "met" if (mean_of(m, "service_level") or 0) >= goal else "missed"
             glance.append(
                 f"{name}: {percent(mean_of(m, 'service_level'))} answered within "
@@ -117,6 +125,9 @@ def headline_html(run: RunFolder) -> str:
         rows.append(row)
     parts = [bullets(glance)] if glance else []
     parts.append(table_html(rows, columns, align="lrrrlrrrr", total_row=len(by_type) > 1))
+    reasons = empty_reasons(s)
+    if reasons:  # an empty measure reads "–": say why, beside the table
+        parts.append(paragraph(f"{MISSING} means not defined: " + "; ".join(reasons) + "."))
     parts.append(
         paragraph(
             "Service level = answered within the threshold / (answered + abandoned) unless the "
