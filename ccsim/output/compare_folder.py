@@ -36,16 +36,17 @@ from ccsim.output.html.page import (
     table_html,
     write_html,
 )
-from ccsim.output.run_folder import staged_folder, write_run_files
+from ccsim.output.run_folder import safe_name, staged_folder, write_run_files
 from ccsim.studies.compare import Comparison
 
 
 def write_comparison(comparison: Comparison, destination: Path) -> Path:
     """Write the comparison folder (atomically) and return it."""
     destination = Path(destination)
+    names = folder_names(comparison.labels)
     with staged_folder(destination) as staging:
-        for label, result in zip(comparison.labels, comparison.results, strict=True):
-            folder = staging / "scenarios" / folder_name(label)
+        for name, result in zip(names, comparison.results, strict=True):
+            folder = staging / "scenarios" / name
             folder.mkdir(parents=True)
             write_run_files(result, folder)
         comparison.differences().to_csv(
@@ -56,7 +57,7 @@ def write_comparison(comparison: Comparison, destination: Path) -> Path:
         )
         summary = comparison.summary()
         summary["folders"] = {
-            label: f"scenarios/{folder_name(label)}" for label in comparison.labels
+            label: f"scenarios/{name}" for label, name in zip(comparison.labels, names, strict=True)
         }
         (staging / "comparison.json").write_text(
             json.dumps(summary, indent=1) + "\n", encoding="utf-8"
@@ -174,7 +175,20 @@ def differences_html(differences: pd.DataFrame) -> Html:
 
 
 def folder_name(label: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in label) or "scenario"
+    """The folder of a compared scenario, made from its label (user data: kept inside)."""
+    return safe_name(label, keep=".")
+
+
+def folder_names(labels: list[str]) -> list[str]:
+    """One distinct folder per compared scenario (two files may carry the same name)."""
+    names: list[str] = []
+    for label in labels:
+        name, n = folder_name(label), 1
+        while name in names:
+            n += 1
+            name = f"{folder_name(label)}-{n}"
+        names.append(name)
+    return names
 
 
 def _compared_html(summary: dict) -> Html:
