@@ -15,6 +15,7 @@ from ccsim.cli.support import (
     fail,
     load_with_overrides,
     progress_bar,
+    replications,
     user_errors,
 )
 
@@ -28,7 +29,7 @@ from ccsim.cli.support import (
     metavar="PATH=VALUE",
     help="With one base file: the variant's changes (=VALUE sets, =+N adds, =*F multiplies).",
 )
-@click.option("--reps", type=click.IntRange(min=1), help="Replications (default: the base's).")
+@click.option("--reps", type=replications(), help="Replications (default: the base's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the base's).")
 @JOBS_OPTION
 @SCHEDULER_OPTION
@@ -72,7 +73,7 @@ def compare(
 
     from ccsim.output.compare_folder import write_comparison
     from ccsim.output.console import print_differences, print_warnings
-    from ccsim.output.run_folder import check_destination, new_run_folder
+    from ccsim.output.run_folder import check_destination, check_results_dir, new_run_folder
     from ccsim.studies.compare import compare_scenarios
 
     with user_errors():
@@ -93,7 +94,9 @@ def compare(
             loaded.append(load_with_overrides(scenarios[0], overrides, name=label))
             labels.append(label)
         if out is not None:
-            check_destination(out)
+            check_destination(out)  # before spending minutes simulating
+        else:
+            check_results_dir(results_dir)
         count = reps or loaded[0].experiment.replications
         show = not quiet and not as_json and sys.stderr.isatty()
         with progress_bar(count * len(loaded), show) as advance:
@@ -141,7 +144,7 @@ def compare(
     show_default=True,
     help="Measure to print and plot: service_level, asa, … or voice.service_level.",
 )
-@click.option("--reps", type=click.IntRange(min=1), help="Replications per point.")
+@click.option("--reps", type=replications(), help="Replications per point.")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (the same at every point).")
 @JOBS_OPTION
 @SCHEDULER_OPTION
@@ -183,9 +186,11 @@ def sweep(
     """
     from rich.console import Console
 
-    from ccsim.experiment.executors import make_executor
+    from ccsim.experiment.executors import ExecutorError, make_executor
     from ccsim.output.console import print_sweep, print_warnings
+    from ccsim.output.run_folder import check_writable, safe_name
     from ccsim.studies.sweep import (
+        check_measure,
         grid_points,
         list_points,
         measure_column,
@@ -199,6 +204,7 @@ def sweep(
         if bool(grids) == bool(points):
             fail("sweep: give --grid PATH=VALUES (one or more) or --points FILE, not both")
         base = load_with_overrides(scenario, ())
+        check_measure(base, measure)  # before the sweep runs, not after
         if grids:
             axes = [parse_axis(text) for text in grids]
             chosen = grid_points(axes)
@@ -206,7 +212,9 @@ def sweep(
         else:
             chosen = list_points(points)
             names = list(dict.fromkeys(k for p in chosen for k in p))
-        folder = out or results_dir / f"{base.name}-sweep-{sweep_id(base, chosen, reps, seed)}"
+        default = f"{safe_name(base.name)}-sweep-{sweep_id(base, chosen, reps, seed)}"
+        folder = out or results_dir / default
+        check_writable(folder, "--out" if out is not None else "--results-dir")
         count = reps or base.experiment.replications
         show = not quiet and not as_json and sys.stderr.isatty()
         try:
@@ -217,15 +225,16 @@ def sweep(
                 table = run_sweep(
                     base, chosen, folder, reps, seed, executor=executor, progress=advance
                 )
+            column = measure_column(table, measure)
+            plot_sweep(table, names, measure, Path(folder) / "sweep.png")
         except KeyboardInterrupt:
-            click.echo(
-                f"ccsim: interrupted; the points finished so far are saved in {folder}. "
-                "Run the same command again to resume.",
-                err=True,
-            )
+            click.echo(f"ccsim: interrupted; {_sweep_state(folder, len(chosen))}", err=True)
             sys.exit(130)
-        column = measure_column(table, measure)
-        plot_sweep(table, names, measure, Path(folder) / "sweep.png")
+        except ExecutorError as exc:
+            fail(f"{exc} {_sweep_state(folder, len(chosen))}")
+        except OSError as exc:
+            state = _sweep_state(folder, len(chosen))
+            fail(f"sweep folder {folder}: cannot write ({exc.strerror or exc}); {state}")
     if as_json:
         click.echo(table.to_json(orient="records", indent=1))
         return
@@ -238,3 +247,19 @@ def sweep(
             where = ", ".join(f"{name}={point[name]}" for name in names if name in point)
             print_warnings(console, [warning], prefix=f"point {warning['point']} ({where}): ")
     click.echo(f"Sweep written to {folder}")
+
+
+def _sweep_state(folder: Path, total: int) -> str:
+    """What an interrupted or failed sweep left in ``folder``, truthfully, and how to go on."""
+    folder = Path(folder)
+    saved = len(list((folder / "points").glob("point-*.json"))) if folder.is_dir() else 0
+    finished = [
+        name for name in ("sweep.csv", "sweep.parquet", "sweep.png") if (folder / name).exists()
+    ]
+    tables = f" ({', '.join(finished)} written)" if finished else ""
+    if saved >= total and len(finished) == 3:
+        return f"the sweep is complete in {folder}{tables}."
+    return (
+        f"{saved} of {total} points are saved in {folder}{tables}. Run the same command "
+        "again to finish it (saved points are not run again)."
+    )

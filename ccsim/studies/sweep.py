@@ -32,12 +32,21 @@ from ccsim.experiment.cautions import run_cautions
 from ccsim.experiment.executors import Executor
 from ccsim.experiment.replications import run_experiment
 from ccsim.jsonable import json_value
+from ccsim.measures.catalogue import lookup
 from ccsim.scenario import Scenario
 from ccsim.scenario.overrides import Override, OverrideError, apply_overrides, parse_override
 
 
 class SweepError(ValueError):
     """A sweep that cannot be defined or resumed (bad grid, a folder of another sweep)."""
+
+
+MAX_POINTS = 10_000
+"""The most points a sweep may have (an axis, a grid of several, or a --points file): more
+would take days and a memory of their own to hold; split the sweep instead."""
+
+MAX_POINTS_FILE = 10 * 1024 * 1024
+"""The largest --points file read (bytes)."""
 
 
 @dataclass(frozen=True)
@@ -63,13 +72,28 @@ def parse_axis(text: str, option: str = "--grid") -> Axis:
         values = tuple(v.strip() for v in _split(spec) if v.strip())
     if not values:
         raise SweepError(f"{option} {text!r}: give at least one value")
+    if len(values) > MAX_POINTS:
+        raise SweepError(
+            f"{option} {_clip(text)}: {len(values):,} values; at most {MAX_POINTS:,} per axis"
+        )
     for value in values:  # every step must be a valid override on its own
         parse_override(f"{path}={value}", option)
     return Axis(path, values)
 
 
 def grid_points(axes: list[Axis]) -> list[dict[str, str]]:
-    """Every combination of the axes' values (the first axis varies slowest)."""
+    """Every combination of the axes' values (the first axis varies slowest).
+
+    Raises:
+        SweepError: more than :data:`MAX_POINTS` combinations.
+    """
+    total = math.prod(len(a.values) for a in axes)
+    if total > MAX_POINTS:
+        sizes = " × ".join(f"{len(a.values):,}" for a in axes)
+        raise SweepError(
+            f"--grid: {sizes} = {total:,} points; a sweep has at most {MAX_POINTS:,}. "
+            "Use fewer values per axis (a coarser STEP), or split the sweep."
+        )
     return [
         dict(zip([a.path for a in axes], combo, strict=True))
         for combo in itertools.product(*(a.values for a in axes))
@@ -81,9 +105,22 @@ def list_points(path: Path) -> list[dict[str, str]]:
     import yaml
 
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SweepError(f"--points {path}: cannot read it ({exc})") from None
+        with open(path, "rb") as handle:  # a cap: /dev/zero or a huge file must not fill memory
+            raw = handle.read(MAX_POINTS_FILE + 1)
+    except OSError as exc:
+        raise SweepError(f"--points {path}: cannot read it ({exc.strerror or exc})") from None
+    if len(raw) > MAX_POINTS_FILE:
+        raise SweepError(f"--points {path}: larger than {MAX_POINTS_FILE // 2**20} MiB")
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SweepError(
+            f"--points {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise SweepError(f"--points {path}: not valid YAML ({_clip(str(exc), 300)})") from None
+    if isinstance(data, list) and len(data) > MAX_POINTS:
+        raise SweepError(f"--points {path}: {len(data):,} points; at most {MAX_POINTS:,}")
     if not isinstance(data, list) or not data or not all(isinstance(p, dict) for p in data):
         raise SweepError(
             f"--points {path}: expected a YAML list of mappings, one per point, e.g.\n"
@@ -91,9 +128,54 @@ def list_points(path: Path) -> list[dict[str, str]]:
             "contact_types.voice.aht: '*1.1'}"
         )
     points = []
-    for point in data:
-        points.append({str(k): _text(v) for k, v in point.items()})
+    for number, point in enumerate(data):
+        if _too_big(point, 1000):  # an alias bomb expands to billions of nodes
+            raise SweepError(f"--points {path}: point {number} is too large to be a setting")
+        try:
+            texts = {str(k): _text(v) for k, v in point.items()}
+        except (RecursionError, yaml.YAMLError) as exc:
+            raise SweepError(f"--points {path}: point {number} cannot be read ({exc})") from None
+        for key, value in texts.items():
+            if len(key) + len(value) > 1000:
+                raise SweepError(
+                    f"--points {path}: point {number} has a value too long to be a setting "
+                    f"({_clip(key, 60)}: {len(value):,} characters)"
+                )
+            parse_override(f"{key}={value}", f"--points {path}: point {number}:")
+        points.append(texts)
     return points
+
+
+def check_measure(base: Scenario, measure: str) -> None:
+    """Refuse, before the sweep runs, a ``--measure`` that no point can have.
+
+    ``measure`` is a catalogue name (``service_level``), optionally after a contact type,
+    pool, channel or campaign of ``base`` (``voice.service_level``) or a table group
+    (``type.voice.asa``, ``overall.asa``).
+
+    Raises:
+        SweepError: naming ``--measure`` and a few measures that exist.
+    """
+    *where, name = measure.split(".")
+    plain = name.removesuffix("_low").removesuffix("_high")
+    try:
+        lookup(plain)
+    except KeyError:
+        raise SweepError(
+            f"--measure {_clip(measure, 80)}: no measure {_clip(plain, 60)!r}; e.g. "
+            "service_level, asa, abandon_rate, occupancy (prefix a contact type or pool: "
+            "voice.service_level)"
+        ) from None
+    groups = {"overall", "type", "pool", "channel", "campaign"}
+    groups |= set(base.contact_types) | set(base.pools) | set(base.campaigns)
+    groups |= {c.channel for c in base.contact_types.values()}
+    unknown = [part for part in where if part not in groups]
+    if unknown:
+        known = ", ".join(sorted(set(base.contact_types) | set(base.pools)))
+        raise SweepError(
+            f"--measure {_clip(measure, 80)}: {_clip(unknown[0], 60)!r} is not a contact "
+            f"type, pool, channel or campaign of this scenario (it has {known})"
+        )
 
 
 def point_overrides(point: dict[str, str]) -> list[Override]:
@@ -171,12 +253,26 @@ def run_sweep(
         [{k: v for k, v in saved[i].items() if k != "warnings"} for i in range(len(points))]
     )
     table["warnings"] = [len(saved[i].get("warnings") or []) for i in range(len(points))]
-    _write_json(Path(folder) / "warnings.json", {"warnings": warnings})
-    with atomic_file(Path(folder) / "sweep.csv") as temporary:
-        table.to_csv(temporary, index=False, float_format="%.6g")
-    with atomic_file(Path(folder) / "sweep.parquet") as temporary:
-        table.to_parquet(temporary, index=False)
+    _write_tables(Path(folder), table, warnings)
     return table
+
+
+def _write_tables(folder: Path, table: pd.DataFrame, warnings: list[dict]) -> None:
+    """The sweep's final files, all or none: a failure half-way (a full disk, Ctrl-C) removes
+    the ones written, so a folder with a table is a finished sweep (the points stay saved)."""
+    written = []
+    try:
+        _write_json(folder / "warnings.json", {"warnings": warnings})
+        written.append(folder / "warnings.json")
+        with atomic_file(folder / "sweep.csv") as temporary:
+            table.to_csv(temporary, index=False, float_format="%.6g")
+        written.append(folder / "sweep.csv")
+        with atomic_file(folder / "sweep.parquet") as temporary:
+            table.to_parquet(temporary, index=False)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
 
 
 def measure_column(table: pd.DataFrame, measure: str) -> str:
@@ -278,12 +374,27 @@ def _open_folder(folder: Path, spec: dict) -> dict[int, dict]:
         _write_json(marker, {"digest": digest, **spec})
     saved = {}
     for file in sorted((folder / "points").glob("point-*.json")):
-        row = json.loads(file.read_text(encoding="utf-8"))
+        row = _read_point(file)
+        if row is None:  # empty or corrupt (a disk that filled up): run the point again
+            file.unlink(missing_ok=True)
+            continue
         saved[int(row["point"])] = {
             k: (math.nan if v is None else v) for k, v in row.items() if k != "warnings"
         }
         saved[int(row["point"])]["warnings"] = row.get("warnings") or []
     return saved
+
+
+def _read_point(file: Path) -> dict | None:
+    """A saved point's row, or None when the file cannot be trusted."""
+    try:
+        row = json.loads(file.read_text(encoding="utf-8"))
+        number = int(file.stem.removeprefix("point-"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(row, dict) or row.get("point") != number:
+        return None
+    return row
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -314,13 +425,18 @@ def _range(spec: str, text: str, option: str) -> tuple[str, ...]:
         numbers = []
     if len(parts) not in (2, 3) or len(numbers) != len(parts):
         raise SweepError(f"{option} {text!r}: a range is START:STOP or START:STOP:STEP (numbers)")
+    if not all(math.isfinite(n) for n in numbers):
+        raise SweepError(f"{option} {text!r}: START, STOP and STEP must be finite numbers")
     start, stop = numbers[0], numbers[1]
     step = numbers[2] if len(numbers) == 3 else 1.0
     if step <= 0 or stop < start:
         raise SweepError(f"{option} {text!r}: need STOP >= START and a positive STEP")
-    count = int(math.floor((stop - start) / step + 1e-9)) + 1
-    if count > 10_000:
-        raise SweepError(f"{option} {text!r}: {count} values; at most 10,000 per axis")
+    span = (stop - start) / step
+    if not span < MAX_POINTS:  # also catches an overflow to inf
+        raise SweepError(
+            f"{option} {text!r}: more than {MAX_POINTS:,} values; at most {MAX_POINTS:,} per axis"
+        )
+    count = int(math.floor(span + 1e-9)) + 1
     whole = all(float(n).is_integer() for n in numbers)
     values = [start + i * step for i in range(count)]
     return tuple(str(int(v)) if whole else f"{v:g}" for v in values)
@@ -356,6 +472,27 @@ def _text(value) -> str:
     import yaml
 
     return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
+
+
+def _too_big(value, limit: int) -> bool:
+    """Whether ``value`` holds more than ``limit`` nodes (YAML aliases counted every time)."""
+    stack, seen = [value], 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    """``text`` cut to ``limit`` characters: messages never echo a huge value whole."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"
 
 
 def _describe(point: dict[str, str]) -> str:
