@@ -10,7 +10,14 @@ from pathlib import Path
 
 import click
 
-from ccsim.cli.support import DURATION, RESULTS_DIR_OPTION, fail, progress_bar, user_errors
+from ccsim.cli.support import (
+    DURATION,
+    RESULTS_DIR_OPTION,
+    fail,
+    progress_bar,
+    replications,
+    user_errors,
+)
 
 
 def _log_options(command):
@@ -46,6 +53,7 @@ def _log_options(command):
         click.option(
             "--datetime-format",
             metavar="FORMAT",
+            callback=_check_datetime_format,
             help="strftime format of the times (with --date-column: of '<date> <time>'), "
             "e.g. '%d/%m/%Y %H:%M:%S'. Default: recognised automatically.",
         ),
@@ -53,6 +61,23 @@ def _log_options(command):
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _check_datetime_format(ctx, param, value):
+    """Refuse a format with a directive that does not exist (``%Q``) before reading the log."""
+    if value is None:
+        return value
+    from datetime import datetime
+
+    try:
+        sample = datetime(2024, 1, 2, 3, 4, 5, 6)
+        datetime.strptime(sample.strftime(value), value)
+    except ValueError as exc:
+        if "directive" in str(exc) or "stray %" in str(exc):
+            raise click.BadParameter(
+                f"{exc}; use strftime directives such as %Y-%m-%d %H:%M:%S or %d/%m/%Y %H:%M"
+            ) from None
+    return value
 
 
 @contextmanager
@@ -206,7 +231,7 @@ def fit(
     help="Agents per interval and day: inferred from the log's agents, the scenario's own, or "
     "a CSV (interval, agents, optionally date).",
 )
-@click.option("--reps", type=click.IntRange(min=2), help="Model mode: replications per day.")
+@click.option("--reps", type=replications(2), help="Model mode: replications per day.")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
 @click.option(
     "--out",
@@ -255,7 +280,12 @@ def backtest(
     from ccsim.cli.support import load_with_overrides
     from ccsim.output.backtest_folder import backtest_summary, write_backtest
     from ccsim.output.console_calibration import print_backtest, print_breakdown, print_holdout
-    from ccsim.output.run_folder import check_destination, new_run_folder, staged_folder
+    from ccsim.output.run_folder import (
+        check_destination,
+        check_results_dir,
+        new_run_folder,
+        staged_folder,
+    )
 
     holdout = None
     with _calibration_errors():
@@ -265,7 +295,9 @@ def backtest(
                 "the log's first part and predict the rest"
             )
         if out is not None:
-            check_destination(out)
+            check_destination(out)  # before spending minutes simulating
+        else:
+            check_results_dir(results_dir)
         contact_log = _read_log(log, mapping, maps, outcome_maps, date_column, datetime_format)
         days = len(contact_log.dates)
         show = not quiet and not as_json and sys.stderr.isatty()

@@ -14,6 +14,7 @@ from ccsim.cli.support import (
     RESULTS_DIR_OPTION,
     SCHEDULER_OPTION,
     load_with_overrides,
+    replications,
     step_bar,
     user_errors,
 )
@@ -46,14 +47,14 @@ from ccsim.cli.support import (
 )
 @click.option(
     "--reps",
-    type=click.IntRange(min=2),
+    type=replications(2),
     default=10,
     show_default=True,
     help="Replications per staffing tried during the search.",
 )
 @click.option(
     "--rerun-reps",
-    type=click.IntRange(min=2),
+    type=replications(2),
     default=40,
     show_default=True,
     help="The re-run the answer must survive: every targeted interval on the right side of "
@@ -68,7 +69,7 @@ from ccsim.cli.support import (
 )
 @click.option(
     "--confirm-reps",
-    type=click.IntRange(min=2),
+    type=replications(2),
     default=40,
     show_default=True,
     help="Replications of the confirmation run (a third, independent seed).",
@@ -143,7 +144,7 @@ def staff(
 
     from ccsim.experiment.executors import make_executor
     from ccsim.output.console_staffing import print_staffing
-    from ccsim.output.run_folder import check_destination, new_run_folder
+    from ccsim.output.run_folder import check_destination, check_results_dir, new_run_folder
     from ccsim.output.staffing_folder import staffing_summary, write_staffing
     from ccsim.studies.staffing.optimiser import Assurance, Targets, optimise_staffing
 
@@ -158,7 +159,9 @@ def staff(
         checked = Assurance(rerun_replications=rerun_reps, probability=assurance)
         base = load_with_overrides(scenario, ())
         if out is not None:
-            check_destination(out)
+            check_destination(out)  # before spending minutes searching
+        else:
+            check_results_dir(results_dir)
         show = not quiet and not as_json and sys.stderr.isatty()
         with (
             make_executor(jobs, scheduler, 1000) as executor,

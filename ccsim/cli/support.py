@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -35,6 +37,74 @@ def _number_or_text(text: str) -> float | str:
 
 DURATION = DurationType()
 
+MAX_REPLICATIONS = 100_000
+"""The most replications any option asks for (``--reps``, ``--rerun-reps``, …): beyond it a
+run would take days and hold its results in more memory than a machine has."""
+
+MAX_AGENTS = 1_000_000
+"""The most agents ``ccsim erlang --agents`` (or ``--lines``) takes: beyond it the formulas
+take minutes and the answer is no different from a million's."""
+
+
+class CountType(click.ParamType):
+    """A whole number between ``low`` and ``high`` (a documented cap): ``--reps``, ``--agents``.
+
+    Unlike ``click.IntRange`` the message says why there is a cap and what it is for.
+    """
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int, what: str):
+        self.low, self.high, self.what = low, high, what
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                self.fail(f"{_clip(str(value))} is not a whole number", param, ctx)
+        if number < self.low:
+            self.fail(f"{_clip(str(value))}: at least {self.low:,} {self.what}", param, ctx)
+        if number > self.high:
+            self.fail(
+                f"{_clip(str(value))}: at most {self.high:,} {self.what} (a limit of ccsim: "
+                "more would not fit in memory or time)",
+                param,
+                ctx,
+            )
+        return number
+
+
+class ShareType(click.FloatRange):
+    """A finite number in a range (a share, a probability): ``nan`` and ``inf`` are refused,
+    which ``click.FloatRange`` lets through."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{_clip(str(value))} is not a finite number", param, ctx)
+        return number
+
+
+def replications(low: int = 1) -> CountType:
+    """The type of a ``--reps``-like option: ``low`` to :data:`MAX_REPLICATIONS`."""
+    return CountType(low, MAX_REPLICATIONS, "replications")
+
+
+AGENTS = CountType(1, MAX_AGENTS, "agents")
+"""The type of ``ccsim erlang --agents`` and ``--lines``."""
+
+SHARE = ShareType(0, 1)
+"""A share from 0 to 1 (``--max-abandon``, ``--max-occupancy``)."""
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    """Options are echoed in messages; a huge one is cut (its length said)."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 # Options several commands share, defined once.
 JOBS_OPTION = click.option(
     "--jobs",
@@ -66,7 +136,11 @@ def fail(message: str) -> None:
 
 @contextmanager
 def user_errors():
-    """Turn known user mistakes into a message and exit status 2."""
+    """Turn known user mistakes into a message and exit status 2.
+
+    Also a full disk or a closed pipe on standard output (``ccsim schema > /dev/full``): one
+    line, exit 2. Ctrl-C says truthfully whether a results folder was finished.
+    """
     from ccsim.errors import ScenarioError
     from ccsim.experiment.executors import ExecutorError
     from ccsim.output.html.page import ReportError
@@ -86,9 +160,40 @@ def user_errors():
         fail(str(exc))
     except (ReportError, OverrideError, SweepError, StaffingError, RosteringError) as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(_os_message(exc))
     except KeyboardInterrupt:
-        click.echo("ccsim: interrupted; no results folder was written", err=True)
+        from ccsim.output.run_folder import finished_folders
+
+        written = finished_folders()
+        if written:
+            click.echo(f"ccsim: interrupted; results were written to {written[-1]}", err=True)
+        else:
+            click.echo("ccsim: interrupted; no results folder was written", err=True)
         sys.exit(130)
+
+
+def _os_message(exc: OSError) -> str:
+    """One line for an operating-system error the command could not avoid."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:  # standard output: a full disk, a file-size limit, a closed pipe
+        _silence_stdout()
+        return f"cannot write the output: {reason}"
+    return f"{_clip(str(exc.filename), 200)}: {reason}"
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null: what is still buffered cannot fail again at exit."""
+    try:
+        stream = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):
+        return  # not a real file (a test's captured output)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream)
+        os.close(null)
+    except OSError:
+        pass
 
 
 @contextmanager
