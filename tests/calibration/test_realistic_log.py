@@ -182,3 +182,29 @@ def test_held_out_week_predicted_better_than_last_week(log, mode):
     assert (
         holdout.errors["model"]["abandon_rate_wmae"] < holdout.errors["naive"]["abandon_rate_wmae"]
     )
+
+
+def test_small_export_without_outcome_column_with_clock_offset_and_same_second_calls(tmp_path):
+    path = tmp_path / "calls.txt"
+    rows = [
+        "id\tday\tq_in\tans\tend",
+        "1\t2026-01-05\t9:00:00\t8:59:59\t9:03:00",  # answered 1 s "before" arriving
+        "2\t2026-01-05\t9:00:10\t\t9:00:40",  # no answer: abandoned
+        "3\t2026-01-05\t9:00:10\t\t9:00:40",  # the same second, another call
+        "3\t2026-01-05\t9:00:10\t\t9:00:40",  # an exact duplicate
+        "4\t2026-01-05\t9:01:00\t8:59:00\t9:04:00",  # 2 minutes early: refused
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    fmt = LogFormat.from_options(
+        maps=("arrival=q_in", "answered=ans", "ended=end", "id=id"), date_column="day"
+    )
+    log = read_contact_log(path, fmt)
+    assert list(log.contacts["outcome"]) == ["answered", "abandoned", "abandoned"]
+    assert log.contacts["wait"].iloc[0] == 0.0 and log.contacts["handle"].iloc[0] == 181.0
+    assert log.excluded == {
+        "duplicate row": 1,
+        "negative wait (answered before arrival)": 1,
+    }
+    text = "\n".join(log.summary_lines())
+    assert "tab-separated" in text and "No outcome column" in text
+    assert "1 rows kept but corrected" in text
