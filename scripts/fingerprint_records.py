@@ -75,8 +75,7 @@ def main() -> int:
     parser.add_argument("--replications", type=int, default=2)
     args = parser.parse_args()
     prints = {
-        path.name: fingerprint(path, args.replications)
-        for path in sorted(SCENARIOS.glob("*.yaml"))
+        path.name: fingerprint(path, args.replications) for path in sorted(SCENARIOS.glob("*.yaml"))
     }
     if args.compare is None:
         json.dump(prints, sys.stdout, indent=2)
