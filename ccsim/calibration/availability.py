@@ -26,6 +26,7 @@ whatever the interval); its uncertainty is shown by a bootstrap over days.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,7 +100,9 @@ class Availability:
         return values.mean(axis=0), low, high
 
 
-def estimate_wrap_up(log: ContactLog, pools: dict[str, tuple[tuple, tuple | None]]) -> WrapUp:
+def estimate_wrap_up(
+    log: ContactLog, pools: Mapping[str, tuple[tuple[str, ...], tuple[str, ...] | None]]
+) -> WrapUp:
     """After-call work from the gaps between an agent's calls (module docstring).
 
     Args:

@@ -295,11 +295,11 @@ def log_staffing(
             f"{log.source}: the log has no agent column, so the agents taking calls cannot be "
             "estimated; map it with --map agent=COLUMN, or use --staffing scenario or FILE"
         )
+    pools: dict[str, tuple[tuple[str, ...], tuple[str, ...] | None]] = {}
     if len(scenario.pools) == 1:
-        pools = {next(iter(scenario.pools)): (tuple(log.contact_types), None)}
+        pools[next(iter(scenario.pools))] = (tuple(log.contact_types), None)
     else:
         found = detect_discipline(log)
-        pools = {}
         for name, pool in scenario.pools.items():
             classes = tuple(pool.serves)
             match = next((p for p, c in found.pools.items() if set(c) == set(classes)), None)

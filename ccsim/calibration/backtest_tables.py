@@ -62,7 +62,7 @@ def errors_over(rows: pd.DataFrame) -> dict[str, float]:
     """Over ``rows`` (hours), for abandonment and ASA: the mean absolute error (every hour
     counts the same), the same weighted by the hour's offered contacts (``_wmae``: a quiet
     hour's few calls say little) and the bias (simulated − actual)."""
-    result = {"hours": len(rows)}
+    result: dict[str, float] = {"hours": len(rows)}
     for m in ("abandon_rate", "asa"):
         diff = rows[f"sim_{m}"] - rows[f"actual_{m}"]
         weight = rows["actual_offered"].where(diff.notna(), 0).to_numpy(float)

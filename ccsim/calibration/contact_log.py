@@ -307,7 +307,7 @@ def safe_name(value: str) -> str:
 # -- reading ------------------------------------------------------------------------------
 
 
-def _resolve_columns(raw: pd.DataFrame, fmt: LogFormat, path: Path) -> dict[str, str]:
+def _resolve_columns(raw: pd.DataFrame, fmt: LogFormat, path: Path) -> dict[str, tuple[str, ...]]:
     available = [str(c) for c in raw.columns]
     shown = ", ".join(available[:30]) + (" …" if len(available) > 30 else "")
     columns: dict[str, tuple[str, ...]] = {}

@@ -152,7 +152,7 @@ def _dedicated(contacts: pd.DataFrame, classes: list[str]) -> dict[str, tuple[st
     answered = contacts[contacts["outcome"] == "answered"].dropna(subset=["agent"])
     table = pd.crosstab(answered["agent"], answered["contact_type"])
     shares = table.div(table.sum(axis=1), axis=0)
-    result = {}
+    result: dict[str, tuple[str, ...]] = {}
     if len(classes) < 2:
         return result
     for name in classes:

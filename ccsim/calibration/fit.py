@@ -238,7 +238,7 @@ def fit_log(
             "(work-conserving; see the fit report)"
         )
     totals = sum(t.counts.sum(axis=1) for t in types.values())
-    all_counts = sum(t.counts for t in types.values())
+    all_counts = np.sum([t.counts for t in types.values()], axis=0)
     agents = {p: a.estimate for p, a in (availability or {}).items()} or {
         "agents": staffing.astype(float)
     }

@@ -192,7 +192,7 @@ def _column(value: object, name: object) -> tuple[str, ...]:
             f"mapping file: columns.{name} must be a column name (or a list of them, the first "
             f"non-empty one used), got {value!r}"
         )
-    return tuple(v.strip() for v in values)
+    return tuple(str(v).strip() for v in values)
 
 
 def _reading_keys(data: dict, path: Path) -> dict:

@@ -92,12 +92,13 @@ def time_text(
 ) -> pd.Series:
     """One time field's text: placeholders removed, then the first non-empty column."""
     declared = {p.strip() for p in fmt.placeholders}
-    result = None
+    result: pd.Series | None = None
     for column in columns:
         text = as_text(raw[column])
         if not pd.api.types.is_datetime64_any_dtype(raw[column]):
             text = _without_placeholders(text, column, declared, reading)
         result = text if result is None else result.where(result.notna(), text)
+    assert result is not None  # a field has at least one column
     return result
 
 
