@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, model_validator
 from ccsim.errors import PROBLEM_LIST
 from ccsim.scenario.campaign import Campaign
 from ccsim.scenario.contact_type import ContactType
+from ccsim.scenario.experience import Experience
 from ccsim.scenario.fields import FROZEN, Name, PositiveDuration
 from ccsim.scenario.forecast import Forecast
 from ccsim.scenario.horizon import Horizon
@@ -60,6 +61,7 @@ class Scenario(BaseModel):
     routing: Routing = Routing()
     campaigns: dict[Name, Campaign] = Field(default_factory=dict)
     forecast: Forecast = Forecast()
+    experience: Experience | None = None  # customer experience and churn (docs/experience.md)
     experiment: Experiment = Experiment()
 
     @model_validator(mode="after")
