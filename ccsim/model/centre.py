@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import cast
 
 import simpy
 from simpy.events import Timeout
@@ -161,9 +162,10 @@ class ContactCentre:
     def admit(self, contact: int, now: float) -> None:
         """A contact arrives at its queue: block, answer, or let it wait."""
         t = self.book.contact_type[contact]
-        if self._closed_message[t] and self.journeys.closed_arrival(contact, now):
+        journeys = self.journeys  # present whenever a type has a journey (the flags below)
+        if self._closed_message[t] and self._journeys(journeys).closed_arrival(contact, now):
             return
-        if self._bots[t] and self.journeys.enter_bot(contact, now):
+        if self._bots[t] and self._journeys(journeys).enter_bot(contact, now):
             return
         queue = self.queues[t]
         limited = queue.limited
@@ -177,8 +179,15 @@ class ContactCentre:
             self.answer(contact, choice[0], choice[1], now)
         elif limited and queue.no_waiting_place(now):
             self.lose(contact, BLOCKED, now)
-        elif not (self._predicts[t] and self.journeys.on_wait(contact, queue, now)):
+        elif not (self._predicts[t] and self._journeys(journeys).on_wait(contact, queue, now)):
             self._wait(contact, queue, now)
+
+    @staticmethod
+    def _journeys(journeys: Journeys | None) -> Journeys:
+        # Only contact types with a journey (closed message, bot, wait prediction, redials)
+        # reach the callers of this, and then the centre has built its Journeys.
+        assert journeys is not None, "a contact type with a journey needs the centre's Journeys"
+        return journeys
 
     def _wait(self, contact: int, queue: ContactQueue, now: float) -> None:
         queue.join(contact)
@@ -226,7 +235,7 @@ class ContactCentre:
             self.blending.started(contact, t, pool.index, agent, now + handle)
 
     def _on_handled(self, event: simpy.Event) -> None:
-        contact = event.value
+        contact = _contact_of(event)
         book = self.book
         if self.blending is not None:
             if self.blending.stale(contact):
@@ -265,26 +274,26 @@ class ContactCentre:
         Timeout(self.env, delay, contact).callbacks.append(self._handled_callback)
 
     def _on_later_contact(self, event: simpy.Event) -> None:
-        contact = event.value
+        contact = _contact_of(event)
         if self.book.kind[contact] == CALLBACK:
             self.queue_callback(contact, self.env.now)
         else:
             self.admit(contact, self.env.now)
 
     def _on_bot_exit(self, event: simpy.Event) -> None:
-        self.journeys.leave_bot(event.value, self.env.now)
+        self._journeys(self.journeys).leave_bot(_contact_of(event), self.env.now)
 
     def _on_release(self, event: simpy.Event) -> None:
-        self.journeys.release(event.value, self.env.now)
+        self._journeys(self.journeys).release(_contact_of(event), self.env.now)
 
     def _on_patience(self, event: simpy.Event) -> None:
-        contact = event.value
+        contact = _contact_of(event)
         if self.book.outcome[contact] == WAITING:
             self.queues[self.book.contact_type[contact]].abandon(contact)
-            self.journeys.after_lost(contact, ABANDONED, self.env.now)
+            self._journeys(self.journeys).after_lost(contact, ABANDONED, self.env.now)
 
     def _on_overflow(self, event: simpy.Event) -> None:
-        contact = event.value
+        contact = _contact_of(event)
         book = self.book
         now = self.env.now
         if book.outcome[contact] != WAITING or book.deadline[contact] <= now:
@@ -295,11 +304,16 @@ class ContactCentre:
             self.answer(contact, choice[0], choice[1], now)
 
     def _on_staffing(self, event: simpy.Event) -> None:
-        pool, target, closing = event.value
+        pool, target, closing = cast(tuple[AgentPool, int, bool], event.value)
         # Deferrable work (email) waits for the next opening instead of being drained.
         for queue in self.deferrable_queues:
             queue.paused = closing
         self.agents.restaff(pool, target, closing, self.env.now)
+
+
+def _contact_of(event: simpy.Event) -> int:
+    # SimPy types an event's value as Optional[Any]; the centre's timers carry the contact.
+    return cast(int, event.value)
 
 
 def simulate(

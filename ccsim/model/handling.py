@@ -171,7 +171,9 @@ class HandleTimes:
 
     def callback_attempt(self, contact_type: int, handle: float, reached: bool) -> float:
         """An agent's time on a callback attempt: dialling, and talking if reached (rule 6)."""
-        dial = self._dial[contact_type]()
+        dialling = self._dial[contact_type]
+        assert dialling is not None, "only a type with callbacks has callback attempts"
+        dial = dialling()
         return dial + handle if reached else dial
 
 

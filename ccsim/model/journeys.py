@@ -81,7 +81,8 @@ class Journeys:
             return samplers
 
         def uniform(source: str) -> list[BatchSampler]:
-            return per_type(source, lambda _ctype: _UNIT)
+            """One uniform(0, 1) sampler per contact type (every type has one)."""
+            return [_UNIT.sampler(streams.generator(f"{source}/{name}")) for name in names]
 
         self._patience = per_type("patience-extra", lambda c: c.patience)
         self._balk = uniform("balk")
@@ -275,17 +276,20 @@ class Journeys:
 
     def _start_bot(self, contact: int, t: int, now: float) -> None:
         bot = self.types[t].self_service
+        bot_time = self._bot_time[t]
+        assert bot is not None and bot_time is not None, "only a type with a bot starts one"
         if bot.ports is not None and self._in_bot[t] >= bot.ports:
             self.centre.lose(contact, BLOCKED, now)  # every IVR port taken: busy tone
             return
         self._in_bot[t] += 1
-        self.centre.schedule_bot_exit(contact, self._bot_time[t]())
+        self.centre.schedule_bot_exit(contact, bot_time())
 
     def leave_bot(self, contact: int, now: float) -> None:
         """The contact's time in the bot is over: contained, dropped out, or escalated."""
         book = self.book
         t = book.contact_type[contact]
         bot = self.types[t].self_service
+        assert bot is not None, "only a type with a bot has contacts leaving one"
         self._in_bot[t] -= 1
         book.ended[contact] = now
         draw = self._bot_outcome[t]()
@@ -314,14 +318,18 @@ class Journeys:
             remaining = self._conversation_length(t) - 1
         if remaining <= 0:
             return
-        delay = self._think[t]()
+        think = self._think[t]
+        assert think is not None, "only a chat conversation has further messages"
+        delay = think()
         message = self.new_contact(t, now + delay, customer, MESSAGE, 0, book.leg[contact])
         self._remaining[customer] = remaining - 1
         self.centre.schedule_contact(message, delay)
 
     def _conversation_length(self, t: int) -> int:
         """Messages in a conversation: geometric on 1, 2, ... with the configured mean."""
-        p = 1.0 / self.types[t].conversation.mean_messages
+        conversation = self.types[t].conversation
+        assert conversation is not None, "only a chat conversation has a length"
+        p = 1.0 / conversation.mean_messages
         u = self._messages[t]()
         if p >= 1.0:
             return 1

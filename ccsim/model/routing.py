@@ -104,7 +104,8 @@ class SkillRouting(RoutingPolicy):
         scenario = centre.scenario
         type_names = list(scenario.contact_types)
         self.arrival = centre.book.arrival
-        self.pools_for_type: list[list[Eligibility]] = [[] for _ in type_names]
+        # Per type: (skill priority, pool order, entry), sorted below into the pools' order.
+        ranked: list[list[tuple[int, int, Eligibility]]] = [[] for _ in type_names]
         self.groups: list[list[list[Eligibility]]] = []
         for order, (pool, spec) in enumerate(
             zip(centre.pools, scenario.pools.values(), strict=True)
@@ -123,16 +124,18 @@ class SkillRouting(RoutingPolicy):
                     scenario.contact_types[name].channel == "chat",
                 )
                 skills.append(entry)
-                self.pools_for_type[t].append((skill.priority, order, entry))
+                ranked[t].append((skill.priority, order, entry))
             ranks = sorted({s.rank for s in skills})
             groups = [[s for s in skills if s.rank == rank] for rank in ranks]
             callbacks = [
-                s.with_queue(centre.callback_queues[type_names.index(n)])
+                s.with_queue(queue)
                 for n, s in zip(spec.serves, skills, strict=True)
-                if centre.callback_queues[type_names.index(n)] is not None
+                if (queue := centre.callback_queues[type_names.index(n)]) is not None
             ]
             self.groups.append(groups + ([callbacks] if callbacks else []))
-        self.pools_for_type = [[e for *_, e in sorted(entries)] for entries in self.pools_for_type]
+        self.pools_for_type: list[list[Eligibility]] = [
+            [e for *_, e in sorted(entries)] for entries in ranked
+        ]
 
     def may_serve(self, entry: Eligibility, contact: int, now: float) -> bool:
         """Overflow delay passed and, for a secondary type, no reserved agent would be used."""
@@ -225,7 +228,7 @@ class StaticPriorityRouting(SkillRouting):
             best_key = None
             for entry, head in self.heads(pool, group, now):
                 key = (entry.type_priority, arrival[head])
-                if best is None or key < best_key:
+                if best_key is None or key < best_key:  # set together with best
                     best, best_key = entry, key
             if best is not None:
                 return best.queue.take()
@@ -293,7 +296,7 @@ class PriorityAgingRouting(SkillRouting):
                 # Whole levels: within a level the type's own priority still breaks ties.
                 aged = entry.rank - math.floor((now - arrival[head]) / self.aging)
                 key = (aged, entry.type_priority, arrival[head])
-                if best is None or key < best_key:
+                if best_key is None or key < best_key:  # set together with best
                     best, best_key = entry, key
             if best is not None:
                 return best.queue.take()
