@@ -259,11 +259,13 @@ class ContactRecords:
             "handle": self.handle,
         }
         if self.has_journeys:
+            kind, transferred_to = self.kind, self.transferred_to
+            assert kind is not None and transferred_to is not None  # filled in __post_init__
             columns.update(
                 customer=self.customer,
-                kind=_categorical(self.kind, KINDS),
+                kind=_categorical(kind, KINDS),
                 attempt=self.attempt,
-                transferred_to=_categorical(self.transferred_to, self.contact_types),
+                transferred_to=_categorical(transferred_to, self.contact_types),
                 predicted_wait=self.predicted_wait,
             )
         if self.pauses is not None:
@@ -278,7 +280,9 @@ class ContactRecords:
 def _categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:
     import pandas as pd
 
-    return pd.Categorical.from_codes(codes, categories=list(names))
+    # pandas-stubs want integer codes and an Index of categories; pandas itself takes any
+    # integer array and any list-like, and the codes here are small ints (int8/int16).
+    return pd.Categorical.from_codes(codes, categories=list(names))  # type: ignore[call-overload]
 
 
 def concat_frames(records: Sequence[ContactRecords]) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from typing import TypedDict
 
 import numpy as np
 
@@ -153,7 +154,7 @@ class ContactBook:
         answered = np.frombuffer(self.answered, dtype=float)
         handle = np.frombuffer(self.handle, dtype=float)
         handle[np.isnan(answered)] = np.nan  # no agent, no handle time (in place: no copy)
-        journey = {}
+        journey: _JourneyColumns = {}
         if self.journeys:  # otherwise ContactRecords fills in first-attempt defaults
             journey = {
                 "customer": np.frombuffer(self.customer, dtype=np.int32),
@@ -180,3 +181,13 @@ class ContactBook:
             pauses=pauses,
             **journey,
         )
+
+
+class _JourneyColumns(TypedDict, total=False):
+    """The journey columns of :class:`ContactRecords`, passed only when they were recorded."""
+
+    customer: np.ndarray
+    kind: np.ndarray
+    attempt: np.ndarray
+    transferred_to: np.ndarray
+    predicted_wait: np.ndarray
