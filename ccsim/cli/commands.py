@@ -14,14 +14,17 @@ import click
 
 from ccsim import __version__
 from ccsim.cli.support import (
+    AGENTS,
     DURATION,
     EXIT_USER_ERROR,
     JOBS_OPTION,
     RESULTS_DIR_OPTION,
     SCHEDULER_OPTION,
+    ShareType,
     fail,
     load_with_overrides,
     progress_bar,
+    replications,
     user_errors,
 )
 
@@ -46,7 +49,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--reps", type=click.IntRange(min=1), help="Replications (default: the file's).")
+@click.option("--reps", type=replications(), help="Replications (default: the file's).")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's).")
 @JOBS_OPTION
 @SCHEDULER_OPTION
@@ -85,6 +88,7 @@ def run(
     from ccsim.output.console import print_run_summary, print_warnings
     from ccsim.output.run_folder import (
         check_destination,
+        check_results_dir,
         new_run_folder,
         summary_with_context,
         write_results,
@@ -94,6 +98,8 @@ def run(
         loaded = load_with_overrides(scenario or DEFAULT_SCENARIO, overrides)
         if out is not None:
             check_destination(out)  # before spending minutes simulating
+        else:
+            check_results_dir(results_dir)
         count = reps or loaded.experiment.replications
         show_progress = not quiet and not as_json and sys.stderr.isatty()
         with progress_bar(count, show_progress) as advance:
@@ -218,7 +224,8 @@ def schema():
     """
     from ccsim.scenario import Scenario
 
-    click.echo(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+    with user_errors():  # a full disk or /dev/full: one line, exit 2
+        click.echo(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
 
 
 @main.command()
@@ -240,7 +247,7 @@ def schema():
     show_default=True,
     help="Service-level threshold T.",
 )
-@click.option("--agents", type=click.IntRange(min=1), help="Agents on the phones.")
+@click.option("--agents", type=AGENTS, help="Agents on the phones.")
 @click.option(
     "--target",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
@@ -249,12 +256,12 @@ def schema():
 @click.option("--patience", type=DURATION, help="Mean patience: Erlang A instead of Erlang C.")
 @click.option(
     "--lines",
-    type=click.IntRange(min=1),
+    type=AGENTS,
     help="Trunk lines = agents + waiting places (= agents: Erlang B).",
 )
 @click.option(
     "--shrinkage",
-    type=click.FloatRange(0, 1, max_open=True),
+    type=ShareType(0, 1, max_open=True),
     default=0.0,
     help="Share of paid time off the phones: grosses up the agents to schedule.",
 )
