@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol, cast
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -20,6 +23,21 @@ from ccsim.output.format import (
     percent,
     seconds,
 )
+
+
+class _DifferenceRow(Protocol):
+    """A row of ``Comparison.differences()`` as ``itertuples`` gives it (the stubs cannot
+    know a frame's columns)."""
+
+    scenario: str
+    group: str
+    name: str
+    measure: str
+    base: float
+    value: float
+    difference: float
+    half_width: float
+    significant: bool
 
 
 def _pct(x: float | None) -> str:
@@ -254,7 +272,7 @@ def print_differences(console: Console, comparison, every: bool = False) -> None
         table.add_column(
             column, justify="left" if column in ("scenario", "for", "measure") else "right"
         )
-    for row in rows.itertuples(index=False):
+    for row in cast("Iterable[_DifferenceRow]", rows.itertuples(index=False)):
         m = row.measure
         half = row.half_width
         diff = measure_difference(m, row.difference)
