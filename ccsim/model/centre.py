@@ -118,8 +118,18 @@ class ContactCentre:
 
     def run(self) -> ContactRecords:
         """Simulate the whole horizon and return the records."""
+        self.start()
+        self.env.run()
+        return self.finish()
+
+    def start(self) -> None:
+        """Put the staffing changes, the first arrival and the dialer on the calendar.
+
+        :meth:`run` is ``start``, ``env.run()``, :meth:`finish`; a live run
+        (:class:`ccsim.model.live.LiveCentre`) runs the calendar in steps in between.
+        """
         env = self.env
-        plan = staffing_plan(self.scenario, self.streams)
+        self.plan = plan = staffing_plan(self.scenario, self.streams)
         for time, pool_index, target, closing in plan.changes:
             event = Timeout(env, time, (self.pools[pool_index], target, closing))
             event.callbacks.append(self._on_staffing)
@@ -132,7 +142,10 @@ class ContactCentre:
             Timeout(env, self.book.arrival[0]).callbacks.append(self._arrival_callback)
         if self.dialer is not None:
             self.dialer.start()
-        env.run()
+
+    def finish(self) -> ContactRecords:
+        """Settle the contacts left at the end of the horizon and return the records."""
+        plan = self.plan
         self.book.settle_leftovers()
         outbound = None
         if self.dialer is not None:

@@ -93,6 +93,12 @@ class AgentPool:
         self.on_duty += 1
         return self._off_duty.pop()
 
+    def add_agents(self, numbers: range) -> None:
+        """More agents than the schedule ever asks for (a live change): new numbers, used
+        after the pool's own."""
+        self._off_duty[:0] = reversed(numbers)
+        self.size += len(numbers)
+
     def go_off_duty(self, agent: int, now: float) -> None:
         """Send ``agent`` home (they are not idle-listed any more)."""
         self.on_duty -= 1
