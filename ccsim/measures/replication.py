@@ -31,6 +31,7 @@ import pandas as pd
 from ccsim.measures.catalogue import FRACTIONS as FRACTIONS  # re-exported (was defined here)
 from ccsim.measures.catalogue import bounds as bounds  # re-exported (was defined here)
 from ccsim.measures.contacts import COUNT_FIELDS, contact_sums, group_ratios
+from ccsim.measures.experience import add_experience
 from ccsim.measures.grid import NOT_OFFERED as NOT_OFFERED  # re-exported (was defined here)
 from ccsim.measures.grid import IntervalGrid, ratio
 from ccsim.measures.grid import counted_at as counted_at  # re-exported (was defined here)
@@ -112,12 +113,17 @@ def measure(records: ContactRecords, scenario: Scenario) -> ReplicationMeasures:
     for name, measures in by_type.items():
         measures.update(journeys[name])
     overall.update(journeys[None])
+    intervals = interval_table(grid, sums, pools)
+    if scenario.experience is not None:  # customer experience and churn (issue 17)
+        intervals = add_experience(
+            grid, scenario.experience, overall, by_type, by_channel, intervals
+        )
     return ReplicationMeasures(
         records.replication,
         overall,
         by_type,
         by_pool,
-        interval_table(grid, sums, pools),
+        intervals,
         by_channel,
         campaign_measures(records.outbound),
     )

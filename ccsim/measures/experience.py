@@ -1,0 +1,312 @@
+"""Customer experience measures: bad experiences, effort, expected churn and its price.
+
+Computed only for a scenario with an ``experience`` block (:mod:`ccsim.scenario.experience`),
+from the records of one replication:
+
+* **bad contacts** — every contact a customer makes (first attempts, redials, transfer legs,
+  bot visits, messages; not the agents' callback dials) is flagged bad when it breaks a
+  contact rule: waited longer than its channel's tolerance (an unserved contact waited to
+  the end), abandoned or hung up in the bot, blocked, balked or told to call back, left the
+  bot for a queue, or took a callback that never reached them;
+* **issues** — a first contact and everything it led to. An issue is a bad experience when
+  any of its contacts was, or it broke an issue rule: more than ``transfers_over`` transfers,
+  or not resolved on first contact (the customer contacted more than once — a redial, a call
+  again after being told to — or came back later with it, ``repeat_issue``). Its **effort
+  score** is 1 + points per extra contact, channel switch, transfer, stretch of waiting and
+  repeat, capped at 5;
+* **customers** — issues are given to the customers of the base
+  (:mod:`ccsim.measures.customer_base`); a customer's bad experiences over the horizon (bad
+  issues, or bad contacts plus issues broken by an issue rule, by ``count``) give their
+  probability of leaving, p(k). **Expected customers lost** is Σ p(k) over the customers who
+  contacted; it is shared out over their bad issues (over all their issues when they had
+  none) so that it adds up over contact types, channels and intervals. **Revenue at risk** =
+  lost × customer value, **replacement cost** = lost × acquisition cost, **churn cost** =
+  lost × the price the scenario chose (``churn_cost``), **total cost** = agent cost + churn
+  cost.
+
+Issues and contacts count under the measurement rules (:mod:`ccsim.measures.grid`): an issue
+counts when its first contact counts after the warm-up, in that contact's interval and under
+its contact type; a contact counts in its own interval and type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ccsim.measures.customer_base import assign_customers, churn_probability, customer_stream
+from ccsim.measures.grid import IntervalGrid
+from ccsim.records import (
+    ABANDONED,
+    ANSWERED,
+    BALKED,
+    BLOCKED,
+    BOT_DROPPED,
+    CALLBACK,
+    CALLBACK_REQUESTED,
+    CLOSED,
+    ESCALATED,
+    FIRST_ATTEMPT,
+    REDIAL,
+    TRANSFER,
+)
+from ccsim.scenario.experience import Experience
+
+GROUP_MEASURES = (
+    "bad_contact_share",
+    "bad_issue_share",
+    "effort_score",
+    "customers_lost",
+    "revenue_at_risk",
+    "replacement_cost",
+    "churn_cost",
+)
+"""Measures per contact type, channel, interval and overall."""
+
+
+@dataclass(frozen=True)
+class Experiences:
+    """What one replication's customers went through (arrays over the records' rows).
+
+    Attributes:
+        contact: the row is a contact the customer made (not a callback dial) of an issue
+            counted after the warm-up.
+        bad_contact: the contact broke a contact rule.
+        issue: rows that are counted issues (their first contact).
+        issue_bad, effort, lost: per row, for the issue rows: a bad experience, its effort
+            score, its share of the expected customers lost.
+        customers, bad_customers, bad_experiences: customers who contacted, of them with
+            at least one bad experience, and their bad experiences in all.
+    """
+
+    contact: np.ndarray
+    bad_contact: np.ndarray
+    issue: np.ndarray
+    issue_bad: np.ndarray
+    effort: np.ndarray
+    lost: np.ndarray
+    customers: int
+    bad_customers: int
+    bad_experiences: int
+
+
+def experiences(grid: IntervalGrid, rules: Experience) -> Experiences:
+    """Flag the bad contacts and issues, score effort, and expect the churn of one replication."""
+    records, scenario = grid.records, grid.scenario
+    n = len(records)
+    rows = np.arange(n)
+    issue_of = records.customer.astype(np.int64)
+    kind, outcome = records.kind, records.outcome
+    ctype = records.contact_type.astype(np.int64)
+    channel = np.array([c.channel for c in scenario.contact_types.values()])[ctype]
+    made = kind != CALLBACK  # the agents' callback dials are not contacts the customer made
+    wait = np.where(np.isnan(records.wait), grid.end_of_records - records.arrival, records.wait)
+    bad = rules.bad_contact
+
+    # -- contact rules ---------------------------------------------------------------------
+    tolerance = np.array([bad.wait_over.get(str(c), np.inf) for c in channel], dtype=float)
+    flagged = wait > tolerance
+    if bad.abandoned:
+        flagged |= np.isin(outcome, (ABANDONED, BOT_DROPPED))
+    if bad.blocked:
+        flagged |= np.isin(outcome, (BLOCKED, BALKED, CLOSED))
+    if bad.bot_then_queue:
+        flagged |= outcome == ESCALATED
+    if bad.callback_missed:
+        reached = np.bincount(
+            issue_of[(kind == CALLBACK) & (outcome == ANSWERED)], minlength=n
+        ).astype(bool)
+        flagged |= (outcome == CALLBACK_REQUESTED) & ~reached[issue_of]
+    flagged &= made
+
+    # -- issues, in arrival order ----------------------------------------------------------
+    firsts = np.flatnonzero((issue_of == rows) & (kind == FIRST_ATTEMPT))
+    firsts = firsts[np.argsort(records.arrival[firsts], kind="stable")]
+    assignment = assign_customers(
+        len(firsts),
+        scenario.horizon.days,
+        rules.customers,
+        customer_stream(scenario.experiment.seed, records.replication),
+    )
+    repeat = np.zeros(n, dtype=bool)
+    repeat[firsts] = assignment.repeat
+    repeated_later = np.zeros(n, dtype=bool)
+    repeated_later[firsts] = assignment.repeated_later
+
+    def per_issue(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(
+            issue_of[mask], weights=None if weights is None else weights[mask], minlength=n
+        )
+
+    contacts = per_issue(made & np.isin(kind, (FIRST_ATTEMPT, REDIAL)))
+    transfers = per_issue(kind == TRANSFER)
+    bad_contacts = per_issue(flagged)
+    issue_rule = np.zeros(n, dtype=bool)
+    if bad.transfers_over is not None:
+        issue_rule |= transfers > bad.transfers_over
+    if bad.not_resolved:
+        issue_rule |= (contacts > 1) | repeated_later
+    issue_bad = (bad_contacts > 0) | issue_rule
+    effort_rules = rules.effort
+    effort = np.clip(
+        1.0
+        + effort_rules.per_extra_contact * np.maximum(contacts - 1, 0)
+        + effort_rules.per_channel_switch
+        * _channel_switches(issue_of, records.arrival, channel, made, n)
+        + effort_rules.per_transfer * transfers
+        + per_issue(made, np.clip(wait, 0, None)) / effort_rules.per_wait
+        + effort_rules.repeat * repeat,
+        1.0,
+        5.0,
+    )
+
+    # -- customers and churn ---------------------------------------------------------------
+    counted = grid.counted_at[firsts] >= grid.measured_from
+    issues = firsts[counted]
+    units = issue_bad[issues].astype(float)
+    if rules.count == "contact":
+        units = bad_contacts[issues] + issue_rule[issues]
+    _, customer = np.unique(assignment.customer[counted], return_inverse=True)
+    n_customers = int(customer.max()) + 1 if len(customer) else 0
+    bad_per_customer = np.bincount(customer, weights=units, minlength=n_customers)
+    probability = churn_probability(rules.churn, bad_per_customer.round().astype(np.int64))
+    # Share each customer's probability over their bad issues (all issues when none was).
+    weight = np.where(bad_per_customer[customer] > 0, units, 1.0)
+    share = weight / np.bincount(customer, weights=weight, minlength=n_customers)[customer]
+    lost = np.zeros(n)
+    lost[issues] = probability[customer] * share
+
+    issue = np.zeros(n, dtype=bool)
+    issue[issues] = True
+    in_counted = issue[issue_of]
+    return Experiences(
+        contact=made & in_counted,
+        bad_contact=flagged,
+        issue=issue,
+        issue_bad=issue_bad,
+        effort=effort,
+        lost=lost,
+        customers=n_customers,
+        bad_customers=int((bad_per_customer > 0).sum()),
+        bad_experiences=int(bad_per_customer.sum()),
+    )
+
+
+def _channel_switches(issue_of, arrival, channel, made, n) -> np.ndarray:
+    """Per issue: how often its contacts, in time order, changed channel."""
+    index = np.flatnonzero(made)
+    order = index[np.lexsort((arrival[index], issue_of[index]))]
+    same_issue = issue_of[order[1:]] == issue_of[order[:-1]]
+    switched = same_issue & (channel[order[1:]] != channel[order[:-1]])
+    return np.bincount(issue_of[order[1:]][switched], minlength=n)
+
+
+def group_values(e: Experiences, rules: Experience, contacts: np.ndarray, issues: np.ndarray):
+    """The :data:`GROUP_MEASURES` of a group: its contacts and its issues (masks over rows)."""
+    contacts = contacts & e.contact
+    issues = issues & e.issue
+    lost = float(e.lost[issues].sum())
+    price = rules.cost_per_lost_customer
+    return {
+        "bad_contact_share": _share(e.bad_contact[contacts].sum(), contacts.sum()),
+        "bad_issue_share": _share(e.issue_bad[issues].sum(), issues.sum()),
+        "effort_score": float(e.effort[issues].mean()) if issues.any() else float("nan"),
+        "customers_lost": lost,
+        "revenue_at_risk": lost * rules.customer_value,
+        "replacement_cost": lost * rules.acquisition_cost,
+        "churn_cost": lost * price,
+    }
+
+
+def experience_measures(grid: IntervalGrid, rules: Experience):
+    """The experience measures of one replication.
+
+    Returns:
+        ``(by_type, by_channel, overall, interval_columns)``: measure dicts per contact type
+        and channel, the overall one, and a DataFrame keyed by ``name`` (contact type) and
+        ``interval`` with the :data:`GROUP_MEASURES` per (interval, contact type).
+    """
+    records = grid.records
+    e = experiences(grid, rules)
+    ctype = records.contact_type.astype(np.int64)
+    first_type = ctype[records.customer.astype(np.int64)]
+    by_type = {
+        name: group_values(e, rules, ctype == t, first_type == t)
+        for t, name in enumerate(records.contact_types)
+    }
+    by_channel = {
+        channel: group_values(e, rules, np.isin(ctype, types), np.isin(first_type, types))
+        for channel, types in grid.channels().items()
+    }
+    everyone = np.ones(len(records), dtype=bool)
+    overall = group_values(e, rules, everyone, everyone)
+    overall.update(
+        customers_contacting=float(e.customers),
+        bad_customer_share=_share(e.bad_customers, e.customers),
+        bad_experiences_per_customer=_share(e.bad_experiences, e.customers),
+    )
+    return by_type, by_channel, overall, _interval_columns(grid, e, rules, ctype, first_type)
+
+
+def _interval_columns(grid: IntervalGrid, e: Experiences, rules: Experience, ctype, first_type):
+    """The :data:`GROUP_MEASURES` per (contact type, interval), from sums on the grid."""
+    records = grid.records
+    interval = np.searchsorted(grid.starts, grid.counted_at, side="right") - 1
+    first_interval = interval[records.customer.astype(np.int64)]
+    contact_key = np.where(e.contact, ctype * grid.n_intervals + interval, 0)
+    issue_key = np.where(e.issue, first_type * grid.n_intervals + first_interval, 0)
+
+    def sums(key: np.ndarray, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return grid.per_interval(key[mask], values[mask]).ravel()
+
+    contacts = sums(contact_key, e.contact, np.ones(len(records)))
+    bad_contacts = sums(contact_key, e.contact, e.bad_contact)
+    issues = sums(issue_key, e.issue, np.ones(len(records)))
+    lost = sums(issue_key, e.issue, e.lost)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        columns = {
+            "bad_contact_share": np.where(contacts > 0, bad_contacts / contacts, np.nan),
+            "bad_issue_share": np.where(
+                issues > 0, sums(issue_key, e.issue, e.issue_bad) / issues, np.nan
+            ),
+            "effort_score": np.where(
+                issues > 0, sums(issue_key, e.issue, e.effort) / issues, np.nan
+            ),
+        }
+    columns.update(
+        customers_lost=lost,
+        revenue_at_risk=lost * rules.customer_value,
+        replacement_cost=lost * rules.acquisition_cost,
+        churn_cost=lost * rules.cost_per_lost_customer,
+    )
+    names = np.repeat(np.array(records.contact_types, dtype=object), grid.n_intervals)
+    every = np.tile(np.arange(grid.n_intervals), grid.n_types)
+    return pd.DataFrame({"name": names, "interval": every, **columns})
+
+
+def _share(numerator, denominator) -> float:
+    return float(numerator) / float(denominator) if denominator else float("nan")
+
+
+def add_experience(
+    grid: IntervalGrid,
+    rules: Experience,
+    overall: dict[str, float],
+    by_type: dict[str, dict[str, float]],
+    by_channel: dict[str, dict[str, float]],
+    intervals: pd.DataFrame,
+) -> pd.DataFrame:
+    """Add the experience measures to one replication's measures (``overall``, ``by_type``
+    and ``by_channel`` in place; ``total_cost`` from the agents' ``cost`` already there) and
+    return the interval table with their columns on the contact-type rows."""
+    types, channels, whole, columns = experience_measures(grid, rules)
+    for name, values in types.items():
+        by_type[name].update(values)
+    for name, values in channels.items():
+        by_channel[name].update(values)
+    overall.update(whole)
+    overall["total_cost"] = overall.get("cost", 0.0) + whole["churn_cost"]
+    columns.insert(0, "kind", "type")
+    return intervals.merge(columns, on=["kind", "name", "interval"], how="left")
