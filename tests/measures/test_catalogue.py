@@ -81,6 +81,9 @@ def test_the_fractions_are_the_shares():
         "balk_rate",
         "p_wait",
         "blocking",
+        "bad_contact_share",
+        "bad_issue_share",
+        "bad_customer_share",
     } == FRACTIONS
 
 
