@@ -32,6 +32,7 @@ KIND_BY_PATH = (
     ("scenario", "unit"),
     ("analytic", "unit"),
     ("measures", "model"),
+    ("experience", "model"),
     ("experiment", "e2e"),
     ("studies", "e2e"),
     ("calibration", "e2e"),
