@@ -13,7 +13,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, model_validator
 
 from ccsim.scenario.distributions import Deterministic, Distribution
-from ccsim.scenario.fields import FROZEN, ClockTime, Name, Probability
+from ccsim.scenario.fields import FROZEN, ClockTime, Name, Probability, Whole
 from ccsim.units import format_clock
 
 
@@ -39,11 +39,11 @@ class Campaign(BaseModel):
 
     model_config = FROZEN
 
-    list_size: int = Field(ge=1, le=10_000_000)
+    list_size: Whole = Field(ge=1, le=10_000_000)
     window: Window
     pools: tuple[Name, ...] = Field(min_length=1)
     reach_probability: Probability
     dial_time: Distribution = Deterministic(distribution="deterministic", value=25.0)
     talk_time: Distribution
     retry_delay: Distribution | None = None
-    max_attempts: int = Field(default=3, ge=1, le=50)
+    max_attempts: Whole = Field(default=3, ge=1, le=50)

@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ccsim.scenario.distributions import Distribution
-from ccsim.scenario.fields import FROZEN, Duration, Probability
+from ccsim.scenario.fields import FROZEN, Duration, Probability, Real, Whole
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.journey import (
     AfterHours,
@@ -19,6 +19,7 @@ from ccsim.scenario.journey import (
     Transfer,
     WaitAnnouncement,
 )
+from ccsim.scenario.yaml_input import shown
 
 SERVICE_LEVEL_FORMULAS = (
     "answered_and_abandoned",
@@ -40,9 +41,9 @@ class Arrivals(BaseModel):
 
     model_config = FROZEN
 
-    rate_per_hour: float | list[float] | None = None
-    volume_per_interval: float | list[float] | None = None
-    day_factors: list[float] | None = None
+    rate_per_hour: Real | list[Real] | None = None
+    volume_per_interval: Real | list[Real] | None = None
+    day_factors: list[Real] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Arrivals:
@@ -56,7 +57,7 @@ class Arrivals(BaseModel):
             value = getattr(self, name)
             values = value if isinstance(value, list) else [] if value is None else [value]
             if any(not np.isfinite(v) or v < 0 for v in values):
-                raise ValueError(f"{name} must be non-negative finite numbers, got {value!r}")
+                raise ValueError(f"{name} must be non-negative finite numbers, got {shown(value)}")
             if isinstance(value, list) and not value:
                 raise ValueError(f"{name} must not be an empty list")
         return self
@@ -123,9 +124,9 @@ class ContactType(BaseModel):
     wrap_up: Distribution | None = None
     patience: Distribution | None = None
     service_level: ServiceLevel = ServiceLevel()
-    queue_capacity: int | None = Field(default=None, ge=0)
-    lines: int | None = Field(default=None, ge=1)
-    priority: int = Field(default=1, ge=1)
+    queue_capacity: Whole | None = Field(default=None, ge=0)
+    lines: Whole | None = Field(default=None, ge=1)
+    priority: Whole = Field(default=1, ge=1)
     wait_predictor: Literal["queue_position", "last_to_enter"] = "queue_position"
     announcement: WaitAnnouncement | None = None
     callback: CallbackOffer | None = None

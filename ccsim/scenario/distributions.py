@@ -30,7 +30,7 @@ import numpy as np
 from pydantic import BaseModel, Field, model_validator
 from scipy import stats
 
-from ccsim.scenario.fields import FROZEN, Duration, PositiveDuration
+from ccsim.scenario.fields import FROZEN, Duration, PositiveDuration, Real
 
 _BATCH = 4096  # numbers drawn per refill: amortises numpy's call overhead in the hot path
 
@@ -135,7 +135,7 @@ class LogNormal(_Distribution):
 
     distribution: Literal["lognormal"]
     mean_seconds: PositiveDuration = Field(alias="mean")
-    cv: float = Field(gt=0, le=20)
+    cv: Real = Field(gt=0, le=20)
 
     @property
     def mean(self) -> float:
@@ -176,7 +176,7 @@ class Gamma(_Distribution):
 
     distribution: Literal["gamma"]
     mean_seconds: PositiveDuration = Field(alias="mean")
-    cv: float = Field(gt=0, le=20)
+    cv: Real = Field(gt=0, le=20)
 
     @property
     def mean(self) -> float:
@@ -214,7 +214,7 @@ class Weibull(_Distribution):
 
     distribution: Literal["weibull"]
     mean_seconds: PositiveDuration = Field(alias="mean")
-    shape: float = Field(gt=0.05, le=50)
+    shape: Real = Field(gt=0.05, le=50)
 
     @property
     def mean(self) -> float:
@@ -281,7 +281,7 @@ class Empirical(_Distribution):
 
     distribution: Literal["empirical"]
     values: list[Duration] = Field(min_length=1)
-    weights: list[float] | None = None
+    weights: list[Real] | None = None
 
     @model_validator(mode="after")
     def _check_weights(self) -> Empirical:

@@ -26,7 +26,8 @@ import math
 
 from pydantic import BaseModel, field_validator
 
-from ccsim.scenario.fields import FROZEN
+from ccsim.scenario.fields import FROZEN, Real
+from ccsim.scenario.yaml_input import shown
 
 MAX_CV = 2.0
 """Largest coefficient of variation accepted (a gamma with cv 2 already has shape 0.25)."""
@@ -42,8 +43,8 @@ class Forecast(BaseModel):
 
     model_config = FROZEN
 
-    busyness_cv: float = 0.0
-    handle_time_cv: float = 0.0
+    busyness_cv: Real = 0.0
+    handle_time_cv: Real = 0.0
 
     @field_validator("busyness_cv", "handle_time_cv")
     @classmethod
@@ -51,7 +52,7 @@ class Forecast(BaseModel):
         if not math.isfinite(value) or not 0.0 <= value <= MAX_CV:
             raise ValueError(
                 f"must be a coefficient of variation from 0 (no uncertainty) to {MAX_CV:g}, "
-                f"e.g. 0.1 for days typically within ±10 % of the forecast; got {value!r}"
+                f"e.g. 0.1 for days typically within ±10 % of the forecast; got {shown(value)}"
             )
         return value
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
-from ccsim.scenario.fields import FROZEN, ClockTime, Duration, PositiveDuration
+from ccsim.scenario.fields import FROZEN, ClockTime, Duration, PositiveDuration, Whole
 from ccsim.units import DAY, format_clock, format_duration
 
 
@@ -20,7 +20,7 @@ class Horizon(BaseModel):
 
     model_config = FROZEN
 
-    days: int = Field(default=1, ge=1, le=366)
+    days: Whole = Field(default=1, ge=1, le=366)
     interval: PositiveDuration = 1800.0
     open: ClockTime = 0.0
     close: ClockTime = DAY

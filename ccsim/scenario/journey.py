@@ -31,7 +31,17 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ccsim.scenario.distributions import Deterministic, Distribution, Exponential
-from ccsim.scenario.fields import FROZEN, Duration, Name, PositiveDuration, Probability
+from ccsim.scenario.fields import (
+    FROZEN,
+    Duration,
+    Flag,
+    Name,
+    PositiveDuration,
+    Probability,
+    Real,
+    Whole,
+)
+from ccsim.scenario.yaml_input import shown
 
 MAX_TRANSFERS = 20
 """Transfers per customer at most: a safety net against transfer loops that never end."""
@@ -62,7 +72,7 @@ class Redial(BaseModel):
     probability: Probability | list[Probability]
     delay: Distribution
     after: tuple[Literal["abandoned", "blocked", "balked"], ...] = ("abandoned", "blocked")
-    max_attempts: int = Field(default=5, ge=1, le=100)
+    max_attempts: Whole = Field(default=5, ge=1, le=100)
 
     @field_validator("probability")
     @classmethod
@@ -94,11 +104,11 @@ class CallbackOffer(BaseModel):
 
     offer_when_wait_over: Duration
     accept_probability: Probability
-    keep_place: bool = True
+    keep_place: Flag = True
     dial_time: Distribution = Deterministic(distribution="deterministic", value=20.0)
     reach_probability: Probability = 1.0
     retry_delay: Distribution | None = None
-    max_attempts: int = Field(default=3, ge=1, le=20)
+    max_attempts: Whole = Field(default=3, ge=1, le=20)
 
 
 class WaitAnnouncement(BaseModel):
@@ -129,8 +139,8 @@ class SelfService(BaseModel):
     duration: Distribution
     containment: Probability
     drop_out: Probability = 0.0
-    handle_time_factor: float = Field(default=1.0, gt=0, le=20)
-    ports: int | None = Field(default=None, ge=1)
+    handle_time_factor: Real = Field(default=1.0, gt=0, le=20)
+    ports: Whole | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _check_shares(self) -> SelfService:
@@ -153,7 +163,7 @@ class Conversation(BaseModel):
 
     model_config = FROZEN
 
-    mean_messages: float = Field(ge=1.0, le=1000.0)
+    mean_messages: Real = Field(ge=1.0, le=1000.0)
     think_time: Distribution
 
 
@@ -176,7 +186,7 @@ class AfterHours(BaseModel):
 
     model_config = FROZEN
 
-    rate_per_hour: float | list[float]
+    rate_per_hour: Real | list[Real]
     action: Literal["next_opening", "self_service", "call_back"]
     call_back_probability: Probability = 0.7
     call_back_delay: Distribution = Exponential(distribution="exponential", mean=3600.0)
@@ -190,7 +200,7 @@ class AfterHours(BaseModel):
                 f"give one rate or 24 (one per clock hour, 00:00-01:00 first), got {len(value)}"
             )
         if any(not math.isfinite(v) or v < 0 for v in values):
-            raise ValueError(f"rates must be non-negative finite numbers, got {value!r}")
+            raise ValueError(f"rates must be non-negative finite numbers, got {shown(value)}")
         return value
 
     def rate_at_hour(self, hour: int) -> float:

@@ -13,6 +13,14 @@ from ccsim.errors import PROBLEM_LIST, ScenarioError, yaml_path
 from ccsim.scenario.bundled import bundled_name, bundled_text, unknown_scenario_problem
 from ccsim.scenario.distributions import DISTRIBUTION_NAMES
 from ccsim.scenario.scenario import Scenario
+from ccsim.scenario.yaml_input import (
+    SHOWN_CHARACTERS,
+    YamlLimitError,
+    load_yaml,
+    read_scenario_text,
+    shown,
+    yaml_problem,
+)
 
 
 def load_scenario(spec: str | Path | Mapping[str, Any]) -> Scenario:
@@ -40,24 +48,25 @@ def load_scenario(spec: str | Path | Mapping[str, Any]) -> Scenario:
         # The package's own copy: a name, or a path from before the scenarios moved into it.
         return _parse_text(bundled_text(bundled), source=bundled, stem=bundled)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_scenario_text(path)
     except FileNotFoundError:
         raise ScenarioError(str(path), [unknown_scenario_problem(path)]) from None
     except IsADirectoryError:
         raise ScenarioError(str(path), ["is a folder, not a scenario file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(str(path), [f"cannot be read: {exc}"]) from None
+    except ValueError as exc:  # not a regular file, or too large: refused before reading
+        raise ScenarioError(str(path), [str(exc)]) from None
     return _parse_text(text, source=str(path), stem=path.stem)
 
 
 def _parse_text(text: str, source: str, stem: str) -> Scenario:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
+    except YamlLimitError as exc:
+        raise ScenarioError(source, [exc.problem]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(source, [f"not valid YAML: {where}{problem}"]) from None
+        raise ScenarioError(source, [f"not valid YAML: {yaml_problem(exc)}"]) from None
     if not isinstance(data, dict):
         raise ScenarioError(
             source, ["the file must hold a mapping with keys such as contact_types and pools"]
@@ -73,8 +82,19 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
     except ValidationError as exc:
         problems: list[str] = []
         union_paths: dict[str, int] = {}
-        for error in exc.errors():
+        errors = exc.errors()
+        # A list given where `3 | [3, 4]` is allowed, with a bad item: the item's error says
+        # it all; "should be a valid number" for the whole list would only confuse.
+        listed = {
+            tuple(e["loc"][:k])
+            for e in errors
+            for k, step in enumerate(e["loc"][:-1])
+            if isinstance(step, str) and step.startswith("list[")
+        }
+        for error in errors:
             location = error["loc"]
+            if _from_union_member(location) and tuple(location[:-1]) in listed:
+                continue
             if location and location[-1] == "[key]":
                 # A bad mapping key: point at the mapping that holds it.
                 location = location[:-2]
@@ -86,7 +106,14 @@ def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
                     continue
                 union_paths[path] = len(problems)
             problems.extend(_describe(error, path))
+        if len(problems) > MAX_PROBLEMS:  # a million bad list entries: the first ones say it
+            more = len(problems) - MAX_PROBLEMS
+            problems = [*problems[:MAX_PROBLEMS], f"… and {more:,} more problems like these"]
         raise ScenarioError(source, problems) from None
+
+
+MAX_PROBLEMS = 20
+"""Problems listed in one error; the rest are counted."""
 
 
 _UNION_MEMBERS = {"int", "float", "list[int]", "list[float]", "str"}
@@ -94,7 +121,11 @@ _NOT_KEYS = _UNION_MEMBERS | set(DISTRIBUTION_NAMES)
 
 
 def _from_union_member(location: tuple[Any, ...]) -> bool:
-    return bool(location) and location[-1] in _UNION_MEMBERS
+    if not location or not isinstance(location[-1], str):
+        return False
+    # Numbers as written (fields.Real, fields.Whole) are named after their validator.
+    member = location[-1].removeprefix("list[").removeprefix("function-before[")
+    return location[-1] in _UNION_MEMBERS or member.startswith("_as_written_")
 
 
 def _plain(message: str) -> str:
@@ -105,10 +136,10 @@ def _describe(error: Mapping[str, Any], path: str) -> list[str]:
     kind = error["type"]
     message = _plain(str(error["msg"]))
     if message.startswith(PROBLEM_LIST):
-        return message.removeprefix(PROBLEM_LIST).splitlines()
+        return [_clipped(line) for line in message.removeprefix(PROBLEM_LIST).splitlines()]
     if error["loc"] and error["loc"][-1] == "[key]":
         return [
-            f"{path}: {error['input']!r} is not a valid name; use a letter, "
+            f"{path}: {shown(error['input'], 80)} is not a valid name; use a letter, "
             "then letters, digits, '_' or '-' (no dots or spaces)"
         ]
     return [_describe_one(error, kind, message, path)]
@@ -131,9 +162,18 @@ def _describe_one(error: Mapping[str, Any], kind: str, message: str, path: str) 
             "deterministic, lognormal, gamma, weibull, uniform, empirical)"
         )
     value = error.get("input")
-    shown = (
+    got = (
         ""
-        if isinstance(value, (dict, list)) or value is None or str(value) in message
-        else f" (got {value!r})"
+        if isinstance(value, (dict, list))
+        or value is None
+        or str(value) in message
+        or str(value).lower() in message  # true, false as YAML writes them
+        else f" (got {shown(value)})"
     )
-    return f"{path}: {message}{shown}"
+    return _clipped(f"{path}: {message}{got}")
+
+
+def _clipped(problem: str) -> str:
+    """A problem line no longer than a few lines of a terminal, whatever value it quotes."""
+    limit = 2 * SHOWN_CHARACTERS + 200
+    return problem if len(problem) <= limit else f"{problem[: limit - 1]}…"

@@ -34,6 +34,7 @@ import yaml
 
 from ccsim.scenario.loading import parse_scenario
 from ccsim.scenario.scenario import Scenario
+from ccsim.scenario.yaml_input import YamlLimitError, load_yaml, shown, yaml_problem
 from ccsim.units import parse_duration
 
 
@@ -154,7 +155,7 @@ def parse_override(text: str, option: str = "--set") -> Override:
     path_text, value_text = path_text.strip(), value_text.strip()
     if not sep or not path_text or not value_text:
         raise OverrideError(
-            f"{option} {text!r}: write PATH=VALUE, PATH=+NUMBER (add) or PATH=*NUMBER "
+            f"{option} {shown(text)}: write PATH=VALUE, PATH=+NUMBER (add) or PATH=*NUMBER "
             "(multiply), e.g. pools.tier1.staffing=+2 or contact_types.voice.aht=*1.1"
         )
     path = tuple(part for part in path_text.split(".") if part)
@@ -162,9 +163,12 @@ def parse_override(text: str, option: str = "--set") -> Override:
         number = _number(value_text[1:], text, option)
         return Override(path, "add" if value_text[0] == "+" else "multiply", number, text)
     try:
-        value = yaml.safe_load(value_text)
+        value = load_yaml(value_text)
+    except YamlLimitError as exc:
+        raise OverrideError(f"{option} {shown(text)}: {exc.problem}") from None
     except yaml.YAMLError as exc:
-        raise OverrideError(f"{option} {text!r}: the value is not valid YAML ({exc})") from None
+        problem = f"the value is not valid YAML ({yaml_problem(exc)})"
+        raise OverrideError(f"{option} {shown(text)}: {problem}") from None
     return Override(path, "set", value, text)
 
 
@@ -309,7 +313,8 @@ def _number(text: str, whole: str, option: str) -> float:
         value = None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise OverrideError(
-            f"{option} {whole!r}: after + or * give a number (e.g. +2, +-1, *1.1), got {text!r}"
+            f"{option} {shown(whole)}: after + or * give a number (e.g. +2, +-1, *1.1), "
+            f"got {shown(text)}"
         )
     return value
 

@@ -7,8 +7,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ccsim.scenario.distributions import Distribution
-from ccsim.scenario.fields import FROZEN, Duration, Name
+from ccsim.scenario.fields import FROZEN, Duration, Flag, Name, Real, Whole
 from ccsim.scenario.schedule import Shift
+from ccsim.scenario.yaml_input import shown
 
 
 class Skill(BaseModel):
@@ -22,9 +23,9 @@ class Skill(BaseModel):
 
     model_config = FROZEN
 
-    priority: int = Field(default=1, ge=1)
+    priority: Whole = Field(default=1, ge=1)
     after: Duration = 0.0
-    handle_time_factor: float = Field(default=1.0, gt=0, le=20)
+    handle_time_factor: Real = Field(default=1.0, gt=0, le=20)
     handle_time: Distribution | None = None
 
 
@@ -60,17 +61,17 @@ class Pool(BaseModel):
     model_config = FROZEN
 
     serves: dict[Name, Skill] = Field(min_length=1)
-    staffing: int | list[int] | None = None
+    staffing: Whole | list[Whole] | None = None
     shifts: list[Shift] | None = None
-    absenteeism: float = Field(default=0.0, ge=0.0, lt=1.0)
-    shrinkage: float = Field(default=0.0, ge=0.0, lt=1.0)
-    cost_per_hour: float = Field(default=0.0, ge=0)
-    reserve_for_primary: int = Field(default=0, ge=0)
-    max_concurrency: int = Field(default=1, ge=1, le=20)
-    concurrency_factors: list[float] | None = None
+    absenteeism: Real = Field(default=0.0, ge=0.0, lt=1.0)
+    shrinkage: Real = Field(default=0.0, ge=0.0, lt=1.0)
+    cost_per_hour: Real = Field(default=0.0, ge=0)
+    reserve_for_primary: Whole = Field(default=0, ge=0)
+    max_concurrency: Whole = Field(default=1, ge=1, le=20)
+    concurrency_factors: list[Real] | None = None
     chat_assignment: Literal["least_loaded", "most_loaded"] = "least_loaded"
-    calls_while_chatting: bool = False
-    interrupt_deferrable: bool = False
+    calls_while_chatting: Flag = False
+    interrupt_deferrable: Flag = False
 
     @model_validator(mode="after")
     def _check_staffing_form(self) -> Pool:
@@ -112,8 +113,15 @@ class Pool(BaseModel):
         if isinstance(value, str):
             value = [value]
         if isinstance(value, list):
-            if len(set(map(str, value))) != len(value):
-                raise ValueError(f"serves lists a contact type twice: {value!r}")
+            odd = [item for item in value if not isinstance(item, str)]
+            if odd:  # a list in a list, or a mapping: not a name (and not hashable)
+                raise ValueError(
+                    f"serves lists contact type names (serves: [voice, email]) or maps each "
+                    f"to a priority or skill (serves: {{voice: 1}}); {shown(odd[0], 80)} is "
+                    "not a name"
+                )
+            if len(set(value)) != len(value):
+                raise ValueError(f"serves lists a contact type twice: {shown(value)}")
             return {name: {"priority": rank} for rank, name in enumerate(value, start=1)}
         if isinstance(value, dict):
             return {
@@ -137,5 +145,7 @@ class Pool(BaseModel):
             return value
         values = value if isinstance(value, list) else [value]
         if not values or any(v < 0 for v in values):
-            raise ValueError(f"staffing must be agents >= 0 (one number or a list), got {value!r}")
+            raise ValueError(
+                f"staffing must be agents >= 0 (one number or a list), got {shown(value)}"
+            )
         return value

@@ -10,7 +10,7 @@ from ccsim.errors import PROBLEM_LIST
 from ccsim.scenario.campaign import Campaign
 from ccsim.scenario.contact_type import ContactType
 from ccsim.scenario.experience import Experience
-from ccsim.scenario.fields import FROZEN, Name, PositiveDuration
+from ccsim.scenario.fields import FROZEN, Name, PositiveDuration, Real, Whole
 from ccsim.scenario.forecast import Forecast
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.pool import Pool
@@ -23,9 +23,9 @@ class Experiment(BaseModel):
 
     model_config = FROZEN
 
-    replications: int = Field(default=10, ge=1, le=100_000)
-    seed: int = Field(default=1, ge=0, lt=2**63)
-    confidence: float = Field(default=0.95, gt=0.5, lt=1.0)
+    replications: Whole = Field(default=10, ge=1, le=100_000)
+    seed: Whole = Field(default=1, ge=0, lt=2**63)
+    confidence: Real = Field(default=0.95, gt=0.5, lt=1.0)
 
 
 class Routing(BaseModel):

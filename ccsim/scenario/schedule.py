@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
-from ccsim.scenario.fields import FROZEN, ClockTime, Duration, PositiveDuration
+from ccsim.scenario.fields import FROZEN, ClockTime, Duration, PositiveDuration, Whole
 from ccsim.scenario.horizon import Horizon
 from ccsim.units import DAY, format_clock, format_duration
 
@@ -92,8 +92,8 @@ class Shift(BaseModel):
     name: str | None = None
     start: ClockTime
     length: PositiveDuration
-    days: list[int] | None = None
-    headcount: int = Field(ge=0)
+    days: list[Whole] | None = None
+    headcount: Whole = Field(ge=0)
     breaks: list[Break] = Field(default_factory=list)
 
     @property
