@@ -152,8 +152,9 @@ def _pooled_agents(
     weights = rates / total
     aht = float(sum(w * c.aht for w, c in zip(weights, kinds, strict=True)))
     patience = None
-    if all(c.patience is not None for c in kinds):
-        patience = float(sum(w * c.patience.mean for w, c in zip(weights, kinds, strict=True)))
+    patiences = [c.patience for c in kinds if c.patience is not None]
+    if len(patiences) == len(kinds):  # every type's callers have a patience
+        patience = float(sum(w * p.mean for w, p in zip(weights, patiences, strict=True)))
     threshold = max(c.service_level.threshold for c in kinds)
     target = min(c.service_level.target for c in kinds)
     return erlang_agents(total, aht, threshold, target, patience, targets)

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -48,6 +49,7 @@ from ccsim.experiment.replications import run_experiment
 from ccsim.model.streams import source_key
 from ccsim.scenario import Scenario
 from ccsim.scenario.overrides import DELETE, derive
+from ccsim.scenario.overrides import Path as KeyPath
 from ccsim.scenario.roster import staffing_per_interval
 from ccsim.studies.staffing.contract import contract
 from ccsim.studies.staffing.floor import erlang_agents, staffing_floor
@@ -57,6 +59,9 @@ from ccsim.studies.staffing.targets import StaffingError, Targets, first_pool, s
 from ccsim.studies.staffing.trials import Trials
 from ccsim.studies.staffing.verdict import Assurance, Judge
 from ccsim.studies.staffing.verification import Verifier
+
+if TYPE_CHECKING:
+    from ccsim.studies.staffing.rostering import Roster
 
 __all__ = [
     "Assurance",
@@ -134,11 +139,13 @@ def optimise_staffing(
     serves = [[names.index(t) for t in base.pools[p].serves] for p in pools]
     verifier = Verifier(trials, judge, derived_seed(root, "verification"), serves, progress)
     answer = verifier.settle(found, floor, openings, own)
-    floor = verifier.floor
+    settled_floor = verifier.floor
+    assert settled_floor is not None, "settle() leaves the floor it settled on"
+    floor = settled_floor
     required = {p: answer[k].copy() for k, p in enumerate(pools)}
     scheduled = {p: absence.scheduled(p, v) for p, v in required.items()}
     written = scheduled_scenario(base, scheduled)
-    rosters = []
+    rosters: list[Roster] = []
     if shifts:
         from ccsim.studies.staffing.rostering import settle_roster
 
@@ -212,7 +219,7 @@ def with_absence(
             )
     if shrinkage is None and absenteeism is None:
         return scenario
-    changes = {}
+    changes: dict[KeyPath, Any] = {}
     for pool in scenario.pools:
         if shrinkage is not None:
             changes["pools", pool, "shrinkage"] = shrinkage
@@ -229,7 +236,7 @@ def scheduled_scenario(base: Scenario, scheduled: dict[str, np.ndarray]) -> Scen
 
 def with_staffing(scenario: Scenario, staffing: dict[str, np.ndarray]) -> Scenario:
     """A copy of ``scenario`` whose pools have ``staffing`` (one value per interval of day)."""
-    changes = {}
+    changes: dict[KeyPath, Any] = {}
     for pool, values in staffing.items():
         changes["pools", pool, "shifts"] = DELETE  # a roster gives way to the per-interval answer
         changes["pools", pool, "staffing"] = [int(v) for v in values]

@@ -145,7 +145,7 @@ def risk_summary(result: ExperimentResult) -> dict:
         levels = {"mean": float(defined.mean()) if defined.size else math.nan}
         quantiles = _quantile(daily, QUANTILES, None)
         levels.update({_label(q): float(v) for q, v in zip(QUANTILES, quantiles, strict=True)})
-        worst = {"start": None, "p_meets_target": None}
+        worst: dict[str, str | float | None] = {"start": None, "p_meets_target": None}
         if not np.all(np.isnan(shares)):
             slot = int(np.nanargmin(shares))
             worst = {
@@ -197,8 +197,8 @@ def with_risk_columns(result: ExperimentResult, intervals: pd.DataFrame) -> pd.D
 
 
 def share_meeting(
-    levels: np.ndarray, target: float, axis, at_most: bool = False
-) -> np.ndarray | float:
+    levels: np.ndarray, target: float, axis: int | tuple[int, ...] | None, at_most: bool = False
+) -> np.ndarray:
     """Share of defined values at or above ``target`` (at or below, with ``at_most``: an
     abandonment or ASA cap) along ``axis``; NaN where no value is defined."""
     defined = ~np.isnan(levels)

@@ -153,6 +153,7 @@ def _cover(pool: Pool, k: int, horizon: Horizon, lowest: bool = False) -> np.nda
     """Agents on the phones per interval per head on shift pattern ``k``: the mean over the
     interval, or (``lowest``) the mean over its worst :data:`SLICE` (a break the whole shift
     takes at once leaves nobody there)."""
+    assert pool.shifts is not None, "only a shift pool has shift patterns"
     shift = pool.shifts[k].model_copy(update={"headcount": _SAMPLE_HEADS})
     alone = pool.model_copy(update={"shifts": [shift], "absenteeism": 0.0, "shrinkage": 0.0})
     if not lowest:
@@ -223,13 +224,13 @@ def settle_roster(
         if not misses:
             break
         design = design.copy()
-        for pool, i in misses:
-            if design[0, pool, i] - scheduled[pools[pool]][i] >= BUMPS_BEFORE_STRICT and (
-                strictly[pool, i] and not design[1, pool, i]
+        for p, i in misses:
+            if design[0, p, i] - scheduled[pools[p]][i] >= BUMPS_BEFORE_STRICT and (
+                strictly[p, i] and not design[1, p, i]
             ):
-                design[1, pool, i] = 1  # more agents on average did not help: the dips do
+                design[1, p, i] = 1  # more agents on average did not help: the dips do
             else:
-                design[0, pool, i] += 1
+                design[0, p, i] += 1
         check.note(f"roster: more cover in {len(misses)} (pool, interval)s")
     verifier.history.extend(check.history)
     verifier.effort.append((trials.staffings, trials.replications))

@@ -136,23 +136,26 @@ class Verifier:
                     reps[k] = assurance.first_replications
                     still.append(k)
                     continue
-                if settled[k] is None:
-                    settled[k] = np.zeros_like(verdicts.passed)
-                    decided[k] = np.zeros_like(verdicts.passed)
+                held, done = settled[k], decided[k]
+                if held is None or done is None:  # both made at the first verification
+                    held = settled[k] = np.zeros_like(verdicts.passed)
+                    done = decided[k] = np.zeros_like(verdicts.passed)
                 last = reps[k] >= assurance.max_replications
-                new = ~decided[k] & (~verdicts.uncertain | last)
-                settled[k][new] = verdicts.passed[new]
-                decided[k] |= new
-                missed = first_miss and (decided[k] & ~settled[k])[:, first:].any()
-                if not missed and not decided[k][:, first:].all():
+                new = ~done & (~verdicts.uncertain | last)
+                held[new] = verdicts.passed[new]
+                done |= new  # in place: decided[k] is this array
+                missed = first_miss and (done & ~held)[:, first:].any()
+                if not missed and not done[:, first:].all():
                     reps[k] = min(2 * reps[k], assurance.max_replications)
                     still.append(k)
                     continue
-                final = Verdicts(settled[k] | ~decided[k], ~settled[k] & decided[k], reps[k])
+                final = Verdicts(held | ~done, ~held & done, reps[k])
                 results[k] = Verified(self.judge.misses(final, first), final, snapshots)
                 self.most_replications = max(self.most_replications, reps[k])
             pending = still
-        return results
+        verified = [r for r in results if r is not None]
+        assert len(verified) == len(asked), "every staffing asked about has its verdicts"
+        return verified
 
     def settle(
         self, start: np.ndarray, floor: Floor, openings: list[int], erlang: np.ndarray
@@ -225,7 +228,7 @@ class Verifier:
         """Per group of pools and interval of the day: an opening at which nobody of the
         group's contact types waits in at least :data:`EMPTY_OPENINGS` of the replications."""
         waived = np.zeros(floor.waived.shape, dtype=bool)
-        per_day = waived.shape[1]
+        per_day = floor.waived.shape[1]  # the same shape as waived's
         waiting = np.stack([s["waiting_at_start"] for s in snapshots])  # reps × types × ints
         for g, pools in enumerate(floor.groups):
             types = sorted({t for p in pools for t in self.serves[p]})
