@@ -33,6 +33,9 @@ from ccsim.scenario import Scenario
 from ccsim.scenario.overrides import with_experiment
 from ccsim.stats import paired_difference, welch_half_width
 
+MeasureTable = Callable[[ReplicationMeasures], dict[str, float]]
+"""Reads one table of measures (measure → value) from a replication's measures."""
+
 INTERVAL_MEASURES = INTERVAL_CI
 """Per-interval measures whose differences are reported."""
 
@@ -167,7 +170,9 @@ def compare_scenarios(
     results = []
     # The caller's executor stays open for them; one made here is closed here.
     own = executor is None
-    shared = make_executor(jobs, scheduler, count * len(scenarios)) if own else executor
+    shared = (
+        make_executor(jobs, scheduler, count * len(scenarios)) if executor is None else executor
+    )
     with shared if own else nullcontext(shared):
         for index, scenario in enumerate(scenarios):
             done_before = index * count
@@ -221,14 +226,21 @@ def unique_labels(names: list[str]) -> list[str]:
     return labels
 
 
-def _measure_tables(first: ReplicationMeasures):
+def _measure_tables(first: ReplicationMeasures) -> list[tuple[str, str, MeasureTable]]:
     """(group, name, getter) for every table of measures a replication has."""
-    tables = [("overall", "all", lambda r: r.overall)]
-    tables += [("type", n, lambda r, n=n: r.by_type[n]) for n in first.by_type]
-    tables += [("pool", n, lambda r, n=n: r.by_pool[n]) for n in first.by_pool]
-    tables += [("channel", n, lambda r, n=n: r.by_channel[n]) for n in first.by_channel]
-    tables += [("campaign", n, lambda r, n=n: r.by_campaign[n]) for n in first.by_campaign]
+    tables: list[tuple[str, str, MeasureTable]] = [("overall", "all", lambda r: r.overall)]
+    tables += [("type", n, _one(lambda r: r.by_type, n)) for n in first.by_type]
+    tables += [("pool", n, _one(lambda r: r.by_pool, n)) for n in first.by_pool]
+    tables += [("channel", n, _one(lambda r: r.by_channel, n)) for n in first.by_channel]
+    tables += [("campaign", n, _one(lambda r: r.by_campaign, n)) for n in first.by_campaign]
     return tables
+
+
+def _one(
+    tables: Callable[[ReplicationMeasures], dict[str, dict[str, float]]], name: str
+) -> MeasureTable:
+    """Reads the table of ``name`` (a type, pool, channel or campaign) from ``tables``."""
+    return lambda r: tables(r)[name]
 
 
 def _values(reps: list[ReplicationMeasures], get, measure: str) -> np.ndarray:
