@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -312,7 +313,10 @@ def plot_sweep(table: pd.DataFrame, axes: list[str], measure: str, path: Path) -
     groups = table.groupby(others, sort=False) if others else [((), table)]
     for key, rows in groups:
         x = _numeric(rows[x_axis])
-        label = ", ".join(f"{o}={v}" for o, v in zip(others, np.atleast_1d(key), strict=False))
+        # Grouped by a list of columns, pandas gives each group's key as a tuple (the stubs
+        # say only Hashable).
+        values = np.atleast_1d(cast(tuple[Any, ...], key))
+        label = ", ".join(f"{o}={v}" for o, v in zip(others, values, strict=False))
         ax.plot(x, rows[column], marker="o", ms=4, label=label or None)
         if f"{column}_low" in rows:
             ax.fill_between(x, rows[f"{column}_low"], rows[f"{column}_high"], alpha=0.2)
