@@ -275,16 +275,17 @@ class LiveCentre(ContactCentre):
     def _restaff(self, p: int) -> None:
         self.start()
         self._staffing_changed = True
-        pool = self.pools[p]
-        target = self.target(p)
+        self._restaff_to(self.pools[p], self.target(p), self._closing[p])
+
+    def _restaff_to(self, pool, target: int, closing: bool) -> None:
         if target > pool.size:  # past the plan's peak: new agent numbers
             extra = target - pool.size
             first = len(self.agents.load)
             self.agents.load.extend([0] * extra)
             self.agents.idle_since.extend([0.0] * extra)
             pool.add_agents(range(first, first + extra))
-        self._note_target(p, target)
-        self.agents.restaff(pool, target, self._closing[p], self.env.now)
+        self._note_target(pool.index, target)
+        self.agents.restaff(pool, target, closing, self.env.now)
 
     def _note_target(self, p: int, target: int) -> None:
         # The target as run, and the agents paid beyond the plan (none once closed).
@@ -302,9 +303,7 @@ class LiveCentre(ContactCentre):
         self._closing[pool.index] = closing
         for queue in self.deferrable_queues:
             queue.paused = closing
-        new = self.target(pool.index)
-        self._note_target(pool.index, new)
-        self.agents.restaff(pool, new, closing, self.env.now)
+        self._restaff_to(pool, self.target(pool.index), closing)
 
     # -- offers, routing, handle time -------------------------------------------------
 
