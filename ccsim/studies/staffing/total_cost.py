@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ccsim.experiment.executors import Executor
-from ccsim.experiment.replications import run_experiment
+from ccsim.experiment.replications import ExperimentResult, run_experiment
 from ccsim.scenario import Scenario
 from ccsim.scenario.roster import staffing_per_interval
 from ccsim.stats import estimate
@@ -79,6 +79,7 @@ class TotalCostPlan:
         points: every staffing tried, in the order tried.
         scenario: the written scenario (the answer's staffing).
         replications, seed: what each staffing was run with.
+        result: the answer's run (its replications' measures; no records kept).
     """
 
     pools: tuple[str, ...]
@@ -89,6 +90,7 @@ class TotalCostPlan:
     scenario: Scenario
     replications: int
     seed: int
+    result: ExperimentResult
 
     def staffing(self, shift: Shift | None = None) -> dict[str, np.ndarray]:
         """Agents per pool and interval of the day of a shift (default: the answer)."""
@@ -156,6 +158,7 @@ def total_cost_staffing(
     start = start or _own_staffing(scenario)
     root = scenario.experiment.seed if seed is None else seed
     tried: dict[Shift, CostPoint] = {}
+    runs: dict[Shift, ExperimentResult] = {}
 
     def cost(shift: Shift) -> CostPoint:
         if shift not in tried:
@@ -170,6 +173,7 @@ def total_cost_staffing(
                 executor=executor,
             )
             tried[shift] = _point(shift, result)
+            runs[shift] = result
         return tried[shift]
 
     current: Shift = (0,) * len(pools)
@@ -201,6 +205,7 @@ def total_cost_staffing(
         scenario=with_staffing(scenario, answer),
         replications=replications,
         seed=root,
+        result=runs[current],
     )
 
 

@@ -1,0 +1,208 @@
+"""Customer experience in the output: console tables, the report's section, the cost curve.
+
+* :func:`print_experience` — ``ccsim run``'s table of bad experiences, effort and churn per
+  contact type, channel and overall (only for scenarios with an ``experience`` block);
+* :func:`experience_html` — the same in the HTML report, and the cost curve when the folder
+  holds a total-cost search (``total_cost.csv``);
+* :func:`cost_curve_figure` — agent cost, churn cost and their total as staffing changes;
+* :func:`write_total_cost`, :func:`print_total_cost` — ``ccsim staff --objective total-cost``:
+  the answer's results folder with ``total_cost.csv`` (every staffing tried),
+  ``total_cost.json`` (start, answer, the difference in words) and the report.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from matplotlib.figure import Figure
+from rich.console import Console
+from rich.table import Table
+
+from ccsim.jsonable import json_value
+from ccsim.measures.catalogue import lookup
+from ccsim.output.html.page import Html, figure_html, paragraph, table_html
+from ccsim.output.run_folder import staged_folder, write_run_files
+
+if TYPE_CHECKING:
+    from ccsim.output.html.folder import RunFolder
+    from ccsim.studies.staffing.total_cost import TotalCostPlan
+
+COLUMNS = (
+    "bad_contact_share",
+    "bad_issue_share",
+    "effort_score",
+    "customers_lost",
+    "revenue_at_risk",
+    "replacement_cost",
+)
+"""The table's measures, per contact type, channel and overall."""
+
+CUSTOMERS = ("customers_contacting", "bad_customer_share", "bad_experiences_per_customer")
+"""Customer-base measures, overall only."""
+
+CURVE_FILE = "total_cost.csv"
+
+
+def _value(entry: dict | None, name: str, ci: bool = False) -> str:
+    """A summary entry as people read it, with its half-width when asked."""
+    if not entry:
+        return "–"
+    measure = lookup(name)
+    text = measure.format(entry.get("mean"))
+    half = entry.get("half_width")
+    if ci and half is not None and half == half:
+        text += f" ± {measure.format(half).rstrip(' %s')}"
+    return text
+
+
+def _groups(summary: dict) -> dict[str, dict]:
+    groups = {f"{name}": m for name, m in summary.get("by_type", {}).items()}
+    if len(summary.get("by_channel", {})) > 1:
+        groups.update({f"{name} (channel)": m for name, m in summary["by_channel"].items()})
+    groups["all"] = summary["overall"]
+    return groups
+
+
+def has_experience(summary: dict) -> bool:
+    """Whether a run measured customer experience (its scenario had the block)."""
+    return "customers_lost" in (summary.get("overall") or {})
+
+
+def print_experience(console: Console, summary: dict) -> None:
+    """Bad experiences, effort and expected churn per contact type, channel and overall."""
+    if not has_experience(summary):
+        return
+    table = Table(
+        title="Customer experience (issues under the type they started in; ± = half-width)",
+        title_justify="left",
+    )
+    table.add_column("group", no_wrap=True)
+    for name in COLUMNS:
+        table.add_column(lookup(name).label, justify="right", no_wrap=True)
+    for group, m in _groups(summary).items():
+        table.add_row(group, *(_value(m.get(n), n, ci=n == "customers_lost") for n in COLUMNS))
+    console.print(table)
+    overall = summary["overall"]
+    words = ", ".join(f"{lookup(n).label} {_value(overall.get(n), n)}" for n in CUSTOMERS)
+    console.print(
+        f"[dim]{words}; agent cost {_value(overall.get('cost'), 'cost')} + churn cost "
+        f"{_value(overall.get('churn_cost'), 'churn_cost')} = total cost "
+        f"{_value(overall.get('total_cost'), 'total_cost')}[/]"
+    )
+
+
+def experience_html(run: RunFolder) -> str:
+    """The report's customer-experience section (empty without the block)."""
+    summary = run.summary
+    if not has_experience(summary):
+        return ""
+    rows = [
+        [group, *(_value(m.get(n), n, ci=n == "customers_lost") for n in COLUMNS)]
+        for group, m in _groups(summary).items()
+    ]
+    overall = summary["overall"]
+    body = table_html(rows, ["group", *(lookup(n).label for n in COLUMNS)], total_row=True)
+    body += paragraph(
+        ", ".join(f"{lookup(n).label}: {_value(overall.get(n), n)}" for n in CUSTOMERS)
+        + f". Agent cost {_value(overall.get('cost'), 'cost')} + churn cost "
+        f"{_value(overall.get('churn_cost'), 'churn_cost')} = total cost "
+        f"{_value(overall.get('total_cost'), 'total_cost')}."
+    )
+    body += paragraph(
+        "A bad experience follows the scenario's experience rules (docs/experience.md); "
+        "customers lost are expected values, Σ p(bad experiences) over the customers who "
+        "contacted, shared out over their bad issues.",
+        note=True,
+    )
+    curve = run.folder / CURVE_FILE
+    if curve.exists():
+        figure = cost_curve_figure(pd.read_csv(curve))
+        if figure is not None:
+            body += figure_html(
+                figure,
+                "agent cost and churn cost against agent hours",
+                "Each staffing tried by the total-cost search, on the same customers: agents "
+                "cost more as staffing grows, lost customers cost less; the total is least "
+                "at the answer.",
+            )
+    return Html(body)
+
+
+def cost_curve_figure(points: pd.DataFrame) -> Figure | None:
+    """Agent cost, churn cost and total cost against agent hours, one point per staffing."""
+    if len(points) < 2:
+        return None
+    points = points.sort_values("agent_hours")
+    fig = Figure(figsize=(7, 3.6))
+    ax = fig.add_subplot()
+    ax.plot(points["agent_hours"], points["agent_cost"], "o-", label="agent cost")
+    ax.plot(points["agent_hours"], points["churn_cost"], "s-", label="churn cost")
+    ax.errorbar(
+        points["agent_hours"],
+        points["total_cost"],
+        yerr=points["total_half_width"].fillna(0),
+        fmt="D-",
+        color="black",
+        label="total cost",
+    )
+    best = points.loc[points["total_cost"].idxmin()]
+    ax.axvline(best["agent_hours"], color="grey", linestyle=":", label="least total cost")
+    ax.set_xlabel("agent hours")
+    ax.set_ylabel("cost")
+    ax.legend(frameon=False, fontsize="small")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def total_cost_summary(plan: TotalCostPlan) -> dict:
+    """``total_cost.json``: the start, the answer, the difference and every staffing tried."""
+    return json_value(
+        {
+            "objective": "total-cost",
+            "replications": plan.replications,
+            "seed": plan.seed,
+            "start": {p: plan.start[p].tolist() for p in plan.pools},
+            "answer": {p: v.tolist() for p, v in plan.staffing().items()},
+            "start_costs": plan.start_point.as_dict(plan.pools),
+            "answer_costs": plan.best.as_dict(plan.pools),
+            "explanation": plan.explanation(),
+            "tried": [p.as_dict(plan.pools) for p in plan.points],
+        }
+    )
+
+
+def write_total_cost(plan: TotalCostPlan, destination: Path) -> Path:
+    """The answer's results folder, with the search's ``total_cost.csv`` and ``.json``."""
+    destination = Path(destination)
+    with staged_folder(destination) as staging:
+        rows = pd.DataFrame([p.as_dict(plan.pools) for p in plan.points])
+        rows.to_csv(staging / CURVE_FILE, index=False, float_format="%.6g")
+        (staging / "total_cost.json").write_text(
+            json.dumps(total_cost_summary(plan), indent=1) + "\n", encoding="utf-8"
+        )
+        write_run_files(plan.result, staging)  # its report reads total_cost.csv
+    return destination
+
+
+def print_total_cost(console: Console, plan: TotalCostPlan) -> None:
+    """The start beside the least-total-cost answer, and the difference in words."""
+    table = Table(title="Staffing for the least total cost", title_justify="left")
+    for column in ("", "agent hours", "agent cost", "customers lost", "churn cost", "total"):
+        table.add_column(column, justify="left" if not column else "right", no_wrap=True)
+    for name, point in (("target-driven", plan.start_point), ("least total cost", plan.best)):
+        table.add_row(
+            name,
+            lookup("agent_hours").format(point.agent_hours),
+            lookup("cost").format(point.agent_cost),
+            f"{lookup('customers_lost').format(point.customers_lost)} ± "
+            f"{lookup('customers_lost').format(point.customers_lost_half_width)}",
+            lookup("churn_cost").format(point.churn_cost),
+            f"{lookup('total_cost').format(point.total_cost)} ± "
+            f"{lookup('total_cost').format(point.total_half_width)}",
+        )
+    console.print(table)
+    console.print(plan.explanation())
