@@ -12,6 +12,7 @@ from rich.table import Table
 from ccsim.analytic.figures import ErlangFigure
 from ccsim.measures.catalogue import Kind
 from ccsim.output.compare_folder import headline_rows
+from ccsim.output.experience import print_experience
 from ccsim.output.format import (
     MISSING,
     as_written,
@@ -124,6 +125,7 @@ def print_run_summary(
     console.print(pools)
     if journeys:
         print_journeys(console, summary)
+    print_experience(console, summary)  # only with an experience block (issue 17)
     if summary.get("by_campaign"):
         print_campaigns(console, summary)
     forecast = summary.get("risk", {}).get("forecast", {})

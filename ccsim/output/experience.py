@@ -5,15 +5,12 @@
 * :func:`experience_html` — the same in the HTML report, and the cost curve when the folder
   holds a total-cost search (``total_cost.csv``);
 * :func:`cost_curve_figure` — agent cost, churn cost and their total as staffing changes;
-* :func:`write_total_cost`, :func:`print_total_cost` — ``ccsim staff --objective total-cost``:
-  the answer's results folder with ``total_cost.csv`` (every staffing tried),
-  ``total_cost.json`` (start, answer, the difference in words) and the report.
+* :func:`print_total_cost` — ``ccsim staff --objective total-cost``: the start beside the
+  answer (its folder: :mod:`ccsim.output.total_cost_folder`).
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -21,10 +18,8 @@ from matplotlib.figure import Figure
 from rich.console import Console
 from rich.table import Table
 
-from ccsim.jsonable import json_value
 from ccsim.measures.catalogue import lookup
 from ccsim.output.html.page import Html, figure_html, paragraph, table_html
-from ccsim.output.run_folder import staged_folder, write_run_files
 
 if TYPE_CHECKING:
     from ccsim.output.html.folder import RunFolder
@@ -156,36 +151,6 @@ def cost_curve_figure(points: pd.DataFrame) -> Figure | None:
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
-
-
-def total_cost_summary(plan: TotalCostPlan) -> dict:
-    """``total_cost.json``: the start, the answer, the difference and every staffing tried."""
-    return json_value(
-        {
-            "objective": "total-cost",
-            "replications": plan.replications,
-            "seed": plan.seed,
-            "start": {p: plan.start[p].tolist() for p in plan.pools},
-            "answer": {p: v.tolist() for p, v in plan.staffing().items()},
-            "start_costs": plan.start_point.as_dict(plan.pools),
-            "answer_costs": plan.best.as_dict(plan.pools),
-            "explanation": plan.explanation(),
-            "tried": [p.as_dict(plan.pools) for p in plan.points],
-        }
-    )
-
-
-def write_total_cost(plan: TotalCostPlan, destination: Path) -> Path:
-    """The answer's results folder, with the search's ``total_cost.csv`` and ``.json``."""
-    destination = Path(destination)
-    with staged_folder(destination) as staging:
-        rows = pd.DataFrame([p.as_dict(plan.pools) for p in plan.points])
-        rows.to_csv(staging / CURVE_FILE, index=False, float_format="%.6g")
-        (staging / "total_cost.json").write_text(
-            json.dumps(total_cost_summary(plan), indent=1) + "\n", encoding="utf-8"
-        )
-        write_run_files(plan.result, staging)  # its report reads total_cost.csv
-    return destination
 
 
 def print_total_cost(console: Console, plan: TotalCostPlan) -> None:

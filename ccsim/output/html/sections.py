@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ccsim.output.experience import experience_html
 from ccsim.output.format import (
     MISSING,
     duration,
@@ -55,6 +56,7 @@ def run_sections(run: RunFolder) -> list[Section]:
         ("Pools", pools_html),
         ("Channels", channels_html),
         ("Customer journeys", journeys_html),
+        ("Customer experience", experience_html),
         ("Outbound campaigns", campaigns_html),
         ("Erlang comparison", erlang_html),
     ]
