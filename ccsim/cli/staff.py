@@ -76,6 +76,20 @@ from ccsim.cli.support import (
 )
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's).")
 @click.option(
+    "--objective",
+    type=click.Choice(["targets", "total-cost"]),
+    default="targets",
+    show_default=True,
+    help="targets: the fewest agents meeting the targets. total-cost: the staffing with the "
+    "least agent cost + expected cost of customers lost (needs an experience block), beside "
+    "the target-driven Erlang answer (docs/experience.md).",
+)
+@click.option(
+    "--keep-targets",
+    is_flag=True,
+    help="With --objective total-cost: never below the target-driven answer.",
+)
+@click.option(
     "--shifts",
     "rosters",
     is_flag=True,
@@ -111,6 +125,8 @@ def staff(
     assurance,
     confirm_reps,
     seed,
+    objective,
+    keep_targets,
     rosters,
     strict,
     jobs,
@@ -148,6 +164,26 @@ def staff(
     from ccsim.output.staffing_folder import staffing_summary, write_staffing
     from ccsim.studies.staffing.optimiser import Assurance, Targets, optimise_staffing
 
+    if objective == "total-cost":  # issue 17: price lost customers beside the agents
+        return _staff_total_cost(
+            scenario,
+            reps,
+            seed,
+            shrinkage,
+            absenteeism,
+            keep_targets,
+            jobs,
+            scheduler,
+            out,
+            results_dir,
+            quiet,
+            dict(
+                service_level=not no_service_level,
+                max_abandon=max_abandon,
+                max_asa=max_asa,
+                max_occupancy=max_occupancy,
+            ),
+        )
     with user_errors():
         targets = Targets(
             service_level=not no_service_level,
@@ -191,3 +227,56 @@ def staff(
         click.echo(f"Staffing written to {folder}")
     if strict and not summary["meets_all"]:
         sys.exit(1)
+
+
+def _staff_total_cost(
+    path,
+    reps,
+    seed,
+    shrinkage,
+    absenteeism,
+    keep_targets,
+    jobs,
+    scheduler,
+    out,
+    results_dir,
+    quiet,
+    target_options,
+):
+    """``ccsim staff --objective total-cost``: search, write the folder, print."""
+    from rich.console import Console
+
+    from ccsim.experiment.executors import make_executor
+    from ccsim.output.experience import print_total_cost
+    from ccsim.output.run_folder import check_destination, check_results_dir, new_run_folder
+    from ccsim.output.total_cost_folder import write_total_cost
+    from ccsim.studies.staffing.targets import Targets
+    from ccsim.studies.staffing.total_cost import target_driven_start, total_cost_staffing
+
+    with user_errors():
+        targets = Targets(**target_options)
+        base, start = target_driven_start(
+            load_with_overrides(path, ()), targets, shrinkage, absenteeism
+        )
+        if out is not None:
+            check_destination(out)
+        else:
+            check_results_dir(results_dir)
+        show = not quiet and sys.stderr.isatty()
+        with make_executor(jobs, scheduler, 1000) as executor, step_bar(show, "total cost") as note:
+            plan = total_cost_staffing(
+                base,
+                start,
+                replications=reps,
+                seed=seed,
+                keep_targets=keep_targets,
+                executor=executor,
+                progress=note,
+            )
+        folder = write_total_cost(
+            plan, out or new_run_folder(results_dir, f"{base.name}-total-cost")
+        )
+    if not quiet:
+        console = Console() if sys.stdout.isatty() else Console(width=200)
+        print_total_cost(console, plan)
+    click.echo(f"Total-cost staffing written to {folder}")

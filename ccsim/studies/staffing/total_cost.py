@@ -28,8 +28,9 @@ from ccsim.experiment.replications import ExperimentResult, run_experiment
 from ccsim.scenario import Scenario
 from ccsim.scenario.roster import staffing_per_interval
 from ccsim.stats import estimate
-from ccsim.studies.staffing.optimiser import with_staffing
-from ccsim.studies.staffing.targets import StaffingError
+from ccsim.studies.staffing.optimiser import erlang_staffing, with_absence, with_staffing
+from ccsim.studies.staffing.plan import Absence
+from ccsim.studies.staffing.targets import StaffingError, Targets
 
 Shift = tuple[int, ...]
 """Agents added (or taken away, negative) in every interval of each pool, in pool order."""
@@ -260,3 +261,18 @@ def _signed(value: float) -> str:
 
 def _plain(value: float) -> str:
     return f"{value:,.0f}"
+
+
+def target_driven_start(
+    scenario: Scenario,
+    targets: Targets,
+    shrinkage: float | None = None,
+    absenteeism: float | None = None,
+) -> tuple[Scenario, dict[str, np.ndarray]]:
+    """The scenario with the chosen shrinkage and absenteeism, and the target-driven start:
+    the per-interval Erlang answer for the targets (:func:`erlang_staffing`), grossed up to
+    agents to schedule. The busiest day's rate sets each interval, as in ``ccsim staff``."""
+    scenario = with_absence(scenario, shrinkage, absenteeism)
+    required = erlang_staffing(scenario, targets)
+    absence = Absence.of(scenario)
+    return scenario, {p: absence.scheduled(p, required[p]) for p in scenario.pools}
