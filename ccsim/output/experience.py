@@ -55,8 +55,9 @@ def _value(entry: dict | None, name: str, ci: bool = False) -> str:
 
 def _groups(summary: dict) -> dict[str, dict]:
     groups = {f"{name}": m for name, m in summary.get("by_type", {}).items()}
-    if len(summary.get("by_channel", {})) > 1:
-        groups.update({f"{name} (channel)": m for name, m in summary["by_channel"].items()})
+    channels = summary.get("by_channel", {})
+    if 1 < len(channels) < len(summary.get("by_type", {})):  # a channel of several types
+        groups.update({f"{name} (channel)": m for name, m in channels.items()})
     groups["all"] = summary["overall"]
     return groups
 
