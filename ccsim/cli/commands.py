@@ -7,6 +7,7 @@ with status 2; they never show a traceback.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -284,6 +285,8 @@ def erlang(calls, interval, aht, threshold, agents, target, patience, lines, shr
             "give exactly one of --agents K (measures for K agents) or --target 0.8 "
             "(the fewest agents meeting that service level)"
         )
+    if not math.isfinite(calls):  # FloatRange lets nan and inf through
+        fail(f"--calls must be a finite number of contacts per interval, got {calls}")
     if interval <= 0 or aht <= 0:
         fail("--interval and --aht must be longer than 0 seconds")
     if patience is not None and patience <= 0:
@@ -354,3 +357,6 @@ def _register_calibration_commands() -> None:
 
 _register_experiment_commands()
 _register_calibration_commands()
+from ccsim.cli.train import train  # noqa: E402  (ccsim train, issue 16)
+
+main.add_command(train)

@@ -17,6 +17,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from ccsim.errors import ScenarioError
 from ccsim.experiment.executors import Executor, make_executor
 from ccsim.experiment.executors import ExecutorError as ExecutorError  # re-exported
 from ccsim.experiment.executors import (
@@ -27,6 +28,7 @@ from ccsim.measures.catalogue import INTERVAL_CI, bounds
 from ccsim.model.centre import simulate
 from ccsim.records import ContactRecords, concat_frames
 from ccsim.scenario import Scenario
+from ccsim.scenario.capacity import records_problem
 from ccsim.scenario.overrides import with_experiment
 from ccsim.stats import Estimate as Estimate  # re-exported (was defined here)
 from ccsim.stats import estimate, half_width
@@ -160,9 +162,14 @@ def run_experiment(
 
     Raises:
         ExecutorError: the Dask scheduler cannot be used (see :mod:`ccsim.experiment.executors`).
+        ScenarioError: the records of every replication would not fit in memory
+            (:func:`ccsim.scenario.capacity.records_problem`: the fix is ``keep_records=False``).
     """
     scenario = with_experiment(scenario, replications=replications, seed=seed)
     count = scenario.experiment.replications
+    too_many = records_problem(scenario, count) if keep_records else None
+    if too_many is not None:  # refused before minutes of simulation end in MemoryError
+        raise ScenarioError(scenario.name, [too_many])
     if executor is None:
         with make_executor(jobs, scheduler, count) as own:
             return _run_on(own, scenario, count, keep_records, progress)

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from ccsim.scenario.capacity import MAX_AGENTS
 from ccsim.scenario.distributions import Distribution
 from ccsim.scenario.fields import FROZEN, Duration, Flag, Name, Real, Whole
 from ccsim.scenario.schedule import Shift
@@ -84,6 +85,16 @@ class Pool(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _check_headcount(self) -> Pool:
+        headcount = sum(shift.headcount for shift in self.shifts or ())
+        if headcount > MAX_AGENTS:
+            raise ValueError(
+                f"the shifts' headcounts add up to {headcount:,} agents, more than a run can "
+                f"hold (at most {MAX_AGENTS:,} in a pool)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _check_concurrency(self) -> Pool:
         factors = self.concurrency_factors
         if factors is not None:
@@ -147,5 +158,10 @@ class Pool(BaseModel):
         if not values or any(v < 0 for v in values):
             raise ValueError(
                 f"staffing must be agents >= 0 (one number or a list), got {shown(value)}"
+            )
+        if max(values) > MAX_AGENTS:
+            raise ValueError(
+                f"{max(values)} agents on duty is more than a run can hold (at most "
+                f"{MAX_AGENTS:,} in a pool)"
             )
         return value

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from ccsim.errors import PROBLEM_LIST
 from ccsim.scenario.campaign import Campaign
+from ccsim.scenario.capacity import capacity_problems
 from ccsim.scenario.contact_type import ContactType
 from ccsim.scenario.experience import Experience
 from ccsim.scenario.fields import FROZEN, Name, PositiveDuration, Real, Whole
@@ -133,6 +134,8 @@ class Scenario(BaseModel):
                 problems.append(
                     f"contact_types.{name} is served by no pool; add it to some pool's serves"
                 )
+        if not problems:  # volumes are only summed once their shapes are right
+            problems += capacity_problems(self)
         if problems:
             # One line per problem, each starting with its own YAML path (see _describe).
             raise ValueError(PROBLEM_LIST + "\n".join(problems))

@@ -254,6 +254,11 @@ class ScenarioLoader(_Checks, yaml.SafeLoader):
         self._start_checks()
 
 
+# YAML 1.1 wants a dot in a float (1.0e9) and reads 1e9 as text; YAML 1.2 and every planner
+# read it as a number.
+_EXPONENT = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
+ScenarioLoader.add_implicit_resolver("tag:yaml.org,2002:float", _EXPONENT, list("-+0123456789."))
+
 if CParser is not None:
 
     class _FastScenarioLoader(_Checks, CParser, Composer, SafeConstructor, Resolver):
@@ -263,6 +268,8 @@ if CParser is not None:
         get_single_node = Composer.get_single_node
         get_node = Composer.get_node
         check_node = Composer.check_node
+
+        yaml_implicit_resolvers = ScenarioLoader.yaml_implicit_resolvers
 
         def __init__(self, stream: Any):
             CParser.__init__(self, stream)
