@@ -155,6 +155,14 @@ class Pauses:
         return len(self.contact)
 
 
+_UNRECORDED = np.empty(0)
+"""Stands for a journey column that was not passed (see :class:`ContactRecords`)."""
+
+
+def _unrecorded() -> np.ndarray:
+    return _UNRECORDED
+
+
 @dataclass(frozen=True)
 class ContactRecords:
     """Everything one replication recorded, as numpy columns.
@@ -200,11 +208,13 @@ class ContactRecords:
     pool: np.ndarray
     agent: np.ndarray
     on_duty: dict[str, OnDutyTrace] = field(default_factory=dict)
-    customer: np.ndarray | None = None
-    kind: np.ndarray | None = None
-    attempt: np.ndarray | None = None
-    transferred_to: np.ndarray | None = None
-    predicted_wait: np.ndarray | None = None
+    # Not passed (the model records them only with journeys): filled in by __post_init__,
+    # so a reader always finds an array.
+    customer: np.ndarray = field(default_factory=_unrecorded)
+    kind: np.ndarray = field(default_factory=_unrecorded)
+    attempt: np.ndarray = field(default_factory=_unrecorded)
+    transferred_to: np.ndarray = field(default_factory=_unrecorded)
+    predicted_wait: np.ndarray = field(default_factory=_unrecorded)
     has_journeys: bool = False
     outbound: OutboundRecords | None = None
     pauses: Pauses | None = None
@@ -223,7 +233,8 @@ class ContactRecords:
             "predicted_wait": np.broadcast_to(np.nan, (n,)),
         }
         for name, value in defaults.items():
-            if getattr(self, name) is None:
+            given = getattr(self, name)
+            if given is None or given is _UNRECORDED:
                 object.__setattr__(self, name, value)
 
     def __len__(self) -> int:
@@ -259,13 +270,11 @@ class ContactRecords:
             "handle": self.handle,
         }
         if self.has_journeys:
-            kind, transferred_to = self.kind, self.transferred_to
-            assert kind is not None and transferred_to is not None  # filled in __post_init__
             columns.update(
                 customer=self.customer,
-                kind=_categorical(kind, KINDS),
+                kind=_categorical(self.kind, KINDS),
                 attempt=self.attempt,
-                transferred_to=_categorical(transferred_to, self.contact_types),
+                transferred_to=_categorical(self.transferred_to, self.contact_types),
                 predicted_wait=self.predicted_wait,
             )
         if self.pauses is not None:
