@@ -19,6 +19,7 @@ from ccsim.scenario.journey import (
     Transfer,
     WaitAnnouncement,
 )
+from ccsim.scenario.time_bands import HandleBand, band_problems
 from ccsim.scenario.yaml_input import shown
 
 SERVICE_LEVEL_FORMULAS = (
@@ -121,6 +122,7 @@ class ContactType(BaseModel):
     channel: Literal["voice", "chat", "email", "messaging"] = "voice"
     arrivals: Arrivals
     handle_time: Distribution
+    handle_time_by_band: list[HandleBand] | None = None  # first attempts (time_bands.py)
     wrap_up: Distribution | None = None
     patience: Distribution | None = None
     service_level: ServiceLevel = ServiceLevel()
@@ -143,6 +145,14 @@ class ContactType(BaseModel):
         if total > 1 + 1e-9:
             raise ValueError(f"transfer probabilities add up to {total:g}; at most 1 is allowed")
         return value
+
+    @model_validator(mode="after")
+    def _check_bands(self) -> ContactType:
+        if self.handle_time_by_band is not None:
+            problems = band_problems(self.handle_time_by_band, "handle_time_by_band")
+            if problems:
+                raise ValueError(problems[0])
+        return self
 
     @model_validator(mode="after")
     def _check_channel(self) -> ContactType:

@@ -16,6 +16,7 @@ from ccsim.scenario.forecast import Forecast
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.pool import Pool
 from ccsim.scenario.schedule import shift_problems
+from ccsim.scenario.weekdays import DaysOfWeek
 from ccsim.units import format_clock, format_duration
 
 
@@ -63,6 +64,7 @@ class Scenario(BaseModel):
     campaigns: dict[Name, Campaign] = Field(default_factory=dict)
     forecast: Forecast = Forecast()
     experience: Experience | None = None  # customer experience and churn (docs/experience.md)
+    days_of_week: DaysOfWeek | None = None  # weekdays of their own shape (docs/scenarios.md)
     experiment: Experiment = Experiment()
 
     @model_validator(mode="after")
@@ -136,6 +138,8 @@ class Scenario(BaseModel):
                 )
         if not problems:  # volumes are only summed once their shapes are right
             problems += capacity_problems(self)
+        if self.days_of_week is not None:
+            problems += self.days_of_week.problems(self)
         if problems:
             # One line per problem, each starting with its own YAML path (see _describe).
             raise ValueError(PROBLEM_LIST + "\n".join(problems))
