@@ -85,6 +85,7 @@ def _figure(scenario: Scenario, name: str, ctype: ContactType) -> ErlangFigure:
     if ctype.self_service is not None:
         return ErlangFigure(f"{NOT_DEFINED} (a bot filters the arrivals)")
     agents = sum(roster_curve(p, horizon) for p in pools)  # on the phones, as planned
+    assert isinstance(agents, np.ndarray), "validation: every contact type has a pool"
     rates = ctype.arrivals.rates_per_second(horizon)
     starts = horizon.interval_starts()
     measured = np.clip(
