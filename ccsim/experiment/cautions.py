@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TypeGuard, cast
 
 import numpy as np
 import pandas as pd
@@ -104,12 +105,13 @@ def overload(scenario: Scenario, intervals: pd.DataFrame) -> list[Caution]:
         )
     over: dict[int, float] = {}
     for types, pools in groups:
-        offered = sum(work[t] for t in types)
-        hours = sum(capacity[p] for p in pools) if pools else pd.Series(0.0, index=offered.index)
+        offered = _sum([work[t] for t in types])
+        hours = _sum([capacity[p] for p in pools]) if pools else pd.Series(0.0, index=offered.index)
         load = offered / hours.where(hours > 0, np.nan)
         load = load.where(hours > 0, np.where(offered > 0, np.inf, np.nan))
-        for interval, value in load.items():
+        for label, value in load.items():
             if value > 1 + 1e-9:
+                interval = cast(int, label)  # the index is the interval number
                 over[interval] = max(over.get(interval, 0.0), float(value))
     if not over:
         return []
@@ -132,8 +134,13 @@ def queue_never_clears(scenario: Scenario, intervals: pd.DataFrame, summary: dic
     overall = summary.get("overall", {})
     paid = (overall.get("agent_hours") or {}).get("mean")
     after = (overall.get("overtime_hours") or {}).get("mean")
-    late = _finite(paid) and _finite(after) and paid > 0 and after > AFTER_CLOSE_SHARE * paid
-    if late and not horizon.continuous:
+    if (
+        _finite(paid)
+        and _finite(after)
+        and paid > 0
+        and after > AFTER_CLOSE_SHARE * paid
+        and not horizon.continuous
+    ):
         result.append(
             Caution(
                 "queue_never_clears",
@@ -234,13 +241,21 @@ def few_contacts(scenario: Scenario, intervals: pd.DataFrame, replications: int)
     return result
 
 
-def _rows(intervals: pd.DataFrame, kind: str, name: str) -> pd.Series:
+def _rows(intervals: pd.DataFrame, kind: str, name: str) -> pd.DataFrame:
     """One group's rows indexed by interval (the column is chosen by the caller)."""
     return _rows_frame(intervals, kind, name).set_index("interval")
 
 
 def _rows_frame(intervals: pd.DataFrame, kind: str, name: str) -> pd.DataFrame:
     return intervals[(intervals["kind"] == kind) & (intervals["name"] == name)]
+
+
+def _sum(series: list[pd.Series]) -> pd.Series:
+    """The element-wise sum of one or more series, in their order."""
+    total = series[0]
+    for more in series[1:]:
+        total = total + more
+    return total
 
 
 def _label(intervals: pd.DataFrame, interval: int) -> str:
@@ -259,5 +274,5 @@ def _ratio(value: float) -> str:
     return "no agents" if math.isinf(value) else f"{value:.0%}"
 
 
-def _finite(x) -> bool:
+def _finite(x: object) -> TypeGuard[float]:
     return isinstance(x, (int, float)) and math.isfinite(x)
