@@ -26,8 +26,6 @@ from ccsim.scenario.yaml_input import (
     load_yaml,
 )
 
-pytestmark = pytest.mark.unit
-
 BASE = """\
 name: small
 horizon: {days: 1, interval: 60min, open: "08:00", close: "12:00"}
@@ -242,9 +240,6 @@ def test_a_long_value_is_cut_in_the_message(tmp_path):
 
 
 def test_at_most_twenty_problems_are_listed(tmp_path):
-    values = ", ".join(f"'{i}'" for i in range(1, 5))
-    text = edited("rate_per_hour: 50", f"rate_per_hour: [{values}]")
-    text = text.replace('open: "08:00", close: "12:00"', 'open: "08:00", close: "12:00"')
     many = ", ".join(["'x'"] * 400)
     found = problems_of(tmp_path, edited("staffing: 5", f"staffing: [{many}]"))
     assert len(found) == 21 and found[-1].startswith("… and ")
@@ -290,6 +285,7 @@ def test_records_of_every_replication_are_checked_and_no_records_suggested(tmp_p
     assert "--no-records" in message
 
 
+@pytest.mark.e2e
 def test_run_refuses_records_that_would_not_fit_before_simulating(cli, tmp_path, monkeypatch):
     path = tmp_path / "busy.yaml"
     path.write_text(edited("rate_per_hour: 50", "rate_per_hour: 500000"), encoding="utf-8")
@@ -302,6 +298,7 @@ def test_run_refuses_records_that_would_not_fit_before_simulating(cli, tmp_path,
     assert_user_error(result, "--no-records", "GiB")
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     "name", ["deep", "bomb", "dup", "sexagesimal", "text", "serves", "rate", "staffing"]
 )
