@@ -35,6 +35,7 @@ LAYERS = (
     ("studies", ("ccsim.studies",)),
     ("calibration", ("ccsim.calibration",)),
     ("output", ("ccsim.output",)),
+    ("training", ("ccsim.training",)),
     ("cli", ("ccsim.cli", "ccsim.__main__")),
 )
 
