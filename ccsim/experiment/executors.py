@@ -26,7 +26,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, ProcessPoolExecutor, as_completed
 from contextlib import suppress
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -186,7 +189,7 @@ class DaskExecutor(Executor):
     @property
     def workers(self) -> int:  # type: ignore[override]
         """Threads across the cluster's workers now (workers may come and go)."""
-        return max(1, sum(self._client.nthreads().values()))
+        return max(1, sum(self._connected().nthreads().values()))
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         """As :meth:`Executor.map_unordered`; if the scheduler stops answering, or every
@@ -194,7 +197,7 @@ class DaskExecutor(Executor):
         saying how many tasks had finished (instead of waiting for ever)."""
         from distributed import as_completed as dask_as_completed
 
-        client = self._client
+        client = self._connected()
         futures = {client.submit(fn, item, pure=False): i for i, item in enumerate(items)}
         total, health = len(futures), _Health(self)
         # our client's loop: the client is not made the default one
@@ -227,10 +230,15 @@ class DaskExecutor(Executor):
     def __repr__(self) -> str:
         return f"DaskExecutor({self.address!r})"
 
+    def _connected(self) -> Client:
+        """The client, which only :meth:`close` takes away."""
+        assert self._client is not None, "the Dask executor is closed"
+        return self._client
+
     def _wait_for_a_worker(self, timeout: float) -> None:
         """A scheduler with no worker would leave every task waiting forever."""
         try:
-            self._client.wait_for_workers(1, timeout=timeout)
+            self._connected().wait_for_workers(1, timeout=timeout)
         except (TimeoutError, OSError):
             raise ExecutorError(
                 f"{self.source} {self.address}: the scheduler answers but no worker joined "
@@ -243,7 +251,7 @@ class DaskExecutor(Executor):
         from ccsim import __version__
 
         try:
-            versions = self._client.run(_ccsim_version)
+            versions = self._connected().run(_ccsim_version)
         except Exception as exc:  # a worker without ccsim cannot unpickle the function
             raise ExecutorError(
                 f"{self.source} {self.address}: a Dask worker cannot run ccsim ({exc}); install "
