@@ -78,7 +78,13 @@ def _staffing_plan(records: ContactRecords, scenario: Scenario) -> tuple[dict, d
     as the replication drew its absences, or from the scenario (nobody absent)."""
     if records.scheduled is not None and records.at_work is not None:
         return records.scheduled, records.at_work
-    rosters = {name: pool_roster(pool, scenario.horizon) for name, pool in scenario.pools.items()}
+    h, week = scenario.horizon, scenario.days_of_week
+    rosters = {
+        name: pool_roster(
+            pool, h, staffing=None if week is None else week.pool_staffing(name, pool, h)
+        )
+        for name, pool in scenario.pools.items()
+    }
     return (
         {name: roster.on_phones_trace() for name, roster in rosters.items()},
         {name: roster.at_work_trace() for name, roster in rosters.items()},

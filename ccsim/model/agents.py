@@ -53,7 +53,11 @@ class Agents:
         type_index = {name: i for i, name in enumerate(scenario.contact_types)}
         specs = scenario.pools
         # Agents a pool ever needs: its most at work at once; agent numbers run across pools.
-        sizes = [peak_agents(p, scenario.horizon) for p in specs.values()]
+        h, week = scenario.horizon, scenario.days_of_week
+        sizes = [
+            peak_agents(p, h, None if week is None else week.pool_staffing(name, p, h))
+            for name, p in specs.items()
+        ]
         self.load = [0] * sum(sizes)
         self.idle_since = [0.0] * len(self.load)
         self.pools: list[AgentPool] = []

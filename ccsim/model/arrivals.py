@@ -19,6 +19,7 @@ import numpy as np
 from ccsim.model.contacts import ContactBook
 from ccsim.model.handling import draw_handle_times, on_days
 from ccsim.model.streams import RandomStreams
+from ccsim.scenario.time_bands import draw_by_band
 from ccsim.units import DAY
 
 if TYPE_CHECKING:
@@ -137,13 +138,22 @@ def draw_first_attempts(scenario: Scenario, streams: RandomStreams, journeys: bo
     busyness, handling = forecast_factors(scenario, streams)
     times, types, handles, patiences = [], [], [], []
     for index, (name, ctype) in enumerate(scenario.contact_types.items()):
-        rates = ctype.arrivals.rates_per_second(horizon)
+        if scenario.days_of_week is None:
+            rates = ctype.arrivals.rates_per_second(horizon)
+        else:
+            rates = scenario.days_of_week.rates(name, ctype.arrivals, horizon)
         if busyness is not None:
             rates = rates * np.repeat(busyness, horizon.intervals_per_day)
         arrivals = draw_arrival_times(
             rates, starts, horizon.interval, streams.generator(f"arrivals/{name}")
         )
         handle, patience = _draw_work(ctype, streams, name, len(arrivals))
+        if ctype.handle_time_by_band is not None:  # by the clock time of arrival
+            rng = streams.generator(f"handle_by_band/{name}")
+            handle = draw_by_band(ctype.handle_time_by_band, arrivals, rng)
+            if ctype.wrap_up is not None:
+                rng = streams.generator(f"wrap_up_by_band/{name}")
+                handle += ctype.wrap_up.draw(rng, len(arrivals))
         if ctype.after_hours is not None:
             closed = draw_closed_arrival_times(
                 ctype.after_hours, horizon, streams.generator(f"after_hours/{name}"), busyness

@@ -51,11 +51,12 @@ def staffing_plan(scenario: Scenario, streams: RandomStreams | None = None) -> S
     horizon = scenario.horizon
     changes, rosters = [], {}
     for pool_index, (name, pool) in enumerate(scenario.pools.items()):
-        uniforms = None
+        uniforms, week = None, scenario.days_of_week
+        by_day = None if week is None else week.pool_staffing(name, pool, horizon)
         if pool.absenteeism > 0 and streams is not None:
             rng = streams.generator(f"absence/{name}")
-            uniforms = rng.random((horizon.days, absence_width(pool, horizon)))
-        roster = pool_roster(pool, horizon, uniforms)
+            uniforms = rng.random((horizon.days, absence_width(pool, horizon, by_day)))
+        roster = pool_roster(pool, horizon, uniforms, staffing=by_day)
         rosters[name] = roster
         previous = None
         for time, agents, closing in zip(

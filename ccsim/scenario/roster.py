@@ -58,15 +58,22 @@ class Roster:
         return OnDutyTrace(self.times, self.on_phones)
 
 
-def absence_width(pool: Pool, horizon: Horizon) -> int:
-    """Uniform numbers drawn per day for the pool's absences (one per scheduled agent)."""
+def absence_width(pool: Pool, horizon: Horizon, staffing: np.ndarray | None = None) -> int:
+    """Uniform numbers drawn per day for the pool's absences (one per scheduled agent);
+    ``staffing``: the agents per (day, interval) when they differ by day (days_of_week)."""
     if pool.shifts is not None:
         return sum(shift.headcount for shift in pool.shifts)
+    if staffing is not None:
+        return int(np.max(staffing, initial=0))
     return int(np.max(staffing_per_interval(pool, horizon), initial=0))
 
 
 def pool_roster(
-    pool: Pool, horizon: Horizon, uniforms: np.ndarray | None = None, shrink: bool = True
+    pool: Pool,
+    horizon: Horizon,
+    uniforms: np.ndarray | None = None,
+    shrink: bool = True,
+    staffing: np.ndarray | None = None,
 ) -> Roster:
     """The pool's plan over the horizon.
 
@@ -77,11 +84,13 @@ def pool_roster(
             :func:`absence_width`); an agent is absent when theirs is below the pool's
             ``absenteeism``. None: nobody is absent.
         shrink: take shrinkage off the phones (False: agents at work and not on a break).
+        staffing: agents per (day, interval) instead of the pool's ``staffing`` (a scenario's
+            ``days_of_week``: :meth:`~ccsim.scenario.weekdays.DaysOfWeek.pool_staffing`).
     """
     times, at_work, on_phones, closing, absent = [], [], [], [], []
     for day in range(horizon.days):
         away = None if uniforms is None else uniforms[day] < pool.absenteeism
-        t, w, p, gone = _day(pool, horizon, day, away)
+        t, w, p, gone = _day(pool, horizon, day, away, None if staffing is None else staffing[day])
         times.append(t)
         at_work.append(w)
         on_phones.append(p)
@@ -104,11 +113,15 @@ def pool_roster(
     )
 
 
-def _day(pool: Pool, horizon: Horizon, day: int, away: np.ndarray | None):
-    """One day's points within the opening hours (the first at the opening), and absentees."""
+def _day(pool: Pool, horizon: Horizon, day: int, away: np.ndarray | None, today: np.ndarray | None):
+    """One day's points within the opening hours (the first at the opening), and absentees
+    (``today``: the day's agents per interval, when they differ by day)."""
     opening, close = day * DAY + horizon.open, day * DAY + horizon.close
     if pool.shifts is None:
-        staffing = np.asarray(staffing_per_interval(pool, horizon)[: horizon.intervals_per_day])
+        if today is None:
+            staffing = np.asarray(staffing_per_interval(pool, horizon)[: horizon.intervals_per_day])
+        else:
+            staffing = np.asarray(today, dtype=np.int64)
         times = opening + horizon.interval * np.arange(horizon.intervals_per_day)
         if away is None:
             return times, staffing, staffing, 0
@@ -151,9 +164,10 @@ def roster_curve(pool: Pool, horizon: Horizon) -> np.ndarray:
     return curve * (1.0 - pool.absenteeism)
 
 
-def peak_agents(pool: Pool, horizon: Horizon) -> int:
-    """Most agents the pool ever has at work at once (nobody absent): the agents it needs."""
-    return int(np.max(pool_roster(pool, horizon).at_work, initial=0))
+def peak_agents(pool: Pool, horizon: Horizon, staffing: np.ndarray | None = None) -> int:
+    """Most agents the pool ever has at work at once (nobody absent): the agents it needs
+    (``staffing``: per (day, interval), when it differs by day)."""
+    return int(np.max(pool_roster(pool, horizon, staffing=staffing).at_work, initial=0))
 
 
 def staffing_per_interval(pool: Pool, horizon: Horizon) -> np.ndarray:

@@ -16,7 +16,7 @@ weekday its own shape::
 On that weekday the centre takes no contacts and has no agents outside its hours; the types
 named in ``rate_per_hour`` arrive at those rates instead of their own (``day_factors`` and
 busyness still multiply them) and the pools named in ``staffing`` have those agents instead
-of their ``staffing`` (pools with ``shifts`` keep their shifts, cut to the hours). Everything
+of their ``staffing`` (pools with ``shifts`` keep their shifts as they are). Everything
 not named keeps its own figures. Agents leaving at a weekday's early close finish the
 contact in hand; callers still waiting then hang up (their patience). The model follows the
 block; the Erlang figures and the staffing search (``ccsim staff``) plan the horizon's own
@@ -100,6 +100,15 @@ class DaysOfWeek(BaseModel):
                     np.asarray(shape.staffing[name], np.int64), (horizon.intervals_per_day,)
                 )
         return np.where(self.open_intervals(horizon), result, 0)
+
+    def pool_staffing(self, name: str, pool, horizon) -> np.ndarray | None:
+        """Pool ``name``'s agents per (day, interval) for its roster, or None when the pool
+        is staffed by shifts (kept as they are)."""
+        if pool.shifts is not None:
+            return None
+        from ccsim.scenario.roster import staffing_per_interval
+
+        return self.staffing(name, staffing_per_interval(pool, horizon), horizon)
 
     def problems(self, scenario) -> list[str]:
         """What does not fit the scenario (one line per problem, starting with its path)."""
