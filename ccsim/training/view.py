@@ -103,7 +103,7 @@ def intervals_so_far(centre: LiveCentre) -> list[dict]:
     occupancy = _occupancy(centre, answered, handle, pool_of, boundaries[:-1], ends)
     rows = []
     for t, (name, spec) in enumerate(scenario.contact_types.items()):
-        mine = (ctype == t) & counted & (slot >= 0) & (slot < begun)
+        mine = (ctype == t) & counted & (slot >= 0) & (slot < begun) & (arrival <= now)
         first_pool = _first_pool(scenario, name)
         rates = spec.arrivals.rates_per_second(horizon)
         for i in range(begun):
