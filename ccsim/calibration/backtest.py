@@ -176,6 +176,7 @@ def run_backtest(
     progress: Callable[[int], None] | None = None,
     banded: dict | None = None,
     wrap_up: WrapUp | None = None,
+    shift: float = 0.0,
 ) -> Backtest:
     """Simulate the log's days with ``scenario`` and keep what is needed to compare.
 
@@ -192,6 +193,8 @@ def run_backtest(
         banded: model mode: contact type → handle time by time band (from a fit).
         wrap_up: the after-call work used to estimate staffing from the log (default: the
             scenario's, else estimated from the log).
+        shift: agents added to every estimate from the log before rounding (the tuning of
+            :mod:`ccsim.calibration.tuning`; 0: the estimate as it is).
 
     Raises:
         BacktestError: the mode, scenario, staffing and log do not fit together.
@@ -215,7 +218,7 @@ def run_backtest(
             f"the scenario has {len(scenario.pools)} pools; a staffing file is for one pool: "
             "use --staffing log or --staffing scenario"
         )
-    grid, plans = _plans(log, scenario, staffing, wrap_up)
+    grid, plans = _plans(log, scenario, staffing, wrap_up, shift)
     interval = horizon.interval
     contacts, left_out = placed_contacts(log, scenario, plans, interval)
     if contacts.empty:
@@ -256,7 +259,11 @@ def run_backtest(
 
 
 def _plans(
-    log: ContactLog, scenario: Scenario, staffing, wrap_up: WrapUp | None
+    log: ContactLog,
+    scenario: Scenario,
+    staffing,
+    wrap_up: WrapUp | None,
+    shift: float = 0.0,
 ) -> tuple[IntervalGrid, list[DayPlan]]:
     """Each business day's hours and staffing."""
     h = scenario.horizon
@@ -268,7 +275,7 @@ def _plans(
             for d, date in enumerate(grid.dates)
         ]
     grid = IntervalGrid.from_log(log, h.interval)
-    agents = log_staffing(log, scenario, grid, wrap_up)
+    agents = log_staffing(log, scenario, grid, wrap_up, shift)
     shapes = day_shapes(grid, log.contacts["arrival"], grid.counts(log.contacts["arrival"]), {})
     hours = {s.weekday: (s.open, s.close) for s in shapes}
     plans = []
@@ -281,11 +288,15 @@ def _plans(
 
 
 def log_staffing(
-    log: ContactLog, scenario: Scenario, grid: IntervalGrid, wrap_up: WrapUp | None = None
+    log: ContactLog,
+    scenario: Scenario,
+    grid: IntervalGrid,
+    wrap_up: WrapUp | None = None,
+    shift: float = 0.0,
 ) -> dict[str, np.ndarray]:
     """Each scenario pool's agents taking calls per (day, interval) of ``grid``, estimated
     from the log (work-conserving; a pool's agents are those the log shows serving only its
-    classes, or everyone when the scenario has one pool).
+    classes, or everyone when the scenario has one pool), ``shift`` added, rounded.
 
     Raises:
         BacktestError: the log names no agents, or the scenario's pools cannot be found in it.
@@ -315,9 +326,16 @@ def log_staffing(
             wrap_up = WrapUp(np.zeros(0), np.zeros(0, dtype=bool), float(np.mean(means)), 0.0)
         else:
             wrap_up = estimate_wrap_up(log, pools)
-    return {
-        name: estimate_availability(log, grid, name, classes, agents, wrap_up).agents
+    estimates = {
+        name: estimate_availability(log, grid, name, classes, agents, wrap_up).estimate
         for name, (classes, agents) in pools.items()
+    }
+    if not shift:  # exactly the estimate's own rounding (Availability.agents)
+        return {name: np.rint(e).astype(np.int64) for name, e in estimates.items()}
+    # A shift moves agents only where the pool was open (some agent estimated there).
+    return {
+        name: np.where(e > 0, np.maximum(np.rint(e + shift), 0), 0).astype(np.int64)
+        for name, e in estimates.items()
     }
 
 

@@ -21,6 +21,7 @@ from ccsim.model.streams import RandomStreams
 from ccsim.records import ABANDONED, ANSWERED, BLOCKED, OUTCOMES, ContactRecords, OnDutyTrace
 from ccsim.scenario import Scenario
 from ccsim.scenario.overrides import derive
+from ccsim.scenario.time_bands import draw_by_band
 from ccsim.units import DAY, format_clock
 
 CODES = {"answered": ANSWERED, "abandoned": ABANDONED, "blocked": BLOCKED}
@@ -110,6 +111,13 @@ def day_scenario(scenario: Scenario, plan: DayPlan, today: pd.DataFrame) -> Scen
                 pool.pop("shifts", None)
         if "forecast" in data:
             data["forecast"]["busyness_cv"] = 0.0
+        week = data.pop("days_of_week", None)
+        if week is not None and plan.agents is None:  # the scenario's own staffing: its
+            # weekday's hours and agents (the volumes are the day's own, set above)
+            shape = week.get(f"{plan.date:%a}")
+            if shape is not None:
+                shape.pop("rate_per_hour", None)
+                data["days_of_week"] = {"first_day": f"{plan.date:%a}", f"{plan.date:%a}": shape}
 
     return derive(scenario, one_day, source=f"{scenario.name} (one day of the backtest)")
 
@@ -197,6 +205,9 @@ def model_book(
         by_band = (banded or {}).get(name)
         if by_band is not None:
             handle = by_band.draw(arrival + plan.shift, streams.generator(f"handle/{name}"))
+        elif ctype.handle_time_by_band is not None:  # the scenario's bands
+            rng = streams.generator(f"handle/{name}")
+            handle = draw_by_band(ctype.handle_time_by_band, arrival + plan.shift, rng)
         else:
             handle = ctype.handle_time.draw(streams.generator(f"handle/{name}"), n)
         if ctype.wrap_up is not None:

@@ -109,3 +109,43 @@ def _pct(value: float) -> str:
 
 def _sec(value: float) -> str:
     return "-" if value is None or np.isnan(value) else f"{value:.1f} s"
+
+
+def noise_floor(bt: Backtest, contact_type: str = ALL) -> dict[str, float] | None:
+    """The error over the hours that the data's own noise alone would give (model mode, at
+    least 2 replications): each replication is compared, hour by hour, with the mean of the
+    others, as the one recorded period is compared with the simulated mean; the mean over
+    replications, scaled by √((R − 1) / R) for the noise of the others' mean. A perfect model
+    would show about this error against the log (quiet hours with a few dozen calls carry
+    most of it). None in trace mode or with one replication."""
+    replications = sorted(s for s in bt.sums["source"].unique() if s != "actual")
+    if bt.mode != "model" or len(replications) < 2:
+        return None
+    sums = bt.sums.copy()
+    sums["hour"] = sums["interval"].str.slice(0, 2).astype(int)
+    if contact_type == ALL:
+        sums = sums.groupby(["source", "hour"])[list(_SUMS)].sum()
+    else:
+        sums = (
+            sums[sums["contact_type"] == contact_type]
+            .groupby(["source", "hour"])[list(_SUMS)]
+            .sum()
+        )
+    offered = sums.loc["actual", "offered"]
+    results = []
+    for r in replications:
+        others = sums.drop(index=["actual", r], level=0).groupby("hour").sum()
+        mine, rest = _ratios(sums.loc[r]), _ratios(others)
+        rows = pd.DataFrame(
+            {
+                "actual_offered": offered,
+                "actual_abandon_rate": mine["abandon_rate"],
+                "sim_abandon_rate": rest["abandon_rate"],
+                "actual_asa": mine["asa"],
+                "sim_asa": rest["asa"],
+            }
+        )
+        results.append(errors_over(rows))
+    scale = math.sqrt((len(replications) - 1) / len(replications))
+    keys = ("abandon_rate_mae", "abandon_rate_wmae", "asa_mae", "asa_wmae")
+    return {k: scale * float(np.nanmean([e[k] for e in results])) for k in keys}

@@ -16,6 +16,7 @@ import numpy as np
 import yaml
 
 from ccsim.calibration.fit import LogFit, TypeFit
+from ccsim.calibration.fitted_week import week_lines, week_slots
 from ccsim.scenario import Scenario, parse_scenario
 from ccsim.units import format_clock
 
@@ -38,6 +39,9 @@ def scenario_text(fit: LogFit, name: str) -> str:
 
     grid, log = fit.grid, fit.log
     days, slots = fit.main_days, fit.main_slots
+    week = week_slots(fit)
+    if week is not None:  # the day widened to every weekday's hours; every date a day
+        slots = week
     open_ = grid.open + slots.start * grid.interval
     close = grid.open + slots.stop * grid.interval
     first, last = grid.dates[0], grid.dates[-1]
@@ -50,20 +54,19 @@ def scenario_text(fit: LogFit, name: str) -> str:
         f"name: {_flow(name)}",
         f"description: {_flow(f'Fitted from {log.source}, {first:%Y-%m-%d} to {last:%Y-%m-%d}')}",
         "",
-        f"# The log's days with the main opening hours ({len(days)} of {grid.days}; day 0 = "
-        f"{grid.dates[days[0]]:%Y-%m-%d}), {format_clock(open_)}-{format_clock(close)}, rounded",
-        "# out to whole intervals; days of other shapes are in the fit report (Days of the week).",
+        *_horizon_comment(fit, days, week is not None, open_, close),
         "horizon:",
-        f"  days: {len(days)}",
+        f"  days: {grid.days if week is not None else len(days)}",
         f"  interval: {grid.interval:g}",
         f'  open: "{format_clock(open_)}"',
         f'  close: "{format_clock(close)}"',
-        "",
-        "contact_types:",
     ]
+    if week is not None:
+        lines += week_lines(fit, slots)
+    lines += ["", "contact_types:"]
     for ctype in fit.types.values():
-        lines += _contact_type_lines(fit, ctype)
-    lines += ["", "pools:"] + _pool_lines(fit)
+        lines += _contact_type_lines(fit, ctype, slots, week is None)
+    lines += ["", "pools:"] + _pool_lines(fit, slots)
     volumes = fit.volumes
     if volumes.overdispersed:
         comment = (
@@ -81,8 +84,24 @@ def scenario_text(fit: LogFit, name: str) -> str:
     return text
 
 
-def _pool_lines(fit: LogFit) -> list[str]:
-    grid, days, slots = fit.grid, fit.main_days, fit.main_slots
+def _horizon_comment(fit: LogFit, days: list[int], weekly: bool, open_, close) -> list[str]:
+    grid = fit.grid
+    hours = f"{format_clock(open_)}-{format_clock(close)}"
+    if weekly:
+        return [
+            f"# Every day of the log ({grid.days}; day 0 = {grid.dates[0]:%Y-%m-%d}), {hours}: "
+            "every weekday's hours,",
+            "# rounded out to whole intervals; each weekday's shape is under days_of_week.",
+        ]
+    return [
+        f"# The log's days with the main opening hours ({len(days)} of {grid.days}; day 0 = "
+        f"{grid.dates[days[0]]:%Y-%m-%d}), {hours}, rounded",
+        "# out to whole intervals; days of other shapes are in the fit report (Days of the week).",
+    ]
+
+
+def _pool_lines(fit: LogFit, slots: slice) -> list[str]:
+    grid, days = fit.grid, fit.main_days
     discipline = fit.discipline
     pools = discipline.pools if discipline is not None else {POOL: tuple(fit.types)}
     staffing = fit.pool_staffing()
@@ -109,9 +128,11 @@ def _pool_lines(fit: LogFit) -> list[str]:
     return lines
 
 
-def _contact_type_lines(fit: LogFit, ctype: TypeFit) -> list[str]:
+def _contact_type_lines(
+    fit: LogFit, ctype: TypeFit, slots: slice, day_factors: bool = True
+) -> list[str]:
     grid = fit.grid
-    days, slots = fit.main_days, fit.main_slots
+    days = fit.main_days
     counts = ctype.counts[days][:, slots]
     rates = [round(float(r), 3) for r in counts.mean(axis=0) * 3600.0 / grid.interval]
     lines = [
@@ -123,7 +144,7 @@ def _contact_type_lines(fit: LogFit, ctype: TypeFit) -> list[str]:
         f"{format_clock(grid.open + slots.start * grid.interval)} (mean over {len(days)} day(s))",
         f"      rate_per_hour: {_flow(rates)}",
     ]
-    factors = _day_factors(fit)
+    factors = _day_factors(fit) if day_factors else None
     if factors is not None:
         lines += [
             "      # day-of-week profile (weekday mean / overall mean), one factor per day",
@@ -152,6 +173,17 @@ def _contact_type_lines(fit: LogFit, ctype: TypeFit) -> list[str]:
                 "distribution per type here: the day's mixture",
                 f"    handle_time: {_flow(banded.mixture())}",
             ]
+            if len(banded.bands) > 1:
+                lines += [
+                    "    # first attempts by the band of the day they arrive in (long calls "
+                    "fitted per band, the short ones kept)",
+                    "    handle_time_by_band:",
+                ]
+                lines += [
+                    f'      - {{from: "{format_clock(b.start)}", handle_time: '
+                    f"{_flow(banded.band_mixture(k))}}}"
+                    for k, b in enumerate(banded.bands)
+                ]
         else:
             lines += [
                 f"    # answer to end as logged, {handle.count:,} contacts: mean "

@@ -107,14 +107,29 @@ class BandedHandle:
             ]
         )
         share = self.short_share if len(self.short_values) else 0.0
-        long_q = np.quantile(long_draws, (np.arange(80) + 0.5) / 80)
-        values = [round(float(v), 3) for v in long_q]
-        weights = [round((1 - share) / 80, 6)] * 80
-        if share > 0:
-            short_q = np.quantile(self.short_values, (np.arange(20) + 0.5) / 20)
-            values += [round(float(v), 3) for v in short_q]
-            weights += [round(share / 20, 6)] * 20
-        return {"distribution": "empirical", "values": values, "weights": weights}
+        return _empirical(long_draws, self.short_values, share)
+
+    def band_mixture(self, k: int) -> dict:
+        """Band ``k`` as one scenario distribution (its long fit and its short share, as
+        :meth:`mixture`); the day's mixture when the band had too few calls to fit."""
+        band = self.bands[k]
+        if band.long is None:
+            return self.mixture()
+        draws = as_distribution(band.long.chosen).draw(np.random.default_rng(k), 20000)
+        share = band.short_share if len(self.short_values) else 0.0
+        return _empirical(draws, self.short_values, share)
+
+
+def _empirical(long_draws: np.ndarray, short_values: np.ndarray, share: float) -> dict:
+    """100 weighted values: 80 quantiles of the long calls, 20 of the short ones (``share``)."""
+    long_q = np.quantile(long_draws, (np.arange(80) + 0.5) / 80)
+    values = [round(float(v), 3) for v in long_q]
+    weights = [round((1 - share) / 80, 6)] * 80
+    if share > 0:
+        short_q = np.quantile(short_values, (np.arange(20) + 0.5) / 20)
+        values += [round(float(v), 3) for v in short_q]
+        weights += [round(share / 20, 6)] * 20
+    return {"distribution": "empirical", "values": values, "weights": weights}
 
 
 def estimate_banded_handle(

@@ -18,10 +18,17 @@ import pandas as pd
 import yaml
 
 from ccsim.calibration.backtest import Backtest, BacktestError, run_backtest
-from ccsim.calibration.backtest_tables import errors_over, grouped, naive_hourly
+from ccsim.calibration.backtest_tables import (
+    errors_over,
+    grouped,
+    hourly_errors,
+    naive_hourly,
+    noise_floor,
+)
 from ccsim.calibration.contact_log import ContactLog
 from ccsim.calibration.fit import LogFit, fit_log
 from ccsim.calibration.fitted_scenario import scenario_text
+from ccsim.calibration.tuning import Tuning, tune_availability
 from ccsim.scenario import Scenario, parse_scenario
 
 
@@ -35,7 +42,10 @@ class HoldOut:
         scenario: the scenario fitted on it.
         backtest: the backtest of the held-out days.
         hourly: per hour of the day (all types): actual, simulated and naive figures.
-        errors: ``model`` and ``naive`` → mean absolute error and bias over the hours.
+        errors: ``model`` and ``naive`` → mean absolute error and bias over the hours;
+            ``untuned``: the model's without the tuning of availability (when it moved it);
+            ``noise``: the error the data's own noise alone gives (model mode).
+        tuning: the shift of the estimated agents tuned on the fitted period (None: none).
     """
 
     until: pd.Timestamp
@@ -44,6 +54,7 @@ class HoldOut:
     backtest: Backtest
     hourly: pd.DataFrame
     errors: dict[str, dict[str, float]]
+    tuning: Tuning | None = None
 
 
 def split_log(log: ContactLog, until: pd.Timestamp) -> tuple[ContactLog, ContactLog]:
@@ -77,11 +88,37 @@ def holdout_backtest(
 ) -> HoldOut:
     """Fit on the days up to ``until``, backtest the days after it (module docstring)."""
     first, rest = split_log(log, until)
+    return holdout_from_logs(first, rest, mode, replications, seed, interval, progress)
+
+
+def holdout_from_logs(
+    first: ContactLog,
+    rest: ContactLog,
+    mode: str = "model",
+    replications: int | None = None,
+    seed: int | None = None,
+    interval: float = 1800.0,
+    progress=None,
+) -> HoldOut:
+    """Fit on ``first``, backtest the days of ``rest`` (a later log, or the log's later part).
+
+    Raises:
+        BacktestError: ``rest`` does not start after ``first`` ends.
+    """
+    until = first.dates[-1]
+    if rest.dates[0] <= until:
+        raise BacktestError(
+            f"--holdout-log {rest.source}: its business days start on {rest.dates[0]:%Y-%m-%d}, "
+            f"but the fitted log runs to {until:%Y-%m-%d}; the held-out log must come after it"
+        )
     fit = fit_log(first, interval)
     scenario = parse_scenario(yaml.safe_load(scenario_text(fit, "fitted")), "hold-out fit")
     banded = {name: t.banded for name, t in fit.types.items() if t.banded is not None}
+    reps = replications or scenario.experiment.replications
+    tuning = tune_availability(fit, scenario, mode, reps, 1 if seed is None else seed + 1)
+    shift = tuning.shift if tuning is not None else 0.0
     bt = run_backtest(
-        rest, scenario, mode, "log", replications, seed, progress, banded, fit.wrap_up
+        rest, scenario, mode, "log", replications, seed, progress, banded, fit.wrap_up, shift
     )
     table = grouped(bt, "hour")
     mine = table[table["contact_type"] == "all types"].set_index("hour")
@@ -89,7 +126,15 @@ def holdout_backtest(
     naive_rows = mine[[c for c in mine.columns if c.startswith("actual_")]].join(naive)
     hourly = mine.join(naive.add_prefix("naive_").rename(columns=lambda c: c.replace("sim_", "")))
     errors = {"model": errors_over(mine), "naive": errors_over(naive_rows.dropna())}
-    return HoldOut(pd.Timestamp(until), fit, scenario, bt, hourly.reset_index(), errors)
+    if shift:  # does the tuning help on days it has not seen?
+        untuned = run_backtest(
+            rest, scenario, mode, "log", replications, seed, None, banded, fit.wrap_up
+        )
+        errors["untuned"] = hourly_errors(untuned)
+    noise = noise_floor(bt)
+    if noise is not None:
+        errors["noise"] = noise
+    return HoldOut(pd.Timestamp(until), fit, scenario, bt, hourly.reset_index(), errors, tuning)
 
 
 def _actual_sums(log: ContactLog) -> pd.DataFrame:

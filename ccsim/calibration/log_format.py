@@ -82,9 +82,14 @@ class LogFormat:
         outcome_maps: tuple[str, ...] = (),
         date_column: str | None = None,
         datetime_format: str | None = None,
+        placeholders: tuple[str, ...] = (),
+        clock_tolerance: object = None,
+        day_start: object = None,
     ) -> LogFormat:
         """The format from a YAML mapping file and command-line options: ``--map`` replaces
-        the file's column for a field, ``--map-outcome`` adds values to the file's."""
+        the file's column for a field, ``--map-outcome`` adds values to the file's;
+        ``--placeholder`` adds to the file's placeholders; ``--clock-tolerance`` and
+        ``--day-start`` replace the file's."""
         columns: dict[str, tuple[str, ...]] = {}
         outcomes: dict[str, list[str]] = {}
         extra: dict = {}
@@ -97,7 +102,12 @@ class LogFormat:
                 outcomes[outcome] = _values(values, f"{mapping_file}: outcomes.{name}")
             date_column = date_column or data.get("date_column")
             datetime_format = datetime_format or data.get("datetime_format")
-            extra = _reading_keys(data, mapping_file)
+            extra = _reading_keys(data, f"{mapping_file}: ")
+        given: dict = {"clock_tolerance": clock_tolerance, "day_start": day_start}
+        extra |= _reading_keys({k: v for k, v in given.items() if v is not None}, "--", "-")
+        if placeholders:
+            values = _values(list(placeholders), "--placeholder")
+            extra["placeholders"] = tuple(dict.fromkeys([*extra.get("placeholders", ()), *values]))
         for text in maps:
             name, column = _pair(text, "--map", "FIELD=COLUMN, e.g. --map arrival=q_start")
             columns[_field(name, f"--map {text}")] = tuple(c.strip() for c in column.split(","))
@@ -195,23 +205,40 @@ def _column(value: object, name: object) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in values)
 
 
-def _reading_keys(data: dict, path: Path) -> dict:
-    """``placeholders``, ``clock_tolerance`` and ``day_start`` of a mapping file."""
+def _reading_keys(data: dict, prefix: str, dash: str = "_") -> dict:
+    """``placeholders``, ``clock_tolerance`` and ``day_start`` of a mapping file (``prefix``
+    its path) or of the command line (``prefix`` ``--``, ``dash`` ``-``: option names)."""
     from ccsim.units import parse_clock
 
     extra: dict = {}
     if data.get("placeholders") is not None:
-        extra["placeholders"] = tuple(_values(data["placeholders"], f"{path}: placeholders"))
+        extra["placeholders"] = tuple(_values(data["placeholders"], f"{prefix}placeholders"))
     if data.get("clock_tolerance") is not None:
-        value = data["clock_tolerance"]
-        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-            raise LogError(f"{path}: clock_tolerance must be seconds >= 0, got {value!r}")
+        value, name = data["clock_tolerance"], f"{prefix}clock{dash}tolerance"
+        if isinstance(value, str):  # from the command line
+            try:
+                value = float(value.strip().removesuffix("s"))
+            except ValueError:
+                raise LogError(
+                    f"{name} {data['clock_tolerance']!r}: not a number of seconds; give how far "
+                    "apart the two clocks may be, e.g. 3"
+                ) from None
+        if not isinstance(value, int | float) or isinstance(value, bool) or not value >= 0:
+            raise LogError(
+                f"{name} must be seconds >= 0 (how far an answer may precede its arrival "
+                f"because two clocks disagree), got {data['clock_tolerance']!r}"
+            )
+        if value == float("inf"):
+            raise LogError(f"{name} must be a finite number of seconds, got {value!r}")
         extra["clock_tolerance"] = float(value)
     if data.get("day_start") is not None:
+        name = f"{prefix}day{dash}start"
         try:
             extra["day_start"] = float(parse_clock(str(data["day_start"])))
         except ValueError as exc:
-            raise LogError(f"{path}: day_start: {exc} (a clock time such as 05:00)") from None
+            raise LogError(f"{name}: {exc} (the hour a business day starts)") from None
+        if not 0 <= extra["day_start"] < 24 * 3600:
+            raise LogError(f"{name} {data['day_start']!r}: must be from 00:00 to before 24:00")
     return extra
 
 

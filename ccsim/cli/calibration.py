@@ -4,6 +4,7 @@ against it (parse, call the library, print)."""
 from __future__ import annotations
 
 import json
+import math
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,6 +58,26 @@ def _log_options(command):
             help="strftime format of the times (with --date-column: of '<date> <time>'), "
             "e.g. '%d/%m/%Y %H:%M:%S'. Default: recognised automatically.",
         ),
+        click.option(
+            "--placeholder",
+            "placeholders",
+            multiple=True,
+            metavar="VALUE",
+            help="A raw time value written for a phase that did not happen, read as empty, "
+            "e.g. 0:00:00 (repeatable; added to the mapping file's placeholders).",
+        ),
+        click.option(
+            "--clock-tolerance",
+            metavar="SECONDS",
+            help="Seconds an answer may precede its arrival (two clocks out of step): kept "
+            "with a wait of 0 and counted; beyond it the row is refused. Default: 3.",
+        ),
+        click.option(
+            "--day-start",
+            metavar="HH:MM",
+            help="Business days start at this clock time (calls after midnight belong to the "
+            "day before). Default: guessed from the log.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -93,11 +114,11 @@ def _calibration_errors():
             fail(str(exc))
 
 
-def _read_log(log, mapping, maps, outcome_maps, date_column, datetime_format):
+def _read_log(log, reading: dict):
+    """The cleaned log, read with the options of :func:`_log_options` (``reading``)."""
     from ccsim.calibration.contact_log import LogFormat, read_contact_log
 
-    fmt = LogFormat.from_options(mapping, maps, outcome_maps, date_column, datetime_format)
-    return read_contact_log(log, fmt)
+    return read_contact_log(log, LogFormat.from_options(**reading))
 
 
 @click.command()
@@ -145,6 +166,14 @@ def _read_log(log, mapping, maps, outcome_maps, date_column, datetime_format):
     show_default=True,
     help="Service-level target written to the scenario.",
 )
+@click.option(
+    "--tune/--no-tune",
+    default=True,
+    show_default=True,
+    help="Backtest the fitted period (model mode) with the estimated agents shifted within "
+    "their bootstrap band and report the shift that best reproduces the log's abandonment "
+    "and ASA per hour (about half a minute on a month).",
+)
 @click.option("--name", help="Scenario name (default: the --out file's name).")
 @click.option("--force", is_flag=True, help="Replace an existing scenario file and fit report.")
 @click.option("--json", "as_json", is_flag=True, help="Print fit.json instead of the report.")
@@ -153,20 +182,17 @@ def fit(
     log,
     out,
     report_dir,
-    mapping,
-    maps,
-    outcome_maps,
-    date_column,
-    datetime_format,
     interval,
     staffing_file,
     handle_family,
     threshold,
     target,
+    tune,
     name,
     force,
     as_json,
     quiet,
+    **reading,
 ):
     """Fit a scenario to a contact log (CSV or Parquet): volumes, handle times, patience, staffing.
 
@@ -185,6 +211,7 @@ def fit(
     """
     from ccsim.calibration.fit import fit_log
     from ccsim.calibration.fitted_scenario import scenario_text
+    from ccsim.calibration.tuning import tune_availability
     from ccsim.output.fit_folder import fit_report_folder, fit_summary, report_text, write_fit
 
     with _calibration_errors():
@@ -193,14 +220,16 @@ def fit(
         if out.exists() and not force:
             fail(f"--out {out}: already exists; choose another file or add --force to replace it")
         report_dir, replace = fit_report_folder(out, report_dir, force)
-        contact_log = _read_log(log, mapping, maps, outcome_maps, date_column, datetime_format)
+        contact_log = _read_log(log, _reading(reading))
         result = fit_log(contact_log, interval, staffing_file, handle_family, threshold, target)
-        write_fit(result, scenario_text(result, name or out.stem), out, report_dir, replace)
+        text = scenario_text(result, name or out.stem)
+        tuning = tune_availability(result) if tune else None
+        write_fit(result, text, out, report_dir, replace, tuning)
     if as_json:
-        click.echo(json.dumps(fit_summary(result), indent=2))
+        click.echo(json.dumps(fit_summary(result, tuning), indent=2))
         return
     if not quiet:
-        click.echo(report_text(result))
+        click.echo(report_text(result, tuning))
     click.echo(f"Scenario written to {out}; fit report in {report_dir}")
 
 
@@ -214,6 +243,12 @@ def fit(
     help="Hold-out: fit on the log's business days up to DATE (inclusive), predict the days "
     "after it, and compare with the naive forecast (each hour as one week earlier). Give no "
     "SCENARIO.",
+)
+@click.option(
+    "--holdout-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Hold-out from two logs: fit on LOG, predict the days of this later log (read with "
+    "the same mapping). Give no SCENARIO.",
 )
 @click.option(
     "--mode",
@@ -231,6 +266,15 @@ def fit(
     help="Agents per interval and day: inferred from the log's agents, the scenario's own, or "
     "a CSV (interval, agents, optionally date).",
 )
+@click.option(
+    "--availability-shift",
+    "shift",
+    type=float,
+    default=0.0,
+    metavar="AGENTS",
+    help="With --staffing log: agents added to every interval's estimate before rounding, "
+    "e.g. the shift ccsim fit's tuning reports. Default: 0.",
+)
 @click.option("--reps", type=replications(2), help="Model mode: replications per day.")
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
 @click.option(
@@ -244,20 +288,18 @@ def fit(
 def backtest(
     log,
     scenario,
-    mapping,
-    maps,
-    outcome_maps,
-    date_column,
-    datetime_format,
     fit_until,
+    holdout_log,
     mode,
     staffing,
+    shift,
     reps,
     seed,
     out,
     results_dir,
     as_json,
     quiet,
+    **reading,
 ):
     """Simulate the period of a contact log with SCENARIO and compare, interval by interval
     (or, with --fit-until, fit on its first part and predict the rest).
@@ -289,26 +331,46 @@ def backtest(
 
     holdout = None
     with _calibration_errors():
-        if (scenario is None) == (fit_until is None):
+        if fit_until is not None and holdout_log is not None:
             fail(
-                "give a SCENARIO to backtest, or --fit-until DATE (and no scenario) to fit on "
-                "the log's first part and predict the rest"
+                "--fit-until and --holdout-log: give one (cut one log at a date, or fit on LOG "
+                "and predict the days of the --holdout-log)"
             )
+        held_out = fit_until is not None or holdout_log is not None
+        if (scenario is None) != held_out:
+            fail(
+                "give a SCENARIO to backtest, or --fit-until DATE or --holdout-log LATER_LOG "
+                "(and no scenario) to fit on the log's first part and predict the rest"
+            )
+        if shift and (staffing != "log" or held_out):
+            fail(
+                f"--availability-shift {shift:g}: shifts the agents estimated from a log "
+                "(--staffing log, with a SCENARIO); a hold-out tunes its own shift on the "
+                "fitted days"
+            )
+        if not math.isfinite(shift) or abs(shift) > 5:
+            fail(f"--availability-shift {shift:g}: give a small number of agents, e.g. 0.2 or -0.3")
         if out is not None:
             check_destination(out)  # before spending minutes simulating
         else:
             check_results_dir(results_dir)
-        contact_log = _read_log(log, mapping, maps, outcome_maps, date_column, datetime_format)
+        reading = _reading(reading)
+        contact_log = _read_log(log, reading)
         days = len(contact_log.dates)
         show = not quiet and not as_json and sys.stderr.isatty()
-        if fit_until is not None:
-            holdout = _holdout(contact_log, fit_until, mode, staffing, reps, seed, show)
+        if held_out:
+            later = _read_log(holdout_log, reading) if holdout_log is not None else None
+            holdout = _holdout(contact_log, fit_until, later, mode, staffing, reps, seed, show)
             result = holdout.backtest
+            if later is not None:
+                contact_log = later  # the days compared
         else:
             loaded = load_with_overrides(scenario, ())
             agents = backtest_staffing(staffing, loaded, contact_log)
             with progress_bar(days, show, "days") as advance:
-                result = run_backtest(contact_log, loaded, mode, agents, reps, seed, advance)
+                result = run_backtest(
+                    contact_log, loaded, mode, agents, reps, seed, advance, shift=shift
+                )
         folder = out or new_run_folder(results_dir, f"backtest-{result.scenario.name}")
         with staged_folder(folder) as staging:
             write_backtest(result, contact_log, staging, holdout)
@@ -324,17 +386,35 @@ def backtest(
     click.echo(f"Backtest written to {folder}")
 
 
-def _holdout(contact_log, fit_until, mode, staffing, reps, seed, show):
+def _reading(options: dict) -> dict:
+    """The reading options as :meth:`LogFormat.from_options` takes them."""
+    return {
+        "mapping_file": options["mapping"],
+        "maps": options["maps"],
+        "outcome_maps": options["outcome_maps"],
+        "date_column": options["date_column"],
+        "datetime_format": options["datetime_format"],
+        "placeholders": options["placeholders"],
+        "clock_tolerance": options["clock_tolerance"],
+        "day_start": options["day_start"],
+    }
+
+
+def _holdout(contact_log, fit_until, later, mode, staffing, reps, seed, show):
     import pandas as pd
 
-    from ccsim.calibration.holdout import holdout_backtest
+    from ccsim.calibration.holdout import holdout_backtest, holdout_from_logs
 
+    option = "--fit-until" if later is None else "--holdout-log"
+    if staffing != "log":
+        fail(f"{option}: the held-out days' staffing is estimated from the log (--staffing log)")
+    if later is not None:
+        with progress_bar(len(later.dates), show, "days") as advance:
+            return holdout_from_logs(contact_log, later, mode, reps, seed, progress=advance)
     try:
         until = pd.Timestamp(fit_until)
     except ValueError:
         fail(f"--fit-until {fit_until!r}: not a date; give one such as 2026-10-25")
-    if staffing != "log":
-        fail("--fit-until: the held-out days' staffing is estimated from the log (--staffing log)")
     days = sum(d > until for d in contact_log.dates)
     with progress_bar(days, show, "days") as advance:
         return holdout_backtest(contact_log, until, mode, reps, seed, progress=advance)

@@ -70,6 +70,11 @@ def backtest_summary(bt: Backtest, log: ContactLog, holdout=None) -> dict:
             "fit_until": f"{holdout.until:%Y-%m-%d}",
             "model": _plain(holdout.errors["model"]),
             "naive_same_as_last_week": _plain(holdout.errors["naive"]),
+            "model_not_tuned": _plain(holdout.errors["untuned"])
+            if "untuned" in holdout.errors
+            else None,
+            "noise_alone": _plain(holdout.errors["noise"]) if "noise" in holdout.errors else None,
+            "availability_shift": None if holdout.tuning is None else holdout.tuning.shift,
         }
     return summary
 

@@ -85,7 +85,18 @@ def print_holdout(console: Console, holdout) -> None:
         "absolute error, weighted by calls in brackets):",
         highlight=False,
     )
-    for name, e in (("model", model), ("same as last week", naive)):
+    rows = [("model", model)]
+    if "untuned" in holdout.errors:
+        rows.append(("model, not tuned", holdout.errors["untuned"]))
+    rows.append(("same as last week", naive))
+    if "noise" in holdout.errors:
+        rows.append(("noise alone", holdout.errors["noise"]))
+    if holdout.tuning is not None:
+        console.print(
+            f"  availability tuned on the fitted days: {holdout.tuning.shift:+.1f} agent",
+            highlight=False,
+        )
+    for name, e in rows:
         console.print(
             f"  {name:<18} abandonment {e['abandon_rate_mae'] * 100:.1f} points "
             f"({e['abandon_rate_wmae'] * 100:.1f}), ASA {e['asa_mae']:.1f} s "

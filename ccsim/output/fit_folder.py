@@ -26,12 +26,14 @@ from ccsim.atomic import write_text
 from ccsim.calibration.fit import LogFit
 from ccsim.calibration.fitted_scenario import forecast_supported
 from ccsim.calibration.patience import frozen, survival
+from ccsim.calibration.tuning import Tuning
 from ccsim.output.run_folder import OutputError, staged_folder
 from ccsim.units import format_clock
 
 
-def fit_summary(fit: LogFit) -> dict:
-    """Every estimate as plain data (the shape of ``fit.json``)."""
+def fit_summary(fit: LogFit, tuning: Tuning | None = None) -> dict:
+    """Every estimate as plain data (the shape of ``fit.json``; ``tuning``: the availability
+    tuning, when it was run)."""
     grid, volumes = fit.grid, fit.volumes
     types = {}
     for name, t in fit.types.items():
@@ -90,6 +92,7 @@ def fit_summary(fit: LogFit) -> dict:
         "rows_corrected": fit.log.adjusted,
         "reading_notes": list(fit.log.notes),
         **_findings_summary(fit),
+        "availability_tuning": None if tuning is None else tuning.summary(),
     }
 
 
@@ -140,8 +143,8 @@ def _findings_summary(fit: LogFit) -> dict:
     return result
 
 
-def report_text(fit: LogFit) -> str:
-    """The fit report a planner reads."""
+def report_text(fit: LogFit, tuning: Tuning | None = None) -> str:
+    """The fit report a planner reads (with the availability ``tuning``, when it was run)."""
     grid, volumes = fit.grid, fit.volumes
     lines = ["Contact log", *(f"  {line}" for line in fit.log.summary_lines()), ""]
     lines.append(
@@ -230,6 +233,8 @@ def report_text(fit: LogFit) -> str:
     if varies.any():
         lines.append(f"  differs between days in {int(varies.sum())} interval(s): see staffing.csv")
     lines += _findings(fit)
+    if tuning is not None:
+        lines += ["", *tuning.lines()]
     return "\n".join(lines) + "\n"
 
 
@@ -309,22 +314,30 @@ def fit_report_folder(out: Path, report_dir: Path | None, force: bool) -> tuple[
     return report_dir, earlier_fit
 
 
-def write_fit(fit: LogFit, text: str, out: Path, report_dir: Path, replace: bool) -> None:
+def write_fit(
+    fit: LogFit,
+    text: str,
+    out: Path,
+    report_dir: Path,
+    replace: bool,
+    tuning: Tuning | None = None,
+) -> None:
     """Write the fitted scenario ``text`` to ``out`` and the fit report into ``report_dir``
     (staged, so a failure leaves no half-written report; an earlier one is replaced when
     ``replace``)."""
     if replace:
         shutil.rmtree(report_dir)
     with staged_folder(report_dir) as staging:
-        write_fit_report(fit, staging)
+        write_fit_report(fit, staging, tuning)
         write_text(out, text)
 
 
-def write_fit_report(fit: LogFit, folder: Path) -> None:
+def write_fit_report(fit: LogFit, folder: Path, tuning: Tuning | None = None) -> None:
     """Write the report files into the (existing, empty) ``folder``."""
     folder = Path(folder)
-    (folder / "fit.txt").write_text(report_text(fit), encoding="utf-8")
-    (folder / "fit.json").write_text(json.dumps(fit_summary(fit), indent=2) + "\n", "utf-8")
+    (folder / "fit.txt").write_text(report_text(fit, tuning), encoding="utf-8")
+    summary = json.dumps(fit_summary(fit, tuning), indent=2)
+    (folder / "fit.json").write_text(summary + "\n", "utf-8")
     grid = fit.grid
     index = pd.MultiIndex.from_product(
         [[f"{d:%Y-%m-%d}" for d in grid.dates], grid.starts()], names=["date", "interval"]

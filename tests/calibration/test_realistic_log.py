@@ -13,9 +13,14 @@ Tolerances (stated here, checked below):
 * days of the week: Saturday 09:00-14:00, Sunday 18:00-01:00 the next day, weekdays
   08:00-20:00; Monday the busiest weekday;
 * backtests, all types, per hour of the day: abandonment within 2 points and ASA within
-  10 s on average over the hours weighted by the hour's calls (the unweighted mean is also
-  reported; quiet Sunday-night hours with a few dozen calls a week carry most of its noise),
-  in-sample (trace and model) and on the held-out last week.
+  10 s on average over the hours weighted by the hour's calls, in-sample (trace and model)
+  and on the held-out last week; ASA within 10 s also unweighted. Unweighted abandonment
+  within 2 points holds in trace mode in-sample; in model mode the data's own noise alone
+  (measured: each replication against the others) is about 2 points on the held-out week —
+  its five Sunday-night hours hold 17-40 calls each — so there the model must come within
+  1 point of that noise floor instead (the issue's 2 points cannot be told from noise);
+* availability tuning: the shift stays within the bootstrap band, does not worsen the fitted
+  period, and on the held-out week does no worse than the untuned estimate (not overfitted).
 """
 
 import json
@@ -26,12 +31,13 @@ import pytest
 from paths import DATA
 
 from ccsim.calibration.backtest import run_backtest
-from ccsim.calibration.backtest_tables import hourly_errors
+from ccsim.calibration.backtest_tables import hourly_errors, noise_floor
 from ccsim.calibration.contact_log import LogFormat, read_contact_log
 from ccsim.calibration.fit import fit_log
 from ccsim.calibration.fitted_scenario import scenario_text
 from ccsim.calibration.holdout import holdout_backtest
 from ccsim.calibration.log_grid import IntervalGrid
+from ccsim.calibration.tuning import score, tune_availability
 from ccsim.scenario import parse_scenario
 
 LOG = DATA / "realistic-log.txt"
@@ -153,24 +159,30 @@ def test_day_of_week_shapes(fit):
 # -- backtests -------------------------------------------------------------------------------
 
 
-def _check(errors):
+def _check(errors, noise=None):
     assert errors["abandon_rate_wmae"] < 0.02, errors
     assert errors["asa_wmae"] < 10.0, errors
+    assert errors["asa_mae"] < 10.0, errors
+    if noise is None:
+        assert errors["abandon_rate_mae"] < 0.02, errors
+    else:
+        assert errors["abandon_rate_mae"] < max(0.02, noise["abandon_rate_mae"] + 0.01), (
+            errors,
+            noise,
+        )
 
 
 @pytest.mark.slow
 def test_trace_backtest_in_sample_within_the_noise(log, fit, scenario):
     bt = run_backtest(log, scenario, "trace", "log", wrap_up=fit.wrap_up)
-    errors = hourly_errors(bt)
-    _check(errors)
-    assert errors["abandon_rate_mae"] < 0.02 and errors["asa_mae"] < 10.0
+    _check(hourly_errors(bt))
 
 
 @pytest.mark.slow
 def test_model_backtest_in_sample_within_the_noise(log, fit, scenario):
     banded = {n: t.banded for n, t in fit.types.items()}
     bt = run_backtest(log, scenario, "model", "log", 4, 7, banded=banded, wrap_up=fit.wrap_up)
-    _check(hourly_errors(bt))
+    _check(hourly_errors(bt), noise_floor(bt))
 
 
 @pytest.mark.slow
@@ -178,10 +190,25 @@ def test_model_backtest_in_sample_within_the_noise(log, fit, scenario):
 def test_held_out_week_predicted_better_than_last_week(log, mode):
     holdout = holdout_backtest(log, pd.Timestamp("2026-10-25"), mode, replications=4, seed=3)
     assert holdout.backtest.grid.days == 7
-    _check(holdout.errors["model"])
-    assert (
-        holdout.errors["model"]["abandon_rate_wmae"] < holdout.errors["naive"]["abandon_rate_wmae"]
-    )
+    errors = holdout.errors
+    if mode == "model":
+        assert errors["noise"]["abandon_rate_mae"] > 0.015  # why 2 points is out of reach
+    _check(errors["model"], errors.get("noise"))
+    assert errors["model"]["abandon_rate_wmae"] < errors["naive"]["abandon_rate_wmae"]
+    assert errors["model"]["abandon_rate_mae"] < errors["naive"]["abandon_rate_mae"]
+    tuning = holdout.tuning
+    assert abs(tuning.shift) <= tuning.limit + 1e-9
+    if "untuned" in errors:  # the tuning moved the agents: it must not hurt unseen days
+        assert score(errors["model"]) <= score(errors["untuned"]) + 0.1, errors
+
+
+@pytest.mark.slow
+def test_tuning_stays_in_the_band_and_does_not_worsen_the_fit(fit):
+    tuning = tune_availability(fit, replications=2, seed=5)
+    assert 0.1 <= tuning.limit <= 1.0
+    assert abs(tuning.shift) <= tuning.limit + 1e-9
+    assert score(tuning.after) <= score(tuning.before)
+    assert "Availability tuned" in "\n".join(tuning.lines())
 
 
 def test_small_export_without_outcome_column_with_clock_offset_and_same_second_calls(tmp_path):
