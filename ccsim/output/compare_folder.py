@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Protocol, cast
 
 import numpy as np
 import pandas as pd
@@ -107,6 +109,29 @@ def render_comparison_report(folder: Path) -> Path:
     return write_html(folder / "report.html", render_page(title, sections, subtitle))
 
 
+class DifferenceRow(Protocol):
+    """A row of ``Comparison.differences()`` (see :func:`difference_rows`)."""
+
+    scenario: str
+    group: str
+    name: str
+    measure: str
+    base: float
+    value: float
+    difference: float
+    low: float
+    high: float
+    half_width: float
+    independent_half_width: float
+    significant: bool
+
+
+def difference_rows(differences: pd.DataFrame) -> Iterable[DifferenceRow]:
+    """The rows of a table of differences, one named tuple each (the stubs cannot know a
+    frame's columns, hence the cast)."""
+    return cast("Iterable[DifferenceRow]", differences.itertuples(index=False))
+
+
 def headline_rows(differences: pd.DataFrame) -> pd.DataFrame:
     """The rows of the headline measures (the catalogue's), overall then per contact type and
     pool."""
@@ -128,7 +153,7 @@ def headline_rows(differences: pd.DataFrame) -> pd.DataFrame:
 
 def differences_html(differences: pd.DataFrame) -> Html:
     rows = []
-    for row in headline_rows(differences).itertuples(index=False):
+    for row in difference_rows(headline_rows(differences)):
         m = row.measure
         ci = (
             f"{measure_difference(m, row.low)} to {measure_difference(m, row.high)}"
@@ -179,7 +204,7 @@ def folder_name(label: str) -> str:
     return safe_name(label, keep=".")
 
 
-def folder_names(labels: list[str]) -> list[str]:
+def folder_names(labels: Sequence[str]) -> list[str]:
     """One distinct folder per compared scenario (two files may carry the same name)."""
     names: list[str] = []
     for label in labels:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Protocol, cast
-
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from ccsim.analytic.figures import ErlangFigure
 from ccsim.measures.catalogue import Kind
-from ccsim.output.compare_folder import headline_rows
+from ccsim.output.compare_folder import difference_rows, headline_rows
 from ccsim.output.experience import print_experience
 from ccsim.output.format import (
     MISSING,
@@ -24,21 +21,6 @@ from ccsim.output.format import (
     percent,
     seconds,
 )
-
-
-class _DifferenceRow(Protocol):
-    """A row of ``Comparison.differences()`` as ``itertuples`` gives it (the stubs cannot
-    know a frame's columns)."""
-
-    scenario: str
-    group: str
-    name: str
-    measure: str
-    base: float
-    value: float
-    difference: float
-    half_width: float
-    significant: bool
 
 
 def _pct(x: float | None) -> str:
@@ -274,7 +256,7 @@ def print_differences(console: Console, comparison, every: bool = False) -> None
         table.add_column(
             column, justify="left" if column in ("scenario", "for", "measure") else "right"
         )
-    for row in cast("Iterable[_DifferenceRow]", rows.itertuples(index=False)):
+    for row in difference_rows(rows):
         m = row.measure
         half = row.half_width
         diff = measure_difference(m, row.difference)
