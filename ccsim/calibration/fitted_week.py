@@ -5,9 +5,9 @@ opening at 18:00), :func:`week_slots` widens the fitted scenario's day to every 
 hours (up to 24:00: a scenario's day ends at midnight), its horizon takes every day of the
 log, and :func:`week_lines` writes the ``days_of_week`` block (:mod:`ccsim.scenario.weekdays`):
 per weekday its hours, each contact type's mean arrivals per interval over its dates and each
-pool's mean agents taking calls, rounded. The contact types' and pools' own figures stay the
-main days' (weekdays' outside those hours: none). With one shape for every day nothing is
-written and the scenario is as before.
+pool's mean agents taking calls, rounded (at least one where any was seen). The contact
+types' and pools' own figures stay the main days' (weekdays' outside those hours: none).
+With one shape for every day nothing is written and the scenario is as before.
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ def week_lines(fit: LogFit, slots: slice) -> list[str]:
             lines.append(f"      {t.name}: {_flow([round(float(r), 3) for r in rates])}")
         lines.append("    staffing:")
         for pool, agents in staffing.items():
-            mean = np.rint(agents[days][:, slots].mean(axis=0))
+            mean = agents[days][:, slots].mean(axis=0)
+            # An agent part of the time on most dates is one agent, not none (callers came).
+            mean = np.where(mean > 0, np.maximum(np.rint(mean), 1), 0)
             lines.append(f"      {pool}: {_flow([int(a) for a in mean])}")
     return lines
 
