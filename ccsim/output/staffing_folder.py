@@ -60,7 +60,7 @@ def roster_rows(plan: StaffingPlan) -> pd.DataFrame:
     """One row per shift pattern of each rostered pool: when, how long, how many."""
     rows = []
     for roster in plan.rosters:
-        for shift in plan.scenario.pools[roster.pool].shifts:
+        for shift in plan.scenario.pools[roster.pool].shifts or []:  # a rostered pool has shifts
             rows.append(
                 {
                     "pool": roster.pool,
