@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from simpy.events import Timeout
@@ -50,6 +51,9 @@ from ccsim.records import ContactRecords
 from ccsim.scenario import Scenario
 from ccsim.timeline import OnDutyTrace
 from ccsim.units import DAY
+
+if TYPE_CHECKING:
+    from ccsim.model.handling import HandleTimes
 
 
 class LiveChangeError(ValueError):
@@ -125,7 +129,7 @@ class LiveCentre(ContactCentre):
         self._targets: list[tuple[list[float], list[int]]] = [([], []) for _ in range(n)]
         self._offsets: list[tuple[list[float], list[int]]] = [([0.0], [0]) for _ in range(n)]
         self._scaled = _ScaledHandling(self.handling)
-        self.handling = self._scaled
+        self.handling = cast("HandleTimes", self._scaled)  # the centre calls answered()
         self._overflow: dict[int, float] = {}
         self._started = False
         self._staffing_changed = False
@@ -173,6 +177,7 @@ class LiveCentre(ContactCentre):
             for name, (times, counts) in zip(self.pool_names, self._targets, strict=True)
         }
         at_work = {}
+        assert records.at_work is not None, "finish() sets the plan's at-work traces"
         for name, (times, counts) in zip(self.pool_names, self._offsets, strict=True):
             at_work[name] = _plus(records.at_work[name], np.array(times), np.array(counts))
         return replace(records, scheduled=scheduled, at_work=at_work)

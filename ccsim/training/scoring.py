@@ -11,6 +11,7 @@ simulated day, so a replay scores exactly the same.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -94,7 +95,7 @@ def _headline(measures: ReplicationMeasures) -> dict:
     """The day's headline measures (numbers, or None where undefined)."""
     names = ("offered", "answered", "service_level", "asa", "abandon_rate", "occupancy", "cost")
     overall = measures.overall
-    result = {}
+    result: dict[str, Any] = {}
     for name in names:
         value = overall.get(name)
         result[name] = None if value is None or math.isnan(float(value)) else float(value)

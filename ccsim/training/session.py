@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,13 +107,11 @@ class Session:
         centre = self.centre
         for event in self.exercise.events:
             if event.kind == "pool_offline":
-                pool, duration = event.pool, event.duration or 0.0
-                centre.at(event.at, lambda p=pool, d=duration: centre.pool_offline(p, d))
+                centre.at(event.at, _offline(centre, event.pool or "", event.duration or 0.0))
             elif event.kind == "handle_time":
-                centre.at(event.at, lambda f=event.factor: centre.handle_time_factor(f))
+                centre.at(event.at, _slowdown(centre, event.factor))
                 if event.duration is not None:
-                    end = event.at + event.duration
-                    centre.at(end, lambda: centre.handle_time_factor(1.0))
+                    centre.at(event.at + event.duration, _slowdown(centre, 1.0))
 
     # -- the clock --------------------------------------------------------------------
 
@@ -178,6 +177,7 @@ class Session:
         value = int(value)
         self.check(lever, value)
         spec = self.exercise.lever(lever)
+        assert spec is not None, "check() refuses unknown levers"
         decision = Decision(self.now, lever, value)
         self._apply(spec, value)
         self.decisions.append(decision)
@@ -229,6 +229,14 @@ class Session:
             score["seed"] = self.seed
             self.outcome = Outcome(records, measures, score)
         return self.outcome
+
+
+def _offline(centre: LiveCentre, pool: str, duration: float) -> Callable[[], None]:
+    return lambda: centre.pool_offline(pool, duration)
+
+
+def _slowdown(centre: LiveCentre, factor: float) -> Callable[[], None]:
+    return lambda: centre.handle_time_factor(factor)
 
 
 def read_decisions(path: Path) -> list[Decision]:
