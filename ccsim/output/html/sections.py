@@ -10,6 +10,7 @@ cannot be built says so on the page instead of losing the whole report.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from ccsim.output.experience import experience_html
 from ccsim.output.format import (
@@ -98,7 +99,7 @@ def headline_html(run: RunFolder) -> str:
         row = [name, estimate_html(m.get("offered"), number)]
         row += [estimate_html(m.get("service_level"), percent), goal_text]
         row += [target_verdict(m.get("service_level"), goal)]
-        row += [estimate_html(m.get("asa"), lambda x, u=unit: duration(x, u))]
+        row += [estimate_html(m.get("asa"), partial(duration, unit=unit))]
         row += [estimate_html(m.get("abandon_rate"), percent)]
         row += [estimate_html(m.get("blocking_rate"), percent)] if blocking else []
         row += [estimate_html(m.get("occupancy"), percent)]
@@ -213,10 +214,10 @@ def waiting_html(run: RunFolder) -> str:
         rows.append(
             [name]
             + [
-                estimate_html(m.get(k), lambda x, u=unit: duration(x, u))
+                estimate_html(m.get(k), partial(duration, unit=unit))
                 for k in ("asa", "mean_wait", "wait_p90", "wait_p95", "wait_p99")
             ]
-            + [estimate_html(m.get("mean_time_to_abandon"), lambda x, u=unit: duration(x, u))]
+            + [estimate_html(m.get("mean_time_to_abandon"), partial(duration, unit=unit))]
         )
     columns = ["contact type", "ASA", "mean wait", "90th pct", "95th pct", "99th pct"]
     parts = [table_html(rows, columns + ["time to abandon"])]

@@ -6,6 +6,8 @@ markup, or "" when the run has nothing to show there (no campaigns, no journeys)
 
 from __future__ import annotations
 
+from functools import partial
+
 from ccsim.measures.catalogue import label
 from ccsim.output.format import duration, measure_value, number, percent
 from ccsim.output.html.folder import RunFolder
@@ -57,7 +59,7 @@ def channels_html(run: RunFolder) -> str:
         row = [name, estimate_html(m.get("offered"), number)]
         row += [estimate_html(m.get("answered"), number)]
         row += [estimate_html(m.get("service_level"), percent)]
-        row += [estimate_html(m.get("asa"), lambda x, u=unit: duration(x, u))]
+        row += [estimate_html(m.get("asa"), partial(duration, unit=unit))]
         row += [estimate_html(m.get("abandon_rate"), percent)]
         row += [number(mean_of(m, "backlog_at_close")), number(mean_of(m, "busy_hours"))]
         row += [number(mean_of(m, "mean_concurrency"))] if chat else []
@@ -169,11 +171,6 @@ def _agents_range(run: RunFolder, pool: str) -> str:
             low, high = agents.min(), agents.max()
             return number(low) if low == high else f"{number(low)}–{number(high)}"
     return "–"
-
-
-def _pools(scenario: dict | None) -> dict:
-    pools = (scenario or {}).get("pools")
-    return pools if isinstance(pools, dict) else {}
 
 
 def _pools(scenario: dict | None) -> dict:

@@ -9,6 +9,7 @@ unexpectedly is left out rather than guessed.
 from __future__ import annotations
 
 import math
+from typing import TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,7 @@ def describe_scenario(scenario: dict | None, intervals: pd.DataFrame | None = No
     if not scenario:
         return paragraph("The scenario is not available (scenario.yaml is not in this folder).")
     horizon = scenario.get("horizon") or {}
-    parts = [paragraph(horizon_words(horizon))]
+    parts: list[str] = [paragraph(horizon_words(horizon))]
     types = scenario.get("contact_types") or {}
     if types:
         rows = [_type_row(name, c, horizon) for name, c in types.items() if isinstance(c, dict)]
@@ -265,5 +266,5 @@ def _clock(seconds) -> str:
     return clock(seconds) if _number(seconds) else str(seconds)
 
 
-def _number(x) -> bool:
+def _number(x: object) -> TypeGuard[float]:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
