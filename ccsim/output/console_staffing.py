@@ -50,7 +50,7 @@ def print_roster(console: Console, plan: StaffingPlan) -> None:
     for column in ("pool", "shift", "start", "length", "headcount"):
         table.add_column(column, justify="right" if column == "headcount" else "left")
     for roster in plan.rosters:
-        for shift in plan.scenario.pools[roster.pool].shifts:
+        for shift in plan.scenario.pools[roster.pool].shifts or []:  # a rostered pool has shifts
             table.add_row(
                 roster.pool,
                 shift.name or "",
