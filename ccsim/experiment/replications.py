@@ -37,6 +37,18 @@ INTERVAL_CI_MEASURES = INTERVAL_CI
 """Per-interval measures reported with a confidence interval (others: mean only)."""
 
 
+MeasureTable = Callable[[ReplicationMeasures], dict[str, float]]
+"""Reads one table of measures (measure → value) from a replication's measures."""
+
+
+def measure_table(
+    tables: Callable[[ReplicationMeasures], dict[str, dict[str, float]]], name: str
+) -> MeasureTable:
+    """Reads the table of ``name`` (a contact type, pool, channel or campaign) from
+    ``tables`` (e.g. ``lambda r: r.by_type``)."""
+    return lambda r: tables(r)[name]
+
+
 @dataclass(frozen=True)
 class ExperimentResult:
     """What an experiment produced.
@@ -69,11 +81,13 @@ class ExperimentResult:
 
         return {
             "overall": collect(lambda r: r.overall),
-            "by_type": {t: collect(lambda r, t=t: r.by_type[t]) for t in reps[0].by_type},
-            "by_pool": {p: collect(lambda r, p=p: r.by_pool[p]) for p in reps[0].by_pool},
-            "by_channel": {c: collect(lambda r, c=c: r.by_channel[c]) for c in reps[0].by_channel},
+            "by_type": {t: collect(measure_table(lambda r: r.by_type, t)) for t in reps[0].by_type},
+            "by_pool": {p: collect(measure_table(lambda r: r.by_pool, p)) for p in reps[0].by_pool},
+            "by_channel": {
+                c: collect(measure_table(lambda r: r.by_channel, c)) for c in reps[0].by_channel
+            },
             "by_campaign": {
-                c: collect(lambda r, c=c: r.by_campaign[c]) for c in reps[0].by_campaign
+                c: collect(measure_table(lambda r: r.by_campaign, c)) for c in reps[0].by_campaign
             },
         }
 
@@ -189,10 +203,13 @@ def _run_on(
         results[index] = outcome
         if progress is not None:
             progress(done)
+    finished = [r for r in results if r is not None]
+    assert len(finished) == count, "every replication reports back"
     return ExperimentResult(
         scenario=scenario,
-        replications=[r[1] for r in results],
-        records=[r[0] for r in results] if keep_records else [],
+        replications=[measures for _, measures in finished],
+        # Records come back only when kept (keep_records); otherwise none is kept.
+        records=[records for records, _ in finished if records is not None],
     )
 
 

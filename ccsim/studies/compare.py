@@ -25,16 +25,18 @@ import pandas as pd
 
 from ccsim.experiment.cautions import run_cautions
 from ccsim.experiment.executors import Executor, make_executor
-from ccsim.experiment.replications import ExperimentResult, run_experiment
+from ccsim.experiment.replications import (
+    ExperimentResult,
+    MeasureTable,
+    measure_table,
+    run_experiment,
+)
 from ccsim.jsonable import json_value
 from ccsim.measures import ReplicationMeasures
 from ccsim.measures.catalogue import INTERVAL_CI
 from ccsim.scenario import Scenario
 from ccsim.scenario.overrides import with_experiment
 from ccsim.stats import paired_difference, welch_half_width
-
-MeasureTable = Callable[[ReplicationMeasures], dict[str, float]]
-"""Reads one table of measures (measure → value) from a replication's measures."""
 
 INTERVAL_MEASURES = INTERVAL_CI
 """Per-interval measures whose differences are reported."""
@@ -229,18 +231,13 @@ def unique_labels(names: list[str]) -> list[str]:
 def _measure_tables(first: ReplicationMeasures) -> list[tuple[str, str, MeasureTable]]:
     """(group, name, getter) for every table of measures a replication has."""
     tables: list[tuple[str, str, MeasureTable]] = [("overall", "all", lambda r: r.overall)]
-    tables += [("type", n, _one(lambda r: r.by_type, n)) for n in first.by_type]
-    tables += [("pool", n, _one(lambda r: r.by_pool, n)) for n in first.by_pool]
-    tables += [("channel", n, _one(lambda r: r.by_channel, n)) for n in first.by_channel]
-    tables += [("campaign", n, _one(lambda r: r.by_campaign, n)) for n in first.by_campaign]
+    tables += [("type", n, measure_table(lambda r: r.by_type, n)) for n in first.by_type]
+    tables += [("pool", n, measure_table(lambda r: r.by_pool, n)) for n in first.by_pool]
+    tables += [("channel", n, measure_table(lambda r: r.by_channel, n)) for n in first.by_channel]
+    tables += [
+        ("campaign", n, measure_table(lambda r: r.by_campaign, n)) for n in first.by_campaign
+    ]
     return tables
-
-
-def _one(
-    tables: Callable[[ReplicationMeasures], dict[str, dict[str, float]]], name: str
-) -> MeasureTable:
-    """Reads the table of ``name`` (a type, pool, channel or campaign) from ``tables``."""
-    return lambda r: tables(r)[name]
 
 
 def _values(reps: list[ReplicationMeasures], get, measure: str) -> np.ndarray:
