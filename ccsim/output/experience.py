@@ -100,7 +100,7 @@ def experience_html(run: RunFolder) -> str:
         for group, m in _groups(summary).items()
     ]
     overall = summary["overall"]
-    body = table_html(rows, ["group", *(lookup(n).label for n in COLUMNS)], total_row=True)
+    body: str = table_html(rows, ["group", *(lookup(n).label for n in COLUMNS)], total_row=True)
     body += paragraph(
         ", ".join(f"{lookup(n).label}: {_value(overall.get(n), n)}" for n in CUSTOMERS)
         + f". Agent cost {_value(overall.get('cost'), 'cost')} + churn cost "
@@ -144,8 +144,8 @@ def cost_curve_figure(points: pd.DataFrame) -> Figure | None:
         color="black",
         label="total cost",
     )
-    best = points.loc[points["total_cost"].idxmin()]
-    ax.axvline(best["agent_hours"], color="grey", linestyle=":", label="least total cost")
+    best = float(points["agent_hours"].to_numpy()[points["total_cost"].to_numpy().argmin()])
+    ax.axvline(best, color="grey", linestyle=":", label="least total cost")
     ax.set_xlabel("agent hours")
     ax.set_ylabel("cost")
     ax.legend(frameon=False, fontsize="small")
