@@ -324,5 +324,5 @@ def with_experiment(scenario: Scenario, **changes: Any) -> Scenario:
 
     Settings given as None keep the scenario's own value.
     """
-    settings = {("experiment", k): v for k, v in changes.items() if v is not None}
+    settings: dict[Path, Any] = {("experiment", k): v for k, v in changes.items() if v is not None}
     return derive(scenario, settings, source=f"{scenario.name} (options)")

@@ -128,15 +128,16 @@ def _day(pool: Pool, horizon: Horizon, day: int, away: np.ndarray | None, today:
         present = np.concatenate([[0], np.cumsum(~away)])
         counts = present[staffing]
         return times, counts, counts, int(np.sum(away))
-    present, gone, first = None, 0, 0
+    heads: list[int] | None = None  # per shift pattern: its agents present (None: all)
+    gone, first = 0, 0
     if away is not None:
-        present = []
+        heads = []
         for shift in pool.shifts:
             missing = int(np.sum(away[first : first + shift.headcount]))
             first += shift.headcount
-            present.append(shift.headcount - missing)
+            heads.append(shift.headcount - missing)
             gone += missing if shift.works_on(day) else 0
-    times, at_work, on_phones = shift_steps(pool.shifts, day, present)
+    times, at_work, on_phones = shift_steps(pool.shifts, day, heads)
     keep = times < close
     times, at_work, on_phones = times[keep], at_work[keep], on_phones[keep]
     if not len(times) or times[0] > opening:

@@ -124,10 +124,10 @@ class Scenario(BaseModel):
                         f"defined contact types: {', '.join(self.contact_types)}"
                     )
         for name, campaign in self.campaigns.items():
-            for pool in campaign.pools:
-                if pool not in self.pools:
+            for dialling in campaign.pools:
+                if dialling not in self.pools:
                     problems.append(
-                        f"campaigns.{name}.pools names pool {pool!r}, which is not defined; "
+                        f"campaigns.{name}.pools names pool {dialling!r}, which is not defined; "
                         f"defined pools: {', '.join(self.pools)}"
                     )
         served_types = {t for pool in self.pools.values() for t in pool.serves}

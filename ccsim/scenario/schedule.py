@@ -73,11 +73,13 @@ class Break(BaseModel):
         """When the break may be taken, as clock times (seconds after midnight)."""
         if self.window is not None:
             return self.window
+        assert self.at is not None  # exactly one of at and window (validated)
         return shift_start + self.at, shift_start + self.at + self.length
 
     def starts(self, shift_start: float, agents: int) -> np.ndarray:
         """Clock time at which each of ``agents`` agents starts the break."""
         if self.window is None:
+            assert self.at is not None  # exactly one of at and window (validated)
             return np.full(agents, shift_start + self.at)
         begin, end = self.window
         step = (end - begin - self.length) / max(agents - 1, 1)
@@ -103,7 +105,7 @@ class Shift(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Shift:
-        spans = []
+        spans: list[tuple[float, float]] = []
         for i, item in enumerate(self.breaks):
             begin, end = item.span(self.start)
             if begin < self.start or end > self.end:
@@ -196,7 +198,10 @@ def shift_steps(
             times.append(t + day * DAY)
             at_work.append(w)
             on_phones.append(p)
-    return _steps(np.concatenate(times), np.concatenate(at_work), np.concatenate(on_phones))
+    steps, working, phones = _steps(
+        np.concatenate(times), np.concatenate(at_work), np.concatenate(on_phones)
+    )
+    return steps, working, phones
 
 
 def _steps(times, *deltas) -> tuple[np.ndarray, ...]:
