@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ccsim.model.contacts import ContactBook
-from ccsim.model.handling import draw_handle_times, on_days
+from ccsim.model.handling import draw_talk_and_wrap_up, on_days, wrap_up_share
 from ccsim.model.streams import RandomStreams
 from ccsim.scenario.time_bands import draw_by_band
 from ccsim.units import DAY
@@ -113,16 +113,21 @@ def planning_day(times: np.ndarray, horizon: Horizon) -> np.ndarray:
 
 
 def _draw_work(ctype: ContactType, streams: RandomStreams, source: str, count: int):
-    """Handle times (talk + wrap-up) and patience of ``count`` contacts from ``source``."""
-    handle = draw_handle_times(ctype, streams, source, count)
+    """Handle times (talk + wrap-up), patience and wrap-up (or None) of ``count`` contacts
+    from ``source``."""
+    handle, wrap_up = draw_talk_and_wrap_up(ctype, streams, source, count)
+    if wrap_up is not None:
+        handle += wrap_up
     if ctype.patience is not None:
         patience = ctype.patience.draw(streams.generator(f"patience/{source}"), count)
     else:
         patience = np.full(count, np.inf)
-    return handle, patience
+    return handle, patience, wrap_up
 
 
-def draw_first_attempts(scenario: Scenario, streams: RandomStreams, journeys: bool) -> ContactBook:
+def draw_first_attempts(
+    scenario: Scenario, streams: RandomStreams, journeys: bool, wrap_up_shares: bool = False
+) -> ContactBook:
     """Draw every first attempt's arrival time, handle time and patience, in time order.
 
     Each contact type draws from its own named streams (``arrivals/<type>``,
@@ -132,11 +137,15 @@ def draw_first_attempts(scenario: Scenario, streams: RandomStreams, journeys: bo
     With forecast uncertainty, each day's rates are multiplied by its busyness factor and
     each contact's handle time by the handle-time factor of the day it counts in (see
     :func:`forecast_factors`, :func:`planning_day`).
+
+    With ``wrap_up_shares`` (a live run), the book also keeps each contact's after-call-work
+    share of its handle time (:func:`ccsim.model.handling.wrap_up_share`); nothing drawn
+    changes.
     """
     horizon = scenario.horizon
     starts = horizon.interval_starts()
     busyness, handling = forecast_factors(scenario, streams)
-    times, types, handles, patiences = [], [], [], []
+    times, types, handles, patiences, shares = [], [], [], [], []
     for index, (name, ctype) in enumerate(scenario.contact_types.items()):
         if scenario.days_of_week is None:
             rates = ctype.arrivals.rates_per_second(horizon)
@@ -147,23 +156,28 @@ def draw_first_attempts(scenario: Scenario, streams: RandomStreams, journeys: bo
         arrivals = draw_arrival_times(
             rates, starts, horizon.interval, streams.generator(f"arrivals/{name}")
         )
-        handle, patience = _draw_work(ctype, streams, name, len(arrivals))
+        handle, patience, wrap_up = _draw_work(ctype, streams, name, len(arrivals))
         if ctype.handle_time_by_band is not None:  # by the clock time of arrival
             rng = streams.generator(f"handle_by_band/{name}")
             handle = draw_by_band(ctype.handle_time_by_band, arrivals, rng)
             if ctype.wrap_up is not None:
                 rng = streams.generator(f"wrap_up_by_band/{name}")
-                handle += ctype.wrap_up.draw(rng, len(arrivals))
+                wrap_up = ctype.wrap_up.draw(rng, len(arrivals))
+                handle += wrap_up
+        share = wrap_up_share(handle, wrap_up) if wrap_up_shares else None
         if ctype.after_hours is not None:
             closed = draw_closed_arrival_times(
                 ctype.after_hours, horizon, streams.generator(f"after_hours/{name}"), busyness
             )
-            closed_handle, closed_patience = _draw_work(
+            closed_handle, closed_patience, closed_wrap_up = _draw_work(
                 ctype, streams, f"after_hours/{name}", len(closed)
             )
             arrivals = np.concatenate([arrivals, closed])
             handle = np.concatenate([handle, closed_handle])
             patience = np.concatenate([patience, closed_patience])
+            if share is not None:
+                share = np.concatenate([share, wrap_up_share(closed_handle, closed_wrap_up)])
+        del wrap_up
         if handling is not None:
             handle = on_days(handle, handling, planning_day(arrivals, horizon))
         count = len(arrivals)
@@ -171,6 +185,7 @@ def draw_first_attempts(scenario: Scenario, streams: RandomStreams, journeys: bo
         types.append(np.full(count, index, dtype=np.int16))
         handles.append(handle)
         patiences.append(patience)
+        shares.append(share)
     # Merge the types in time order, dropping each temporary as soon as it is used: for
     # long runs these arrays, not the simulation, set the peak memory.
     time = np.concatenate(times)
@@ -183,6 +198,8 @@ def draw_first_attempts(scenario: Scenario, streams: RandomStreams, journeys: bo
     handle = np.concatenate(handles)[order]
     del handles
     deadline = np.concatenate(patiences)[order]
-    del patiences, order
+    del patiences
     deadline += arrival
-    return ContactBook(arrival, contact_type, handle, deadline, journeys=journeys)
+    share = np.concatenate(shares)[order] if wrap_up_shares else None
+    del order
+    return ContactBook(arrival, contact_type, handle, deadline, journeys, share)

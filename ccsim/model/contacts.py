@@ -62,6 +62,8 @@ class ContactBook:
             wait). A centre without redials, transfers or callbacks leaves them out: every
             contact is then a first attempt of its own, and a long run saves ~17 bytes a
             contact.
+        wrap_up_share: each first attempt's after-call-work share of its handle time (a live
+            run's view tells talking from after-call work by it); None in ordinary runs.
     """
 
     def __init__(
@@ -71,8 +73,10 @@ class ContactBook:
         handle: np.ndarray,
         deadline: np.ndarray,
         journeys: bool = True,
+        wrap_up_share: np.ndarray | None = None,
     ):
         n = len(arrival)
+        self.wrap_up_share = wrap_up_share
         self.first_attempts = n
         self.arrival = doubles(arrival)
         self.contact_type = _ints("h", contact_type, np.int16)

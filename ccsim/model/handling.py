@@ -28,6 +28,10 @@ again. It is built up in this order:
    (:func:`with_handover`); the first agent's time on the old leg runs until the handover
    ends.
 
+A live run (:class:`ccsim.model.live.LiveCentre`) also keeps each first attempt's wrap-up
+share of its drawn time (:func:`wrap_up_share`), so the live view can tell talking from
+after-call work; ordinary runs keep only the sum.
+
 Mean handle times used by the figures beside the simulation (Erlang, staffing floors) come
 from the scenario (:attr:`ccsim.scenario.contact_type.ContactType.aht`), which sums the same
 talk and wrap-up means.
@@ -37,11 +41,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ccsim.units import DAY
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from ccsim.model.streams import RandomStreams
     from ccsim.scenario import Scenario
     from ccsim.scenario.contact_type import ContactType
@@ -49,10 +53,10 @@ if TYPE_CHECKING:
     from ccsim.scenario.pool import Pool
 
 
-def draw_handle_times(
+def draw_talk_and_wrap_up(
     ctype: ContactType, streams: RandomStreams, source: str, count: int
-) -> np.ndarray:
-    """Talk + wrap-up of ``count`` contacts of ``ctype``, drawn at once (rule 1).
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Talk and wrap-up (None: the type has none) of ``count`` contacts, drawn at once.
 
     Args:
         ctype: the contact type.
@@ -61,10 +65,34 @@ def draw_handle_times(
             name, or ``after_hours/<name>`` for contacts arriving while closed).
         count: how many contacts.
     """
-    handle = ctype.handle_time.draw(streams.generator(f"handle/{source}"), count)
-    if ctype.wrap_up is not None:
-        handle += ctype.wrap_up.draw(streams.generator(f"wrap_up/{source}"), count)
+    talk = ctype.handle_time.draw(streams.generator(f"handle/{source}"), count)
+    if ctype.wrap_up is None:
+        return talk, None
+    return talk, ctype.wrap_up.draw(streams.generator(f"wrap_up/{source}"), count)
+
+
+def draw_handle_times(
+    ctype: ContactType, streams: RandomStreams, source: str, count: int
+) -> np.ndarray:
+    """Talk + wrap-up of ``count`` contacts of ``ctype``, drawn at once (rule 1; the
+    arguments as :func:`draw_talk_and_wrap_up`)."""
+    handle, wrap_up = draw_talk_and_wrap_up(ctype, streams, source, count)
+    if wrap_up is not None:
+        handle += wrap_up
     return handle
+
+
+def wrap_up_share(handle: np.ndarray, wrap_up: np.ndarray | None) -> np.ndarray:
+    """Each contact's after-call-work share of its drawn handle time (0 without wrap-up).
+
+    Every later rule multiplies the whole handle time, so the share is what a live view
+    needs to tell talking from after-call work (:mod:`ccsim.model.live`).
+    """
+    if wrap_up is None:
+        return np.zeros(len(handle))
+    share = np.zeros(len(handle))
+    np.divide(wrap_up, handle, out=share, where=handle > 0)
+    return share
 
 
 def on_days(handle: np.ndarray, day_factors: np.ndarray, days: np.ndarray) -> np.ndarray:

@@ -44,7 +44,7 @@ from simpy.events import Timeout
 from ccsim.model.arrivals import draw_first_attempts, forecast_factors, planning_day
 from ccsim.model.centre import ContactCentre
 from ccsim.model.contacts import ContactBook
-from ccsim.model.handling import draw_handle_times, on_days
+from ccsim.model.handling import draw_talk_and_wrap_up, on_days, wrap_up_share
 from ccsim.model.routing import RoutingPolicy, SkillRouting
 from ccsim.model.streams import RandomStreams
 from ccsim.records import ContactRecords
@@ -114,9 +114,12 @@ class LiveCentre(ContactCentre):
     ):
         root = scenario.experiment.seed if seed is None else seed
         streams = RandomStreams(root, replication)
-        book = None
+        # The first attempts keep their wrap-up shares: the live view tells talking from
+        # after-call work by them (nothing drawn changes).
         if spikes:
             book = _with_spikes(scenario, streams, spikes)
+        else:
+            book = draw_first_attempts(scenario, streams, scenario.has_journeys, True)
         super().__init__(scenario, streams, routing, book)
         n = len(self.pools)
         self.pool_names = list(scenario.pools)
@@ -135,6 +138,10 @@ class LiveCentre(ContactCentre):
         self._staffing_changed = False
         self.finished = False
         self.end = float(scenario.horizon.days * DAY)
+        types = scenario.contact_types.values()
+        self._mean_share = np.array(
+            [c.wrap_up.mean / c.aht if c.wrap_up and c.aht else 0.0 for c in types]
+        )
 
     # -- running ----------------------------------------------------------------------
 
@@ -181,6 +188,24 @@ class LiveCentre(ContactCentre):
         for name, (times, counts) in zip(self.pool_names, self._offsets, strict=True):
             at_work[name] = _plus(records.at_work[name], np.array(times), np.array(counts))
         return replace(records, scheduled=scheduled, at_work=at_work)
+
+    def talk_ends(self, contacts: np.ndarray) -> np.ndarray:
+        """When the talk of each answered contact in ``contacts`` ends: after it, until
+        the contact's handle time is up, its agent is in after-call work (wrap-up).
+
+        The handle time as answered (every rule applied) is split by the contact's drawn
+        wrap-up share; a contact created during the run (a redial, a transfer, a callback
+        attempt) takes its type's mean share (mean wrap-up over mean handle time).
+        """
+        book = self.book
+        contacts = np.asarray(contacts, dtype=np.int64)
+        share = self._mean_share[np.frombuffer(book.contact_type, np.int16)[contacts]]
+        drawn = contacts < book.first_attempts
+        if book.wrap_up_share is not None:
+            share[drawn] = book.wrap_up_share[contacts[drawn]]
+        answered = np.frombuffer(book.answered, float)[contacts]
+        handle = np.frombuffer(book.handle, float)[contacts]
+        return answered + handle * (1.0 - share)
 
     @property
     def now(self) -> float:
@@ -385,12 +410,14 @@ def _with_spikes(
     scenario: Scenario, streams: RandomStreams, spikes: Sequence[VolumeSpike]
 ) -> ContactBook:
     """The first attempts with each spike's extra callers merged in, in time order."""
-    base = draw_first_attempts(scenario, streams, scenario.has_journeys)
+    base = draw_first_attempts(scenario, streams, scenario.has_journeys, True)
+    assert base.wrap_up_share is not None, "asked for above"
     columns = [
         np.array(base.arrival),
         np.array(base.contact_type, dtype=np.int16),
         np.array(base.handle),
         np.array(base.deadline),
+        base.wrap_up_share,
     ]
     horizon = scenario.horizon
     busyness, day_handling = forecast_factors(scenario, streams)
@@ -413,7 +440,10 @@ def _with_spikes(
         counts = rng.poisson(rates * (hi - lo))
         times = np.repeat(lo, counts) + rng.random(int(counts.sum())) * np.repeat(hi - lo, counts)
         times.sort(kind="stable")
-        handle = draw_handle_times(ctype, streams, source, len(times))
+        handle, wrap_up = draw_talk_and_wrap_up(ctype, streams, source, len(times))
+        if wrap_up is not None:
+            handle += wrap_up
+        share = wrap_up_share(handle, wrap_up)
         if day_handling is not None:
             handle = on_days(handle, day_handling, planning_day(times, horizon))
         if ctype.patience is not None:
@@ -421,8 +451,8 @@ def _with_spikes(
         else:
             patience = np.full(len(times), np.inf)
         extra = [times, np.full(len(times), names.index(spike.contact_type)), handle]
-        extra.append(times + patience)
+        extra += [times + patience, share]
         columns = [np.concatenate([c, e]) for c, e in zip(columns, extra, strict=True)]
     order = np.argsort(columns[0], kind="stable")
-    arrival, ctypes, handle, deadline = (c[order] for c in columns)
-    return ContactBook(arrival, ctypes, handle, deadline, journeys=scenario.has_journeys)
+    arrival, ctypes, handle, deadline, share = (c[order] for c in columns)
+    return ContactBook(arrival, ctypes, handle, deadline, scenario.has_journeys, share)

@@ -24,7 +24,13 @@ ANSWERED, ABANDONED, WAITING = int(Outcome.ANSWERED), int(Outcome.ABANDONED), in
 
 
 def floor_now(centre: LiveCentre) -> dict:
-    """Callers waiting per type and agents by state per pool, now."""
+    """Callers waiting per type and agents by state per pool, now.
+
+    Agents by state: ``idle``; ``busy`` on a call, an email or another contact that is not
+    a chat, split into ``talking`` and ``after_call_work`` (the wrap-up part of the handle
+    time, :meth:`LiveCentre.talk_ends`); ``chatting`` (chats only, in their chat slots);
+    ``on_break``; ``leaving`` (going off duty when the contact in hand ends).
+    """
     now = centre.now
     book = centre.book
     outcome, deadline = book.outcome, book.deadline
@@ -38,19 +44,23 @@ def floor_now(centre: LiveCentre) -> dict:
     answered = np.frombuffer(book.answered, dtype=float, count=n)
     serving = ~np.isnan(answered) & np.isnan(np.frombuffer(book.ended, dtype=float, count=n))
     del answered
-    served_by = np.frombuffer(book.served_by, dtype=np.int16, count=n)[serving]
-    agent_of = np.frombuffer(book.agent_of, dtype=np.int32, count=n)[serving]
+    in_hand = np.flatnonzero(serving)
+    talking_now = centre.talk_ends(in_hand) > now  # else in after-call work
+    served_by = np.frombuffer(book.served_by, dtype=np.int16, count=n)[in_hand]
+    agent_of = np.frombuffer(book.agent_of, dtype=np.int32, count=n)[in_hand]
     chat_types = [
         i for i, c in enumerate(centre.scenario.contact_types.values()) if c.channel == "chat"
     ]
     is_chat = np.isin(
-        np.frombuffer(book.contact_type, dtype=np.int16, count=n)[serving], chat_types
+        np.frombuffer(book.contact_type, dtype=np.int16, count=n)[in_hand], chat_types
     )
     pools = []
     for p, pool in enumerate(centre.pools):
-        mine = served_by == p
-        busy_agents = set(agent_of[mine & ~is_chat].tolist())
-        chatting = len(set(agent_of[mine & is_chat].tolist()) - busy_agents)
+        mine = (served_by == p) & ~is_chat
+        busy_agents = set(agent_of[mine].tolist())
+        # An agent still talking on any contact in hand (a warm handover) is talking.
+        talking = len(set(agent_of[mine & talking_now].tolist()))
+        chatting = len(set(agent_of[(served_by == p) & is_chat].tolist()) - busy_agents)
         busy = len(busy_agents)
         idle = len(pool.idle)
         pools.append(
@@ -62,6 +72,8 @@ def floor_now(centre: LiveCentre) -> dict:
                 "extra": centre.offset[p],
                 "idle": idle,
                 "busy": busy,
+                "talking": talking,
+                "after_call_work": busy - talking,
                 "chatting": chatting,
                 "on_break": centre.away[p],
                 "offline": bool(centre.offline[p]),

@@ -204,3 +204,32 @@ def test_growing_past_the_plans_peak_and_bad_changes():
     records = centre.run()
     assert records.scheduled["agents"].counts.max() == 42
     assert records.at_work["agents"].counts.max() == 42
+
+
+def test_talk_and_after_call_work_split_each_contact_by_its_own_wrap_up():
+    """The live view's talking / after-call-work split: a first attempt's talk ends when its
+    drawn talk time is up; the records are those of an ordinary run."""
+    scenario = load_scenario("default-day")
+    live = LiveCentre(scenario)
+    live.advance(11 * 3600)
+    book = live.book
+    n = book.first_attempts
+    answered = np.frombuffer(book.answered, float)[:n]
+    contacts = np.flatnonzero(~np.isnan(answered))
+    ends = live.talk_ends(contacts)
+    # The shares come from the same draws as the handle times (streams handle/, wrap_up/).
+    from ccsim.model.streams import RandomStreams
+
+    streams = RandomStreams(scenario.experiment.seed, 0)
+    voice = scenario.contact_types["voice"]
+    talk = voice.handle_time.draw(streams.generator("handle/voice"), n)
+    wrap = voice.wrap_up.draw(streams.generator("wrap_up/voice"), n)
+    assert len(scenario.contact_types) == 1 and voice.handle_time_by_band is None
+    np.testing.assert_allclose(book.wrap_up_share, wrap / (talk + wrap))
+    np.testing.assert_allclose(ends - answered[contacts], talk[contacts], rtol=1e-9)
+    from ccsim.training.view import floor_now
+
+    for pool in floor_now(live)["pools"]:
+        assert pool["talking"] + pool["after_call_work"] == pool["busy"]
+        assert pool["after_call_work"] > 0 and pool["talking"] > pool["after_call_work"]
+    same_records(live.run(), simulate(scenario))
