@@ -4,7 +4,9 @@ The log's days are simulated one by one (a centre that closes each night starts 
 afresh), each as a one-day copy of the scenario with that day's staffing — the agents
 inferred from the log (``staffing="log"``, the default), a staffing file, or the scenario's
 own (``staffing=None``) — and compared with what the log recorded, both measured by the same
-code (:func:`ccsim.measures.replication.measure`, so "service level" means the same on both sides).
+code (the contact counts of :func:`ccsim.measures.contacts.contact_sums`, as
+:func:`ccsim.measures.replication.measure` counts them, so "service level" means the same on
+both sides).
 
 Two modes:
 
@@ -48,16 +50,15 @@ from ccsim.calibration.backtest_days import (
     actual_records,
     compare_waits,
     day_scenario,
-    interval_sums,
     model_book,
     placed_contacts,
     trace_book,
+    type_sums,
 )
 from ccsim.calibration.contact_log import ContactLog
 from ccsim.calibration.discipline import detect_discipline
 from ccsim.calibration.log_grid import IntervalGrid, read_staffing_file
 from ccsim.calibration.week import day_shapes
-from ccsim.measures.replication import measure
 from ccsim.model.centre import simulate
 from ccsim.model.streams import RandomStreams
 from ccsim.scenario import Scenario
@@ -233,17 +234,17 @@ def run_backtest(
         today = contacts[contacts["day"] == d]
         day = day_scenario(scenario, plan, today)
         actual = actual_records(today, day, plan.origin)
-        frames.append(interval_sums(measure(actual, day), "actual", plan, interval))
+        frames.append(type_sums(actual, day, "actual", plan))
         if mode == "trace":
             book = trace_book(today, day, plan.origin, RandomStreams(seed, d))
             records = simulate(day, seed=seed, replication=d, first_attempts=book)
-            frames.append(interval_sums(measure(records, day), 0, plan, interval))
+            frames.append(type_sums(records, day, 0, plan))
             waits.append(compare_waits(today, actual, records))
         else:
             for r in range(replications):
                 book = model_book(today, day, plan, RandomStreams(seed + d, r), banded)
                 records = simulate(day, seed=seed + d, replication=r, first_attempts=book)
-                frames.append(interval_sums(measure(records, day), r, plan, interval))
+                frames.append(type_sums(records, day, r, plan))
         if progress is not None:
             progress(d + 1)
     return Backtest(

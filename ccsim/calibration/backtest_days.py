@@ -16,6 +16,8 @@ import pandas as pd
 
 from ccsim.calibration.contact_log import DEFAULT_TYPE, ContactLog
 from ccsim.calibration.patience import frozen
+from ccsim.measures.contacts import COUNT_FIELDS, contact_rates, contact_sums
+from ccsim.measures.grid import IntervalGrid
 from ccsim.model.contacts import ContactBook
 from ccsim.model.streams import RandomStreams
 from ccsim.records import ABANDONED, ANSWERED, BLOCKED, OUTCOMES, ContactRecords, OnDutyTrace
@@ -243,25 +245,36 @@ def patience_beyond(distribution: dict, waits: np.ndarray, rng: np.random.Genera
     return np.maximum(np.where(tail > 0, patience, np.inf), waits + 1e-6)
 
 
-def interval_sums(measures, source, plan: DayPlan, interval: float) -> pd.DataFrame:
-    """The counts and sums the compared measures come from, per interval and type."""
-    rows = measures.intervals
-    rows = rows[rows["kind"] == "type"]
-    answered = rows["answered"].to_numpy(float)
-    return pd.DataFrame(
-        {
-            "source": "actual" if source == "actual" else f"r{source}",
-            "date": f"{plan.date:%Y-%m-%d}",
-            "interval": plan.label(rows["interval"].to_numpy(), interval),
-            "contact_type": rows["name"].to_numpy(),
-            "offered": rows["offered"].to_numpy(float),
-            "answered": answered,
-            "abandoned": rows["abandoned"].to_numpy(float),
-            "wait_answered": np.nan_to_num(rows["asa"].to_numpy(float)) * answered,
-            "answered_within": rows["answered_within_threshold"].to_numpy(float),
-            "sl_denominator": rows["sl_denominator"].to_numpy(float),
-        }
-    )
+def type_sums(records: ContactRecords, day: Scenario, source, plan: DayPlan) -> pd.DataFrame:
+    """The counts and sums the compared measures come from, per interval and contact type:
+    the type rows of ``measure(records, day).intervals``, counted by the same code
+    (:func:`~ccsim.measures.contacts.contact_sums`) without the queue statistics, pools,
+    journeys and run totals the comparison does not use (once most of a backtest's time)."""
+    grid = IntervalGrid(records, day)
+    sums = contact_sums(grid)
+    keep = np.flatnonzero(grid.measured_fraction > 0)
+    frames = []
+    for t, name in enumerate(records.contact_types):
+        rates = contact_rates({f: sums[f][t] for f in COUNT_FIELDS})
+        answered = np.asarray(rates["answered"], float)[keep]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "source": "actual" if source == "actual" else f"r{source}",
+                    "date": f"{plan.date:%Y-%m-%d}",
+                    "interval": plan.label(keep, day.horizon.interval),
+                    "contact_type": name,
+                    "offered": np.asarray(rates["offered"], float)[keep],
+                    "answered": answered,
+                    "abandoned": np.asarray(rates["abandoned"], float)[keep],
+                    "wait_answered": np.nan_to_num(np.asarray(rates["asa"], float)[keep])
+                    * answered,
+                    "answered_within": np.asarray(sums["answered_within"][t], float)[keep],
+                    "sl_denominator": np.asarray(sums["sl_denominator"][t], float)[keep],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 def compare_waits(
