@@ -55,7 +55,7 @@ def proactive_scenario(
             f"proactive notice: the share of issues prevented must be in [0, 1], got {prevented}"
         )
     keep = 1.0 - prevented
-    changes: dict[tuple[str, ...], Any] = {}
+    changes: dict[str | tuple[str | int, ...], Any] = {}
     for name_ in types:
         arrivals = reactive.contact_types[name_].arrivals
         for key in ("rate_per_hour", "volume_per_interval"):
