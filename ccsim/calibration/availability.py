@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -223,7 +224,8 @@ def grid_logged_on(calls: pd.DataFrame, grid: IntervalGrid) -> np.ndarray:
     frame = pd.DataFrame({"day": day, "slot": slot, "agent": calls["agent"].to_numpy()})
     distinct = frame[frame["day"] >= 0].groupby(["day", "slot"])["agent"].nunique()
     result = np.zeros((grid.days, grid.intervals_per_day), dtype=np.int64)
-    for (d, k), n in distinct.items():
+    for cell, n in distinct.items():
+        d, k = cast(tuple[int, int], cell)  # grouped by (day, slot)
         result[d, k] = n
     return result
 

@@ -31,6 +31,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -54,7 +55,12 @@ __all__ = [
     "ContactLog",
     "read_contact_log",
     "DEFAULT_TYPE",
+    "SECOND",
+    "durations_in",
 ]
+
+SECOND = pd.Timedelta(seconds=1)
+"""The unit of every duration in the records: times of day and waits are in seconds."""
 
 DEFAULT_TYPE = "voice"
 """The contact type of every contact when the log has no contact-type column."""
@@ -164,7 +170,7 @@ def read_contact_log(path: Path | str, fmt: LogFormat | None = None) -> ContactL
         mask = mask & reasons.isna()
         if mask.any():
             reasons[mask] = reason
-            first = mask.idxmax()
+            first = cast(int, mask.idxmax())  # the raw rows' labels are row numbers
             value = f"{shown[first]!r}, " if shown is not None else ""
             examples.setdefault(reason, f"{value}row {first + 2}")  # +2: header, 1-based
 
@@ -197,7 +203,7 @@ def read_contact_log(path: Path | str, fmt: LogFormat | None = None) -> ContactL
     exclude(~is_answered & answered.notna(), "not answered but has an answer time")
     # Two clocks (the VRU's, the agents') a second or two apart: an answer a little before
     # the arrival is a wait of 0, not a bad row; the talk time is kept.
-    early = (arrival - answered) / pd.Timedelta(seconds=1)
+    early = durations_in(arrival - answered, SECOND)
     clamped = is_answered & (early > 0) & (early <= fmt.clock_tolerance) & reasons.isna()
     slack = pd.to_timedelta(early.where(clamped, 0.0), unit="s")
     answered, ended = answered + slack, ended + slack
@@ -253,11 +259,12 @@ def read_contact_log(path: Path | str, fmt: LogFormat | None = None) -> ContactL
             renamed[value] = names[value]
     good["contact_type"] = good["contact_type"].map(names)
     good = good.sort_values("arrival", kind="stable").reset_index(drop=True)
-    good["wait"] = (
-        good["answered"].where(good["outcome"] == "answered", good["ended"]) - good["arrival"]
-    ) / pd.Timedelta(seconds=1)
+    good["wait"] = durations_in(
+        good["answered"].where(good["outcome"] == "answered", good["ended"]) - good["arrival"],
+        SECOND,
+    )
     good.loc[good["outcome"] == "blocked", "wait"] = 0.0
-    good["handle"] = (good["ended"] - good["answered"]) / pd.Timedelta(seconds=1)
+    good["handle"] = durations_in(good["ended"] - good["answered"], SECOND)
     day_start = (
         guess_day_start(good["arrival"], reading) if fmt.day_start is None else fmt.day_start
     )
@@ -335,3 +342,10 @@ def _resolve_columns(raw: pd.DataFrame, fmt: LogFormat, path: Path) -> dict[str,
             )
         columns["_date"] = (fmt.date_column,)
     return columns
+
+
+def durations_in(durations: pd.Series, unit: pd.Timedelta) -> pd.Series:
+    """Timedeltas (a difference of two time columns) as floats in ``unit`` (NaN: missing)."""
+    # The stubs type a frame's column as Series[Any], which they will not divide by a
+    # Timedelta; the column is a difference of timestamps, so it holds timedeltas.
+    return cast("pd.Series[pd.Timedelta]", durations) / unit

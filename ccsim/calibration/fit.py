@@ -47,7 +47,7 @@ from ccsim.calibration.availability import (
     estimate_availability,
     estimate_wrap_up,
 )
-from ccsim.calibration.contact_log import ContactLog
+from ccsim.calibration.contact_log import SECOND, ContactLog, durations_in
 from ccsim.calibration.discipline import Discipline, detect_discipline
 from ccsim.calibration.handle_bands import BandedHandle, estimate_banded_handle, find_bands
 from ccsim.calibration.handle_times import HandleEstimate, estimate_handle_time
@@ -187,9 +187,7 @@ def fit_log(
     grid = IntervalGrid.from_log(log, interval)
     contacts = log.contacts
     answered_rows = contacts["outcome"] == "answered"
-    clock = (contacts["answered"] - grid.business_dates(contacts["arrival"])) / pd.Timedelta(
-        seconds=1
-    )
+    clock = durations_in(contacts["answered"] - grid.business_dates(contacts["arrival"]), SECOND)
     handle_all = contacts["handle"].to_numpy(float)
     band_starts = find_bands(handle_all[answered_rows], clock[answered_rows].to_numpy(float))
     types = {}
@@ -269,7 +267,7 @@ def daily_volumes(totals: np.ndarray, dates: list[pd.Timestamp]) -> DailyVolumes
     overall = float(totals.mean())
     frame = pd.DataFrame({"weekday": weekdays, "total": totals})
     by_day = frame.groupby("weekday", sort=False)["total"]
-    weekday_factors = {k: float(v) / overall for k, v in by_day.mean().items()}
+    weekday_factors = {str(k): float(v) / overall for k, v in by_day.mean().items()}
     repeated = bool(len(dates) > 1 and by_day.size().min() >= 2)
     if repeated:
         expected = by_day.transform("mean").to_numpy(float)

@@ -183,5 +183,5 @@ def find_bands(handle: np.ndarray, clock: np.ndarray) -> list[float]:
         k: total * math.log(max(best[(k, m)][0], 1e-12) / total) + 2 * k * math.log(total)
         for k in range(1, min(MAX_BANDS, m) + 1)
     }
-    k = min(bic, key=bic.get)
+    k = min(bic, key=lambda bands: bic[bands])
     return [0.0] + [float(present[i]) * 3600.0 for i in best[(k, m)][1][1:]]

@@ -25,7 +25,7 @@ from ccsim.calibration.backtest_tables import (
     naive_hourly,
     noise_floor,
 )
-from ccsim.calibration.contact_log import ContactLog
+from ccsim.calibration.contact_log import ContactLog, durations_in
 from ccsim.calibration.fit import LogFit, fit_log
 from ccsim.calibration.fitted_scenario import scenario_text
 from ccsim.calibration.tuning import Tuning, tune_availability
@@ -142,7 +142,7 @@ def _actual_sums(log: ContactLog) -> pd.DataFrame:
     and the answered calls' total wait (by arrival, as the backtest counts them)."""
     contacts = log.contacts
     midnight = log.business_dates(contacts["arrival"])
-    clock = (contacts["arrival"] - midnight) / pd.Timedelta(hours=1)
+    clock = durations_in(contacts["arrival"] - midnight, pd.Timedelta(hours=1))
     answered = contacts["outcome"] == "answered"
     frame = pd.DataFrame(
         {

@@ -23,11 +23,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from ccsim.calibration.contact_log import ContactLog, LogError
+from ccsim.calibration.contact_log import SECOND, ContactLog, LogError, durations_in
 from ccsim.units import DAY, format_clock
 
 
@@ -53,7 +54,7 @@ class IntervalGrid:
     def from_log(cls, log: ContactLog, interval: float) -> IntervalGrid:
         """The grid covering every arrival of ``log``: opening hours rounded out to intervals."""
         arrival = log.contacts["arrival"]
-        clock = ((arrival - log.business_dates(arrival)) / pd.Timedelta(seconds=1)).to_numpy()
+        clock = durations_in(arrival - log.business_dates(arrival), SECOND).to_numpy()
         start = math.floor(clock.min() / interval) * interval
         end = min(DAY + log.day_start, (math.floor(clock.max() / interval) + 1) * interval)
         return cls(tuple(log.dates), float(interval), float(start), float(end), log.day_start)
@@ -77,15 +78,15 @@ class IntervalGrid:
     def day_of(self, times: pd.Series) -> np.ndarray:
         """Day index of each timestamp's business day (-1: not a day of the grid)."""
         index = pd.DatetimeIndex(list(self.dates))
-        return index.get_indexer(self.business_dates(times))
+        return index.get_indexer(pd.Index(self.business_dates(times)))
 
     def locate(self, times: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """Day index and interval index of each timestamp (-1 where off the grid)."""
         times = pd.Series(times)
         index = pd.DatetimeIndex(list(self.dates))
         midnight = self.business_dates(times)
-        day = index.get_indexer(midnight)
-        clock = ((times - midnight) / pd.Timedelta(seconds=1)).to_numpy(float)
+        day = index.get_indexer(pd.Index(midnight))
+        clock = durations_in(times - midnight, SECOND).to_numpy(float)
         slot = np.floor((clock - self.open) / self.interval).astype(np.int64)
         inside = (day >= 0) & (slot >= 0) & (slot < self.intervals_per_day)
         return np.where(inside, day, -1), np.where(inside, slot, -1)
@@ -117,7 +118,8 @@ def infer_staffing(log: ContactLog, grid: IntervalGrid) -> np.ndarray:
     frame = frame[frame["day"] >= 0]
     distinct = frame.groupby(["day", "slot"])["agent"].nunique()
     result = np.zeros((grid.days, grid.intervals_per_day), dtype=np.int64)
-    for (d, k), n in distinct.items():
+    for cell, n in distinct.items():
+        d, k = cast(tuple[int, int], cell)  # grouped by (day, slot)
         result[d, k] = n
     return result
 
@@ -159,7 +161,7 @@ def read_staffing_file(path: Path, grid: IntervalGrid) -> np.ndarray:
         )
     if "date" in table.columns:
         dates = pd.to_datetime(table["date"], errors="coerce").dt.normalize()
-        days = pd.DatetimeIndex(list(grid.dates)).get_indexer(dates)
+        days = pd.DatetimeIndex(list(grid.dates)).get_indexer(pd.Index(dates))
     else:
         days = np.full(len(table), -1)
     result = np.full((grid.days, grid.intervals_per_day), -1.0)

@@ -75,7 +75,7 @@ def _sniff(path: Path) -> str:
         return csv.Sniffer().sniff(head, delimiters=",\t;|").delimiter
     except csv.Error:  # one column, or quoting the sniffer cannot follow: count the header
         counts = {sep: first.count(sep) for sep in ",\t;|"}
-        return max(counts, key=counts.get) if any(counts.values()) else ","
+        return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
 
 
 def as_text(values: pd.Series) -> pd.Series:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ccsim.calibration.contact_log import SECOND, durations_in
 from ccsim.calibration.log_grid import IntervalGrid
 from ccsim.units import format_clock
 
@@ -60,7 +61,7 @@ def day_shapes(
     """Each weekday's shape (module docstring). ``counts``: all types' arrivals per (day,
     interval); ``agents``: pool → availability per (day, interval)."""
     day = grid.day_of(arrival)
-    clock = ((arrival - grid.business_dates(arrival)) / pd.Timedelta(seconds=1)).to_numpy(float)
+    clock = durations_in(arrival - grid.business_dates(arrival), SECOND).to_numpy(float)
     frame = pd.DataFrame({"day": day, "clock": clock})[day >= 0]
     first = frame.groupby("day")["clock"].min()
     last = frame.groupby("day")["clock"].max()
@@ -95,7 +96,7 @@ def main_hours(shapes: list[DayShape]) -> tuple[float, float]:
             dates[key] = dates.get(key, 0) + len(shape.days)
     if not dates:
         return shapes[0].open, min(shapes[0].close, 24 * 3600.0)
-    return max(dates, key=dates.get)
+    return max(dates, key=lambda hours: dates[hours])
 
 
 def lines(shapes: list[DayShape], grid: IntervalGrid) -> list[str]:
