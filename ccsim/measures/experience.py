@@ -100,13 +100,14 @@ def experiences(grid: IntervalGrid, rules: Experience) -> Experiences:
     issue_of = records.customer.astype(np.int64)
     kind, outcome = records.kind, records.outcome
     ctype = records.contact_type.astype(np.int64)
-    channel = np.array([c.channel for c in scenario.contact_types.values()])[ctype]
+    types = scenario.contact_types.values()
+    channel = np.array([c.channel for c in types])[ctype]
     made = kind != CALLBACK  # the agents' callback dials are not contacts the customer made
     wait = np.where(np.isnan(records.wait), grid.end_of_records - records.arrival, records.wait)
     bad = rules.bad_contact
 
     # -- contact rules ---------------------------------------------------------------------
-    tolerance = np.array([bad.wait_over.get(str(c), np.inf) for c in channel], dtype=float)
+    tolerance = np.array([bad.wait_over.get(c.channel, np.inf) for c in types], dtype=float)[ctype]
     flagged = wait > tolerance
     if bad.abandoned:
         flagged |= np.isin(outcome, (ABANDONED, BOT_DROPPED))
