@@ -59,7 +59,7 @@ def records_log(records: ContactRecords, start: str = START) -> pd.DataFrame:
     keep = np.isin(records.outcome, list(CODES))
     origin = pd.Timestamp(start)
 
-    def stamps(seconds: np.ndarray) -> pd.Series:
+    def stamps(seconds: np.ndarray) -> pd.DatetimeIndex:
         return origin + pd.to_timedelta(seconds[keep], unit="s")
 
     agent = records.agent[keep]
@@ -97,15 +97,15 @@ def export_frame(log: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
     answered = np.flatnonzero(export["disposition"] == "ANS")
     picks = rng.choice(answered, 6, replace=False)
     bad = export.iloc[picks].copy()  # 0: an exact duplicate
-    bad.iloc[1, bad.columns.get_loc("ser_end")] = _shift(bad.iloc[1]["ser_start"], -30)
-    bad.iloc[2, bad.columns.get_loc("ser_end")] = bad.iloc[2]["ser_start"]
-    bad.iloc[3, bad.columns.get_loc("ser_start")] = _shift(bad.iloc[3]["q_start"], -5)
-    bad.iloc[4, bad.columns.get_loc("disposition")] = "XFER"
-    bad.iloc[5, bad.columns.get_loc("q_start")] = "25:61:00.000"
+    bad.iloc[1, _position(bad, "ser_end")] = _shift(bad.iloc[1]["ser_start"], -30)
+    bad.iloc[2, _position(bad, "ser_end")] = bad.iloc[2]["ser_start"]
+    bad.iloc[3, _position(bad, "ser_start")] = _shift(bad.iloc[3]["q_start"], -5)
+    bad.iloc[4, _position(bad, "disposition")] = "XFER"
+    bad.iloc[5, _position(bad, "q_start")] = "25:61:00.000"
     ivr = export.iloc[rng.choice(len(export), 3, replace=False)].copy()
     ivr[["ser_start", "agent_login", "disposition"]] = ["", "", "IVR"]
     ivr["ser_end"] = ivr["q_start"].map(lambda t: _shift(t, 40))
-    bad.iloc[1:, bad.columns.get_loc("call_id")] = np.arange(1, len(bad)) + 900001
+    bad.iloc[1:, _position(bad, "call_id")] = np.arange(1, len(bad)) + 900001
     ivr["call_id"] = np.arange(len(ivr)) + 900101
     rows = pd.concat([export, bad, ivr])
     return rows.sort_values(["call_date", "q_start"], kind="stable").reset_index(drop=True)
@@ -144,3 +144,10 @@ def _clock(times: pd.Series) -> pd.Series:
 def _shift(clock: str, seconds: float) -> str:
     moved = pd.Timestamp(f"2000-01-01 {clock}") + pd.Timedelta(seconds=seconds)
     return moved.strftime("%H:%M:%S.%f")[:12]
+
+
+def _position(frame: pd.DataFrame, column: str) -> int:
+    """Where ``column`` is among the frame's (distinct) columns."""
+    where = frame.columns.get_loc(column)
+    assert isinstance(where, int), f"one column named {column}"
+    return where
