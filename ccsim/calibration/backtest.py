@@ -40,6 +40,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -131,7 +132,8 @@ class Backtest:
                         "intervals": len(diff),
                         "mae": float(diff.abs().mean()) if len(diff) else math.nan,
                         "bias": float(diff.mean()) if len(diff) else math.nan,
-                        "actual_period": float(whole.loc["actual", m]),
+                        # One cell of a numeric column (the stubs allow any scalar).
+                        "actual_period": float(cast(float, whole.loc["actual", m])),
                         "sim_period": float(sims.mean()),
                     }
                 )

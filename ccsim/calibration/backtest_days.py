@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ccsim.calibration.contact_log import DEFAULT_TYPE, ContactLog
+from ccsim.calibration.contact_log import DEFAULT_TYPE, SECOND, ContactLog, durations_in
 from ccsim.calibration.patience import frozen
 from ccsim.measures.contacts import COUNT_FIELDS, contact_rates, contact_sums
 from ccsim.measures.grid import IntervalGrid
@@ -73,8 +73,8 @@ def placed_contacts(
     contacts["type_index"] = contacts["contact_type"].map({n: i for i, n in enumerate(names)})
     midnight = log.business_dates(contacts["arrival"])
     index = pd.DatetimeIndex([p.date for p in plans])
-    day = index.get_indexer(midnight)
-    clock = ((contacts["arrival"] - midnight) / pd.Timedelta(seconds=1)).to_numpy(float)
+    day = index.get_indexer(pd.Index(midnight))
+    clock = durations_in(contacts["arrival"] - midnight, SECOND).to_numpy(float)
     opens = np.array([p.open for p in plans] + [0.0])[day]
     closes = np.array([p.close for p in plans] + [0.0])[day]
     inside = (day >= 0) & (clock >= opens) & (clock < closes)

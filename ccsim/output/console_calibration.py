@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol, cast
+
 from rich.console import Console
 from rich.table import Table
 
@@ -9,6 +12,17 @@ from ccsim.calibration.backtest import Backtest
 from ccsim.calibration.contact_log import ContactLog
 from ccsim.measures.catalogue import Kind
 from ccsim.output.format import count, kind_of, percent, points
+
+
+class _ErrorRow(Protocol):
+    """A row of ``Backtest.errors()`` (the stubs cannot know a frame's columns)."""
+
+    contact_type: str
+    measure: str
+    actual_period: float
+    sim_period: float
+    mae: float
+    bias: float
 
 
 def print_backtest(console: Console, bt: Backtest, log: ContactLog) -> None:
@@ -35,7 +49,7 @@ def print_backtest(console: Console, bt: Backtest, log: ContactLog) -> None:
         "bias / interval",
     ):
         table.add_column(column, justify="left" if column in ("type", "measure") else "right")
-    for row in bt.errors().itertuples():
+    for row in cast("Iterable[_ErrorRow]", bt.errors().itertuples()):
         fmt = _percent if kind_of(row.measure) is Kind.FRACTION else _plain
         if row.measure in ("offered", "answered"):
             fmt = _whole
