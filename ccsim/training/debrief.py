@@ -105,6 +105,14 @@ def decision_effects(session: Session) -> list[dict]:
     return rows
 
 
+def effects_of_decisions(
+    exercise: Exercise, scenario: Scenario, decisions: list[Decision], seed: int
+) -> list[dict]:
+    """:func:`decision_effects` of a day replayed from its decisions (what a child process
+    of the server computes: a live session does not cross processes, its decisions do)."""
+    return decision_effects(replay(exercise, scenario, decisions, seed))
+
+
 def _plain(decision: Decision) -> dict:
     from ccsim.units import format_clock
 

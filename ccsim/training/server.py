@@ -6,7 +6,14 @@ wall time since its last request × the speed (1×, 10×, 60×, 600×), or to th
 ``/decide`` and are refused with a message when out of bounds. Each session is locked while
 it advances or decides, so a classroom's trainees (``--class``: several sessions, the same
 random callers) never step on each other. When a day ends, its folder is written and the
-debrief computed in a background thread; the page polls for the scorecard.
+debrief computed in the background; the page polls for the scorecard.
+
+The debrief is heavy (a staffing search and a replay of the day per plan and per decision:
+seconds to minutes of one core), so nothing of it runs while the day is live: the other
+plans are computed once, when the first trainee's day ends, and each trainee's decisions
+when their day ends, each in a child process at the lowest CPU priority (``nice`` 19). A
+thread of the server would hold Python's interpreter lock and slow every live page of a
+classroom; a low-priority child leaves the server its half core.
 
 Routes: ``/`` (the trainee's page), ``/instructor`` (the leaderboard), ``/static/*``, and
 the JSON API under ``/api/``.
@@ -14,11 +21,18 @@ the JSON API under ``/api/``.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import math
+import multiprocessing
+import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -71,14 +85,21 @@ class Classroom:
         self._lock = threading.Lock()
         self.alternatives: list[dict] | None = None
         self.debrief = debrief
-        if debrief:  # the same for every trainee: start on it at once
-            threading.Thread(target=self._alternatives, daemon=True).start()
+        self.alternatives_begun = False
+
+    def start_alternatives(self) -> None:
+        """Compute the other plans (the same for every trainee) in the background, once."""
+        with self._lock:
+            if self.alternatives_begun or not self.debrief:
+                return
+            self.alternatives_begun = True
+        threading.Thread(target=self._alternatives, daemon=True).start()
 
     def _alternatives(self) -> None:
         from ccsim.training.debrief import alternatives
 
         try:
-            self.alternatives = alternatives(self.exercise, self.scenario, self.seed)
+            self.alternatives = in_background(alternatives, self.exercise, self.scenario, self.seed)
         except Exception as exc:  # the page shows the reason instead of the plans
             self.alternatives = [{"plan": "debrief", "score": None, "note": str(exc)[:300]}]
 
@@ -99,14 +120,19 @@ class Classroom:
     def finish(self, trainee: Trainee) -> None:
         """Write the trainee's folder and debrief (in a background thread)."""
 
+        self.start_alternatives()
+
         def work() -> None:
-            from ccsim.training.debrief import decision_effects
+            from ccsim.training.debrief import effects_of_decisions
 
             try:
                 with trainee.lock:
-                    score = write_session(trainee.session, trainee.folder)
-                    trainee.score = score
-                    effects = decision_effects(trainee.session) if self.debrief else []
+                    trainee.score = write_session(trainee.session, trainee.folder)
+                    decisions = list(trainee.session.decisions)
+                effects = []
+                if self.debrief and decisions:
+                    ex, sc, seed = self.exercise, self.scenario, trainee.session.seed
+                    effects = in_background(effects_of_decisions, ex, sc, decisions, seed)
                 trainee.effects = effects
                 write_session(trainee.session, trainee.folder, self.debrief_of(trainee))
             except Exception as exc:
@@ -190,6 +216,10 @@ def make_app(room: Classroom) -> Starlette:
     def advance(request: Request, body: dict) -> Response:
         trainee = trainee_of(request)
         session = trainee.session
+        target = body.get("to")
+        if target not in (None, "end", "interval"):
+            raise BadRequest(f"'to' is 'end' or 'interval', not {target!r}")
+        seconds = _number(body, "seconds")
         with trainee.lock:
             was_finished = session.finished
             if body.get("to") == "end":
@@ -201,8 +231,7 @@ def make_app(room: Classroom) -> Starlette:
                 later = [s for s in list(starts) + list(ends) if s > session.now]
                 session.advance(min(later) if later else float("inf"))
             else:
-                seconds = min(max(float(body.get("seconds", 0.0)), 0.0), MAX_STEP)
-                session.advance(session.now + seconds)
+                session.advance(session.now + min(max(seconds, 0.0), MAX_STEP))
             if session.finished and not was_finished:
                 room.finish(trainee)
             return JSONResponse(json_value(state_of(room, trainee)))
@@ -219,11 +248,13 @@ def make_app(room: Classroom) -> Starlette:
     async def decide(request: Request) -> Response:
         trainee = trainee_of(request)
         body = await _body(request)
+        value = body.get("value")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise BadRequest(f"'value' is a whole number (agents, or 1/0 to switch), not {value!r}")
         with trainee.lock:
             try:
-                value = int(body.get("value", 0))
                 decision = trainee.session.decide(str(body.get("lever", "")), value)
-            except (LeverRefused, ValueError, TypeError) as exc:
+            except LeverRefused as exc:
                 return JSONResponse({"ok": False, "message": str(exc)}, status_code=400)
         return JSONResponse(
             {
@@ -246,7 +277,8 @@ def make_app(room: Classroom) -> Starlette:
                     "error": trainee.error,
                     "score": trainee.score,
                     "debrief": room.debrief_of(trainee),
-                    "debrief_ready": trainee.effects is not None and room.alternatives is not None,
+                    "debrief_ready": trainee.effects is not None
+                    and (room.alternatives is not None or not room.debrief),
                     "folder": str(trainee.folder),
                 }
             )
@@ -288,15 +320,75 @@ def make_app(room: Classroom) -> Starlette:
     async def not_found(_request: Request, _exc: Exception) -> Response:
         return JSONResponse({"ok": False, "message": "no such session"}, status_code=404)
 
-    return Starlette(routes=routes, exception_handlers={KeyError: not_found})
+    async def bad_request(_request: Request, exc: Exception) -> Response:
+        return JSONResponse({"ok": False, "message": str(exc)}, status_code=400)
+
+    async def http_error(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException), "registered for HTTPException"
+        return JSONResponse({"ok": False, "message": exc.detail}, status_code=exc.status_code)
+
+    handlers = {KeyError: not_found, BadRequest: bad_request, HTTPException: http_error}
+    return Starlette(routes=routes, exception_handlers=handlers)
+
+
+class BadRequest(ValueError):
+    """A request the API cannot read (not JSON, a field of the wrong kind): a 400 answer."""
+
+
+def in_background(function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` in a child process at the lowest CPU priority; its result.
+
+    The calling thread only waits (no CPU, no interpreter lock). The child is a daemon: a
+    server stopped meanwhile takes it down.
+    """
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_low_priority_child, args=(sender, function, args), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        ok, value = receiver.recv()
+    except EOFError:
+        raise RuntimeError(f"the debrief's process ended early (exit {child.exitcode})") from None
+    finally:
+        receiver.close()
+        child.join()
+    if not ok:
+        raise RuntimeError(value)
+    return value
+
+
+def _low_priority_child(sender, function: Callable[..., Any], args: tuple) -> None:
+    with contextlib.suppress(OSError):  # not allowed here: run at the priority given
+        os.nice(19)
+    try:
+        result = (True, function(*args))
+    except Exception as exc:
+        result = (False, f"{type(exc).__name__}: {exc}"[:300])
+    sender.send(result)
+    sender.close()
 
 
 async def _body(request: Request) -> dict:
+    """The request's JSON object ({} for an empty body)."""
+    raw = await request.body()
+    if not raw.strip():
+        return {}
     try:
         body = await request.json()
     except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
+        raise BadRequest("the body is not JSON") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body is a JSON object ({...})")
+    return body
+
+
+def _number(body: dict, key: str) -> float:
+    """``body[key]`` as a finite number (0 when absent)."""
+    value = body.get(key, 0.0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise BadRequest(f"{key!r} is a number, not {value!r}")
+    return float(value)
 
 
 async def _threaded(function, *args):
