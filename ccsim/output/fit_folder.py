@@ -212,14 +212,14 @@ def report_text(fit: LogFit, tuning: Tuning | None = None) -> str:
         )
         median = f"{p.km_median:.1f} s" if p.km_median is not None else "not reached"
         lines.append(f"    Kaplan-Meier median: {median}")
-        for f in p.fits:
+        for candidate in p.fits:
             extra = ", ".join(
-                f"{k} {v:.3f}" for k, v in f.distribution.items() if k in ("cv", "shape")
+                f"{k} {v:.3f}" for k, v in candidate.distribution.items() if k in ("cv", "shape")
             )
-            mark = "  <- written" if f is p.chosen else ""
+            mark = "  <- written" if candidate is p.chosen else ""
             lines.append(
-                f"    {f.family:<12} mean {f.mean:>8.1f} s{', ' + extra if extra else '':<16}"
-                f" AIC {f.aic:>9.1f}{mark}"
+                f"    {candidate.family:<12} mean {candidate.mean:>8.1f} s"
+                f"{', ' + extra if extra else '':<16} AIC {candidate.aic:>9.1f}{mark}"
             )
     lines += ["", f"Staffing: {fit.staffing_source}"]
     lines.append(
@@ -396,8 +396,12 @@ def _plot(fit: LogFit, folder: Path) -> None:
             label="Kaplan-Meier",
         )
         span = np.linspace(0, float(p.km_times.max()) * 1.5, 300)
-        for f in p.fits:
-            ax.plot(span, survival(f, span), label=f"{f.family} (mean {f.mean:.0f} s)")
+        for candidate in p.fits:
+            ax.plot(
+                span,
+                survival(candidate, span),
+                label=f"{candidate.family} (mean {candidate.mean:.0f} s)",
+            )
         ax.axvline(p.naive_mean, ls="--", color="red", lw=1, label="naive mean time to abandon")
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("seconds waited")
