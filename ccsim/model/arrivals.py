@@ -145,7 +145,8 @@ def draw_first_attempts(
     horizon = scenario.horizon
     starts = horizon.interval_starts()
     busyness, handling = forecast_factors(scenario, streams)
-    times, types, handles, patiences, shares = [], [], [], [], []
+    times, types, handles, patiences = [], [], [], []
+    shares: list[np.ndarray] = []  # only with wrap_up_shares
     for index, (name, ctype) in enumerate(scenario.contact_types.items()):
         if scenario.days_of_week is None:
             rates = ctype.arrivals.rates_per_second(horizon)
@@ -185,7 +186,8 @@ def draw_first_attempts(
         types.append(np.full(count, index, dtype=np.int16))
         handles.append(handle)
         patiences.append(patience)
-        shares.append(share)
+        if share is not None:
+            shares.append(share)
     # Merge the types in time order, dropping each temporary as soon as it is used: for
     # long runs these arrays, not the simulation, set the peak memory.
     time = np.concatenate(times)
