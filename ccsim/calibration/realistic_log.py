@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -215,7 +216,8 @@ def _people(frame: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
     handed over at the first call answered after the stint ended (the seat is free then)."""
     person = pd.Series("", index=frame.index, dtype=object)
     answered = frame[frame["outcome"] == ANSWERED].sort_values("answered")
-    for (pool, slot), calls in answered.groupby(["pool", "slot"]):
+    for key, calls in answered.groupby(["pool", "slot"]):
+        pool, slot = cast(tuple[int, int], key)  # grouped by two integer columns
         if pool == 1:
             person[calls.index] = f"vip{slot % 10 + 1}"
             continue
@@ -225,7 +227,8 @@ def _people(frame: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
             if t >= until:
                 turn, until = 1 - turn, t + rng.exponential(STINT)
             names.append(f"ag{slot + 1:02d}{'ab'[turn]}")
-        person[calls.index] = names
+        # pandas sets labelled cells from a plain list; its stubs take only arrays here.
+        person[calls.index] = names  # type: ignore[call-overload]
     return person
 
 
@@ -274,7 +277,7 @@ def _export(calls: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     queued = ~answered | (wait > 0.5)  # answered at once: the switch writes no queue phase
     arrival = calls["arrival"].to_numpy()
 
-    def clock(seconds: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    def clock(seconds: np.ndarray, keep: np.ndarray | pd.Series) -> np.ndarray:
         stamps = midnight[calls.index] + pd.to_timedelta(np.round(seconds), unit="s")
         text = np.where(keep, stamps.dt.strftime("%H:%M:%S").str.lstrip("0"), "0:00:00")
         return np.where(np.char.startswith(text.astype(str), ":"), "0" + text.astype(str), text)
