@@ -28,7 +28,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from ccsim.atomic import atomic_file, write_text
+from ccsim.atomic import atomic_file, remove_stale_partials, write_text
 from ccsim.experiment.cautions import run_cautions
 from ccsim.experiment.executors import Executor
 from ccsim.experiment.replications import run_experiment
@@ -376,6 +376,8 @@ def _open_folder(folder: Path, spec: dict) -> dict[int, dict]:
     else:
         folder.mkdir(parents=True, exist_ok=True)
         _write_json(marker, {"digest": digest, **spec})
+    for place in (folder, folder / "points"):  # temporaries of a sweep killed mid-write
+        remove_stale_partials(place)
     saved = {}
     for file in sorted((folder / "points").glob("point-*.json")):
         row = _read_point(file)
