@@ -81,13 +81,21 @@ from ccsim.cli.support import (
     default="targets",
     show_default=True,
     help="targets: the fewest agents meeting the targets. total-cost: the staffing with the "
-    "least agent cost + expected cost of customers lost (needs an experience block), beside "
-    "the target-driven Erlang answer (docs/experience.md).",
+    "least agent cost + expected cost of customers lost (needs an experience block), found "
+    "interval by interval from the target-driven answer and checked on a fresh seed with "
+    "--confirm-reps replications (docs/experience.md).",
+)
+@click.option(
+    "--max-reps",
+    type=replications(2),
+    help="With --objective total-cost: replications a move may get when its paired "
+    "difference is not clear of zero (default: 4 × --reps).",
 )
 @click.option(
     "--keep-targets",
     is_flag=True,
-    help="With --objective total-cost: never below the target-driven answer.",
+    help="With --objective total-cost: start from the verified target-driven answer (as "
+    "--objective targets finds it) and never go below it.",
 )
 @click.option(
     "--shifts",
@@ -126,6 +134,7 @@ def staff(
     confirm_reps,
     seed,
     objective,
+    max_reps,
     keep_targets,
     rosters,
     strict,
@@ -182,6 +191,13 @@ def staff(
                 max_abandon=max_abandon,
                 max_asa=max_asa,
                 max_occupancy=max_occupancy,
+                confidence=confidence,
+            ),
+            dict(
+                rerun_reps=rerun_reps,
+                assurance=assurance,
+                confirm_reps=confirm_reps,
+                max_reps=max_reps,
             ),
         )
     with user_errors():
@@ -242,6 +258,7 @@ def _staff_total_cost(
     results_dir,
     quiet,
     target_options,
+    checks,
 ):
     """``ccsim staff --objective total-cost``: search, write the folder, print."""
     from rich.console import Console
@@ -251,25 +268,50 @@ def _staff_total_cost(
     from ccsim.output.run_folder import check_destination, check_results_dir, new_run_folder
     from ccsim.output.total_cost_folder import write_total_cost
     from ccsim.studies.staffing.targets import Targets
-    from ccsim.studies.staffing.total_cost import target_driven_start, total_cost_staffing
+    from ccsim.studies.staffing.total_cost import (
+        target_driven_start,
+        total_cost_staffing,
+        verified_start,
+    )
+    from ccsim.studies.staffing.verdict import Assurance
 
     with user_errors():
         targets = Targets(**target_options)
-        base, start = target_driven_start(
-            load_with_overrides(path, ()), targets, shrinkage, absenteeism
-        )
+        scenario = load_with_overrides(path, ())
+        if scenario.experience is None or scenario.experience.cost_per_lost_customer <= 0:
+            total_cost_staffing(scenario)  # says what is missing before any search
         if out is not None:
             check_destination(out)
         else:
             check_results_dir(results_dir)
         show = not quiet and sys.stderr.isatty()
         with make_executor(jobs, scheduler, 1000) as executor, step_bar(show, "total cost") as note:
+            if keep_targets:  # the verified answer, a floor the targets hold on
+                base, start = verified_start(
+                    scenario,
+                    targets,
+                    shrinkage=shrinkage,
+                    absenteeism=absenteeism,
+                    replications=reps,
+                    seed=seed,
+                    confirm_replications=checks["confirm_reps"],
+                    assurance=Assurance(
+                        rerun_replications=checks["rerun_reps"], probability=checks["assurance"]
+                    ),
+                    executor=executor,
+                    progress=note,
+                )
+            else:
+                base, start = target_driven_start(scenario, targets, shrinkage, absenteeism)
             plan = total_cost_staffing(
                 base,
                 start,
                 replications=reps,
+                max_replications=checks["max_reps"],
+                verify_replications=checks["confirm_reps"],
                 seed=seed,
                 keep_targets=keep_targets,
+                start_kind="verified" if keep_targets else "erlang",
                 executor=executor,
                 progress=note,
             )

@@ -120,9 +120,10 @@ def experience_html(run: RunFolder) -> str:
             body += figure_html(
                 figure,
                 "agent cost and churn cost against agent hours",
-                "Each staffing tried by the total-cost search, on the same customers: agents "
-                "cost more as staffing grows, lost customers cost less; the total is least "
-                "at the answer.",
+                "Each staffing tried by the total-cost search (one agent more or less in one "
+                "interval at a time), on the same customers: agents cost more as staffing "
+                "grows, lost customers cost less; the dotted line is the answer. Figures are "
+                "the search's; total_cost.json holds the answer's on a fresh seed.",
             )
     return Html(body)
 
@@ -134,17 +135,21 @@ def cost_curve_figure(points: pd.DataFrame) -> Figure | None:
     points = points.sort_values("agent_hours")
     fig = Figure(figsize=(7, 3.6))
     ax = fig.add_subplot()
-    ax.plot(points["agent_hours"], points["agent_cost"], "o-", label="agent cost")
-    ax.plot(points["agent_hours"], points["churn_cost"], "s-", label="churn cost")
+    # Markers only: the search tries staffings interval by interval, several at nearly the
+    # same agent hours, so a line through them would zigzag.
+    ax.plot(points["agent_hours"], points["agent_cost"], "o", label="agent cost")
+    ax.plot(points["agent_hours"], points["churn_cost"], "s", label="churn cost")
     ax.errorbar(
         points["agent_hours"],
         points["total_cost"],
         yerr=points["total_half_width"].fillna(0),
-        fmt="D-",
+        fmt="D",
         color="black",
         label="total cost",
     )
-    best = float(points["agent_hours"].to_numpy()[points["total_cost"].to_numpy().argmin()])
+    chosen = points["answer"].to_numpy(bool) if "answer" in points else None
+    at = chosen.argmax() if chosen is not None and chosen.any() else points["total_cost"].argmin()
+    best = float(points["agent_hours"].to_numpy()[at])
     ax.axvline(best, color="grey", linestyle=":", label="least total cost")
     ax.set_xlabel("agent hours")
     ax.set_ylabel("cost")
@@ -159,7 +164,13 @@ def print_total_cost(console: Console, plan: TotalCostPlan) -> None:
     table = Table(title="Staffing for the least total cost", title_justify="left")
     for column in ("", "agent hours", "agent cost", "customers lost", "churn cost", "total"):
         table.add_column(column, justify="left" if not column else "right", no_wrap=True)
-    for name, point in (("target-driven", plan.start_point), ("least total cost", plan.best)):
+    v = plan.verification
+    for name, point in (
+        ("target-driven (search)", plan.start_point),
+        ("least total cost (search)", plan.best),
+        ("target-driven (fresh seed)", v.start),
+        ("least total cost (fresh seed)", v.answer),
+    ):
         table.add_row(
             name,
             lookup("agent_hours").format(point.agent_hours),

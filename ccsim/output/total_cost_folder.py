@@ -26,12 +26,25 @@ def total_cost_summary(plan: TotalCostPlan) -> dict:
         {
             "objective": "total-cost",
             "replications": plan.replications,
+            "max_replications": plan.max_replications,
             "seed": plan.seed,
+            "start_kind": plan.start_kind,
             "start": {p: plan.start[p].tolist() for p in plan.pools},
             "answer": {p: v.tolist() for p, v in plan.staffing().items()},
             "start_costs": plan.start_point.as_dict(plan.pools),
             "answer_costs": plan.best.as_dict(plan.pools),
             "explanation": plan.explanation(),
+            "changes": plan.changes(),
+            "verification": {
+                "seed": plan.verification.seed,
+                "replications": plan.verification.replications,
+                "start_costs": plan.verification.start.as_dict(plan.pools),
+                "answer_costs": plan.verification.answer.as_dict(plan.pools),
+                "difference": plan.verification.difference.difference,
+                "difference_half_width": plan.verification.difference.half_width,
+            },
+            "moves_judged": len(plan.moves),
+            "moves_made": sum(m.accepted for m in plan.moves),
             "tried": [p.as_dict(plan.pools) for p in plan.points],
         }
     )
@@ -42,6 +55,7 @@ def write_total_cost(plan: TotalCostPlan, destination: Path) -> Path:
     destination = Path(destination)
     with staged_folder(destination) as staging:
         rows = pd.DataFrame([p.as_dict(plan.pools) for p in plan.points])
+        rows["answer"] = [p.staffing == plan.best.staffing for p in plan.points]
         rows.to_csv(staging / CURVE_FILE, index=False, float_format="%.6g")
         (staging / "total_cost.json").write_text(
             json.dumps(total_cost_summary(plan), indent=1) + "\n", encoding="utf-8"

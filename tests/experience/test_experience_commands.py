@@ -50,14 +50,24 @@ def test_staff_total_cost_writes_the_answer_and_the_curve(cli, tmp_path):
     out = tmp_path / "staff"
     result = cli(
         "staff", "customer-experience", "--objective", "total-cost", "--reps", "2",
-        "--jobs", "1", "--out", str(out),
+        "--max-reps", "2", "--confirm-reps", "10", "--jobs", "1", "--out", str(out),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "least total cost" in result.output and "target-driven" in result.output
+    assert "fresh seed" in result.output
     curve = pd.read_csv(out / "total_cost.csv")
     assert len(curve) >= 3
     saved = json.loads((out / "total_cost.json").read_text())
-    assert saved["answer_costs"]["total_cost"] == pytest.approx(curve["total_cost"].min(), rel=1e-5)
+    # The answer is the staffing the paired moves ended on, flagged in the curve.
+    answer = curve[curve["answer"]]
+    assert len(answer) == 1
+    assert saved["answer_costs"]["total_cost"] == pytest.approx(
+        answer["total_cost"].iloc[0], rel=1e-5
+    )
+    assert saved["answer_costs"]["total_cost"] <= saved["start_costs"]["total_cost"]
+    fresh = saved["verification"]
+    assert fresh["replications"] == 10 and fresh["seed"] != saved["seed"]
+    assert fresh["answer_costs"]["total_cost"] > 0
     assert "agent cost and churn cost" in (out / "report.html").read_text()
 
 

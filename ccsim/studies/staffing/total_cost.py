@@ -2,18 +2,19 @@
 
 Service-level targets price only one side of the trade: agents cost money, and customers
 who have bad experiences leave (:mod:`ccsim.measures.experience`). Given a scenario with an
-``experience`` block, :func:`total_cost_staffing` starts from a staffing (the target-driven
-answer: agents to schedule per pool and interval of the day) and moves each pool's whole
-day up or down by whole agents — the same number in every interval — as long as the mean
-total cost (agent cost + churn cost, ``total_cost``) falls, one pool at a time until no move
-helps. Every staffing tried runs on the same seed (common random numbers): the same customers
-with the same issues call at the same moments, so two staffings differ by what the agents
-changed, not by luck. With ``keep_targets`` the search never goes below the start, so the
-service-level targets hold on top.
+``experience`` block, :func:`total_cost_staffing` starts from a staffing — agents to schedule
+per pool and interval of the day: the per-interval Erlang answer for the targets, or the
+verified answer of ``ccsim staff`` when the targets must hold on top — and searches interval
+by interval (:mod:`ccsim.studies.staffing.cost_search`): one agent more or less in one
+interval of one pool, kept when the paired difference in mean total cost (agent cost +
+churn cost, ``total_cost``) on common random numbers says it pays, with more replications
+when the difference is not clear of zero. With ``keep_targets`` the search never goes below
+the start.
 
-The answer is set beside the start, and :meth:`TotalCostPlan.explanation` says the
-difference in money and customers. The curve of every staffing tried (agent cost against
-churn cost) is the picture of the HTML report.
+A search that picks the lowest of many noisy figures flatters its answer, so the answer and
+the start are run again on an independent seed (:func:`derived_seed`) and that figure is the
+one to quote: :class:`Verification`. :meth:`TotalCostPlan.explanation` says the difference in
+money and customers, and the search's own figure beside the fresh one.
 """
 
 from __future__ import annotations
@@ -23,32 +24,39 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ccsim.experiment.executors import Executor
+from ccsim.experiment.executors import Executor, InProcessExecutor
 from ccsim.experiment.replications import ExperimentResult, run_experiment
 from ccsim.scenario import Scenario
 from ccsim.scenario.roster import staffing_per_interval
-from ccsim.stats import estimate
-from ccsim.studies.staffing.optimiser import erlang_staffing, with_absence, with_staffing
+from ccsim.stats import Difference, estimate, paired_difference
+from ccsim.studies.staffing.cost_search import CostLedger, Key, Move, coordinate_search, key_of
+from ccsim.studies.staffing.optimiser import (
+    derived_seed,
+    erlang_staffing,
+    optimise_staffing,
+    with_absence,
+    with_staffing,
+)
 from ccsim.studies.staffing.plan import Absence
 from ccsim.studies.staffing.targets import StaffingError, Targets
-
-Shift = tuple[int, ...]
-"""Agents added (or taken away, negative) in every interval of each pool, in pool order."""
+from ccsim.studies.staffing.verdict import Assurance
 
 
 @dataclass(frozen=True)
 class CostPoint:
-    """One staffing tried: its cost on each side and what customers went through.
+    """One staffing priced: its cost on each side and what customers went through.
 
     Attributes:
-        shift: agents added to the start in every interval, per pool.
+        staffing: agents to schedule per interval of the day, per pool (pool order).
+        replications: how many replications the figures are means of.
         agent_hours, agent_cost, churn_cost, total_cost: means over the replications.
         total_half_width: half-width of the total cost's confidence interval.
         customers_lost, customers_lost_half_width: expected customers lost, its interval.
         service_level, bad_contact_share: the centre's, means over the replications.
     """
 
-    shift: Shift
+    staffing: Key
+    replications: int
     agent_hours: float
     agent_cost: float
     churn_cost: float
@@ -59,14 +67,35 @@ class CostPoint:
     service_level: float
     bad_contact_share: float
 
-    def as_dict(self, pools: tuple[str, ...]) -> dict[str, float | int]:
-        row: dict[str, float | int] = {
-            f"agents_added_{p}": s for p, s in zip(pools, self.shift, strict=True)
-        }
+    def as_dict(self, pools: tuple[str, ...]) -> dict[str, float | int | str]:
+        """A row of ``total_cost.csv``: the staffing of each pool (agents per interval, and
+        their sum over the day) and the figures."""
+        row: dict[str, float | int | str] = {}
+        for pool, agents in zip(pools, self.staffing, strict=True):
+            row[f"staffing_{pool}"] = " ".join(map(str, agents))
+            row[f"agent_intervals_{pool}"] = int(sum(agents))
+        row["replications"] = self.replications
         for name in self.__dataclass_fields__:
-            if name != "shift":
+            if name not in ("staffing", "replications"):
                 row[name] = float(getattr(self, name))
         return row
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The start and the answer run again on an independent seed (out of sample).
+
+    Attributes:
+        seed, replications: what they were run with.
+        start, answer: their costs on the fresh replications.
+        difference: the paired difference in total cost, answer − start.
+    """
+
+    seed: int
+    replications: int
+    start: CostPoint
+    answer: CostPoint
+    difference: Difference
 
 
 @dataclass(frozen=True)
@@ -74,50 +103,86 @@ class TotalCostPlan:
     """The least-total-cost staffing beside the start.
 
     Attributes:
-        pools: the pools, in the order of the shifts.
+        pools: the pools, in the order of the staffing rows.
         start: agents to schedule per pool and interval of the day at the start.
-        start_point, best: the start's and the answer's costs.
-        points: every staffing tried, in the order tried.
+        start_kind: ``erlang`` (the per-interval Erlang answer) or ``verified`` (the
+            verified answer of ``ccsim staff``, kept as a floor).
+        start_point, best: the start's and the answer's costs in the search.
+        points: every staffing tried, in the order tried (on their own replications).
+        moves: every single-agent move judged, in order.
         scenario: the written scenario (the answer's staffing).
-        replications, seed: what each staffing was run with.
-        result: the answer's run (its replications' measures; no records kept).
+        replications, max_replications, seed: what the search ran with.
+        verification: the fresh-seed figures of the start and the answer.
+        result: the answer's verification run (its replications' measures; no records).
+        interval_labels: the clock time each interval of the day starts at.
     """
 
     pools: tuple[str, ...]
     start: dict[str, np.ndarray]
+    start_kind: str
     start_point: CostPoint
     best: CostPoint
     points: tuple[CostPoint, ...]
+    moves: tuple[Move, ...]
     scenario: Scenario
     replications: int
+    max_replications: int
     seed: int
+    verification: Verification
     result: ExperimentResult
+    interval_labels: tuple[str, ...]
 
-    def staffing(self, shift: Shift | None = None) -> dict[str, np.ndarray]:
-        """Agents per pool and interval of the day of a shift (default: the answer)."""
-        shift = self.best.shift if shift is None else shift
-        return {p: np.maximum(self.start[p] + s, 0) for p, s in zip(self.pools, shift, strict=True)}
+    def staffing(self) -> dict[str, np.ndarray]:
+        """Agents to schedule per pool and interval of the day of the answer."""
+        return {p: np.array(row) for p, row in zip(self.pools, self.best.staffing, strict=True)}
+
+    def changes(self) -> str:
+        """The answer's agents against the start's, per pool and interval, in words."""
+        parts = []
+        for k, pool in enumerate(self.pools):
+            moved = np.array(self.best.staffing[k]) - np.asarray(self.start[pool])
+            steps = [
+                f"{'+' if d > 0 else '−'}{abs(int(d))} at {self.interval_labels[i]}"
+                for i, d in enumerate(moved)
+                if d
+            ]
+            if steps:
+                parts.append(f"pool {pool}: {', '.join(steps)}")
+        return "; ".join(parts)
 
     def explanation(self) -> str:
-        """The difference between the start and the answer, in money and customers."""
+        """The difference between the start and the answer, in money and customers, with
+        the fresh-seed figures beside the search's."""
         a, b = self.start_point, self.best
-        if a.shift == b.shift:
-            return (
-                "The target-driven staffing already costs least in total: one agent more or "
-                "less in any pool costs more in agents than it saves in customers, or the other "
-                "way round."
-            )
-        moves = ", ".join(
-            f"{'+' if s > 0 else '−'}{abs(s)} agent{'s' if abs(s) != 1 else ''} in pool {p}"
-            for p, s in zip(self.pools, b.shift, strict=True)
-            if s
+        v = self.verification
+        fresh = (
+            f"On {v.replications} fresh replications (an independent seed) the answer's total "
+            f"cost is {_plain(v.answer.total_cost)} against the start's "
+            f"{_plain(v.start.total_cost)}: {_money(v.difference.difference)} "
+            f"± {_plain(v.difference.half_width)} (the search said "
+            f"{_money(b.total_cost - a.total_cost)})."
         )
+        if a.staffing == b.staffing:
+            return (
+                f"The {self.start_name} already costs least in total: one agent more or less "
+                "in any interval costs more in agents than it saves in customers, or the other "
+                "way round. " + fresh
+            )
         return (
-            f"{moves} in every interval: agents cost {_money(b.agent_cost - a.agent_cost)}, "
-            f"expected customers lost change by {_signed(b.customers_lost - a.customers_lost)} "
-            f"(churn cost {_money(b.churn_cost - a.churn_cost)}), "
-            f"total cost {_money(b.total_cost - a.total_cost)} "
-            f"({_plain(a.total_cost)} → {_plain(b.total_cost)})."
+            f"{self.changes()}. Agents cost {_money(b.agent_cost - a.agent_cost)}, expected "
+            f"customers lost change by {_signed(b.customers_lost - a.customers_lost)} (churn "
+            f"cost {_money(b.churn_cost - a.churn_cost)}), total cost "
+            f"{_money(b.total_cost - a.total_cost)} ({_plain(a.total_cost)} → "
+            f"{_plain(b.total_cost)}) in the search. " + fresh
+        )
+
+    @property
+    def start_name(self) -> str:
+        """What the start was, in words."""
+        return (
+            "verified target-driven staffing"
+            if self.start_kind == "verified"
+            else ("target-driven Erlang staffing")
         )
 
 
@@ -126,9 +191,12 @@ def total_cost_staffing(
     start: dict[str, np.ndarray] | None = None,
     *,
     replications: int = 10,
+    max_replications: int | None = None,
+    verify_replications: int = 40,
     seed: int | None = None,
     keep_targets: bool = False,
-    max_moves: int = 60,
+    start_kind: str = "erlang",
+    max_moves: int = 400,
     executor: Executor | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> TotalCostPlan:
@@ -138,10 +206,14 @@ def total_cost_staffing(
         scenario: a scenario with an ``experience`` block that prices a lost customer.
         start: agents to schedule per pool and interval of the day (default: the scenario's
             own staffing, which must be the same every day).
-        replications: replications per staffing tried.
+        replications: replications per staffing when a move is first judged.
+        max_replications: at most this many when its paired difference is not clear of zero
+            (default: 4 × ``replications``; equal to ``replications``: the mean decides).
+        verify_replications: replications of the fresh-seed run of the start and the answer.
         seed: the seed every staffing runs on (default: the scenario's).
         keep_targets: never below the start (the targets it was sized for hold on top).
-        max_moves: at most this many moves of one agent (a guard, not a tuning knob).
+        start_kind: what the start is (``erlang`` or ``verified``), for the explanation.
+        max_moves: at most this many agents moved (a guard, not a tuning knob).
         executor: runs the replications (default: in this process).
         progress: told what is being tried.
 
@@ -155,59 +227,82 @@ def total_cost_staffing(
             "--objective total-cost prices lost customers: give the scenario an experience "
             f"block with a positive {price} (docs/experience.md)"
         )
+    if replications < 2:
+        raise StaffingError("--reps: the search compares paired replications; give at least 2")
     pools = tuple(scenario.pools)
     start = start or _own_staffing(scenario)
+    matrix = np.array([np.asarray(start[p], dtype=np.int64) for p in pools])
     root = scenario.experiment.seed if seed is None else seed
-    tried: dict[Shift, CostPoint] = {}
-    runs: dict[Shift, ExperimentResult] = {}
-
-    def cost(shift: Shift) -> CostPoint:
-        if shift not in tried:
-            if progress is not None:
-                progress(f"trying {_describe(pools, shift)}")
-            staffing = {p: np.maximum(start[p] + s, 0) for p, s in zip(pools, shift, strict=True)}
-            result = run_experiment(
-                with_staffing(scenario, staffing),
-                replications=replications,
-                seed=root,
-                keep_records=False,
-                executor=executor,
-            )
-            tried[shift] = _point(shift, result)
-            runs[shift] = result
-        return tried[shift]
-
-    current: Shift = (0,) * len(pools)
-    lowest = {p: -int(start[p].max()) for p in pools}  # below that every interval is empty
-    moves = 0
-    improved = True
-    while improved and moves < max_moves:
-        improved = False
-        for k, pool in enumerate(pools):
-            for step in (1, -1):
-                while moves < max_moves:
-                    candidate = list(current)
-                    candidate[k] += step
-                    if candidate[k] < (0 if keep_targets else lowest[pool]):
-                        break
-                    if cost(tuple(candidate)).total_cost >= cost(current).total_cost:
-                        break
-                    current = tuple(candidate)
-                    moves += 1
-                    improved = True
-    best = cost(current)
-    answer = {p: np.maximum(start[p] + s, 0) for p, s in zip(pools, current, strict=True)}
+    most = max(replications, max_replications or 4 * replications)
+    executor = executor or InProcessExecutor()
+    ledger = CostLedger(scenario, pools, root, executor, progress)
+    lowest = matrix if keep_targets else np.zeros_like(matrix)
+    answer, moves = coordinate_search(
+        ledger,
+        matrix,
+        lowest,
+        replications=replications,
+        max_replications=most,
+        confidence=scenario.experiment.confidence,
+        max_moves=max_moves,
+    )
+    ledger.replications(key_of(matrix), replications)  # priced even if nothing could move
+    points = {key: _point(key, ledger.result(key)) for key in ledger.order}
+    verification, fresh = _verify(
+        ledger, key_of(matrix), key_of(answer), derived_seed(root, "total cost"),
+        verify_replications,
+    )  # fmt: skip
+    written = with_staffing(scenario, {p: answer[k] for k, p in enumerate(pools)})
+    horizon = scenario.horizon
+    labels = tuple(
+        f"{int(s // 3600) % 24:02d}:{int(s % 3600 // 60):02d}"
+        for s in horizon.interval_starts()[: horizon.intervals_per_day]
+    )
     return TotalCostPlan(
         pools=pools,
-        start={p: np.asarray(start[p]) for p in pools},
-        start_point=cost((0,) * len(pools)),
-        best=best,
-        points=tuple(tried.values()),
-        scenario=with_staffing(scenario, answer),
+        start={p: matrix[k].copy() for k, p in enumerate(pools)},
+        start_kind=start_kind,
+        start_point=points[key_of(matrix)],
+        best=points[key_of(answer)],
+        points=tuple(points.values()),
+        moves=tuple(moves),
+        scenario=written,
         replications=replications,
+        max_replications=most,
         seed=root,
-        result=runs[current],
+        verification=verification,
+        result=fresh,
+        interval_labels=labels,
     )
+
+
+def _verify(
+    ledger: CostLedger, start: Key, answer: Key, seed: int, replications: int
+) -> tuple[Verification, ExperimentResult]:
+    """The start and the answer on ``replications`` fresh replications of ``seed``; the
+    answer's run is also returned (the results folder is written from it)."""
+    runs = {}
+    for key in dict.fromkeys((start, answer)):  # once when the answer is the start
+        runs[key] = run_experiment(
+            ledger.scenario_of(key),
+            replications=replications,
+            seed=seed,
+            keep_records=False,
+            executor=ledger.executor,
+        )
+    confidence = runs[start].confidence
+
+    def totals(key: Key) -> np.ndarray:
+        return np.array([r.overall["total_cost"] for r in runs[key].replications], float)
+
+    verification = Verification(
+        seed=seed,
+        replications=replications,
+        start=_point(start, runs[start]),
+        answer=_point(answer, runs[answer]),
+        difference=paired_difference(totals(start), totals(answer), confidence),
+    )
+    return verification, runs[answer]
 
 
 def _own_staffing(scenario: Scenario) -> dict[str, np.ndarray]:
@@ -225,7 +320,7 @@ def _own_staffing(scenario: Scenario) -> dict[str, np.ndarray]:
     return result
 
 
-def _point(shift: Shift, result) -> CostPoint:
+def _point(staffing: Key, result: ExperimentResult) -> CostPoint:
     confidence = result.confidence
 
     def values(name: str) -> np.ndarray:
@@ -234,7 +329,8 @@ def _point(shift: Shift, result) -> CostPoint:
     total = estimate(values("total_cost"), confidence)
     lost = estimate(values("customers_lost"), confidence)
     return CostPoint(
-        shift=shift,
+        staffing=staffing,
+        replications=len(result.replications),
         agent_hours=float(np.nanmean(values("agent_hours"))),
         agent_cost=float(np.nanmean(values("cost"))),
         churn_cost=float(np.nanmean(values("churn_cost"))),
@@ -245,10 +341,6 @@ def _point(shift: Shift, result) -> CostPoint:
         service_level=float(np.nanmean(values("service_level"))),
         bad_contact_share=float(np.nanmean(values("bad_contact_share"))),
     )
-
-
-def _describe(pools: tuple[str, ...], shift: Shift) -> str:
-    return ", ".join(f"{p} {s:+d}" for p, s in zip(pools, shift, strict=True))
 
 
 def _money(value: float) -> str:
@@ -276,3 +368,34 @@ def target_driven_start(
     required = erlang_staffing(scenario, targets)
     absence = Absence.of(scenario)
     return scenario, {p: absence.scheduled(p, required[p]) for p in scenario.pools}
+
+
+def verified_start(
+    scenario: Scenario,
+    targets: Targets,
+    *,
+    shrinkage: float | None = None,
+    absenteeism: float | None = None,
+    replications: int = 10,
+    seed: int | None = None,
+    confirm_replications: int = 40,
+    assurance: Assurance | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Scenario, dict[str, np.ndarray]]:
+    """The scenario with the chosen shrinkage and absenteeism, and the verified answer of
+    ``ccsim staff`` for the targets (:func:`optimise_staffing`: searched, verified on an
+    independent seed, confirmed): agents to schedule per pool and interval of the day."""
+    plan = optimise_staffing(
+        scenario,
+        targets,
+        replications=replications,
+        seed=seed,
+        confirm_replications=confirm_replications,
+        shrinkage=shrinkage,
+        absenteeism=absenteeism,
+        assurance=assurance,
+        executor=executor,
+        progress=progress,
+    )
+    return with_absence(scenario, shrinkage, absenteeism), dict(plan.scheduled)
