@@ -9,11 +9,12 @@ random callers) never step on each other. When a day ends, its folder is written
 debrief computed in the background; the page polls for the scorecard.
 
 The debrief is heavy (a staffing search and a replay of the day per plan and per decision:
-seconds to minutes of one core), so nothing of it runs while the day is live: the other
-plans are computed once, when the first trainee's day ends, and each trainee's decisions
-when their day ends, each in a child process at the lowest CPU priority (``nice`` 19). A
-thread of the server would hold Python's interpreter lock and slow every live page of a
-classroom; a low-priority child leaves the server its half core.
+seconds to minutes of one core), so none of it runs in the server's process: the other
+plans (the same for every trainee) are computed once, from the server's start, and each
+trainee's decisions when their day ends, each in a child process at the lowest CPU
+priority (``nice`` 19) — usually ready when the day ends. A thread of the server would hold
+Python's interpreter lock and slow every live page of a classroom; a low-priority child
+gives way to the server, which keeps well under half a core.
 
 Routes: ``/`` (the trainee's page), ``/instructor`` (the leaderboard), ``/static/*``, and
 the JSON API under ``/api/``.
@@ -86,6 +87,7 @@ class Classroom:
         self.alternatives: list[dict] | None = None
         self.debrief = debrief
         self.alternatives_begun = False
+        self.start_alternatives()
 
     def start_alternatives(self) -> None:
         """Compute the other plans (the same for every trainee) in the background, once."""
