@@ -18,8 +18,11 @@ from the records of one replication:
   (:mod:`ccsim.measures.customer_base`); a customer's bad experiences over the horizon (bad
   issues, or bad contacts plus issues broken by an issue rule, by ``count``) give their
   probability of leaving, p(k). **Expected customers lost** is Σ p(k) over the customers who
-  contacted; it is shared out over their bad issues (over all their issues when they had
-  none) so that it adds up over contact types, channels and intervals. **Revenue at risk** =
+  contacted. A customer who has left makes no more contacts, so each issue counts with the
+  probability its customer is still there, 1 − p(bad experiences before it), and the
+  customer is lost at the issue where p rises (expected values, no draw: see
+  :func:`_survival`); so the customers lost add up over contact types, channels and
+  intervals. **Revenue at risk** =
   lost × customer value, **replacement cost** = lost × acquisition cost, **churn cost** =
   lost × the price the scenario chose (``churn_cost``), **total cost** = agent cost + churn
   cost.
@@ -76,9 +79,13 @@ class Experiences:
         bad_contact: the contact broke a contact rule.
         issue: rows that are counted issues (their first contact).
         issue_bad, effort, lost: per row, for the issue rows: a bad experience, its effort
-            score, its share of the expected customers lost.
-        customers, bad_customers, bad_experiences: customers who contacted, of them with
-            at least one bad experience, and their bad experiences in all.
+            score, the expected customers lost at it.
+        weight: per row, for the issue rows: the probability its customer is still a
+            customer (has not left after earlier bad experiences); an issue and its contacts
+            count with this weight (``contact_weight``: a contact's, its issue's).
+        customers, bad_customers, bad_experiences: customers who contacted, of them expected
+            to have had a bad experience while still a customer, and their bad experiences
+            in all (expected values).
     """
 
     contact: np.ndarray
@@ -87,9 +94,11 @@ class Experiences:
     issue_bad: np.ndarray
     effort: np.ndarray
     lost: np.ndarray
+    weight: np.ndarray
+    contact_weight: np.ndarray
     customers: int
-    bad_customers: int
-    bad_experiences: int
+    bad_customers: float
+    bad_experiences: float
 
 
 def experiences(grid: IntervalGrid, rules: Experience) -> Experiences:
@@ -171,13 +180,12 @@ def experiences(grid: IntervalGrid, rules: Experience) -> Experiences:
         units = bad_contacts[issues] + issue_rule[issues]
     _, customer = np.unique(assignment.customer[counted], return_inverse=True)
     n_customers = int(customer.max()) + 1 if len(customer) else 0
-    bad_per_customer = np.bincount(customer, weights=units, minlength=n_customers)
-    probability = churn_probability(rules.churn, bad_per_customer.round().astype(np.int64))
-    # Share each customer's probability over their bad issues (all issues when none was).
-    weight = np.where(bad_per_customer[customer] > 0, units, 1.0)
-    share = weight / np.bincount(customer, weights=weight, minlength=n_customers)[customer]
+    survival, left = _survival(rules, customer, units)
     lost = np.zeros(n)
-    lost[issues] = probability[customer] * share
+    lost[issues] = left
+    weight = np.zeros(n)
+    weight[issues] = survival
+    first_bad = (units > 0) & (_bad_before(customer, units) == 0)
 
     issue = np.zeros(n, dtype=bool)
     issue[issues] = True
@@ -189,10 +197,46 @@ def experiences(grid: IntervalGrid, rules: Experience) -> Experiences:
         issue_bad=issue_bad,
         effort=effort,
         lost=lost,
+        weight=weight,
+        contact_weight=weight[issue_of],
         customers=n_customers,
-        bad_customers=int((bad_per_customer > 0).sum()),
-        bad_experiences=int(bad_per_customer.sum()),
+        bad_customers=float(survival[first_bad].sum()),
+        bad_experiences=float((survival * units).sum()),
     )
+
+
+def _bad_before(customer: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """Per issue (in arrival order): its customer's bad experiences on their earlier issues."""
+    order = np.argsort(customer, kind="stable")  # grouped by customer, arrival order kept
+    grouped, u = customer[order], units[order]
+    exclusive = np.cumsum(u) - u
+    first = np.r_[True, grouped[1:] != grouped[:-1]] if len(u) else np.zeros(0, bool)
+    start = np.maximum.accumulate(np.where(first, np.arange(len(u)), 0))
+    before = np.empty_like(exclusive)
+    before[order] = exclusive - exclusive[start]
+    return before
+
+
+def _survival(rules: Experience, customer: np.ndarray, units: np.ndarray):
+    """Per issue: the probability its customer is still a customer when it arrives, and the
+    share of a customer lost at it.
+
+    A customer's probability of having left after k bad experiences is the churn response
+    p(k) (p = 0 before their first issue). An issue after k earlier bad experiences counts
+    with weight 1 − p(k) — a customer who has left makes no more contacts — and the
+    customer is lost at it with probability p(k + its own) − p(k). These add up to p(total):
+    the expected customers lost are unchanged, but they fall on the issue where the customer
+    leaves, and what a customer who has left would have gone through is not counted.
+    """
+    before = _bad_before(customer, units)
+    first = np.zeros(len(units), dtype=bool)
+    if len(units):
+        first[np.unique(customer, return_index=True)[1]] = True
+    gone_before = np.where(
+        first, 0.0, churn_probability(rules.churn, before.round().astype(np.int64))
+    )
+    gone_after = churn_probability(rules.churn, (before + units).round().astype(np.int64))
+    return 1.0 - gone_before, gone_after - gone_before
 
 
 def _channel_switches(issue_of, arrival, channel, made, n) -> np.ndarray:
@@ -210,10 +254,13 @@ def group_values(e: Experiences, rules: Experience, contacts: np.ndarray, issues
     issues = issues & e.issue
     lost = float(e.lost[issues].sum())
     price = rules.cost_per_lost_customer
+    wc, wi = e.contact_weight[contacts], e.weight[issues]
     return {
-        "bad_contact_share": _share(e.bad_contact[contacts].sum(), contacts.sum()),
-        "bad_issue_share": _share(e.issue_bad[issues].sum(), issues.sum()),
-        "effort_score": float(e.effort[issues].mean()) if issues.any() else float("nan"),
+        "bad_contact_share": _share((wc * e.bad_contact[contacts]).sum(), wc.sum()),
+        "bad_issue_share": _share((wi * e.issue_bad[issues]).sum(), wi.sum()),
+        "effort_score": _share((wi * e.effort[issues]).sum(), wi.sum())
+        if issues.any()
+        else float("nan"),
         "customers_lost": lost,
         "revenue_at_risk": lost * rules.customer_value,
         "replacement_cost": lost * rules.acquisition_cost,
@@ -262,18 +309,19 @@ def _interval_columns(grid: IntervalGrid, e: Experiences, rules: Experience, cty
     def sums(key: np.ndarray, mask: np.ndarray, values: np.ndarray) -> np.ndarray:
         return grid.per_interval(key[mask], values[mask]).ravel()
 
-    contacts = sums(contact_key, e.contact, np.ones(len(records)))
-    bad_contacts = sums(contact_key, e.contact, e.bad_contact)
-    issues = sums(issue_key, e.issue, np.ones(len(records)))
+    # Contacts and issues count with the probability their customer is still a customer.
+    contacts = sums(contact_key, e.contact, e.contact_weight)
+    bad_contacts = sums(contact_key, e.contact, e.contact_weight * e.bad_contact)
+    issues = sums(issue_key, e.issue, e.weight)
     lost = sums(issue_key, e.issue, e.lost)
     with np.errstate(invalid="ignore", divide="ignore"):
         columns = {
             "bad_contact_share": np.where(contacts > 0, bad_contacts / contacts, np.nan),
             "bad_issue_share": np.where(
-                issues > 0, sums(issue_key, e.issue, e.issue_bad) / issues, np.nan
+                issues > 0, sums(issue_key, e.issue, e.weight * e.issue_bad) / issues, np.nan
             ),
             "effort_score": np.where(
-                issues > 0, sums(issue_key, e.issue, e.effort) / issues, np.nan
+                issues > 0, sums(issue_key, e.issue, e.weight * e.effort) / issues, np.nan
             ),
         }
     columns.update(

@@ -85,13 +85,35 @@ def overall(rows, **rules):
 def test_two_bad_issues_of_one_customer_lose_them_with_the_second_value():
     m = overall(THREE_ISSUES)
     assert m["customers_contacting"] == 1
-    assert m["bad_contact_share"] == pytest.approx(2 / 3)
-    assert m["bad_issue_share"] == pytest.approx(2 / 3)
-    assert m["bad_experiences_per_customer"] == 2
+    # The third issue comes after one bad experience: the customer is still there with
+    # probability 1 − 0.5, and it counts with that weight (issues 1, 1, 0.5; bad 0, 1, 0.5).
+    assert m["bad_contact_share"] == pytest.approx(1.5 / 2.5)
+    assert m["bad_issue_share"] == pytest.approx(1.5 / 2.5)
+    assert m["bad_experiences_per_customer"] == pytest.approx(1.5)
     assert m["customers_lost"] == pytest.approx(0.8)
     assert m["revenue_at_risk"] == pytest.approx(0.8 * 300)
     assert m["replacement_cost"] == pytest.approx(0.8 * 200)
     assert m["churn_cost"] == pytest.approx(0.8 * 200)
+
+
+def test_a_customer_who_has_left_counts_with_the_probability_they_are_still_there():
+    """Bad, good, bad: still a customer with probability 1, 0.5, 0.5 at the three issues;
+    lost 0.5 at the first (0 → 0.5), none at the second, 0.3 at the third (0.5 → 0.8)."""
+    rows = [(0, 90, A, FIRST, 0), (3600, 5, A, FIRST, 1), (7200, 30, AB, FIRST, 2)]
+    s = scenario()
+    _, _, m, intervals = experience_measures(IntervalGrid(records(rows), s), s.experience)
+    assert m["customers_lost"] == pytest.approx(0.8)
+    assert m["bad_issue_share"] == pytest.approx((1 + 0 + 0.5) / (1 + 0.5 + 0.5))
+    assert m["bad_experiences_per_customer"] == pytest.approx(1 + 0.5)
+    assert m["bad_customer_share"] == pytest.approx(1.0)
+    lost = intervals.set_index("interval")["customers_lost"]
+    assert lost.loc[[0, 1, 2]].tolist() == pytest.approx([0.5, 0.0, 0.3])
+    # Good, then two bad: the customer is there for the first bad one with probability 1.
+    late = [(0, 5, A, FIRST, 0), (3600, 90, A, FIRST, 1), (7200, 30, AB, FIRST, 2)]
+    _, _, m, intervals = experience_measures(IntervalGrid(records(late), s), s.experience)
+    assert intervals.set_index("interval")["customers_lost"].loc[[0, 1, 2]].tolist() == (
+        pytest.approx([0.0, 0.5, 0.3])
+    )
 
 
 def test_a_curve_and_a_longer_table():
