@@ -297,6 +297,12 @@ _ENTRIES = (
             description="bad experiences / customers who contacted"),
     Measure("total_cost", _M, "total cost", frozenset({"overall"}),
             description="agent cost + churn cost"),
+    Measure("issues_prevented", _C, "issues prevented", _TYPE,
+            description="expected issues a proactive notice kept from arriving"),
+    Measure("bad_experiences_avoided", _C, "bad experiences avoided", _TYPE,
+            description="issues prevented × the bad-issue share of those that came"),
+    Measure("customers_kept", _C, "customers kept", _TYPE,
+            description="issues prevented × customers lost per issue that came"),
     # -- Erlang figures only (ccsim.analytic) ----------------------------------------------
     Measure("p_wait", _F, "probability of waiting", frozenset({"erlang"}),
             description="Erlang figure: probability an arriving contact waits"),

@@ -181,6 +181,11 @@ def draw_first_attempts(
         del wrap_up
         if handling is not None:
             handle = on_days(handle, handling, planning_day(arrivals, horizon))
+        prevented = scenario.experience.prevented(name) if scenario.experience else 0.0
+        if prevented:  # issue 17: a proactive notice; thinned on a stream of its own
+            kept = streams.generator(f"proactive/{name}").random(len(arrivals)) >= prevented
+            arrivals, handle, patience = arrivals[kept], handle[kept], patience[kept]
+            share = None if share is None else share[kept]
         count = len(arrivals)
         times.append(arrivals)
         types.append(np.full(count, index, dtype=np.int16))

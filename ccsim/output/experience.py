@@ -38,6 +38,9 @@ COLUMNS = (
 CUSTOMERS = ("customers_contacting", "bad_customer_share", "bad_experiences_per_customer")
 """Customer-base measures, overall only."""
 
+PROACTIVE = ("issues_prevented", "bad_experiences_avoided", "customers_kept")
+"""With experience.proactive: what a notice before customers call saved, overall."""
+
 CURVE_FILE = "total_cost.csv"
 
 
@@ -88,6 +91,9 @@ def print_experience(console: Console, summary: dict) -> None:
         f"{_value(overall.get('churn_cost'), 'churn_cost')} = total cost "
         f"{_value(overall.get('total_cost'), 'total_cost')}[/]"
     )
+    if "issues_prevented" in overall:  # experience.proactive: what the notice saved
+        saved = ", ".join(f"{lookup(n).label} {_value(overall.get(n), n)}" for n in PROACTIVE)
+        console.print(f"[dim]Proactive notice: {saved} (at this run's service)[/]")
 
 
 def experience_html(run: RunFolder) -> str:

@@ -24,7 +24,9 @@ what customers go through and what it costs when they leave (measured by
 * money — ``customer_value`` (revenue a customer brings over the period a planner prices,
   e.g. a year: revenue at risk) and ``acquisition_cost`` (winning a new customer to replace
   one lost: replacement cost); ``churn_cost`` says which of the two prices a lost customer
-  when staffing for the least total cost.
+  when staffing for the least total cost;
+* ``proactive`` — a notice before customers call: the share of each contact type's issues
+  it prevents, and the outbound campaign that carries it.
 
 Without the block nothing is measured and nothing changes: runs stay byte-identical.
 """
@@ -141,6 +143,22 @@ class Churn(BaseModel):
         return self.after_bad[min(bad, len(self.after_bad) - 1)]
 
 
+class Proactive(BaseModel):
+    """Proactive support: customers told before they call (a notice after an incident).
+
+    ``prevents``: per contact type, the share of its issues the notice prevents — they never
+    arrive (the model thins that type's arrivals on a stream of its own, so every other draw
+    is unchanged and a comparison with the reactive scenario is paired contact by contact).
+    ``campaign``: the outbound campaign that carries the notice (its agent time is then in
+    the agent cost; None: a notice that costs no agent time, an e-mail or a text).
+    """
+
+    model_config = FROZEN
+
+    prevents: dict[str, Probability] = Field(min_length=1)
+    campaign: str | None = None
+
+
 class Experience(BaseModel):
     """The scenario's ``experience`` block (see the module docstring)."""
 
@@ -154,6 +172,11 @@ class Experience(BaseModel):
     customer_value: float = Field(default=0.0, ge=0)
     acquisition_cost: float = Field(default=0.0, ge=0)
     churn_cost: Literal["replacement", "revenue"] = "replacement"
+    proactive: Proactive | None = None
+
+    def prevented(self, contact_type: str) -> float:
+        """The share of ``contact_type``'s issues a proactive notice prevents (0: none)."""
+        return 0.0 if self.proactive is None else self.proactive.prevents.get(contact_type, 0.0)
 
     @property
     def cost_per_lost_customer(self) -> float:

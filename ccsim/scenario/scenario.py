@@ -130,6 +130,8 @@ class Scenario(BaseModel):
                         f"campaigns.{name}.pools names pool {dialling!r}, which is not defined; "
                         f"defined pools: {', '.join(self.pools)}"
                     )
+        if self.experience is not None and self.experience.proactive is not None:
+            problems += _proactive_problems(self)  # issue 17
         served_types = {t for pool in self.pools.values() for t in pool.serves}
         for name in self.contact_types:
             if name not in served_types:
@@ -153,3 +155,23 @@ class Scenario(BaseModel):
     def resolved(self) -> dict[str, Any]:
         """The fully resolved scenario as plain data (seconds everywhere), for results."""
         return self.model_dump(mode="json", by_alias=True)
+
+
+def _proactive_problems(scenario: Scenario) -> list[str]:
+    """A proactive notice must name defined contact types and campaign (issue 17)."""
+    proactive = scenario.experience.proactive if scenario.experience else None
+    if proactive is None:
+        return []
+    where = "experience.proactive"
+    problems = [
+        f"{where}.prevents names contact type {name!r}, which is not defined; defined "
+        f"contact types: {', '.join(scenario.contact_types)}"
+        for name in proactive.prevents
+        if name not in scenario.contact_types
+    ]
+    if proactive.campaign is not None and proactive.campaign not in scenario.campaigns:
+        problems.append(
+            f"{where}.campaign names campaign {proactive.campaign!r}, which is not defined; "
+            f"defined campaigns: {', '.join(scenario.campaigns) or 'none'}"
+        )
+    return problems
