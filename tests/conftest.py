@@ -39,6 +39,11 @@ KIND_BY_PATH = (
     ("output", "e2e"),
     ("cli", "e2e"),
     ("docs", "e2e"),
+    ("training", "e2e"),
+    ("hardening/test_scenario_input.py", "unit"),
+    ("hardening", "e2e"),
+    ("experience/test_experience_commands.py", "e2e"),
+    ("experience/test_experience_total_cost.py", "e2e"),
     ("test_code_quality.py", "e2e"),
     ("", "unit"),
 )

@@ -14,7 +14,7 @@ from ccsim.training.exercise import load_exercise
 from ccsim.training.server import Classroom, make_app
 from ccsim.training.session import read_decisions, replay
 
-pytestmark = pytest.mark.model
+pytestmark = pytest.mark.e2e
 
 EXERCISE = "2-morning-peak"  # agents: ≤ 4 a move, cooldown 10 min; a break lever
 
