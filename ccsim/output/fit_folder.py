@@ -327,7 +327,7 @@ def write_fit(
     ``replace``)."""
     if replace:
         shutil.rmtree(report_dir)
-    with staged_folder(report_dir) as staging:
+    with staged_folder(report_dir, option="--report") as staging:
         write_fit_report(fit, staging, tuning)
         write_text(out, text)
 
