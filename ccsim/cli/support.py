@@ -6,7 +6,7 @@ import math
 import os
 import sys
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import click
@@ -188,12 +188,12 @@ def _silence_stdout() -> None:
         stream = sys.stdout.fileno()
     except (OSError, ValueError, AttributeError):
         return  # not a real file (a test's captured output)
-    try:
+    # Best effort: if even /dev/null cannot be opened, the one-line message is already out
+    # and the exit status says what happened; nothing more useful can be done here.
+    with suppress(OSError):
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, stream)
         os.close(null)
-    except OSError:
-        pass
 
 
 @contextmanager
