@@ -25,6 +25,7 @@ waits.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import replace
 from typing import cast
 
@@ -68,6 +69,9 @@ class ContactCentre:
             backtest, :mod:`ccsim.calibration.backtest`): a fresh :class:`ContactBook` in time
             order whose ``journeys`` flag equals the scenario's ``has_journeys``; it is
             filled in by the run.
+        start_time: the clock at the start (seconds from day 0 midnight; a warm start from a
+            live state, :mod:`ccsim.model.warm_start`): staffing changes before it are not
+            put on the calendar, and only first attempts arriving at or after it arrive.
     """
 
     def __init__(
@@ -76,10 +80,12 @@ class ContactCentre:
         streams: RandomStreams,
         routing: RoutingPolicy | None = None,
         first_attempts: ContactBook | None = None,
+        start_time: float = 0.0,
     ):
         self.scenario = scenario
         self.streams = streams
-        self.env = simpy.Environment()
+        # A warm start (ccsim.model.warm_start) starts the clock at the live state's time.
+        self.env = simpy.Environment(start_time)
         types = list(scenario.contact_types.values())
         if first_attempts is None:
             first_attempts = draw_first_attempts(scenario, streams, scenario.has_journeys)
@@ -130,16 +136,21 @@ class ContactCentre:
         """
         env = self.env
         self.plan = plan = staffing_plan(self.scenario, self.streams)
+        now = env.now  # 0 except for a warm start
         for time, pool_index, target, closing in plan.changes:
-            event = Timeout(env, time, (self.pools[pool_index], target, closing))
+            if time < now:
+                continue  # before a warm start: the live state sets the staffing
+            event = Timeout(env, time - now, (self.pools[pool_index], target, closing))
             event.callbacks.append(self._on_staffing)
         # Bound methods are made once: creating one per event is measurable in the hot path.
         self._arrival_callback = self._on_arrival
         self._handled_callback = self._on_handled
-        self._next = 0
+        self._next = first = bisect_left(self.book.arrival, now) if now else 0
         self._n = self.book.first_attempts
-        if self._n:
-            Timeout(env, self.book.arrival[0]).callbacks.append(self._arrival_callback)
+        if first < self._n:
+            Timeout(env, self.book.arrival[first] - now).callbacks.append(
+                self._arrival_callback
+            )
         if self.dialer is not None:
             self.dialer.start()
 
