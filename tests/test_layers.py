@@ -34,6 +34,7 @@ LAYERS = (
     ("experiment", ("ccsim.experiment",)),
     ("studies", ("ccsim.studies",)),
     ("calibration", ("ccsim.calibration",)),
+    ("intraday", ("ccsim.intraday",)),
     ("output", ("ccsim.output",)),
     ("training", ("ccsim.training",)),
     ("cli", ("ccsim.cli", "ccsim.__main__")),
