@@ -179,14 +179,14 @@ class CentreState(BaseModel):
                 )
         held: dict[str, int] = {}
         for i, contact in enumerate(self.in_service):
-            agent = seen.get(contact.agent)
+            found = seen.get(contact.agent)
             held[contact.agent] = held.get(contact.agent, 0) + 1
-            if agent is None:
+            if found is None:
                 problems.append(f"in_service[{i}].agent: no agent {contact.agent!r} in agents")
-            elif agent.state != "busy" or agent.pool != contact.pool:
+            elif found.state != "busy" or found.pool != contact.pool:
                 problems.append(
-                    f"in_service[{i}]: agent {contact.agent!r} is {agent.state} in pool "
-                    f"{agent.pool!r}; a contact in service needs a busy agent of its pool"
+                    f"in_service[{i}]: agent {contact.agent!r} is {found.state} in pool "
+                    f"{found.pool!r}; a contact in service needs a busy agent of its pool"
                 )
         for i, agent in enumerate(self.agents):
             if agent.state == "busy" and not held.get(agent.id):
@@ -305,9 +305,9 @@ def check_against(state: CentreState, scenario: Scenario, source: str = "<state>
             problems.append(f"waiting[{i}].callback: {w.type} offers no callbacks")
     for i, c in enumerate(state.in_service):
         need_type(f"in_service[{i}].type", c.type)
-        if need_pool(f"in_service[{i}].pool", c.pool) and c.type in types:
-            if c.type not in pools[c.pool].serves:
-                problems.append(f"in_service[{i}]: pool {c.pool!r} does not serve {c.type}")
+        known = need_pool(f"in_service[{i}].pool", c.pool) and c.type in types
+        if known and c.type not in pools[c.pool].serves:
+            problems.append(f"in_service[{i}]: pool {c.pool!r} does not serve {c.type}")
     for i, a in enumerate(state.agents):
         need_pool(f"agents[{i}].pool", a.pool)
         need_type(f"agents[{i}].type", a.type)
