@@ -13,6 +13,7 @@ from ccsim.errors import PROBLEM_LIST, ScenarioError, yaml_path
 from ccsim.scenario.bundled import bundled_name, bundled_text, unknown_scenario_problem
 from ccsim.scenario.distributions import DISTRIBUTION_NAMES
 from ccsim.scenario.scenario import Scenario
+from ccsim.scenario.tables_from_files import resolve_file_tables
 from ccsim.scenario.yaml_input import (
     SHOWN_CHARACTERS,
     YamlLimitError,
@@ -57,10 +58,10 @@ def load_scenario(spec: str | Path | Mapping[str, Any]) -> Scenario:
         raise ScenarioError(str(path), [f"cannot be read: {exc}"]) from None
     except ValueError as exc:  # not a regular file, or too large: refused before reading
         raise ScenarioError(str(path), [str(exc)]) from None
-    return _parse_text(text, source=str(path), stem=path.stem)
+    return _parse_text(text, source=str(path), stem=path.stem, base=path.parent)
 
 
-def _parse_text(text: str, source: str, stem: str) -> Scenario:
+def _parse_text(text: str, source: str, stem: str, base: Path | None = None) -> Scenario:
     try:
         data = load_yaml(text)
     except YamlLimitError as exc:
@@ -72,11 +73,16 @@ def _parse_text(text: str, source: str, stem: str) -> Scenario:
             source, ["the file must hold a mapping with keys such as contact_types and pools"]
         )
     data.setdefault("name", stem)
-    return parse_scenario(data, source=source)
+    return parse_scenario(data, source=source, base=base)
 
 
-def parse_scenario(data: dict[str, Any], source: str) -> Scenario:
-    """Validate parsed scenario data, turning pydantic's errors into YAML-path messages."""
+def parse_scenario(data: dict[str, Any], source: str, base: Path | None = None) -> Scenario:
+    """Validate parsed scenario data, turning pydantic's errors into YAML-path messages.
+
+    ``{from_csv: FILE}`` tables are read first, relative to ``base`` (default: the working
+    folder; see :mod:`ccsim.scenario.tables_from_files`).
+    """
+    data = resolve_file_tables(data, base or Path.cwd(), source)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
