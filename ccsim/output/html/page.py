@@ -224,6 +224,9 @@ img{max-width:100%;height:auto}
 @media print{body{max-width:none;padding:0;font-size:10pt}nav{display:none}
  h2,h3{break-after:avoid}table,figure{break-inside:avoid}}
 """
+CSS += Path(__file__).with_name("print.css").read_text(encoding="utf-8")
+# The print stylesheet (A4; the run report as one page for a manager), kept in a file of its
+# own: ccsim export --pdf prints with it.
 
 
 def _anchors(sections: Sequence[Section]) -> list[str]:
