@@ -360,3 +360,6 @@ _register_calibration_commands()
 from ccsim.cli.train import train  # noqa: E402  (ccsim train, issue 16)
 
 main.add_command(train)
+from ccsim.cli.export import export  # noqa: E402  (ccsim export, issue 19)
+
+main.add_command(export)
