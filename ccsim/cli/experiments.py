@@ -74,7 +74,7 @@ def compare(
     from ccsim.output.compare_folder import write_comparison
     from ccsim.output.console import print_differences, print_warnings
     from ccsim.output.run_folder import check_destination, check_results_dir, new_run_folder
-    from ccsim.studies.compare import compare_scenarios
+    from ccsim.studies.compare import compare_scenarios, variant_label
 
     with user_errors():
         if overrides and len(scenarios) != 1:
@@ -90,7 +90,7 @@ def compare(
         loaded = [load_with_overrides(path, ()) for path in scenarios]
         labels = [s.name for s in loaded]
         if overrides:
-            label = f"{loaded[0].name} with {' '.join(overrides)}"
+            label = variant_label(overrides)  # staffing+2 aht×1.1
             loaded.append(load_with_overrides(scenarios[0], overrides, name=label))
             labels.append(label)
         if out is not None:
@@ -176,27 +176,28 @@ def sweep(
     Every point runs with the same seed and replications (common random numbers), so the
     curve is smooth and each point equals `ccsim run SCENARIO --set …` alone. Finished points
     are saved at once: after an interruption, the same command resumes where it stopped.
-    Writes sweep.csv, sweep.parquet (every measure with its CI) and sweep.png.
+    Writes sweep.csv, sweep.parquet (every measure with its CI), one picture per measure
+    (sweep-<measure>.png) and summary.json (points run now and reused).
 
     \b
     Examples:
-      ccsim sweep scenarios/erlang-a.yaml --grid pools.agents.staffing=40:60:2
-      ccsim sweep base.yaml --grid pools.agents.staffing=40:60:2 \\
-          --grid contact_types.voice.patience.mean=120,300 --measure voice.abandon_rate
+      ccsim sweep erlang-a --grid pools.agents.staffing=10:16
+      ccsim sweep erlang-a --grid pools.agents.staffing=10:16 \\
+          --grid contact_types.voice.patience.mean=60,180 --measure voice.abandon_rate
     """
     from rich.console import Console
 
     from ccsim.experiment.executors import ExecutorError, make_executor
     from ccsim.output.console import print_sweep, print_warnings
     from ccsim.output.run_folder import check_writable, safe_name
+    from ccsim.output.sweep_folder import write_sweep_folder
     from ccsim.studies.sweep import (
         check_measure,
         grid_points,
         list_points,
         measure_column,
         parse_axis,
-        plot_sweep,
-        run_sweep,
+        resume_sweep,
         sweep_id,
     )
 
@@ -222,11 +223,12 @@ def sweep(
                 make_executor(jobs, scheduler, count) as executor,
                 progress_bar(count * len(chosen), show, "sweep") as advance,
             ):
-                table = run_sweep(
+                done = resume_sweep(
                     base, chosen, folder, reps, seed, executor=executor, progress=advance
                 )
+            table = done.table
             column = measure_column(table, measure)
-            plot_sweep(table, names, measure, Path(folder) / "sweep.png")
+            files = write_sweep_folder(Path(folder), done, names, measure)
         except KeyboardInterrupt:
             click.echo(f"ccsim: interrupted; {_sweep_state(folder, len(chosen))}", err=True)
             sys.exit(130)
@@ -235,6 +237,8 @@ def sweep(
         except OSError as exc:
             state = _sweep_state(folder, len(chosen))
             fail(f"sweep folder {folder}: cannot write ({exc.strerror or exc}); {state}")
+    if files.note:  # on stderr: --json keeps standard output for the table alone
+        click.echo(f"ccsim: {files.note} (from {folder})", err=True)
     if as_json:
         click.echo(table.to_json(orient="records", indent=1))
         return
@@ -246,18 +250,16 @@ def sweep(
             point = chosen[warning["point"]]
             where = ", ".join(f"{name}={point[name]}" for name in names if name in point)
             print_warnings(console, [warning], prefix=f"point {warning['point']} ({where}): ")
-    click.echo(f"Sweep written to {folder}")
+    click.echo(f"Sweep written to {folder} (picture: {files.picture.name})")
 
 
 def _sweep_state(folder: Path, total: int) -> str:
     """What an interrupted or failed sweep left in ``folder``, truthfully, and how to go on."""
     folder = Path(folder)
     saved = len(list((folder / "points").glob("point-*.json"))) if folder.is_dir() else 0
-    finished = [
-        name for name in ("sweep.csv", "sweep.parquet", "sweep.png") if (folder / name).exists()
-    ]
+    finished = [name for name in ("sweep.csv", "sweep.parquet") if (folder / name).exists()]
     tables = f" ({', '.join(finished)} written)" if finished else ""
-    if saved >= total and len(finished) == 3:
+    if saved >= total and len(finished) == 2:
         return f"the sweep is complete in {folder}{tables}."
     return (
         f"{saved} of {total} points are saved in {folder}{tables}. Run the same command "

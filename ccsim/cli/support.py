@@ -238,12 +238,17 @@ def step_bar(enabled: bool, what: str):
 
 
 def load_with_overrides(path, overrides: tuple[str, ...], name: str | None = None):
-    """Load a scenario file and apply ``--set`` overrides (see :mod:`ccsim.scenario.overrides`)."""
+    """Load a scenario file and apply ``--set`` overrides (see :mod:`ccsim.scenario.overrides`).
+
+    The what-if is named after what was set (``two-pools staffing+2``) unless ``name`` is
+    given, so its title and results folder are not the base run's."""
     from ccsim.scenario import load_scenario
     from ccsim.scenario.overrides import apply_overrides, parse_override
+    from ccsim.studies.compare import what_if_name
 
     scenario = load_scenario(path)
     if not overrides:
         return scenario
     parsed = [parse_override(text) for text in overrides]
+    name = name or what_if_name(scenario.name, overrides)
     return apply_overrides(scenario, parsed, name=name)

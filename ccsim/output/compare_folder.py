@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ccsim.measures.catalogue import HEADLINE, Kind, lookup
-from ccsim.output.format import measure_difference, measure_value
+from ccsim.output.format import duration_unit, kind_of, measure_difference, measure_value
 from ccsim.output.html.page import (
     Html,
     ReportError,
@@ -38,6 +38,7 @@ from ccsim.output.html.page import (
     table_html,
     write_html,
 )
+from ccsim.output.mixed_channels import MIXED_WAIT_MEASURES, mixed_channels_note
 from ccsim.output.run_folder import safe_name, staged_folder, write_run_files
 from ccsim.studies.compare import Comparison
 
@@ -143,7 +144,17 @@ def headline_rows(differences: pd.DataFrame) -> pd.DataFrame:
     for group in ("type", "pool"):
         if differences.loc[differences["group"] == group, "name"].nunique() == 1:
             rows = rows[rows["group"] != group]
-    order = {"overall": 0, "type": 1, "pool": 2}
+    # Calls and emails: no "all" ASA or service level (ccsim.output.mixed_channels); one row
+    # per channel instead.
+    if mixed_channels_in(differences):
+        mixed = rows["group"].eq("overall") & rows["measure"].isin(MIXED_WAIT_MEASURES)
+        per_channel = differences[
+            differences["group"].eq("channel")
+            & differences["measure"].isin(HEADLINE)
+            & differences["measure"].isin(MIXED_WAIT_MEASURES)
+        ]
+        rows = pd.concat([rows[~mixed], per_channel])
+    order = {"overall": 0, "channel": 1, "type": 2, "pool": 3}
     return rows.sort_values(
         ["scenario", "group", "name"],
         key=lambda c: c.map(order) if c.name == "group" else c,
@@ -151,12 +162,31 @@ def headline_rows(differences: pd.DataFrame) -> pd.DataFrame:
     ).dropna(subset=["base", "value"], how="all")
 
 
+def mixed_channels_in(differences: pd.DataFrame) -> list[str]:
+    """The channels of a comparison when there are several (their waits are not totalled:
+    :mod:`ccsim.output.mixed_channels`), else an empty list."""
+    if differences.empty:
+        return []
+    names = differences.loc[differences["group"] == "channel", "name"].unique().tolist()
+    return [str(n) for n in names] if len(names) > 1 else []
+
+
+def row_unit(row: DifferenceRow) -> str:
+    """The one unit a row's times are shown in (base, value, difference and CI alike): the
+    one the larger of base and value reads best in."""
+    if kind_of(row.measure) is not Kind.SECONDS:
+        return ""
+    sizes = [abs(v) for v in (row.base, row.value) if v == v]
+    return duration_unit(max(sizes)) if sizes else "s"
+
+
 def differences_html(differences: pd.DataFrame) -> Html:
     rows = []
     for row in difference_rows(headline_rows(differences)):
         m = row.measure
+        unit = row_unit(row)
         ci = (
-            f"{measure_difference(m, row.low)} to {measure_difference(m, row.high)}"
+            f"{measure_difference(m, row.low, unit)} to {measure_difference(m, row.high, unit)}"
             if math.isfinite(row.low)
             else "–"
         )
@@ -165,9 +195,9 @@ def differences_html(differences: pd.DataFrame) -> Html:
                 row.scenario,
                 "all" if row.group == "overall" else f"{row.group} {row.name}",
                 m,
-                measure_value(m, row.base, "s"),
-                measure_value(m, row.value, "s"),
-                measure_difference(m, row.difference),
+                measure_value(m, row.base, unit),
+                measure_value(m, row.value, unit),
+                measure_difference(m, row.difference, unit),
                 ci,
                 Html('<span class="ok">yes</span>') if row.significant else "no",
                 _ratio_text(row.half_width, row.independent_half_width),
@@ -190,10 +220,13 @@ def differences_html(differences: pd.DataFrame) -> Html:
         ],
         align="lllrrrrrr",
     )
+    channels = mixed_channels_in(differences)
+    note_text = mixed_channels_note(channels) if channels else ""
+    mixed = f" {note_text[:1].upper()}{note_text[1:]}." if channels else ""
     note = paragraph(
         "Difference = scenario − base, replication by replication on the same random numbers. "
         "Significant: the paired confidence interval leaves out zero. The last column is the "
-        "paired interval's width as a share of what two independent runs would give.",
+        "paired interval's width as a share of what two independent runs would give." + mixed,
         note=True,
     )
     return Html(table + note)

@@ -1,4 +1,9 @@
-"""What the command line prints: readable tables of results (with rich)."""
+"""What the command line prints: readable tables of results (with rich).
+
+Every value is formatted by :mod:`ccsim.output.format`, the same as in the HTML report:
+``86.1 %``, ``12 s``, ``3.2 min``, ``3.9 h``, ``1,234``. A confidence half-width is given in
+the unit of its mean (``3.9 h ± 0.2``).
+"""
 
 from __future__ import annotations
 
@@ -8,27 +13,35 @@ from rich.table import Table
 
 from ccsim.analytic.figures import ErlangFigure
 from ccsim.measures.catalogue import Kind
-from ccsim.output.compare_folder import difference_rows, headline_rows
+from ccsim.output.compare_folder import (
+    difference_rows,
+    headline_rows,
+    mixed_channels_in,
+    row_unit,
+)
 from ccsim.output.experience import print_experience
 from ccsim.output.format import (
     MISSING,
     as_written,
     count,
+    duration,
+    duration_unit,
     empty_reasons,
+    finite,
     kind_of,
     measure_difference,
     measure_value,
     percent,
-    seconds,
 )
+from ccsim.output.mixed_channels import mixed_channel_measures, mixed_channels_note
 
 
 def _pct(x: float | None) -> str:
-    return percent(x, compact=True)
+    return percent(x)
 
 
-def _sec(x: float | None) -> str:
-    return seconds(x, compact=True)
+def _sec(x: float | None, unit: str = "") -> str:
+    return duration(x, unit)
 
 
 def _num(x: float | None, digits: int = 0) -> str:
@@ -36,10 +49,21 @@ def _num(x: float | None, digits: int = 0) -> str:
 
 
 def _with_ci(entry: dict, fmt) -> str:
+    """``mean ± half-width``, the half-width in the mean's unit (which it does not repeat)."""
     mean, half = entry["mean"], entry["half_width"]
-    if half is None:
+    if half is None or not finite(half):
         return fmt(mean)
-    return f"{fmt(mean)} ± {fmt(half).rstrip('%s')}"
+    unit = fmt(mean).rpartition(" ")[2] if " " in fmt(mean) else ""
+    half_text = fmt(half)
+    if unit and half_text.endswith(" " + unit):
+        half_text = half_text[: -len(unit) - 1]
+    return f"{fmt(mean)} ± {half_text}"
+
+
+def _time_with_ci(entry: dict) -> str:
+    """A duration with its half-width, both in the unit the mean reads best in."""
+    unit = duration_unit(entry["mean"])
+    return _with_ci(entry, lambda x: duration(x, unit))
 
 
 def print_run_summary(
@@ -50,7 +74,7 @@ def print_run_summary(
     reps, conf = summary["replications"], summary["confidence"]
     types = Table(
         title=f"{summary['scenario']}: {reps} replication(s), seed {summary['seed']}, "
-        f"± = {percent(conf, 0, compact=True)} confidence half-width",
+        f"± = {percent(conf, 0)} confidence half-width",
         title_justify="left",
     )
     columns = ["contact type", "offered", "service level", "target", "ASA", "abandoned"]
@@ -72,9 +96,9 @@ def print_run_summary(
             name,
             _with_ci(m["offered"], _num),
             f"[{colour}]{_with_ci(m['service_level'], _pct)}[/]",
-            f"{percent(target['service_level_target'], 0, compact=True)}/"
+            f"{percent(target['service_level_target'], 0)}/"
             f"{as_written(target['service_level_threshold'])}",
-            _with_ci(m["asa"], _sec),
+            _time_with_ci(m["asa"]),
             _with_ci(m["abandon_rate"], _pct),
             _with_ci(m["occupancy"], _pct),
         ]
@@ -213,9 +237,20 @@ def print_journeys(console: Console, summary: dict) -> None:
     table.add_column("contact type", no_wrap=True)
     for column in columns:
         table.add_column(column, justify="right", no_wrap=True)
+    left_out = mixed_channel_measures(summary)  # several channels: no mixed total of waits
     for name, m in groups.items():
-        table.add_row(name, *(fmt(m[key]["mean"]) for key, fmt in columns.values()))
+        table.add_row(
+            name,
+            *(
+                MISSING if name == "all" and key in left_out else fmt(m[key]["mean"])
+                for key, fmt in columns.values()
+            ),
+        )
     console.print(table)
+    if left_out and any(key in left_out for key, _ in columns.values()):
+        console.print(
+            f"[dim]{MISSING} {escape(mixed_channels_note(list(summary['by_channel'])))}[/]"
+        )
 
 
 def print_erlang(console: Console, result: dict, model: str) -> None:
@@ -243,7 +278,7 @@ def print_differences(console: Console, comparison, every: bool = False) -> None
     table = Table(
         title=f"Differences against {comparison.labels[0]} ({replications}"
         f" replications on common random numbers; ± = paired "
-        f"{percent(comparison.confidence, 0, compact=True)} "
+        f"{percent(comparison.confidence, 0)} "
         "half-width; * = significant)",
         title_justify="left",
     )
@@ -258,34 +293,45 @@ def print_differences(console: Console, comparison, every: bool = False) -> None
         )
     for row in difference_rows(rows):
         m = row.measure
+        unit = row_unit(row)
         half = row.half_width
-        diff = measure_difference(m, row.difference)
+        diff = measure_difference(m, row.difference, unit)
         if half == half and half > 0:
-            diff += f" ± {measure_difference(m, half).lstrip('+')}"
+            diff += f" ± {measure_difference(m, half, unit).lstrip('+')}"
         table.add_row(
             *([row.scenario] if several else []),
             "all" if row.group == "overall" else f"{row.group} {row.name}",
             m,
-            measure_value(m, row.base, "s"),
-            measure_value(m, row.value, "s"),
+            measure_value(m, row.base, unit),
+            measure_value(m, row.value, unit),
             diff,
             "*" if row.significant else "",
         )
     console.print(table)
+    channels = mixed_channels_in(comparison.differences() if every else differences)
+    if channels:
+        console.print(f"[dim]{MISSING} {escape(mixed_channels_note(channels))}[/]")
 
 
 def print_sweep(console: Console, table, axes: list[str], column: str) -> None:
-    """One row per sweep point: the swept settings and the chosen measure with its CI."""
+    """One row per sweep point: the swept settings and the chosen measure with its CI (times
+    in the one unit the column's largest value reads best in)."""
     out = Table(title=f"Sweep: {column} (mean and confidence interval)", title_justify="left")
     for axis in axes:
         out.add_column(axis, justify="right")
     out.add_column(column, justify="right")
     out.add_column("CI", justify="right")
-    fraction = kind_of(column) is Kind.FRACTION
-    fmt = _pct if fraction else (lambda x: _num(x, 2))
+    unit = ""
+    if kind_of(column) is Kind.SECONDS:
+        largest = table[column].abs().max()
+        unit = duration_unit(largest if largest == largest else 0)
+
+    def fmt(x) -> str:
+        return measure_value(column, x, unit)
+
     for _, row in table.iterrows():
         low, high = row.get(f"{column}_low"), row.get(f"{column}_high")
-        ci = f"{fmt(low)} – {fmt(high)}" if low == low and high == high else "–"
+        ci = f"{fmt(low)} – {fmt(high)}" if low == low and high == high else MISSING
         out.add_row(*(str(row[a]) for a in axes), fmt(row[column]), ci)
     console.print(out)
 

@@ -142,12 +142,15 @@ def measure_value(name: str, x: object, unit: str = "") -> str:
         return percent(x)
     if kind is Kind.SECONDS:
         return duration(x, unit)
+    if kind is Kind.HOURS:
+        return MISSING if not finite(x) else f"{number(x)} h"
     return number(x)
 
 
-def measure_difference(name: str, x: object) -> str:
+def measure_difference(name: str, x: object, unit: str = "") -> str:
     """A difference of a measure, signed: ``+1.2 pts`` (fractions, in percentage points),
-    ``−3.4 s``, ``+12``; undefined → ``–``."""
+    ``−3.4 s``, ``+1.5 h`` (times in ``unit``, default the one the difference reads best
+    in), ``+12``; undefined → ``–``."""
     if not finite(x):
         return MISSING
     size = abs(float(x))  # type: ignore[arg-type]
@@ -155,7 +158,9 @@ def measure_difference(name: str, x: object) -> str:
     if kind is Kind.FRACTION:
         text = points(size, signed=False)
     elif kind is Kind.SECONDS:
-        text = seconds(size)
+        text = duration(size, unit)
+    elif kind is Kind.HOURS:
+        text = f"{number(size)} h"
     else:
         text = number(size)
     return signed_magnitude(float(x), text)  # type: ignore[arg-type]
@@ -193,3 +198,93 @@ def empty_reasons(summary: dict) -> list[str]:
 def _mean(measures: dict, key: str) -> object:
     entry = measures.get(key)
     return entry.get("mean") if isinstance(entry, dict) else entry
+
+
+# -- CSV files: headers that say their unit, values without float noise --------------------
+
+UNIT_SUFFIX = {Kind.SECONDS: "_s"}
+"""The unit a CSV header carries after the measure's name: ``asa_s`` (seconds). Hours are
+already named ``…_hours``; fractions are shares from 0 to 1 (``0.861`` = 86.1 %); counts and
+money carry none."""
+
+CSV_DECIMALS = {
+    Kind.FRACTION: 4,  # 0.01 percentage point
+    Kind.SECONDS: 2,
+    Kind.COUNT: 3,  # a mean over replications may be fractional
+    Kind.MONEY: 2,
+    Kind.HOURS: 3,  # about 4 seconds
+    Kind.RATE: 4,
+}
+"""Decimals kept in CSV files per kind of measure: enough for any planning decision, and no
+``8.0844e-16`` left over from summing floating-point numbers."""
+
+OTHER_DECIMALS = 6
+"""Decimals of a CSV number that is no catalogued measure."""
+
+_CSV_TAILS = ("_low", "_high", "_p10", "_p50", "_p90")
+_SHARE_COLUMNS = {"p_meets_target": Kind.FRACTION}
+
+
+def _split_column(column: str) -> tuple[str, str, str]:
+    """``type.voice.asa_low`` → (``type.voice.``, ``asa``, ``_low``)."""
+    prefix, _, last = column.rpartition(".")
+    prefix = f"{prefix}." if prefix else ""
+    for tail in _CSV_TAILS:
+        if last.endswith(tail) and kind_of(last.removesuffix(tail)) is not None:
+            return prefix, last.removesuffix(tail), tail
+    return prefix, last, ""
+
+
+def column_kind(column: str) -> Kind | None:
+    """The kind of measure a table column holds (``type.voice.asa_low`` → seconds)."""
+    _, name, _ = _split_column(column)
+    return _SHARE_COLUMNS.get(name) or kind_of(name)
+
+
+def csv_header(column: str) -> str:
+    """A column's CSV header, with its unit: ``asa`` → ``asa_s``, ``type.voice.asa_low`` →
+    ``type.voice.asa_s_low``; other columns unchanged."""
+    prefix, name, tail = _split_column(column)
+    suffix = UNIT_SUFFIX.get(kind_of(name)) if name not in _SHARE_COLUMNS else None  # type: ignore[arg-type]
+    return f"{prefix}{name}{suffix}{tail}" if suffix else column
+
+
+def column_of_header(header: str) -> str:
+    """The table column a CSV header stands for (the inverse of :func:`csv_header`)."""
+    prefix, _, last = header.rpartition(".")
+    prefix = f"{prefix}." if prefix else ""
+    for tail in ("", *_CSV_TAILS):
+        stem = last.removesuffix(tail) if tail else last
+        if tail and not last.endswith(tail):
+            continue
+        for suffix in UNIT_SUFFIX.values():
+            name = stem.removesuffix(suffix)
+            if stem.endswith(suffix) and csv_header(name) == name + suffix:
+                return f"{prefix}{name}{tail}"
+    return header
+
+
+def csv_decimals(column: str) -> int:
+    """Decimals kept for a column in CSV files (:data:`CSV_DECIMALS`)."""
+    kind = column_kind(column)
+    return OTHER_DECIMALS if kind is None else CSV_DECIMALS.get(kind, OTHER_DECIMALS)
+
+
+def measure_csv(frame):  # pandas is not imported here: the console never needs it
+    """A table as a CSV file shows it: measures rounded by kind (float noise such as
+    ``8.08e-16`` overtime hours becomes 0; ``-0`` becomes 0) and headers carrying their unit
+    (:func:`csv_header`). ``frame`` is not changed.
+
+    Write it with ``to_csv(path, index=False)`` (no ``float_format``: rounded values print
+    as themselves, never in scientific notation)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype.kind == "f":
+            out[column] = out[column].round(csv_decimals(str(column))) + 0.0
+    return out.rename(columns={c: csv_header(str(c)) for c in out.columns})
+
+
+def from_csv_headers(frame):
+    """A table read from a CSV file of :func:`measure_csv`, with the catalogue's column names
+    again (``asa_s`` → ``asa``); a file written before units were added reads the same."""
+    return frame.rename(columns={c: column_of_header(str(c)) for c in frame.columns})

@@ -88,9 +88,7 @@ def test_ccsim_compare_writes_a_comparison_folder(tmp_path):
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["base"] == "default-day"
-    assert summary["scenarios"][1] == (
-        "default-day with pools.agents.staffing=+2 contact_types.voice.aht=*1.1"
-    )
+    assert summary["scenarios"][1] == "staffing+2 aht×1.1"  # readable, never `--2`
     files = {p.name for p in out.iterdir()}
     assert {
         "comparison.json",

@@ -121,16 +121,22 @@ def test_ccsim_sweep_writes_table_and_plot_and_resumes_by_itself(tmp_path):
     first = CliRunner().invoke(main, args)
     assert first.exit_code == 0, first.output
     (folder,) = tmp_path.iterdir()
-    assert {"sweep.csv", "sweep.parquet", "sweep.png", "sweep.json", "points"} <= {
-        p.name for p in folder.iterdir()
-    }
+    assert {
+        "sweep.csv",
+        "sweep.parquet",
+        "sweep-type.voice.abandon_rate.png",
+        "sweep.json",
+        "summary.json",
+        "points",
+    } <= {p.name for p in folder.iterdir()}
     table = pd.read_csv(folder / "sweep.csv")
     assert list(table["pools.agents.staffing"]) == [50, 51, 52]
     assert table["type.voice.abandon_rate"].is_monotonic_decreasing  # same callers, more agents
     # The same command again finds the same folder and runs nothing new.
     again = CliRunner().invoke(main, [*args, "--json"])
     assert again.exit_code == 0, again.output
-    assert [row["pools.agents.staffing"] for row in json.loads(again.output)] == ["50", "51", "52"]
+    assert [row["pools.agents.staffing"] for row in json.loads(again.stdout)] == ["50", "51", "52"]
+    assert "3 of 3 points already done, reused" in again.stderr  # said, not silent
     assert len(list(tmp_path.iterdir())) == 1
 
 
