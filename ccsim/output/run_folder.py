@@ -61,15 +61,18 @@ def safe_name(name: str, keep: str = "") -> str:
     """A folder name made from user data (a scenario's ``name``, a comparison's label) that
     stays inside the folder it is put in.
 
-    Letters, digits, ``-`` and ``_`` (and the characters of ``keep``) are kept; anything else
-    — ``/``, ``..``, spaces — becomes ``-``; a leading ``.`` is dropped (no hidden folders,
-    no ``..``); the name is cut to :data:`MAX_NAME_BYTES` bytes; empty becomes ``scenario``.
+    Letters, digits, ``-``, ``_`` and the ``+``, ``=``, ``×`` of a what-if's name
+    (``staffing+2``, ``aht×1.1``, ``staffing=14``: none has a meaning in a path) are kept, and
+    the characters of ``keep``; anything else — ``/``, ``..``, spaces — becomes ``-``; a
+    leading ``.`` is dropped (no hidden folders, no ``..``); the name is cut to
+    :data:`MAX_NAME_BYTES` bytes; empty becomes ``scenario``.
 
     Example::
 
         safe_name("../../etc")  # '------etc'
+        safe_name("two-pools staffing+2")  # 'two-pools-staffing+2'
     """
-    text = "".join(ch if ch.isalnum() or ch in "-_" + keep else "-" for ch in str(name))
+    text = "".join(ch if ch.isalnum() or ch in "-_+=×" + keep else "-" for ch in str(name))
     text = text.lstrip(".")
     text = text.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
     return text or "scenario"
