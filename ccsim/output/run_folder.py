@@ -2,7 +2,8 @@
 
 A run folder holds::
 
-    scenario.yaml      the fully resolved scenario (seconds everywhere), seed, ccsim version
+    scenario.yaml      the scenario as run, every default filled in, times as planners write
+                       them ("08:00", "3min"), seed, ccsim version
     summary.json       every measure: mean, CI low/high, half-width, replications; risk;
                        warnings (where the result can mislead: ccsim.experiment.cautions)
     intervals.csv      per-interval measures per contact type and pool (mean, CI, risk)
@@ -31,13 +32,14 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from ccsim.analytic.figures import erlang_figures
 from ccsim.atomic import partial_prefix, remove_stale_partials
 from ccsim.experiment.cautions import run_cautions
 from ccsim.experiment.replications import ExperimentResult
+from ccsim.output.format import measure_csv
 from ccsim.output.html.run import render_report
+from ccsim.scenario.writing import results_scenario_text
 from ccsim.studies.staffing.risk import risk_summary, with_risk_columns
 
 
@@ -282,17 +284,13 @@ def write_run_files(result: ExperimentResult, folder: Path) -> None:
     """Write one experiment's files into the (existing, empty) ``folder``."""
     from ccsim import __version__
 
-    (folder / "scenario.yaml").write_text(
-        f"# Resolved by ccsim {__version__}, seed {result.scenario.experiment.seed}: the scenario\n"
-        "# exactly as run (durations in seconds, clock times in seconds after midnight).\n"
-        "# `ccsim run` on this file repeats the run.\n"
-        + yaml.safe_dump(result.scenario.resolved(), sort_keys=False),
-        encoding="utf-8",
+    (folder / "scenario.yaml").write_text(  # times as planners write them: ccsim.scenario.writing
+        results_scenario_text(result.scenario, __version__), encoding="utf-8"
     )
     summary = summary_with_context(result)
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     intervals = with_risk_columns(result, result.intervals())
-    intervals.to_csv(folder / "intervals.csv", index=False, float_format="%.6g")
+    measure_csv(intervals).to_csv(folder / "intervals.csv", index=False)  # units, no noise
     if result.records:
         result.contacts().to_parquet(folder / "contacts.parquet", index=False)
     _plot_all(result, intervals, folder)
