@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ccsim.output.format import from_csv_headers
 from ccsim.output.html import charts
 from ccsim.output.html.page import ReportError
+from ccsim.scenario.writing import read_resolved
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,11 @@ def load_run(folder: Path) -> RunFolder:
         )
     scenario = None
     if (folder / "scenario.yaml").is_file():
-        scenario = _read(folder / "scenario.yaml", yaml.safe_load)
+        scenario = _read(folder / "scenario.yaml", read_resolved)  # seconds, as words want
         scenario = scenario if isinstance(scenario, dict) else None
     intervals = None
     if (folder / "intervals.csv").is_file():
-        intervals = _read(folder / "intervals.csv", pd.read_csv, text=False)
+        intervals = from_csv_headers(_read(folder / "intervals.csv", pd.read_csv, text=False))
     waits = None
     if (folder / "contacts.parquet").is_file():
         waits = _read(folder / "contacts.parquet", _read_waits, text=False)
