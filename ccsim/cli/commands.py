@@ -117,6 +117,7 @@ def run(
     summary = summary_with_context(result)
     if as_json:
         click.echo(json.dumps(summary, indent=2))
+        click.echo(f"Results written to {folder}", err=True)  # stdout stays pure JSON
         return
     if not quiet:
         console = Console() if sys.stdout.isatty() else Console(width=200)

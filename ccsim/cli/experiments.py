@@ -114,6 +114,7 @@ def compare(
         folder = write_comparison(comparison, destination)
     if as_json:
         click.echo(json.dumps(comparison.summary(), indent=2))
+        click.echo(f"Comparison written to {folder}", err=True)  # stdout stays pure JSON
         return
     if not quiet:
         console = Console() if sys.stdout.isatty() else Console(width=200)
@@ -241,6 +242,7 @@ def sweep(
         click.echo(f"ccsim: {files.note} (from {folder})", err=True)
     if as_json:
         click.echo(table.to_json(orient="records", indent=1))
+        click.echo(f"Sweep written to {folder}", err=True)  # stdout stays pure JSON
         return
     if not quiet:
         console = Console() if sys.stdout.isatty() else Console(width=200)

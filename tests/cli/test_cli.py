@@ -59,7 +59,7 @@ def test_run_default_scenario_writes_a_complete_results_folder(cli, tmp_path):
     # The resolved scenario runs again and gives the same answer.
     again = cli("run", folder / "scenario.yaml", "--jobs", 1, "--out", tmp_path / "again", "--json")
     assert again.exit_code == 0
-    assert json.loads(again.output)["overall"] == summary["overall"]
+    assert json.loads(again.stdout)["overall"] == summary["overall"]
 
 
 def test_run_json_and_out(cli, tmp_path):
@@ -68,8 +68,9 @@ def test_run_json_and_out(cli, tmp_path):
         "run", SCENARIOS / "erlang-c.yaml", "--reps", 2, "--out", out, "--json", "--no-records"
     )
     assert result.exit_code == 0
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)  # the folder is named on stderr
     assert summary["erlang"]["voice"]["model"] == "Erlang C"
+    assert f"Results written to {out}" in result.stderr
     assert not (out / "contacts.parquet").exists() and (out / "summary.json").exists()
 
 
@@ -137,7 +138,7 @@ def test_commands_take_a_bundled_scenario_by_name(cli, tmp_path):
     assert result.exit_code == 0 and result.output.count(": OK") == 2, result.output
     result = cli("run", "erlang-c", "--reps", 2, "--out", tmp_path / "run", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["scenario"] == "erlang-c"
+    assert json.loads(result.stdout)["scenario"] == "erlang-c"
     assert_user_error(
         cli("run", "erlang-cc", "--out", tmp_path / "typo"), "did you mean 'erlang-c'?"
     )
@@ -206,7 +207,7 @@ def test_erlang_c_overload_says_there_is_no_steady_state(cli):
 
 def test_erlang_table(cli):
     result = cli("erlang", "--calls", 100, "--aht", "3min", "--agents", 14)
-    assert result.exit_code == 0 and "Erlang C" in result.output and "17.4%" in result.output
+    assert result.exit_code == 0 and "Erlang C" in result.output and "17.4 %" in result.output
 
 
 def test_python_dash_m(tmp_path):

@@ -86,7 +86,8 @@ def test_ccsim_compare_writes_a_comparison_folder(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)
+    assert f"Comparison written to {out}" in result.stderr  # where it went, off stdout
     assert summary["base"] == "default-day"
     assert summary["scenarios"][1] == "staffing+2 aht×1.1"  # readable, never `--2`
     files = {p.name for p in out.iterdir()}
@@ -148,7 +149,7 @@ def test_ccsim_run_takes_overrides(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    hours = json.loads(result.output)["overall"]["agent_hours"]["mean"]
+    hours = json.loads(result.stdout)["overall"]["agent_hours"]["mean"]
     assert 360 <= hours < 365  # 30 agents × 12 h, plus a little overtime after closing
     bad = CliRunner().invoke(main, ["run", DEFAULT, "--set", "pools.agents=+1"])
     assert bad.exit_code == 2 and "need a number" in bad.output
