@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as _scipy
 
 from ccsim.jsonable import json_value
 
@@ -27,7 +26,13 @@ from ccsim.jsonable import json_value
 def t_quantile(confidence: float, dof):
     """The two-sided Student-t quantile ``t(1 − α/2, dof)`` for a ``confidence`` (1 − α);
     ``dof`` a number or an array."""
-    return _scipy.t.ppf((1 + confidence) / 2, dof)
+    # scipy.special's stdtrit is what scipy.stats.t.ppf computes, without loading scipy.stats
+    # (a second of import time for every command); a dof below 1 has no quantile.
+    from scipy.special import stdtrit
+
+    dof = np.asarray(dof, dtype=float)
+    quantile = np.where(dof > 0, stdtrit(np.where(dof > 0, dof, 1.0), (1 + confidence) / 2), np.nan)
+    return quantile[()] if quantile.ndim == 0 else quantile
 
 
 def half_width(sd, n, confidence: float):

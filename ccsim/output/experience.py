@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure
 from rich.console import Console
 from rich.table import Table
 
@@ -22,6 +21,8 @@ from ccsim.measures.catalogue import lookup
 from ccsim.output.html.page import Html, figure_html, paragraph, table_html
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from ccsim.output.html.folder import RunFolder
     from ccsim.studies.staffing.total_cost import TotalCostPlan
 
@@ -136,6 +137,8 @@ def experience_html(run: RunFolder) -> str:
 
 def cost_curve_figure(points: pd.DataFrame) -> Figure | None:
     """Agent cost, churn cost and total cost against agent hours, one point per staffing."""
+    from matplotlib.figure import Figure  # only a report with a cost curve draws one
+
     if len(points) < 2:
         return None
     points = points.sort_values("agent_hours")

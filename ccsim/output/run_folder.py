@@ -8,10 +8,13 @@ A run folder holds::
                        warnings (where the result can mislead: ccsim.experiment.cautions)
     intervals.csv      per-interval measures per contact type and pool (mean, CI, risk)
     contacts.parquet   per-contact records of every replication
-    service_level.png  service level by interval against the target (with CI band)
-    waiting_times.png  distribution of waiting times
+    service_level.png  service level by interval against the labelled targets (with CI band)
+    waiting_times.png  share answered within t per contact type, each on its own time scale
     occupancy.png      occupancy by interval per pool
     report.html        the self-contained HTML report (ccsim.output.html.run), made last
+
+The PNG files are the report's own charts (:mod:`ccsim.output.html.charts`, drawn by
+:mod:`ccsim.output.chart`), and the report is written from the run in memory, not read back.
 
 Everything is written into a hidden ``.<name>.partial-<host>-<pid>-*`` folder beside the
 destination and renamed into place only when complete, so an interrupted or failed run never
@@ -28,17 +31,19 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
+import pandas as pd
 
 from ccsim.analytic.figures import erlang_figures
 from ccsim.atomic import partial_prefix, remove_stale_partials
 from ccsim.experiment.cautions import run_cautions
 from ccsim.experiment.replications import ExperimentResult
 from ccsim.output.format import measure_csv
-from ccsim.output.html.run import render_report
+from ccsim.output.html.folder import RunFolder, run_from_result
+from ccsim.output.html.run import render_run
 from ccsim.scenario.writing import results_scenario_text
 from ccsim.studies.staffing.risk import risk_summary, with_risk_columns
 
@@ -281,7 +286,23 @@ def summary_with_context(result: ExperimentResult) -> dict:
 
 
 def write_run_files(result: ExperimentResult, folder: Path) -> None:
-    """Write one experiment's files into the (existing, empty) ``folder``."""
+    """Write one experiment's files into the (existing, empty) ``folder``: the tables, the
+    three PNG charts and the HTML report, all from what is in memory."""
+    written = write_tables(result, folder)
+    charts = write_charts(result, written, folder)
+    write_report(result, written, charts, folder)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What :func:`write_tables` wrote, kept for the charts and the report."""
+
+    summary: dict
+    intervals: pd.DataFrame
+
+
+def write_tables(result: ExperimentResult, folder: Path) -> Written:
+    """``scenario.yaml``, ``summary.json``, ``intervals.csv`` and ``contacts.parquet``."""
     from ccsim import __version__
 
     (folder / "scenario.yaml").write_text(  # times as planners write them: ccsim.scenario.writing
@@ -293,72 +314,58 @@ def write_run_files(result: ExperimentResult, folder: Path) -> None:
     measure_csv(intervals).to_csv(folder / "intervals.csv", index=False)  # units, no noise
     if result.records:
         result.contacts().to_parquet(folder / "contacts.parquet", index=False)
-    _plot_all(result, intervals, folder)
-    render_report(folder)  # from the files above; inside the staging folder, so atomic too
+    return Written(summary, intervals)
 
 
-def _plot_all(result: ExperimentResult, intervals, folder: Path) -> None:
-    import matplotlib
+def write_charts(result: ExperimentResult, written: Written, folder: Path) -> RunFolder:
+    """``service_level.png``, ``waiting_times.png`` and ``occupancy.png``: the report's own
+    charts (:mod:`ccsim.output.html.charts`), drawn as PNG. Returns the run as the report
+    reads it, for :func:`write_report`."""
+    from ccsim.output.chart_png import write_chart_png
+    from ccsim.output.html import charts
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    types = intervals[intervals["kind"] == "type"]
-    pools = intervals[intervals["kind"] == "pool"]
-
-    fig, ax = plt.subplots(figsize=(10, 4.5))
-    for name, rows in types.groupby("name", sort=False):
-        x = np.arange(len(rows))
-        ax.plot(x, rows["service_level"], marker="o", ms=3, label=f"{name}")
-        if "service_level_low" in rows:
-            ax.fill_between(x, rows["service_level_low"], rows["service_level_high"], alpha=0.2)
-        target = result.scenario.contact_types[name].service_level
-        ax.axhline(target.target, ls="--", lw=1, color="grey")
-        _label_intervals(ax, rows)
-    ax.set_ylim(0, 1.02)
-    ax.set_ylabel("service level")
-    ax.set_title("Service level by interval (dashed: target; band: confidence interval)")
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    fig.savefig(folder / "service_level.png", dpi=110)
-    plt.close(fig)
-
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    if result.records:
-        for t, name in enumerate(result.records[0].contact_types):
-            waits = np.concatenate(
-                [r.wait[(r.contact_type == t) & (r.outcome <= 1)] for r in result.records]
-            )
-            if waits.size:
-                ax.hist(waits, bins=60, histtype="step", density=True, label=name)
-                threshold = result.scenario.contact_types[name].service_level.threshold
-                ax.axvline(threshold, ls="--", lw=1, color="grey")
-        ax.legend()
-    ax.set_xlabel("wait (seconds; answered and abandoned contacts)")
-    ax.set_ylabel("density")
-    ax.set_title("Waiting-time distribution (dashed: service-level threshold)")
-    fig.tight_layout()
-    fig.savefig(folder / "waiting_times.png", dpi=110)
-    plt.close(fig)
-
-    fig, ax = plt.subplots(figsize=(10, 4.5))
-    for name, rows in pools.groupby("name", sort=False):
-        ax.plot(np.arange(len(rows)), rows["occupancy"], marker="o", ms=3, label=name)
-        _label_intervals(ax, rows)
-    ax.set_ylim(0, 1.02)
-    ax.set_ylabel("occupancy")
-    ax.set_title("Occupancy by interval (busy time / time on duty)")
-    if len(pools):
-        ax.legend(loc="lower right")
-    fig.tight_layout()
-    fig.savefig(folder / "occupancy.png", dpi=110)
-    plt.close(fig)
+    run = run_from_result(result, written.summary, written.intervals, folder)
+    frame = written.intervals
+    types, pools = frame[frame["kind"] == "type"], frame[frame["kind"] == "pool"]
+    service = charts.service_level_chart(types, run.targets, run.horizon)
+    waiting = charts.waiting_chart(run.waits, run.targets, *_per_run(run)) if run.waits else None
+    occupancy = charts.rate_chart(
+        pools,
+        "occupancy",
+        "Occupancy by interval (busy time / time on duty)",
+        "occupancy",
+        pools=True,
+    )
+    for name, chart, what in (
+        ("service_level.png", service, "No service level by interval."),
+        ("waiting_times.png", waiting, _no_waits(run)),
+        ("occupancy.png", occupancy, "No pool was busy in any interval."),
+    ):
+        write_chart_png(chart or _empty(what), folder / name)
+    return run
 
 
-def _label_intervals(ax, rows) -> None:
-    labels = [
-        f"d{d} {s}" if rows["day"].nunique() > 1 else s
-        for d, s in zip(rows["day"], rows["start"], strict=True)
-    ]
-    step = max(1, len(labels) // 12)
-    ax.set_xticks(np.arange(len(labels))[::step], labels[::step], rotation=45, ha="right")
+def write_report(result: ExperimentResult, written: Written, run: RunFolder, folder: Path) -> Path:
+    """``report.html``, from the run in memory (nothing is read back from the folder)."""
+    return render_run(run, folder)
+
+
+def _per_run(run: RunFolder) -> tuple[float, str]:
+    from ccsim.output.html.sections import per_replication
+
+    return per_replication(run)
+
+
+def _no_waits(run: RunFolder) -> str:
+    if run.waits is None:
+        return "No waiting times: the run kept no per-contact records (--no-records)."
+    return "No contact queued, so there is no waiting-time distribution."
+
+
+def _empty(text: str):
+    """A chart with nothing on it but why (the file is still there, as docs/results.md says)."""
+    from ccsim.output.chart import Axis, Chart, Panel
+
+    return Chart(
+        text, (Panel("", (), Axis("", low=0, high=1), Axis("", low=0, high=1)),), plot_height=120
+    )

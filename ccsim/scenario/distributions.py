@@ -28,11 +28,18 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
-from scipy import stats
 
 from ccsim.scenario.fields import FROZEN, Duration, PositiveDuration, Real
 
 _BATCH = 4096  # numbers drawn per refill: amortises numpy's call overhead in the hot path
+
+
+def _scipy_stats():
+    """scipy.stats, imported on first use: it takes longer to load than a day's simulation,
+    and only calibration and a few analytic figures need a distribution's scipy twin."""
+    from scipy import stats
+
+    return stats
 
 
 class _Distribution(BaseModel, ABC):
@@ -103,7 +110,7 @@ class Exponential(_Distribution):
         return {"mean_seconds": self.mean_seconds * factor}
 
     def scipy(self):
-        return stats.expon(scale=self.mean_seconds)
+        return _scipy_stats().expon(scale=self.mean_seconds)
 
 
 class Deterministic(_Distribution):
@@ -168,7 +175,7 @@ class LogNormal(_Distribution):
 
     def scipy(self):
         sigma = self.sigma
-        return stats.lognorm(sigma, scale=self.mean_seconds * math.exp(-(sigma**2) / 2))
+        return _scipy_stats().lognorm(sigma, scale=self.mean_seconds * math.exp(-(sigma**2) / 2))
 
 
 class Gamma(_Distribution):
@@ -206,7 +213,7 @@ class Gamma(_Distribution):
 
     def scipy(self):
         shape = 1 / self.cv**2
-        return stats.gamma(shape, scale=self.mean_seconds / shape)
+        return _scipy_stats().gamma(shape, scale=self.mean_seconds / shape)
 
 
 class Weibull(_Distribution):
@@ -242,7 +249,7 @@ class Weibull(_Distribution):
         return {"mean_seconds": self.mean_seconds * factor}
 
     def scipy(self):
-        return stats.weibull_min(self.shape, scale=self.scale)
+        return _scipy_stats().weibull_min(self.shape, scale=self.scale)
 
 
 class Uniform(_Distribution):
@@ -273,7 +280,7 @@ class Uniform(_Distribution):
         return {"low": self.low * factor, "high": self.high * factor}
 
     def scipy(self):
-        return stats.uniform(loc=self.low, scale=self.high - self.low)
+        return _scipy_stats().uniform(loc=self.low, scale=self.high - self.low)
 
 
 class Empirical(_Distribution):

@@ -53,6 +53,7 @@ class Page(HTMLParser):
         self.headings: list[str] = []
         self.tables: list[list[list[str]]] = []
         self.images: list[dict] = []
+        self.charts: list[dict] = []  # inline <svg> charts: their attributes and "texts"
         self.references: list[str] = []
         self._heading: list[str] | None = None
         self._cell: list[str] | None = None
@@ -70,6 +71,10 @@ class Page(HTMLParser):
             self._cell = []
         elif tag == "img":
             self.images.append(attrs)
+        elif tag == "svg":
+            self.charts.append({**attrs, "texts": []})
+        elif tag == "text" and self.charts:
+            self._cell = []
         for key in ("src", "href"):
             if key in attrs:
                 self.references.append(attrs[key])
@@ -78,6 +83,9 @@ class Page(HTMLParser):
         if tag == "h2" and self._heading is not None:
             self.headings.append("".join(self._heading).strip())
             self._heading = None
+        elif tag == "text" and self._cell is not None and self.charts:
+            self.charts[-1]["texts"].append("".join(self._cell))
+            self._cell = None
         elif tag in ("td", "th") and self._cell is not None:
             self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
             self._cell = None
@@ -150,7 +158,11 @@ def test_run_writes_a_report_that_matches_summary_json(default_run):
 
 def test_the_report_is_one_self_contained_file(default_run):
     text, page = read_page(default_run)
-    assert len(page.images) >= 7  # six charts over the day and the waiting times
+    # six charts over the day and the waiting times, drawn as inline SVG
+    assert len(page.charts) >= 7
+    for chart in page.charts:
+        assert chart["role"] == "img" and chart["aria-label"] and chart["viewbox"]
+        assert len(chart["texts"]) > 10  # ticks, axis labels, legend: text, not pixels
     for image in page.images:
         assert image["src"].startswith("data:image/png;base64,")
         png = base64.b64decode(image["src"].split(",", 1)[1], validate=True)

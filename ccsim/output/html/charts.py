@@ -1,14 +1,13 @@
-"""The HTML report's charts: matplotlib figures of a results folder's per-interval measures.
+"""The charts of one run: per-interval measures and waiting times as
+:class:`~ccsim.output.chart.Chart` descriptions, drawn as inline SVG in the HTML report and as
+the PNG files of the results folder (the same picture in both).
 
-Every function takes the rows of ``intervals.csv`` (``kind == "type"`` or ``"pool"``) and
-returns a :class:`matplotlib.figure.Figure`, or ``None`` when there is nothing to draw. The
-figures are built without pyplot (no global state, no display needed); the report turns them
-into embedded PNG images (:func:`ccsim.output.html.run.figure_html`).
-
-The x axis is the planning interval, in order over the horizon (``D2 09:00`` on multi-day
-runs, with a faint line between days). Measures whose scale differs by contact type (ASA and
-queue length: seconds for a voice queue, hours for an email backlog) get one panel per time
-scale rather than one flattened axis.
+Every interval chart takes the rows of the per-interval table (``kind == "type"`` or
+``"pool"``) and returns a chart, or ``None`` when there is nothing to draw. The x axis is the
+planning interval, in order over the horizon (``D2 09:00`` on multi-day runs, with a faint
+line between days). Measures whose scale differs by contact type (ASA: seconds for a voice
+queue, hours for an email backlog) get one panel per time scale, not one flattened axis.
+Shares (service level, abandonment, occupancy) are drawn in % from 0, never below.
 """
 
 from __future__ import annotations
@@ -18,11 +17,9 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
-WIDTH = 10.0
-"""Figure width in inches (1000 pixels at the report's 100 dpi)."""
+from ccsim.output.chart import Axis, Chart, Panel, Rule, Series
+from ccsim.output.format import SECONDS_PER, clock, count, duration, percent, percent_as_given
 
 _PALETTE = [
     "#1f77b4",
@@ -49,7 +46,11 @@ _POOL_PALETTE = [
 ]
 """Pools get muted colours of their own, so a pool is never mistaken for a contact type."""
 
-UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
+UNITS = SECONDS_PER
+"""The time units of the charts, in order (``s``, ``min``, ``h``)."""
+
+INTERVALS = "interval start"
+"""The x-axis label of every per-interval chart."""
 
 
 def time_unit(threshold: float | None) -> str:
@@ -65,93 +66,174 @@ def colours(names: Iterable[str], pools: bool = False) -> dict[str, str]:
     return {name: palette[i % len(palette)] for i, name in enumerate(dict.fromkeys(names))}
 
 
-def staffing_chart(types: pd.DataFrame, pools: pd.DataFrame) -> Figure | None:
+class IntervalAxis:
+    """The x axis shared by the interval charts: one position per (day, interval)."""
+
+    def __init__(self, rows: pd.DataFrame):
+        slots = rows[["interval", "day", "start"]].drop_duplicates(["interval"])
+        slots = slots.sort_values("interval")
+        self._index = {int(i): k for k, i in enumerate(slots["interval"])}
+        days = slots["day"].to_numpy()
+        self.days = [int(d) for d in days]
+        self.starts = [str(s) for s in slots["start"]]
+        self.multi_day = len(set(self.days)) > 1
+        self.labels = tuple(
+            f"D{d + 1} {s}" if self.multi_day else s
+            for d, s in zip(self.days, self.starts, strict=True)
+        )
+        self.day_starts = tuple(k - 0.5 for k in range(1, len(days)) if days[k] != days[k - 1])
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def positions(self, rows: pd.DataFrame) -> tuple[float, ...]:
+        return tuple(float(self._index[int(i)]) for i in rows["interval"])
+
+    def axis(self) -> Axis:
+        return Axis(INTERVALS, "category", labels=self.labels)
+
+
+def staffing_chart(types: pd.DataFrame, pools: pd.DataFrame) -> Chart | None:
     """Contacts offered per interval (per type, with CI band) above agents on duty per pool."""
     if types.empty and pools.empty:
         return None
-    fig = Figure(figsize=(WIDTH, 5.6))
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1.3, 1])
-    axis = _Axis(types if not types.empty else pools)
-    for name, rows in _by_name(types):
-        _line(top, axis, rows, "offered", name, colours(types["name"].unique())[name])
-    top.set_ylabel("contacts offered")
-    top.set_ylim(bottom=0)
-    top.set_title("Arrivals (contacts offered per interval) and agents on duty")
-    if not types.empty:
-        top.legend(loc="upper right", fontsize="small")
-    stack = np.zeros(len(axis))
+    axis = IntervalAxis(types if not types.empty else pools)
+    palette = colours(types["name"].unique()) if not types.empty else {}
+    offered = tuple(
+        _series(axis, rows, "offered", name, palette[name]) for name, rows in _by_name(types)
+    )
+    panels = [
+        Panel(
+            "Contacts offered per interval",
+            offered,
+            axis.axis(),
+            Axis("contacts offered"),
+            separators=axis.day_starts,
+        )
+    ]
+    bars, stack = [], np.zeros(len(axis))
     pool_colours = colours(pools["name"].unique(), pools=True) if not pools.empty else {}
     for name, rows in _by_name(pools):
         if "agents" not in rows:
             continue
-        x = axis.positions(rows)
         values = np.zeros(len(axis))
-        values[x] = rows["agents"].fillna(0).to_numpy()
-        bottom.bar(
-            np.arange(len(axis)),
-            values,
-            width=0.9,
-            bottom=stack,
-            label=name,
-            color=pool_colours[name],
-            alpha=0.75,
+        values[[int(p) for p in axis.positions(rows)]] = rows["agents"].fillna(0).to_numpy()
+        bars.append(
+            Series(
+                name,
+                tuple(float(k) for k in range(len(axis))),
+                tuple(values.tolist()),
+                pool_colours[name],
+                shape="bars",
+                base=tuple(stack.tolist()),
+            )
         )
-        stack += values
-    bottom.set_ylabel("agents on duty")
-    if not pools.empty:
-        bottom.legend(loc="upper right", fontsize="small")
-    axis.label(bottom)
-    axis.day_lines(top)
-    _fit(fig, hspace=0.12)
-    return fig
+        stack = stack + values
+    if bars:
+        panels.append(
+            Panel(
+                "Agents on duty per interval",
+                tuple(bars),
+                axis.axis(),
+                Axis("agents on duty"),
+                separators=axis.day_starts,
+            )
+        )
+    return Chart("Arrivals and agents on duty", tuple(panels), plot_height=190)
 
 
-def service_level_chart(types: pd.DataFrame, targets: Mapping[str, dict]) -> Figure | None:
-    """Service level by interval per contact type, its CI band, and its target (dashed)."""
+def service_level_chart(
+    types: pd.DataFrame,
+    targets: Mapping[str, dict],
+    horizon: Mapping[str, float] | None = None,
+) -> Chart | None:
+    """Service level by interval per contact type, its CI band and its target (labelled).
+
+    ``horizon`` (``days``, ``open``, ``close`` in seconds after midnight) lets the chart
+    explain a type whose threshold runs past closing (an email's 4 h clock keeps running
+    overnight) and leave out the last intervals whose contacts could still be open when the
+    horizon ends: their service level is not known yet, and reads 0 or nothing.
+    """
     if types.empty or "service_level" not in types:
         return None
-    fig = Figure(figsize=(WIDTH, 4.0))
-    ax = fig.subplots()
-    axis = _Axis(types)
+    axis = IntervalAxis(types)
     palette = colours(types["name"].unique())
+    series, rules, notes = [], [], []
     for name, rows in _by_name(types):
-        _line(ax, axis, rows, "service_level", name, palette[name])
-        target = (targets.get(name) or {}).get("service_level_target")
-        if target is not None:
-            ax.axhline(target, ls="--", lw=1.2, color=palette[name], alpha=0.8)
-    ax.set_ylim(0, 1.03)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_ylabel("service level")
-    ax.set_title("Service level by interval (band: confidence interval; dashed: target)")
-    ax.legend(loc="lower right", fontsize="small")
-    axis.label(ax)
-    axis.day_lines(ax)
-    _fit(fig)
-    return fig
+        target = targets.get(name) or {}
+        threshold = target.get("service_level_threshold")
+        keep, note = _settled(axis, rows, threshold, horizon, name)
+        series.append(_series(axis, rows, "service_level", name, palette[name], keep=keep))
+        notes += note
+        goal = target.get("service_level_target")
+        if goal is not None:
+            within = f" within {duration(threshold)}" if threshold is not None else ""
+            rules.append(
+                Rule(goal, f"{name} target {percent_as_given(goal)}{within}", palette[name])
+            )
+    panel = Panel(
+        "Service level by interval (band: confidence interval; dashed: target)",
+        tuple(series),
+        axis.axis(),
+        Axis("service level", "percent", high=1.0),
+        tuple(rules),
+        axis.day_starts,
+        tuple(notes),
+    )
+    return Chart("Service level against target", (panel,), plot_height=240)
+
+
+def _settled(
+    axis: IntervalAxis,
+    rows: pd.DataFrame,
+    threshold: float | None,
+    horizon: Mapping[str, float] | None,
+    name: str,
+) -> tuple[np.ndarray, list[str]]:
+    """Which intervals' service level is known by the end of the horizon, and the notes
+    that explain the others (and a threshold that runs past closing)."""
+    keep = np.ones(len(rows), dtype=bool)
+    if threshold is None or not horizon:
+        return keep, []
+    days, close = horizon.get("days"), horizon.get("close")
+    opening = horizon.get("open")
+    if not isinstance(days, int) or close is None:
+        return keep, []
+    notes = []
+    starts = np.array([_seconds(s) for s in rows["start"]], dtype=float)
+    last = rows["day"].to_numpy() == days - 1
+    open_end = last & (starts + threshold > close)
+    if open_end.any():
+        keep = ~open_end
+        first = rows["start"].to_numpy()[open_end][0]
+        waiting = rows["waiting_at_end"].to_numpy()[open_end] if "waiting_at_end" in rows else []
+        still = f" ({count(np.nansum(waiting))} still waiting at the end)" if len(waiting) else ""
+        notes.append(
+            f"{name}: not plotted from {'the last day ' if days > 1 else ''}{first} — contacts "
+            f"arriving then can still be open when the horizon ends{still}; their service level "
+            f"is not known yet."
+        )
+    if days > 1 and opening is not None and threshold > 0 and (starts + threshold > close).any():
+        cut = clock(max(close - threshold, opening))
+        notes.append(
+            f"{name}: the {duration(threshold)} clock keeps running after closing at "
+            f"{clock(close)}: contacts arriving after {cut} and answered the next day miss it, "
+            "so those intervals read low."
+        )
+    return keep, notes
 
 
 def rate_chart(
     rows: pd.DataFrame, column: str, title: str, ylabel: str, pools: bool = False
-) -> Figure | None:
+) -> Chart | None:
     """A share (abandonment; occupancy of ``pools``) by interval per name, with its CI band."""
     if rows.empty or column not in rows or not (rows[column].fillna(0) > 0).any():
         return None
-    fig = Figure(figsize=(WIDTH, 3.6))
-    ax = fig.subplots()
-    axis = _Axis(rows)
+    axis = IntervalAxis(rows)
     palette = colours(rows["name"].unique(), pools=pools)
-    for name, group in _by_name(rows):
-        _line(ax, axis, group, column, name, palette[name])
-    top = float(np.nanmax(rows.get(f"{column}_high", rows[column]).to_numpy(dtype=float)))
-    ax.set_ylim(0, min(1.03, max(0.05, top * 1.1)))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(loc="upper right", fontsize="small")
-    axis.label(ax)
-    axis.day_lines(ax)
-    _fit(fig)
-    return fig
+    series = tuple(_series(axis, g, column, name, palette[name]) for name, g in _by_name(rows))
+    panel = Panel(title, series, axis.axis(), Axis(ylabel, "percent"), separators=axis.day_starts)
+    return Chart(title.split(" (")[0], (panel,), plot_height=200)
 
 
 def time_chart(
@@ -161,146 +243,104 @@ def time_chart(
     ylabel: str,
     units: Mapping[str, str],
     scale_by_unit: bool = True,
-) -> Figure | None:
+) -> Chart | None:
     """A per-type measure by interval, one panel per time scale of the types (``units``).
 
-    ``scale_by_unit`` divides the values by the unit (a duration such as ASA); otherwise they
-    are plotted as they are (a count such as the queue length) and the panels only keep
-    types of very different sizes apart.
+    ``scale_by_unit`` says the values are durations (ticks in the panel's unit, such as ASA);
+    otherwise they are counts (a queue length) and the panels only keep types of very
+    different sizes apart.
     """
     if types.empty or column not in types or not (types[column].fillna(0) > 0).any():
         return None
     groups: dict[str, list[str]] = {}
     for name in types["name"].unique():
         groups.setdefault(units.get(name, "s"), []).append(name)
-    order = [u for u in UNITS if u in groups]
-    fig = Figure(figsize=(WIDTH, 2.2 + 1.9 * len(order)))
-    axes = np.atleast_1d(fig.subplots(len(order), 1, sharex=True, squeeze=False)[:, 0])
-    axis = _Axis(types)
+    axis = IntervalAxis(types)
     palette = colours(types["name"].unique())
-    for ax, unit in zip(axes, order, strict=True):
-        scale = UNITS[unit] if scale_by_unit else 1.0
-        for name in groups[unit]:
-            rows = types[types["name"] == name]
-            _line(ax, axis, rows, column, name, palette[name], scale)
-        ax.set_ylim(bottom=0)
-        ax.set_ylabel(f"{ylabel} ({unit})" if scale_by_unit else ylabel)
-        ax.legend(loc="upper right", fontsize="small")
-        axis.day_lines(ax)
-    axes[0].set_title(title)
-    axis.label(axes[-1])
-    _fit(fig, hspace=0.12)
-    return fig
+    panels = []
+    for unit in [u for u in UNITS if u in groups]:
+        series = tuple(
+            _series(axis, types[types["name"] == n], column, n, palette[n]) for n in groups[unit]
+        )
+        y = Axis(ylabel, "duration", unit) if scale_by_unit else Axis(ylabel)
+        label = f"{title} — {', '.join(groups[unit])}" if len(groups) > 1 else title
+        panels.append(Panel(label, series, axis.axis(), y, separators=axis.day_starts))
+    return Chart(title, tuple(panels), plot_height=170)
 
 
-def waiting_chart(waits: Mapping[str, dict], targets: Mapping[str, dict]) -> Figure | None:
-    """Per contact type, the share answered within t, as a function of t: the service level
-    the run would report with threshold t (at the threshold, the simulated service level).
+def waiting_chart(
+    waits: Mapping[str, dict], targets: Mapping[str, dict], per: float = 1.0, per_text: str = ""
+) -> Chart | None:
+    """Per contact type, the share answered within t, as a function of t — the service level
+    the run would report with threshold t — each type on its own time scale.
 
     ``waits[name]`` holds the waits of the type's ``answered`` and ``abandoned`` contacts (all
     replications). The share is of answered + abandoned contacts, or of answered ones for
     the ``answered_only`` formula; the curve ends below 100 % by the share that abandoned.
+    Counts in the titles are divided by ``per`` (replications × days) and say so
+    (``per_text``: "per day, mean of 20 replications"), like the headline.
     """
     waits = {n: w for n, w in waits.items() if len(w["answered"]) + len(w["abandoned"])}
     if not waits:
         return None
-    n = len(waits)
-    cols = 1 if n == 1 else 2
-    rows = math.ceil(n / cols)
-    fig = Figure(figsize=(WIDTH, 1.0 + 3.1 * rows))
-    axes = np.asarray(fig.subplots(rows, cols, squeeze=False)).ravel()
     palette = colours([*targets, *waits])
-    for ax, (name, w) in zip(axes, waits.items(), strict=False):
+    panels = []
+    for name, w in waits.items():
         target = targets.get(name) or {}
         threshold = target.get("service_level_threshold")
         unit = time_unit(threshold)
         scale = UNITS[unit]
-        answered, abandoned = np.sort(w["answered"]), w["abandoned"]
+        answered, abandoned = np.sort(np.asarray(w["answered"], float)), w["abandoned"]
         only_answered = target.get("service_level_formula") == "answered_only"
         total = len(answered) + (0 if only_answered else len(abandoned))
-        everyone = np.concatenate([answered, abandoned])
-        right = float(np.quantile(everyone, 0.99)) / scale if len(everyone) else 1.0
+        everyone = np.concatenate([answered, np.asarray(abandoned, float)])
+        right = float(np.quantile(everyone, 0.99)) if len(everyone) else scale
         if threshold is not None:
-            right = max(right, 2.5 * threshold / scale)
-        right = right if right > 0 else 1.0
+            right = max(right, 2.5 * threshold)
+        right = right if right > 0 else scale
+        series: tuple[Series, ...] = ()
         if len(answered):
-            x = np.concatenate([answered / scale, [right]])
-            y = np.concatenate([np.arange(1, len(answered) + 1), [len(answered)]]) / total
-            if len(x) > 2000:  # a few thousand steps draw the same picture
-                keep = np.unique(np.linspace(0, len(x) - 1, 2000).astype(int))
-                x, y = x[keep], y[keep]
-            ax.step(np.r_[0, x], np.r_[0, y], where="post", color=palette[name], lw=1.6)
-        if threshold is not None:
-            share = float(np.sum(answered <= threshold)) / total if total else math.nan
-            ax.axvline(threshold / scale, ls="--", lw=1, color="grey")
-            ax.annotate(
-                f"{share:.1%} answered within {threshold / scale:g} {unit}",
-                (threshold / scale, share),
-                xytext=(6, -14),
-                textcoords="offset points",
-                fontsize="small",
+            shown = answered[answered <= right]
+            y = np.arange(1, len(shown) + 1) / total
+            keep = np.unique(np.linspace(0, len(shown) - 1, min(len(shown), 400)).astype(int))
+            xs = np.r_[0.0, shown[keep], right]
+            ys = np.r_[0.0, y[keep], len(shown) / total]
+            series = (Series(name, tuple(xs.tolist()), tuple(ys.tolist()), palette[name], "step"),)
+        rules = []
+        if threshold is not None and total:
+            share = float(np.sum(answered <= threshold)) / total
+            rules.append(
+                Rule(threshold, f"{percent(share)} within {duration(threshold)}", "#555555", "x")
             )
         if target.get("service_level_target") is not None:
-            ax.axhline(target["service_level_target"], ls=":", lw=1, color="grey")
-        ax.set_xlim(0, right)
-        ax.set_ylim(0, 1.02)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.set_xlabel(f"wait (in {unit})")
-        ax.set_ylabel("answered within the wait")
-        ax.set_title(
-            f"{name}: {len(answered):,} answered, {len(abandoned):,} abandoned", fontsize="medium"
+            goal = target["service_level_target"]
+            rules.append(Rule(goal, f"target {percent_as_given(goal)}", "#777777", dash="dotted"))
+        counts = f"{count(len(answered) / per)} answered, {count(len(abandoned) / per)} abandoned"
+        panels.append(
+            Panel(
+                f"{name}: {counts}",
+                series,
+                Axis(f"wait ({unit})", "duration", unit, 0.0, right),
+                Axis("answered within the wait", "percent", high=1.0),
+                tuple(rules),
+            )
         )
-    for ax in axes[n:]:
-        ax.set_visible(False)
-    fig.suptitle("Share answered within a given wait (dashed: threshold; dotted: target)")
-    _fit(fig, bottom=0.55, top=0.8, hspace=0.45, wspace=0.25)
-    return fig
-
-
-class _Axis:
-    """The x axis shared by the interval charts: one position per (day, interval)."""
-
-    def __init__(self, rows: pd.DataFrame):
-        slots = rows[["interval", "day", "start"]].drop_duplicates(["interval"])
-        slots = slots.sort_values("interval")
-        self._index = {int(i): k for k, i in enumerate(slots["interval"])}
-        days = slots["day"].to_numpy()
-        self.multi_day = len(set(days)) > 1
-        self.labels = [
-            f"D{int(d) + 1} {s}" if self.multi_day else str(s)
-            for d, s in zip(days, slots["start"], strict=True)
-        ]
-        self.day_starts = [k for k in range(1, len(days)) if days[k] != days[k - 1]]
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-    def positions(self, rows: pd.DataFrame) -> np.ndarray:
-        return np.array([self._index[int(i)] for i in rows["interval"]], dtype=int)
-
-    def label(self, ax) -> None:
-        step = max(1, math.ceil(len(self.labels) / 16))
-        ticks = np.arange(len(self.labels))[::step]
-        ax.set_xticks(ticks, [self.labels[t] for t in ticks], rotation=45, ha="right")
-        ax.set_xlim(-0.6, len(self.labels) - 0.4)
-
-    def day_lines(self, ax) -> None:
-        for k in self.day_starts:
-            ax.axvline(k - 0.5, color="grey", lw=0.6, alpha=0.5)
-
-
-def _fit(fig, bottom: float = 0.95, top: float = 0.4, hspace: float = 0.2, wspace=0.2) -> None:
-    """Fixed margins in inches (much cheaper than a layout engine, which draws twice):
-    room for rotated interval labels at the bottom and a title at the top."""
-    width, height = fig.get_size_inches()
-    fig.subplots_adjust(
-        left=0.8 / width,
-        right=1 - 0.2 / width,
-        bottom=bottom / height,
-        top=1 - top / height,
-        hspace=hspace,
-        wspace=wspace,
+    return Chart(
+        "Share answered within a given wait (dashed: threshold; dotted: target)",
+        tuple(panels),
+        columns=1 if len(panels) == 1 else 2,
+        plot_height=210,
+        notes=(f"Counts are {per_text}.",) if per_text else (),
     )
+
+
+def _seconds(start: object) -> float:
+    """An interval's start (``"08:30"``) in seconds after midnight."""
+    hours, _, minutes = str(start).partition(":")
+    try:
+        return int(hours) * 3600 + int(minutes or 0) * 60
+    except ValueError:
+        return math.nan
 
 
 def _by_name(rows: pd.DataFrame):
@@ -309,9 +349,28 @@ def _by_name(rows: pd.DataFrame):
     return rows.groupby("name", sort=False)
 
 
-def _line(ax, axis: _Axis, rows, column: str, name: str, colour: str, scale: float = 1.0):
-    x = axis.positions(rows)
-    ax.plot(x, rows[column] / scale, marker="o", ms=2.5, lw=1.4, color=colour, label=name)
+def _series(
+    axis: IntervalAxis,
+    rows: pd.DataFrame,
+    column: str,
+    name: str,
+    colour: str,
+    keep: np.ndarray | None = None,
+) -> Series:
+    """A line of ``column`` over the intervals, with its CI band when there is one;
+    intervals not in ``keep`` are left out (a gap)."""
+
+    def values(col: str) -> tuple[float, ...]:
+        v = rows[col].to_numpy(dtype=float)
+        return tuple(np.where(keep, v, np.nan).tolist() if keep is not None else v.tolist())
+
     low, high = f"{column}_low", f"{column}_high"
-    if low in rows and high in rows and rows[low].notna().any():
-        ax.fill_between(x, rows[low] / scale, rows[high] / scale, color=colour, alpha=0.18, lw=0)
+    band = low in rows and high in rows and bool(rows[low].notna().any())
+    return Series(
+        name,
+        axis.positions(rows),
+        values(column),
+        colour,
+        low=values(low) if band else (),
+        high=values(high) if band else (),
+    )

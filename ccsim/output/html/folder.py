@@ -35,6 +35,18 @@ class RunFolder:
     def targets(self) -> dict[str, dict]:
         return self.summary.get("targets") or {}
 
+    @property
+    def horizon(self) -> dict[str, float]:
+        """``days``, ``open`` and ``close`` (seconds after midnight) of the run's horizon, as
+        far as the scenario says (clock times written as ``"08:00"`` are read too)."""
+        horizon = (self.scenario or {}).get("horizon") or {}
+        result: dict = {"days": days_of(self)}
+        for key in ("open", "close"):
+            seconds = _clock_seconds(horizon.get(key))
+            if seconds is not None:
+                result[key] = seconds
+        return result
+
     def unit(self, contact_type: str) -> str:
         """The time unit of a contact type's waits (seconds for calls, hours for email)."""
         return charts.time_unit(
@@ -76,6 +88,47 @@ def load_run(folder: Path) -> RunFolder:
     if (folder / "contacts.parquet").is_file():
         waits = _read(folder / "contacts.parquet", _read_waits, text=False)
     return RunFolder(folder, summary, scenario, intervals, waits)
+
+
+def run_from_result(result, summary: dict, intervals: pd.DataFrame, folder: Path) -> RunFolder:
+    """The report's view of a run still in memory (:class:`ccsim.experiment.ExperimentResult`,
+    its ``summary.json`` and per-interval table): what :func:`load_run` would read back from
+    the folder, without reading it (the waits come from the records, callback attempts left
+    out as in :func:`_read_waits`)."""
+    waits = None
+    if result.records:
+        from ccsim.records import Kind, Outcome
+
+        names = result.records[0].contact_types
+        parts: dict[str, dict[str, list[np.ndarray]]] = {
+            n: {"answered": [], "abandoned": []} for n in names
+        }
+        for rec in result.records:
+            mask = rec.kind != Kind.CALLBACK if rec.kind.shape == rec.wait.shape else None
+            for t, name in enumerate(names):
+                of_type = rec.contact_type == t
+                if mask is not None:
+                    of_type = of_type & mask
+                for key, code in (("answered", Outcome.ANSWERED), ("abandoned", Outcome.ABANDONED)):
+                    parts[name][key].append(rec.wait[of_type & (rec.outcome == code)])
+        waits = {
+            name: {k: np.concatenate(v) if v else np.empty(0) for k, v in w.items()}
+            for name, w in parts.items()
+            if sum(len(a) for v in w.values() for a in v)
+        }
+    return RunFolder(Path(folder), summary, result.scenario.resolved(), intervals, waits)
+
+
+def _clock_seconds(value: object) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and ":" in value:
+        hours, _, minutes = value.partition(":")
+        try:
+            return int(hours) * 3600 + int(minutes) * 60.0
+        except ValueError:
+            return None
+    return None
 
 
 def run_title(run: RunFolder) -> tuple[str, str]:

@@ -1,9 +1,10 @@
 """The page kit of every HTML report: a self-contained page of titled sections, tables,
 embedded charts, paragraphs and the estimate-with-interval and target-verdict cells.
 
-The page is one file: inline CSS, charts embedded as PNG ``data:`` URIs, no JavaScript and
-no external resource, readable on screen and on paper. Each report (a run, a comparison, a
-staffing, a fit, a backtest) builds its sections with these helpers::
+The page is one file: inline CSS, charts as inline SVG (:func:`chart_html`) or embedded PNG
+``data:`` URIs, no JavaScript and no external resource, readable on screen and on paper.
+Each report (a run, a comparison, a staffing, a fit, a backtest) builds its sections with
+these helpers::
 
     sections = [Section("Differences", table_html(rows, ["measure", "A", "B", "B − A"]))]
     write_html(folder / "report.html", render_page("Comparison", sections))
@@ -128,6 +129,20 @@ def figure_html(fig, alt: str, caption: str = "") -> Html:
     )
 
 
+def chart_html(chart, caption: str = "", titled: bool = False) -> Html:
+    """A :class:`~ccsim.output.chart.Chart` as inline SVG (the same picture as its PNG file).
+
+    The chart's own title is left out unless ``titled``: on the page a heading gives it."""
+    from dataclasses import replace
+
+    from ccsim.output.chart_svg import chart_svg
+
+    if not titled:
+        chart = replace(chart, title="", alt=chart.alt or chart.title)
+    cap = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
+    return Html(f"<figure>{chart_svg(chart)}{cap}</figure>")
+
+
 def paragraph(text: str, note: bool = False) -> Html:
     """A paragraph of plain text (escaped); ``note`` sets it smaller and grey."""
     return Html(f"<p{' class=note' if note else ''}>{_e(text)}</p>")
@@ -220,7 +235,7 @@ tr.total td{font-weight:600;border-top:2px solid #b9c0c8}
 .unsure{color:#8a5a00}
 .note{color:#555;font-size:.88rem}
 figure{margin:1rem 0}
-img{max-width:100%;height:auto}
+img,svg.chart{max-width:100%;height:auto}
 @media print{body{max-width:none;padding:0;font-size:10pt}nav{display:none}
  h2,h3{break-after:avoid}table,figure{break-inside:avoid}}
 """

@@ -28,8 +28,8 @@ from ccsim.output.html.page import (
     Html,
     Section,
     bullets,
+    chart_html,
     estimate_html,
-    figure_html,
     heading,
     mean_of,
     paragraph,
@@ -160,7 +160,7 @@ def charts_html(run: RunFolder) -> str:
         ("Arrivals and staffing", charts.staffing_chart(types, pools), ""),
         (
             "Service level against target",
-            charts.service_level_chart(types, run.targets),
+            charts.service_level_chart(types, run.targets, run.horizon),
             "No service level by interval.",
         ),
         (
@@ -203,7 +203,7 @@ def charts_html(run: RunFolder) -> str:
         if fig is None and not empty:
             continue
         parts.append(heading(title))
-        parts.append(figure_html(fig, title) if fig is not None else paragraph(empty, note=True))
+        parts.append(chart_html(fig) if fig is not None else paragraph(empty, note=True))
     return "\n".join(parts)
 
 
@@ -240,12 +240,23 @@ def waiting_html(run: RunFolder) -> str:
     else:
         order = [*run.summary["by_type"], *run.waits]
         waits = {name: run.waits[name] for name in dict.fromkeys(order) if name in run.waits}
-        fig = charts.waiting_chart(waits, run.targets)
+        per, per_text = per_replication(run)
+        fig = charts.waiting_chart(waits, run.targets, per, per_text)
         if fig is None:
             parts.append(paragraph("No contact queued, so there is no waiting-time distribution."))
         else:
-            parts.append(figure_html(fig, "Waiting-time distribution per contact type"))
+            parts.append(chart_html(fig, titled=True))
     return "\n".join(parts)
+
+
+def per_replication(run: RunFolder) -> tuple[float, str]:
+    """Counts on the page are per replication, as the headline's offered (per day on a
+    one-day run): the divisor of counts over all replications, and how it reads."""
+    reps = max(int(run.summary.get("replications") or 1), 1)
+    days = days_of(run)
+    mean = f"mean of {reps} replications" if reps > 1 else "one replication"
+    what = "per day" if days <= 1 else f"per replication of {days} days"
+    return float(reps), f"{what} ({mean})"
 
 
 def _ci_note(summary: dict) -> str:

@@ -1,0 +1,353 @@
+"""One chart, drawn twice: a description of a chart and the one drawing routine behind both
+the HTML report's inline SVG and the results folder's PNG files.
+
+A :class:`Chart` is data: panels of lines, confidence bands, stacked bars and labelled
+reference lines (targets, thresholds), each panel with its axes. :func:`draw` lays it out in
+pixels and paints it on a :class:`Canvas` — :class:`ccsim.output.chart_svg.SvgCanvas` for
+the report, :class:`ccsim.output.chart_png.PngCanvas` (Pillow) for the PNG files — so the
+picture a planner sees in the report and the file they paste into a slide are the same
+picture, and neither needs matplotlib (whose import alone took longer than a day's
+simulation).
+
+Axis ticks are written the way the console and the HTML tables write values
+(:mod:`ccsim.output.format`): ``80 %``, ``30 s``, ``4 h``, ``1,200``. A bounded axis keeps
+its bounds: a share runs from 0 % and never below, whatever the data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from ccsim.output.format import SECONDS_PER, duration, number, percent
+
+Kind = Literal["percent", "duration", "count", "category"]
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One axis of a panel.
+
+    Attributes:
+        label: what the axis measures, in words (``service level``, ``wait``).
+        kind: ``percent`` (values are shares, 0–1), ``duration`` (seconds, shown in
+            ``unit``), ``count`` or ``category`` (positions 0, 1, … named by ``labels``).
+        unit: for durations, the unit ticks are written in (``s``, ``min``, ``h``).
+        low, high: fixed bounds (``None``: from the data). Shares default to 0 and at most 100 %.
+        labels: for categories, the name of each position (interval start times).
+    """
+
+    label: str = ""
+    kind: Kind = "count"
+    unit: str = ""
+    low: float | None = 0.0
+    high: float | None = None
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Series:
+    """Values to draw: a ``line`` (NaN leaves a gap), a ``step`` curve, or ``bars``.
+
+    ``low``/``high`` draw a band (a confidence interval) behind a line; ``base`` is where
+    stacked bars start.
+    """
+
+    label: str
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    colour: str
+    shape: Literal["line", "step", "bars"] = "line"
+    low: tuple[float, ...] = ()
+    high: tuple[float, ...] = ()
+    base: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A reference line across the panel at ``value`` of the ``y`` (or ``x``) axis, with a label."""
+
+    value: float
+    label: str
+    colour: str = "#555555"
+    axis: Literal["x", "y"] = "y"
+    dash: Literal["dashed", "dotted"] = "dashed"
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One plot area: its title, series, reference lines, axes and notes (plain sentences
+    written under it)."""
+
+    title: str
+    series: tuple[Series, ...]
+    x: Axis
+    y: Axis
+    rules: tuple[Rule, ...] = ()
+    separators: tuple[float, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A titled picture of one or more panels (``columns`` side by side), ``width`` pixels wide."""
+
+    title: str
+    panels: tuple[Panel, ...]
+    columns: int = 1
+    width: int = 1000
+    plot_height: int = 230
+    alt: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def height(self) -> int:
+        return self.top + self.rows * _panel_height(self) + _NOTE * len(self.notes) + 6
+
+    @property
+    def top(self) -> int:
+        """Room for the title (none when the page already gives one: ``title=""``)."""
+        return _TITLE if self.title else 4
+
+    @property
+    def rows(self) -> int:
+        return math.ceil(len(self.panels) / self.columns)
+
+
+class Canvas(Protocol):
+    """What :func:`draw` paints with (pixels, origin top left)."""
+
+    def line(
+        self, points: Sequence[tuple[float, float]], colour: str, width: float = 1.5, dash: str = ""
+    ) -> None: ...
+
+    def polygon(
+        self, points: Sequence[tuple[float, float]], colour: str, opacity: float = 1.0
+    ) -> None: ...
+
+    def rect(
+        self, x: float, y: float, w: float, h: float, colour: str, opacity: float = 1.0
+    ) -> None: ...
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float = 12,
+        colour: str = "#222222",
+        anchor: str = "start",
+        bold: bool = False,
+        vertical: bool = False,
+        halo: bool = False,
+    ) -> None: ...
+
+
+# Layout, in pixels.
+_TITLE = 28
+_PANEL_TITLE = 20
+_LEGEND = 18
+_TICKS = 18
+_XLABEL = 18
+_NOTE = 16
+_LEFT = 74
+_RIGHT = 16
+_TEXT = 12
+_SMALL = 11
+GRID = "#e4e4e4"
+INK = "#333333"
+
+
+def _panel_height(chart: Chart) -> int:
+    notes = max((len(p.notes) for p in chart.panels), default=0)
+    return _PANEL_TITLE + _LEGEND + chart.plot_height + _TICKS + _XLABEL + _NOTE * notes + 10
+
+
+def text_width(text: str, size: float) -> float:
+    """About how wide ``text`` is at ``size`` pixels (DejaVu Sans averages 0.6 em)."""
+    return 0.6 * size * len(text)
+
+
+def draw(chart: Chart, canvas: Canvas) -> None:
+    """Paint ``chart`` on ``canvas``."""
+    canvas.rect(0, 0, chart.width, chart.height, "#ffffff")
+    if chart.title:
+        canvas.text(chart.width / 2, 19, chart.title, 14, INK, "middle", bold=True)
+    cell_w = chart.width / chart.columns
+    cell_h = _panel_height(chart)
+    for k, panel in enumerate(chart.panels):
+        row, col = divmod(k, chart.columns)
+        _draw_panel(
+            panel, canvas, col * cell_w, chart.top + row * cell_h, cell_w, chart.plot_height
+        )
+    y = chart.top + chart.rows * cell_h
+    for note in chart.notes:
+        canvas.text(10, y + 11, note, _SMALL, "#555555")
+        y += _NOTE
+
+
+def _draw_panel(
+    panel: Panel, canvas: Canvas, left: float, top: float, width: float, height: float
+) -> None:
+    x0, x1 = left + _LEFT, left + width - _RIGHT
+    y0 = top + _PANEL_TITLE + _LEGEND
+    y1 = y0 + height
+    canvas.text(left + 10, top + 14, panel.title, _TEXT + 1, INK, bold=True)
+    _legend(panel, canvas, x0, top + _PANEL_TITLE + 12)
+    xlo, xhi = _bounds(panel.x, [v for s in panel.series for v in s.x], panel, "x")
+    ylo, yhi = _bounds(panel.y, _y_values(panel), panel, "y")
+    if panel.x.kind == "category":
+        xlo, xhi = -0.6, max(len(panel.x.labels), 1) - 0.4
+
+    def px(v: float) -> float:
+        return x0 + (v - xlo) / (xhi - xlo) * (x1 - x0)
+
+    def py(v: float) -> float:
+        return y1 - (v - ylo) / (yhi - ylo) * (y1 - y0)
+
+    # grid and y ticks
+    for value in ticks(ylo, yhi, panel.y):
+        canvas.line([(x0, py(value)), (x1, py(value))], GRID, 1)
+        canvas.text(x0 - 6, py(value) + 4, tick_label(value, panel.y), _SMALL, INK, "end")
+    canvas.text(left + 14, (y0 + y1) / 2, panel.y.label, _TEXT, INK, "middle", vertical=True)
+    # x ticks
+    for value, label in _x_ticks(panel.x, xlo, xhi, x1 - x0):
+        canvas.line([(px(value), y1), (px(value), y1 + 4)], INK, 1)
+        canvas.text(px(value), y1 + 16, label, _SMALL, INK, "middle")
+    canvas.text((x0 + x1) / 2, y1 + _TICKS + 14, panel.x.label, _TEXT, INK, "middle")
+    for sep in panel.separators:
+        canvas.line([(px(sep), y0), (px(sep), y1)], "#bbbbbb", 1)
+
+    def clip_y(v: float) -> float:
+        return py(min(max(v, ylo), yhi))
+
+    for s in panel.series:  # bands and bars first, lines over them
+        if s.shape == "bars":
+            base = s.base or (0.0,) * len(s.y)
+            step = (px(1) - px(0)) * 0.9
+            for x, y, b in zip(s.x, s.y, base, strict=True):
+                if _ok(y) and y > 0:
+                    top_px, bottom_px = clip_y(b + y), clip_y(b)
+                    canvas.rect(px(x) - step / 2, top_px, step, bottom_px - top_px, s.colour, 0.8)
+        elif s.low and s.high:
+            for run in _runs(s.x, s.low, s.high):
+                upper = [(px(x), clip_y(h)) for x, _, h in run]
+                lower = [(px(x), clip_y(lo)) for x, lo, _ in reversed(run)]
+                if len(run) > 1:
+                    canvas.polygon(upper + lower, s.colour, 0.18)
+    for s in panel.series:
+        if s.shape == "line":
+            for run in _runs(s.x, s.y):
+                canvas.line([(px(x), clip_y(y)) for x, y in run], s.colour, 1.8)
+        elif s.shape == "step":
+            points: list[tuple[float, float]] = []
+            for k, (x, y) in enumerate(zip(s.x, s.y, strict=True)):
+                if k:
+                    points.append((px(x), points[-1][1]))
+                points.append((px(x), clip_y(y)))
+            canvas.line(points, s.colour, 1.8)
+    for rule in panel.rules:
+        dash = "6,4" if rule.dash == "dashed" else "2,3"
+        if rule.axis == "y":
+            at = clip_y(rule.value)
+            canvas.line([(x0, at), (x1, at)], rule.colour, 1.2, dash)
+            if rule.label:
+                canvas.text(x1 - 4, at - 4, rule.label, _SMALL, rule.colour, "end", halo=True)
+        else:
+            at = px(min(max(rule.value, xlo), xhi))
+            canvas.line([(at, y0), (at, y1)], rule.colour, 1.2, dash)
+            if rule.label:
+                canvas.text(at + 4, y0 + 12, rule.label, _SMALL, rule.colour, halo=True)
+    canvas.line([(x0, y0), (x0, y1), (x1, y1)], INK, 1)
+    y = y1 + _TICKS + _XLABEL + 12
+    for note in panel.notes:
+        canvas.text(left + 10, y, note, _SMALL, "#555555")
+        y += _NOTE
+
+
+def _legend(panel: Panel, canvas: Canvas, x: float, y: float) -> None:
+    seen = []
+    for s in panel.series:
+        if s.label and s.label not in seen:
+            seen.append(s.label)
+            canvas.rect(x, y - 8, 14, 8, s.colour)
+            canvas.text(x + 18, y, s.label, _SMALL, INK)
+            x += 28 + text_width(s.label, _SMALL)
+
+
+def _y_values(panel: Panel) -> list[float]:
+    values: list[float] = []
+    for s in panel.series:
+        if s.shape == "bars" and s.base:
+            values += [b + y for b, y in zip(s.base, s.y, strict=True)]
+        values += list(s.y) + list(s.high)
+    return values + [r.value for r in panel.rules if r.axis == "y"]
+
+
+def _bounds(axis: Axis, values: list[float], panel: Panel, which: str) -> tuple[float, float]:
+    if which == "x":
+        values = values + [r.value for r in panel.rules if r.axis == "x"]
+    finite_values = [v for v in values if _ok(v)]
+    top = max(finite_values, default=1.0)
+    bottom = min(finite_values, default=0.0)
+    low = axis.low if axis.low is not None else bottom
+    high = axis.high if axis.high is not None else top
+    if axis.kind == "percent":
+        low = max(low, 0.0)
+        high = min(max(high * 1.05 if axis.high is None else high, 0.05), 1.0)
+    elif axis.high is None:
+        high = high * 1.05 if high > 0 else high
+    if high <= low:
+        high = low + (1.0 if axis.kind != "duration" else SECONDS_PER.get(axis.unit or "s", 1.0))
+    return low, high
+
+
+def ticks(low: float, high: float, axis: Axis, most: int = 6) -> list[float]:
+    """Round tick values between ``low`` and ``high`` (durations: round in their unit)."""
+    scale = SECONDS_PER.get(axis.unit or "s", 1.0) if axis.kind == "duration" else 1.0
+    span = (high - low) / scale
+    raw = span / most
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw) * scale
+    first = math.ceil(low / step - 1e-9) * step
+    count = int(math.floor((high - first) / step + 1e-9)) + 1
+    values = [first + k * step for k in range(max(count, 0))]
+    if axis.kind == "percent":  # a share keeps its bounds
+        values = [v for v in values if -1e-12 <= v <= 1 + 1e-12]
+    return [0.0 if abs(v) < step * 1e-9 else v for v in values]
+
+
+def tick_label(value: float, axis: Axis) -> str:
+    """A tick written as the console and the report write values."""
+    if axis.kind == "percent":
+        return percent(value, 0 if abs(value * 100 - round(value * 100)) < 1e-9 else 1)
+    if axis.kind == "duration":
+        return duration(value, axis.unit or "s")
+    return number(value)
+
+
+def _x_ticks(axis: Axis, low: float, high: float, width: float) -> list[tuple[float, str]]:
+    if axis.kind != "category":
+        return [(v, tick_label(v, axis)) for v in ticks(low, high, axis, most=8)]
+    labels = axis.labels
+    widest = max((text_width(label, _SMALL) for label in labels), default=1.0) + 10
+    per = width / max(len(labels), 1)
+    step = max(1, math.ceil(widest / per))
+    return [(float(k), labels[k]) for k in range(0, len(labels), step)]
+
+
+def _ok(v: float) -> bool:
+    return v is not None and math.isfinite(v)
+
+
+def _runs(x: Sequence[float], *columns: Sequence[float]) -> list[list[tuple[float, ...]]]:
+    """Consecutive points where every column is a number (a NaN breaks the line)."""
+    runs: list[list[tuple[float, ...]]] = [[]]
+    for point in zip(x, *columns, strict=True):
+        if all(_ok(v) for v in point):
+            runs[-1].append(point)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
