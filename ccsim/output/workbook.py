@@ -38,6 +38,7 @@ import pandas as pd
 
 from ccsim.atomic import atomic_file
 from ccsim.measures.catalogue import Kind, lookup
+from ccsim.output.format import from_csv_headers
 from ccsim.output.html.page import ReportError
 
 WORKBOOK_NAME = "report.xlsx"
@@ -212,9 +213,10 @@ def _read_json(path: Path) -> dict:
 
 def _read_csv(path: Path) -> pd.DataFrame:
     try:
-        return pd.read_csv(path, dtype={"start": str})
+        table = pd.read_csv(path, dtype={"start": str})
     except (OSError, ValueError) as exc:
         raise ReportError(f"{path}: cannot be read ({exc})") from None
+    return from_csv_headers(table)  # asa_s → asa: the unit goes into the sheet's header
 
 
 # -- formats ---------------------------------------------------------------------------------
@@ -336,12 +338,12 @@ def _write_sheet(page, sheet: Sheet) -> None:
 def _with_units(sheet: Sheet) -> pd.DataFrame:
     """A long table with the unit of each row's measure beside it (``unit``; for
     differences also ``difference unit``)."""
-    table = sheet.table
-    if sheet.measure_column not in table.columns:
+    table, column = sheet.table, sheet.measure_column
+    if column is None or column not in table.columns:
         return table
     table = table.copy()
-    where = list(table.columns).index(sheet.measure_column) + 1
-    measures = table[sheet.measure_column].astype(str)
+    where = list(table.columns).index(column) + 1
+    measures = table[column].astype(str)
     units = {
         m: measure_format(m, _measure_values(table, str(sheet.measure_column), m)).unit
         for m in measures.unique()
@@ -373,7 +375,7 @@ def _cell_value(value: object, fmt: Format) -> object:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if hasattr(value, "item"):  # a numpy scalar
-        value = value.item()  # type: ignore[union-attr]
+        value = value.item()
     if isinstance(value, float):
         return value * fmt.factor if math.isfinite(value) else None
     if isinstance(value, int) and not isinstance(value, bool):
