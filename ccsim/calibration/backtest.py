@@ -173,7 +173,7 @@ def run_backtest(
     log: ContactLog,
     scenario: Scenario,
     mode: str = "trace",
-    staffing: np.ndarray | str | None = "log",
+    staffing: np.ndarray | str | dict[str, np.ndarray] | None = "log",
     replications: int | None = None,
     seed: int | None = None,
     progress: Callable[[int], None] | None = None,
@@ -190,7 +190,9 @@ def run_backtest(
         staffing: ``"log"``: each pool's agents taking calls per day and interval, estimated
             from the log (:mod:`ccsim.calibration.availability`), each day with its own
             opening hours (its weekday's); an array: one pool's agents per (day, interval)
-            of the scenario's hours; None: the scenario's own staffing and hours.
+            of the scenario's hours; None: the scenario's own staffing and hours; a dict:
+            pool → agents per (day, interval) of the log's grid (``IntervalGrid.from_log``),
+            known from elsewhere (the truth of a synthetic log), each day with its own hours.
         replications, seed: model mode (default: the scenario's).
         progress: called with the number of days finished.
         banded: model mode: contact type → handle time by time band (from a fit).
@@ -270,7 +272,7 @@ def _plans(
 ) -> tuple[IntervalGrid, list[DayPlan]]:
     """Each business day's hours and staffing."""
     h = scenario.horizon
-    if not isinstance(staffing, str):
+    if not isinstance(staffing, str | dict):
         grid = IntervalGrid(tuple(log.dates), h.interval, h.open, h.close, log.day_start)
         pool = next(iter(scenario.pools))
         return grid, [
@@ -278,7 +280,7 @@ def _plans(
             for d, date in enumerate(grid.dates)
         ]
     grid = IntervalGrid.from_log(log, h.interval)
-    agents = log_staffing(log, scenario, grid, wrap_up, shift)
+    agents = log_staffing(log, scenario, grid, wrap_up, shift) if staffing == "log" else staffing
     shapes = day_shapes(grid, log.contacts["arrival"], grid.counts(log.contacts["arrival"]), {})
     hours = {s.weekday: (s.open, s.close) for s in shapes}
     plans = []

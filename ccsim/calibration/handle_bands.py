@@ -2,10 +2,10 @@
 
 Handle times drift over the day (longer calls in the morning, shorter in the evening) and
 many logs hold a spike of very short services (a caller who hangs up on hearing the agent, a
-transfer): a few per cent under :data:`SHORT` seconds, far more than any smooth family puts
+transfer): a few per cent of at most :data:`SHORT` seconds, far more than any smooth family puts
 there. Fitting one family to everything lets the spike choose the family. So:
 
-* **short component**: the calls under :data:`SHORT` seconds, their share and their values
+* **short component**: the calls of at most :data:`SHORT` seconds, their share and their values
   (drawn as observed);
 * **time bands**: hours of the day split into at most :data:`MAX_BANDS` runs of consecutive
   hours with similar mean log handle time (least squares over the hours, the number of bands
@@ -42,7 +42,7 @@ class Band:
     Attributes:
         start, end: clock seconds after the business day's midnight, [start, end).
         count: calls answered in the band.
-        short_share: share of them under :data:`SHORT` seconds (0 when the spike is not kept).
+        short_share: share of them of at most :data:`SHORT` seconds (0 when the spike is not kept).
         long: the long component's fits (None when too few calls).
     """
 
@@ -137,7 +137,9 @@ def estimate_banded_handle(
 ) -> BandedHandle:
     """Bands (given as their start clock times, or found), short component and long fits."""
     handle, clock = np.asarray(handle, float), np.asarray(clock, float)
-    short = handle < SHORT
+    # At most SHORT: a log to the second writes a 9.6 s call as 10 s; counted as long, the
+    # spike's edge would stretch the long calls' fitted spread (cv) and so the queue.
+    short = handle <= SHORT
     share = float(short.mean()) if len(handle) else 0.0
     keep_short = share >= MIN_SHORT_SHARE
     long_part = ~short if keep_short else np.ones(len(handle), dtype=bool)
