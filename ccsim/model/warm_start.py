@@ -49,6 +49,7 @@ from ccsim.model.centre import ContactCentre
 from ccsim.model.contacts import ContactBook
 from ccsim.model.handling import draw_talk_and_wrap_up
 from ccsim.model.routing import RoutingPolicy
+from ccsim.model.staffing import staffing_plan
 from ccsim.model.streams import RandomStreams
 from ccsim.records import Kind, Outcome
 from ccsim.scenario import Scenario
@@ -155,6 +156,9 @@ class WarmCentre(ContactCentre):
         arrival_factors: per contact type, the rest of the day's arrival rates × factor
             (the re-forecast; default 1 for every type).
         routing: a routing policy (default: the scenario's).
+        planned_now: per pool, the agents the plan *as it stands* schedules at the state's
+            time (default: this scenario's). A what-if passes the plan's: the floor is then
+            the state's plus what the what-if changes in the schedule, from now on.
 
     Attributes:
         state_contacts: the book's indexes of the state's contacts: ``waiting`` then
@@ -170,6 +174,7 @@ class WarmCentre(ContactCentre):
         state: StartState,
         arrival_factors: Sequence[float] | None = None,
         routing: RoutingPolicy | None = None,
+        planned_now: Sequence[int] | None = None,
     ):
         if scenario.campaigns:
             raise WarmStartError("a warm start does not carry outbound campaigns over yet")
@@ -189,6 +194,7 @@ class WarmCentre(ContactCentre):
         self._closing = [False] * n
         self._away = [0] * n
         self._offset = [0] * n
+        self._planned_now = None if planned_now is None else list(planned_now)
 
     # -- the start --------------------------------------------------------------------
 
@@ -203,12 +209,15 @@ class WarmCentre(ContactCentre):
         on_duty = np.bincount(np.asarray(state.agents, dtype=int), minlength=len(self.pools))
         for p, _back in state.breaks:
             self._away[p] += 1
+        reference = self._planned_now or self._scheduled
         for p, pool in enumerate(self.pools):
-            self._offset[p] = int(on_duty[p]) + self._away[p] - self._scheduled[p]
+            self._offset[p] = int(on_duty[p]) + self._away[p] - reference[p]
             self._grow(pool, int(on_duty[p]))
             pool.target, pool.closing = self._target(p), self._closing[p]
         for queue in self.deferrable_queues:
             queue.paused = any(self._closing)
+        for pool in self.pools:  # a what-if may add agents now
+            self._grow(pool, pool.target)
         numbers = [self.pools[p].come_on_duty() for p in state.agents]
         busy = self._in_service(numbers, now)
         self._queue_waiting(now)
@@ -218,8 +227,8 @@ class WarmCentre(ContactCentre):
                 self.free_agent(pool, agent, now)
             elif self.agents.load[agent] and agent not in pool.calling:
                 self.agents.fill_slots(pool, agent, now)
-        for pool in self.pools:
-            pool.record(now)
+        for pool in self.pools:  # a what-if's extra agents come on now, or some leave
+            self.agents.restaff(pool, pool.target, pool.closing, now)
         for p, back in state.breaks:
             Timeout(self.env, back - now, p).callbacks.append(self._on_back)
 
@@ -296,6 +305,15 @@ class WarmCentre(ContactCentre):
         p = int(event.value)
         self._away[p] -= 1
         self._restaff(p)
+
+
+def planned_at(scenario: Scenario, streams: RandomStreams, time: float) -> list[int]:
+    """Per pool, the agents ``scenario``'s plan schedules at ``time`` (0 once closed)."""
+    planned = [0] * len(scenario.pools)
+    for at, p, target, closing in staffing_plan(scenario, streams).changes:
+        if at <= time:
+            planned[p] = 0 if closing else target
+    return planned
 
 
 def _book(

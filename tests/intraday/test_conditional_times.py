@@ -1,0 +1,59 @@
+"""Conditional patience and residual handle time: the time left given the time already spent."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from ccsim.model.warm_start import time_left
+from ccsim.scenario.distributions import Deterministic, Empirical, Exponential, Gamma, LogNormal
+
+pytestmark = pytest.mark.unit
+
+
+def test_exponential_time_left_is_exactly_memoryless():
+    # Memoryless: the time left does not depend on the time waited — the very same numbers.
+    patience = Exponential(distribution="exponential", mean=120.0)
+    fresh = time_left(patience, np.zeros(5000), np.random.default_rng(3))
+    after = time_left(patience, np.full(5000, 400.0), np.random.default_rng(3))
+    assert np.array_equal(fresh, after)
+    assert stats.kstest(after, stats.expon(scale=120.0).cdf).pvalue > 0.001
+
+
+@pytest.mark.parametrize(
+    "distribution",
+    [
+        LogNormal(distribution="lognormal", mean=270.0, cv=0.8),
+        Gamma(distribution="gamma", mean=30.0, cv=0.5),
+    ],
+)
+@pytest.mark.parametrize("elapsed_share", [0.0, 0.5, 2.0])
+def test_time_left_follows_the_truncated_distribution(distribution, elapsed_share):
+    # X | X > e has cdf 1 − sf(x)/sf(e) for x > e: a KS test of e + time left against it.
+    e = elapsed_share * distribution.mean
+    frozen = distribution.scipy()
+    left = time_left(distribution, np.full(4000, e), np.random.default_rng(11))
+    assert (left >= 0).all()
+
+    def truncated_cdf(x):
+        return np.where(x > e, 1.0 - frozen.sf(x) / frozen.sf(e), 0.0)
+
+    assert stats.kstest(e + left, truncated_cdf).pvalue > 0.001
+    # And the mean residual life against the formula E[X − e | X > e] = ∫_e^∞ sf / sf(e).
+    grid = np.linspace(e, e + 40 * distribution.mean, 400_001)
+    expected = np.trapezoid(frozen.sf(grid), grid) / frozen.sf(e)
+    assert left.mean() == pytest.approx(expected, rel=4 * left.std() / np.sqrt(4000) / expected)
+
+
+def test_deterministic_and_empirical_time_left():
+    fixed = Deterministic(distribution="deterministic", value=60.0)
+    assert time_left(fixed, np.array([0.0, 45.0, 90.0]), np.random.default_rng(0)).tolist() == [
+        60.0,
+        15.0,
+        0.0,
+    ]
+    values = Empirical(distribution="empirical", values=[10.0, 20.0, 30.0, 40.0])
+    left = time_left(values, np.full(500, 25.0), np.random.default_rng(0))
+    assert set(np.round(25.0 + left, 6)) <= {30.0, 40.0}
+    assert time_left(values, np.array([50.0]), np.random.default_rng(0)).tolist() == [0.0]
