@@ -18,11 +18,14 @@ class ScenarioError(ValueError):
             what is allowed.
     """
 
-    def __init__(self, source: str, problems: Sequence[str]):
+    def __init__(self, source: str, problems: Sequence[str], headline: str = ""):
+        """``headline`` replaces "N problems in the scenario" when the trouble is not in the
+        scenario's keys (a file that is not there)."""
         self.source = source
         self.problems = list(problems)
         count = len(self.problems)
-        head = f"{source}: {count} problem{'s' if count != 1 else ''} in the scenario"
+        head = f"{source}: {headline or f'{count} problem' + ('s' if count != 1 else '')}"
+        head += "" if headline else " in the scenario"
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
 
 

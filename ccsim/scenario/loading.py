@@ -10,9 +10,10 @@ import yaml
 from pydantic import ValidationError
 
 from ccsim.errors import PROBLEM_LIST, ScenarioError, yaml_path
-from ccsim.scenario.bundled import bundled_name, bundled_text, unknown_scenario_problem
+from ccsim.scenario.bundled import bundled_name, bundled_names, bundled_text
 from ccsim.scenario.distributions import DISTRIBUTION_NAMES
 from ccsim.scenario.scenario import Scenario
+from ccsim.scenario.suggestions import close_files, close_key, known_keys
 from ccsim.scenario.tables_from_files import resolve_file_tables
 from ccsim.scenario.yaml_input import (
     SHOWN_CHARACTERS,
@@ -51,7 +52,9 @@ def load_scenario(spec: str | Path | Mapping[str, Any]) -> Scenario:
     try:
         text = read_scenario_text(path)
     except FileNotFoundError:
-        raise ScenarioError(str(path), [unknown_scenario_problem(path)]) from None
+        raise ScenarioError(
+            str(path), [missing_file_problem(path)], headline="no such scenario"
+        ) from None
     except IsADirectoryError:
         raise ScenarioError(str(path), ["is a folder, not a scenario file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -59,6 +62,18 @@ def load_scenario(spec: str | Path | Mapping[str, Any]) -> Scenario:
     except ValueError as exc:  # not a regular file, or too large: refused before reading
         raise ScenarioError(str(path), [str(exc)]) from None
     return _parse_text(text, source=str(path), stem=path.stem, base=path.parent)
+
+
+def missing_file_problem(path: Path) -> str:
+    """One paragraph for a scenario argument that is neither a file nor a bundled name: the
+    close names (bundled ones and files in the folder it names), then every bundled name."""
+    close = close_files(path)
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    return (
+        f"file not found, and not the name of a bundled scenario; {hint}"
+        f"bundled: {', '.join(bundled_names())} (`ccsim scenarios` lists them, "
+        "`ccsim scenarios --copy DIR` copies them out for editing)"
+    )
 
 
 def _parse_text(text: str, source: str, stem: str, base: Path | None = None) -> Scenario:
@@ -153,7 +168,7 @@ def _describe(error: Mapping[str, Any], path: str) -> list[str]:
 
 def _describe_one(error: Mapping[str, Any], kind: str, message: str, path: str) -> str:
     if kind == "extra_forbidden":
-        return f"{path}: unknown key (check the spelling; docs/scenarios.md lists every key)"
+        return _unknown_key(error["loc"], path)
     if kind == "missing":
         return f"{path}: required key is missing"
     if kind == "union_tag_invalid":
@@ -177,6 +192,26 @@ def _describe_one(error: Mapping[str, Any], kind: str, message: str, path: str) 
         else f" (got {shown(value)})"
     )
     return _clipped(f"{path}: {message}{got}")
+
+
+MAX_KEYS_LISTED = 12
+"""Keys listed after an unknown key that is near none of them."""
+
+
+def _unknown_key(location: tuple[Any, ...], path: str) -> str:
+    """An unknown key, with the nearest key allowed there (``did you mean 'patience'?``) or,
+    when none is near, the keys that are."""
+    keys = known_keys(Scenario, location)
+    unknown = str(location[-1]) if location else ""
+    near = close_key(unknown, keys)
+    if near is not None:
+        hint = f"did you mean {near!r}?"
+    elif keys:
+        listed = ", ".join(keys[:MAX_KEYS_LISTED]) + (", …" if len(keys) > MAX_KEYS_LISTED else "")
+        hint = f"allowed here: {listed}"
+    else:
+        hint = "check the spelling"
+    return f"{path}: unknown key; {hint} (docs/scenarios.md lists every key)"
 
 
 def _clipped(problem: str) -> str:
