@@ -23,6 +23,7 @@ tuning for speed: that is the point of the comparison.
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 import pandas as pd
@@ -72,33 +73,42 @@ def simulate_plain_simpy(
     process per arrival.  The customer requests an agent and waits for whichever comes
     first, the grant or its patience timeout (``yield req | env.timeout(patience)``); if the
     grant did not come, the request is cancelled (leaving the ``with`` block does that) and
-    the customer abandons, otherwise it holds the agent for its handle time.  Random numbers
-    come from one seeded ``numpy.random.Generator`` and are drawn per customer, as needed.
+    the customer abandons, otherwise it holds the agent for its handle time.
+
+    Random numbers come from one seeded :class:`random.Random`, drawn per customer with
+    ``expovariate`` as needed: what the SimPy documentation's examples do, and about 1.2x
+    faster than drawing each number as a numpy scalar.  The frequently used callables are
+    bound to local names once (``timeout = env.timeout`` ...), as a SimPy user who cares about
+    speed writes it; nothing else is tuned, so this is the idiom at its honest best.
     """
     import simpy
 
-    rng = np.random.default_rng(seed)
+    rng = random.Random(seed)
+    draw = rng.expovariate
+    arrival_per_s, patience_rate, service_rate = arrival_rate, 1.0 / patience, 1.0 / aht
     env = simpy.Environment()
+    timeout = env.timeout
     pool = simpy.Resource(env, capacity=agents)
+    request = pool.request
     rows: list[tuple[float, float, float, str]] = []
-    mean_interarrival = 1.0 / arrival_rate
+    record = rows.append
 
     def customer(env: simpy.Environment):
         arrived = env.now
-        my_patience = rng.exponential(patience)
-        with pool.request() as req:
-            result = yield req | env.timeout(my_patience)
+        with request() as req:
+            result = yield req | timeout(draw(patience_rate))
             if req not in result:
-                rows.append((arrived, math.nan, env.now, ABANDONED))
+                record((arrived, math.nan, env.now, ABANDONED))
                 return
             answered = env.now
-            yield env.timeout(rng.exponential(aht))
-            rows.append((arrived, answered, env.now, ANSWERED))
+            yield timeout(draw(service_rate))
+            record((arrived, answered, env.now, ANSWERED))
 
     def source(env: simpy.Environment):
+        process = env.process
         for _ in range(n_arrivals):
-            yield env.timeout(rng.exponential(mean_interarrival))
-            env.process(customer(env))
+            yield timeout(draw(arrival_per_s))
+            process(customer(env))
 
     env.process(source(env))
     env.run()

@@ -35,6 +35,7 @@ from simpy.events import Timeout
 from ccsim.model.agents import Agents
 from ccsim.model.arrivals import draw_first_attempts, forecast_factors
 from ccsim.model.blending import Blending
+from ccsim.model.calendar import Calendar
 from ccsim.model.contacts import ContactBook
 from ccsim.model.handling import HandleTimes
 from ccsim.model.journeys import Journeys
@@ -85,7 +86,8 @@ class ContactCentre:
         self.scenario = scenario
         self.streams = streams
         # A warm start (ccsim.model.warm_start) starts the clock at the live state's time.
-        self.env = simpy.Environment(start_time)
+        # The calendar is SimPy's, with the first attempts merged in (ccsim.model.calendar).
+        self.env: Calendar = Calendar(start_time)
         types = list(scenario.contact_types.values())
         if first_attempts is None:
             first_attempts = draw_first_attempts(scenario, streams, scenario.has_journeys)
@@ -143,14 +145,11 @@ class ContactCentre:
             event = Timeout(env, time - now, (self.pools[pool_index], target, closing))
             event.callbacks.append(self._on_staffing)
         # Bound methods are made once: creating one per event is measurable in the hot path.
-        self._arrival_callback = self._on_arrival
         self._handled_callback = self._on_handled
-        self._next = first = bisect_left(self.book.arrival, now) if now else 0
-        self._n = self.book.first_attempts
-        if first < self._n:
-            Timeout(env, self.book.arrival[first] - now).callbacks.append(
-                self._arrival_callback
-            )
+        # The first attempts arrive from the calendar's merged stream, in the order (and at
+        # the times) one Timeout per caller made here and at each arrival would give them.
+        first = bisect_left(self.book.arrival, now) if now else 0
+        env.feed(self.book.arrival, self.admit, first)
         if self.dialer is not None:
             self.dialer.start()
 
@@ -170,18 +169,6 @@ class ContactCentre:
             self.blending.records() if self.blending is not None else None,
         )
         return replace(records, scheduled=plan.scheduled(), at_work=plan.at_work())
-
-    def _on_arrival(self, _event: simpy.Event) -> None:
-        contact = self._next
-        following = contact + 1
-        self._next = following
-        env = self.env
-        now = env.now
-        if following < self._n:
-            Timeout(env, self.book.arrival[following] - now).callbacks.append(
-                self._arrival_callback
-            )
-        self.admit(contact, now)
 
     def admit(self, contact: int, now: float) -> None:
         """A contact arrives at its queue: block, answer, or let it wait."""
