@@ -12,12 +12,12 @@ import pandas as pd
 from ccsim.output.format import (
     as_written,
     count,
+    duration,
     finite,
     hours,
     money,
     percent,
     percent_as_given,
-    seconds,
 )
 
 
@@ -158,7 +158,7 @@ def _bound(x) -> str:
 
 
 def _sec(x) -> str:
-    return seconds(x)
+    return duration(x)  # 12 s, 3.2 min, 3.9 h: as everywhere (ccsim.output.format)
 
 
 def _num(x, digits: int = 0) -> str:

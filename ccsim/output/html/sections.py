@@ -44,6 +44,7 @@ from ccsim.output.html.tables import (
     pools_html,
 )
 from ccsim.output.html.words import describe_scenario
+from ccsim.output.mixed_channels import channels_of, mixes_channels, without_mixed_waits
 
 
 def run_sections(run: RunFolder) -> list[Section]:
@@ -112,7 +113,7 @@ def headline_html(run: RunFolder) -> str:
                 f"average wait of answered contacts {duration(mean_of(m, 'asa'), unit)}; "
                 f"{percent(mean_of(m, 'abandon_rate'))} abandoned."
             )
-    o = s.get("overall") or {}
+    o = without_mixed_waits(s, s.get("overall") or {})  # calls and emails: no mixed waits
     goals = {(t or {}).get("service_level_target") for t in run.targets.values()}
     shared_goal = goals.pop() if len(goals) == 1 else None
     overall_unit = duration_unit(mean_of(o, "asa"))
@@ -139,7 +140,14 @@ def headline_html(run: RunFolder) -> str:
             + _ci_note(s)
             + (
                 " The overall service level mixes each type's own threshold."
-                if len(by_type) > 1
+                if len(by_type) > 1 and not mixes_channels(s)
+                else ""
+            )
+            + (
+                f" {MISSING} in the all-types row: waits, ASA and service level are not "
+                f"totalled across {' and '.join(channels_of(s))} (a call waits seconds, an "
+                "email hours)."
+                if mixes_channels(s)
                 else ""
             ),
             note=True,
