@@ -83,9 +83,7 @@ class Projection:
             return {"mean": nan, "low": nan, "high": nan, "median": nan, "p10": nan, "p90": nan}
         mean = float(diff.mean())
         half = (
-            float(half_width(diff.std(ddof=1), len(diff), 0.95))
-            if len(diff) > 1
-            else float("nan")
+            float(half_width(diff.std(ddof=1), len(diff), 0.95)) if len(diff) > 1 else float("nan")
         )
         median, p10, p90 = np.quantile(diff, [0.5, 0.1, 0.9])
         return {

@@ -25,8 +25,7 @@ def start_state(state: CentreState, scenario: Scenario, source: str = "<state>")
     on_duty = [a for a in state.agents if a.state != "break"]
     number = {a.id: k for k, a in enumerate(on_duty)}
     waiting = [
-        WaitingContact(types.index(w.type), w.waited, w.attempt, w.callback)
-        for w in state.waiting
+        WaitingContact(types.index(w.type), w.waited, w.attempt, w.callback) for w in state.waiting
     ]
     waiting += [
         WaitingContact(types.index(b.type), b.age) for b in state.backlog for _ in range(b.count)

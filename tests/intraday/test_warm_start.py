@@ -58,7 +58,7 @@ def test_a_hand_written_empty_state_mid_day_equals_a_plain_run_opening_then():
     assert volumes is not None and isinstance(staffing, list)
     afternoon = _override(
         day,
-        "horizon.open=\"14:00\"",
+        'horizon.open="14:00"',
         f"contact_types.voice.arrivals.volume_per_interval={list(volumes[12:])}",
         f"pools.agents.staffing={list(staffing[12:])}",
     )

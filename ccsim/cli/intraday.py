@@ -1,0 +1,149 @@
+"""``ccsim intraday`` (the rest of the day from the centre as it is now) and ``ccsim state``
+(a state file from a contact log)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from ccsim.cli.support import fail, load_with_overrides, user_errors
+
+
+def _what_if(text: str) -> tuple[str, tuple[str, ...]]:
+    """``NAME=PATH=VALUE[;PATH=VALUE…]`` → (name, overrides)."""
+    name, sep, rest = text.partition("=")
+    name = name.strip()
+    overrides = tuple(part.strip() for part in rest.split(";") if part.strip())
+    if not sep or not name or not overrides or "." in name:
+        fail(
+            f"--what-if {text!r}: write NAME=PATH=VALUE, several overrides separated by ';', "
+            "e.g. --what-if 'overtime=pools.agents.staffing=+2' or "
+            "--what-if 'callbacks=contact_types.voice.aht=*0.9;pools.agents.staffing=+1'"
+        )
+    return name, overrides
+
+
+@click.command()
+@click.argument("scenario", required=False)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The state file (JSON) of the centre now (`--example` prints one).",
+)
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Change the plan.")
+@click.option(
+    "--what-if",
+    "what_ifs",
+    multiple=True,
+    metavar="NAME=PATH=VALUE[;…]",
+    help="A what-if: the plan with these overrides, on common random numbers (repeatable).",
+)
+@click.option("--reps", type=click.IntRange(2, 10_000), default=40, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
+@click.option(
+    "--prior-cv",
+    type=click.FloatRange(min=0.0, min_open=True),
+    help="Re-forecast prior: how far the day may run from forecast (cv; default: the "
+    "scenario's forecast.busyness_cv, else 0.1).",
+)
+@click.option("--no-reforecast", is_flag=True, help="Project the rest of the day as forecast.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Results folder.")
+@click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Where the folder is made when --out is not given.",
+)
+@click.option("--no-folder", is_flag=True, help="Print only; write no results folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the projection as JSON.")
+@click.option("--schema", is_flag=True, help="Print the state file's JSON Schema.")
+@click.option("--example", is_flag=True, help="Print the bundled example state file.")
+def intraday(
+    scenario,
+    state_path,
+    overrides,
+    what_ifs,
+    reps,
+    seed,
+    prior_cv,
+    no_reforecast,
+    out,
+    results_dir,
+    no_folder,
+    as_json,
+    schema,
+    example,
+):
+    """Project the rest of the day from the centre as it is now, for the plan and what-ifs.
+
+    SCENARIO is the day's plan (a file or a bundled name); the state file says who is
+    waiting, being served, idle or on a break now, and the volume so far.
+
+    \b
+    Examples:
+      ccsim intraday --example > now.json
+      ccsim intraday default-day --state now.json --what-if 'overtime=pools.agents.staffing=+2'
+    """
+    from ccsim.intraday.state import StateError, load_state, state_schema
+
+    if schema:
+        click.echo(json.dumps(state_schema(), indent=2))
+        return
+    if example:
+        click.echo((Path(__file__).parents[1] / "intraday" / "examples" / "now.json").read_text())
+        return
+    if scenario is None or state_path is None:
+        fail("intraday needs a SCENARIO and --state FILE (or --schema, or --example)")
+    plans = dict(_what_if(text) for text in what_ifs)
+    if len(plans) != len(what_ifs):
+        fail("--what-if: every what-if needs a name of its own")
+    with user_errors():
+        from ccsim.intraday.folder import console_text, summary, write_folder
+        from ccsim.intraday.projection import PLAN, project
+        from ccsim.model.warm_start import WarmStartError
+
+        plan = load_with_overrides(scenario, overrides)
+        variants = {}
+        for name, texts in plans.items():
+            if name == PLAN:
+                fail(f"--what-if: '{PLAN}' is the plan itself; give the what-if another name")
+            variants[name] = load_with_overrides(scenario, overrides + texts, name=name)
+        try:
+            state = load_state(state_path)
+            result = project(
+                plan,
+                state,
+                variants,
+                replications=reps,
+                seed=seed,
+                prior_cv=prior_cv,
+                reforecast_on=not no_reforecast,
+                source=str(state_path),
+            )
+        except (StateError, WarmStartError) as exc:
+            fail(str(exc))
+            return
+        folder = None
+        if not no_folder:
+            if out is None:
+                stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+                out = results_dir / f"intraday-{plan.name}-{stamp}"
+            try:
+                folder = write_folder(result, plan.name, out)
+            except FileExistsError as exc:
+                fail(str(exc))
+        if as_json:
+            payload = summary(result, plan.name)
+            payload["folder"] = None if folder is None else str(folder)
+            click.echo(json.dumps(payload, indent=2, allow_nan=False))
+            return
+        click.echo(console_text(result))
+        if folder is not None:
+            click.echo(f"\nResults: {folder}")
+    sys.stdout.flush()
