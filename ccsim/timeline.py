@@ -97,16 +97,32 @@ def overlap_seconds(start: np.ndarray, end: np.ndarray, boundaries: np.ndarray) 
     """
     if len(start) == 0:
         return np.zeros(len(boundaries) - 1)
+    # Temporaries are dropped as soon as used: a long run has millions of spans.
     start_sorted = np.sort(start)
-    start_prefix = np.concatenate([[0.0], np.cumsum(start_sorted)])
-    by_end = np.argsort(end, kind="stable")
-    end_sorted = end[by_end]
-    duration_prefix = np.concatenate([[0.0], np.cumsum(end_sorted - start[by_end])])
-    ended_start_prefix = np.concatenate([[0.0], np.cumsum(start[by_end])])
+    start_prefix = _prefix_sums(start_sorted)
     started = np.searchsorted(start_sorted, boundaries, side="right")
+    del start_sorted
+    by_end = np.argsort(end, kind="stable")
+    end_sorted, start_by_end = end[by_end], start[by_end]
+    del by_end
     ended = np.searchsorted(end_sorted, boundaries, side="right")
+    duration_prefix = _prefix_sums(end_sorted - start_by_end)
+    del end_sorted
+    ended_start_prefix = _prefix_sums(start_by_end)
+    del start_by_end
     running = boundaries * (started - ended) - (start_prefix[started] - ended_start_prefix[ended])
     return np.diff(duration_prefix[ended] + running)
+
+
+def _prefix_sums(values: np.ndarray) -> np.ndarray:
+    """0, then the running totals of ``values`` (one array, no concatenated copy)."""
+    result = np.empty(len(values) + 1)
+    result[0] = 0.0
+    if values.dtype == result.dtype:
+        np.cumsum(values, out=result[1:])
+    else:  # integer times (tests): summed exactly as integers, then made floats
+        result[1:] = np.cumsum(values)
+    return result
 
 
 def union_spans(
@@ -121,14 +137,21 @@ def union_spans(
         return start, end
     order = np.lexsort((start, owner))
     owner, start, end = owner[order], start[order], end[order]
+    del order  # (temporaries dropped as soon as used: a long run has millions of spans)
     first_of_owner = np.r_[True, owner[1:] != owner[:-1]]
-    group = np.cumsum(first_of_owner) - 1
+    del owner
     # A running maximum of the ends within each owner: shift every owner's times past the
     # previous owner's, take one cumulative maximum, shift back.
-    shift = float(np.max(end) - np.min(start) + 1.0) * group
-    running = np.maximum.accumulate(end + shift) - shift
-    previous = np.r_[-np.inf, running[:-1]]
-    opens = first_of_owner | (start > previous)
+    shift = np.cumsum(first_of_owner) - 1  # the owner's group number
+    shift = float(np.max(end) - np.min(start) + 1.0) * shift
+    running = end + shift
+    np.maximum.accumulate(running, out=running)
+    running -= shift
+    del shift
+    # A span opens a merged one when it starts after every earlier span of its owner ended.
+    opens = first_of_owner
+    opens[1:] |= start[1:] > running[:-1]
+    del running
     index = np.flatnonzero(opens)
     return start[index], np.maximum.reduceat(end, index)
 

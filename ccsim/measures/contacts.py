@@ -67,39 +67,57 @@ COUNT_FIELDS = (
 
 
 def contact_sums(grid: IntervalGrid) -> dict[str, np.ndarray]:
-    """:data:`COUNT_FIELDS` per contact type and interval (arrays types × intervals)."""
+    """:data:`COUNT_FIELDS` per contact type and interval (arrays types × intervals).
+
+    Each field is counted (``np.bincount`` over the contacts' type-and-interval key) as
+    soon as its mask is made, so a long run never holds a column per field at once.
+    """
     outcome, wait = grid.outcome, grid.wait
+    key = grid.key
+    size = grid.n_types * grid.n_intervals
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        counts = np.bincount(key[mask], minlength=size).astype(float)
+        return counts.reshape(grid.n_types, grid.n_intervals)
+
+    def total(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        # Only the contacts of the mask: adding the others' zeros would not change a sum.
+        return grid.per_interval(key[mask], values[mask])
+
+    answered = outcome == ANSWERED
+    abandoned_only = outcome == ABANDONED
+    balked = outcome == BALKED
+    unserved = outcome == UNSERVED
     thresholds = np.array(
         [c.service_level.threshold for c in grid.scenario.contact_types.values()]
-    )[grid.ctype]
-    answered = outcome == ANSWERED
-    balked = outcome == BALKED
-    # Balking is hanging up, only sooner: it counts as abandoning in service levels.
-    abandoned = (outcome == ABANDONED) | balked
-    unserved = outcome == UNSERVED
-    fields = {
-        "offered": np.ones(len(outcome)),
-        "answered": answered,
-        "abandoned": outcome == ABANDONED,
-        "balked": balked,
-        "callbacks_requested": outcome == CALLBACK_REQUESTED,
-        "blocked": outcome == BLOCKED,
-        "unserved": unserved,
-        "answered_within": answered & (wait <= thresholds),
-        "sl_denominator": _sl_denominator(grid, answered, abandoned, unserved),
-        "wait_answered": np.where(answered, wait, 0.0),
-        "wait_abandoned": np.where(outcome == ABANDONED, wait, 0.0),
-        "handle_answered": np.where(answered, grid.handle, 0.0),
+    )
+    return {
+        "offered": np.bincount(key, minlength=size)
+        .astype(float)
+        .reshape(grid.n_types, grid.n_intervals),
+        "answered": count(answered),
+        "abandoned": count(abandoned_only),
+        "balked": count(balked),
+        "callbacks_requested": count(outcome == CALLBACK_REQUESTED),
+        "blocked": count(outcome == BLOCKED),
+        "unserved": count(unserved),
+        "answered_within": count(answered & (wait <= thresholds[grid.ctype])),
+        # Balking is hanging up, only sooner: it counts as abandoning in service levels.
+        "sl_denominator": count(
+            _sl_denominator(grid, answered, abandoned_only | balked, unserved)
+        ),
+        "wait_answered": total(answered, wait),
+        "wait_abandoned": total(abandoned_only, wait),
+        "handle_answered": total(answered, grid.handle),
     }
-    key = grid.ctype * grid.n_intervals + grid.interval
-    return {name: grid.per_interval(key, values) for name, values in fields.items()}
 
 
 def _sl_denominator(grid: IntervalGrid, answered, abandoned, unserved) -> np.ndarray:
-    denominator = np.zeros(len(answered))
+    """Which contacts count in the service level's denominator (by each type's formula)."""
+    types = list(grid.scenario.contact_types.values())
     wait = grid.wait
-    for t, ctype in enumerate(grid.scenario.contact_types.values()):
-        mine = grid.ctype == t
+    denominator = np.zeros(len(answered), bool)
+    for t, ctype in enumerate(types):
         rule = ctype.service_level
         if rule.formula == "answered_and_abandoned":
             counted = answered | abandoned | unserved
@@ -109,6 +127,9 @@ def _sl_denominator(grid: IntervalGrid, answered, abandoned, unserved) -> np.nda
             counted = answered | (abandoned & (wait > rule.threshold)) | unserved
         else:  # answered_only
             counted = answered
+        if len(types) == 1:
+            return counted
+        mine = grid.ctype == t
         denominator[mine] = counted[mine]
     return denominator
 

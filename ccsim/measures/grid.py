@@ -68,7 +68,9 @@ class IntervalGrid:
         counted_at: when each contact counts (:func:`counted_at`).
         keep: the contacts offered to agents after the warm-up (mask over the records).
         interval, ctype, outcome, wait, handle: those contacts' interval (index), contact
-            type (index), outcome, wait and handle time.
+            type (index), outcome, wait and handle time (views on the records when every
+            contact counts).
+        queued: the contacts offered after the warm-up that queued (mask over the records).
         n_types, n_intervals: the grid's size.
     """
 
@@ -100,19 +102,35 @@ class IntervalGrid:
         # Offered contacts: first attempts, redials and transfer legs; callback attempts are
         # agents' outbound work, measured with the journeys.
         self.counted_at = counted_at(records, scenario)
-        keep = (
-            (self.counted_at >= self.measured_from)
-            & (records.kind != CALLBACK)
-            & ~np.isin(records.outcome, NOT_OFFERED)  # bot visits: see the journey measures
-        )
+        keep = self.counted_at >= self.measured_from
+        keep &= records.kind != CALLBACK
+        keep &= ~np.isin(records.outcome, NOT_OFFERED)  # bot visits: see the journey measures
         self.keep = keep
-        self.interval = np.searchsorted(self.starts, self.counted_at[keep], side="right") - 1
-        self.ctype = records.contact_type[keep].astype(np.int64)
-        self.outcome = records.outcome[keep]
-        self.wait = records.wait[keep]
-        self.handle = records.handle[keep]
+        # Memory: a long run has millions of contacts, so each column below is taken once,
+        # as a view when every contact counts (no copy), in its own small dtype.
+        every = bool(keep.all())
+
+        def kept(column: np.ndarray) -> np.ndarray:
+            return column if every else column[keep]
+
+        wait = records.wait  # computed: taken once here
+        # Contacts that queued (blocked, balked and callback takers never did, wait 0;
+        # unserved ones, wait NaN, queued until the end): what queue lengths are made of.
+        self.queued = keep & ~(wait <= 0)
+        self.wait = kept(wait)
+        del wait
+        self.interval = np.searchsorted(self.starts, kept(self.counted_at), side="right") - 1
+        self.ctype = kept(records.contact_type)
+        self.outcome = kept(records.outcome)
+        self.handle = kept(records.handle)
         self.n_types = len(records.contact_types)
         self.n_intervals = len(self.starts)
+        self._queues: dict[tuple[int, ...] | None, QueueLength] = {}
+
+    @property
+    def key(self) -> np.ndarray:
+        """``ctype * n_intervals + interval`` of each offered contact (the bincount key)."""
+        return self.ctype.astype(np.int64) * self.n_intervals + self.interval
 
     def per_interval(self, key: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Sums of ``values`` per (contact type, interval), as an array types × intervals;
@@ -123,16 +141,27 @@ class IntervalGrid:
         )
 
     def queue_length(self, types: list[int] | None) -> QueueLength:
-        """Contacts of ``types`` (all when None) waiting over time."""
+        """Contacts of ``types`` (all when None) waiting over time.
+
+        Kept once made: the per-type, per-channel and whole-centre measures and the
+        interval table ask for the same queues (a group of every type is the whole centre).
+        """
+        key = None if types is None else tuple(sorted(set(types)))
+        if key is not None and len(key) == self.n_types:
+            key = None
+        if key not in self._queues:
+            self._queues[key] = self._queue_length(key)
+        return self._queues[key]
+
+    def _queue_length(self, types: tuple[int, ...] | None) -> QueueLength:
         records = self.records
-        # Blocked, balked and callback takers never queued (wait 0); unserved contacts
-        # (wait NaN) queued until the end.
-        mine = self.keep & ~(records.wait <= 0)
+        mine = self.queued
         if types is not None:
-            mine &= np.isin(records.contact_type, types)
+            mine = mine & np.isin(records.contact_type, types)
         joined = records.arrival[mine]
         answered = records.answered[mine]
         left = np.where(np.isnan(answered), records.ended[mine], answered)
+        del answered
         left = np.where(np.isnan(left), self.end_of_records, left)  # unserved: to the end
         return QueueLength(joined, left, self.boundaries, self.scheduled_spans)
 

@@ -66,15 +66,29 @@ def journey_measures(
     ``counted_at``: when each contact counts (its arrival, or the next opening for contacts
     that arrived while the centre was closed).
     """
-    customer = records.customer.astype(np.int64)
-    first_type = records.contact_type[customer].astype(np.int64)
-    counted = counted_at[customer] >= measured_from  # the customer's first arrival
-    after_hours = counted_at != records.arrival
     n_customers = len(records.arrival)  # customer ids are first-contact indexes
+    # Without journeys every contact is a customer of its own (customer = contact number):
+    # the per-customer columns are then the per-contact ones, with no n-sized index arrays
+    # (a long run has millions of contacts: memory, not only time).
+    alone = _each_its_own_customer(records)
+    customer = None if alone else records.customer.astype(np.int64)
+
+    def per_customer(column: np.ndarray) -> np.ndarray:
+        return column if customer is None else column[customer]
+
+    def any_per_customer(mask: np.ndarray) -> np.ndarray:
+        if customer is None:
+            return mask
+        return np.bincount(customer[mask], minlength=n_customers) > 0
+
+    first_type = per_customer(records.contact_type)
+    counted = per_customer(counted_at) >= measured_from  # the customer's first arrival
+    after_hours = counted_at != records.arrival
     answered = records.outcome == ANSWERED
     # Served: an agent talked to them, or the bot resolved their request.
     helped = answered | (records.outcome == CONTAINED)
-    served_customer = np.bincount(customer[helped], minlength=n_customers) > 0
+    served_customer = any_per_customer(helped)
+    del helped
     closed = records.outcome == CLOSED
     # A contact turned away by the after-hours bot was a bot visit too.
     bot_closed = (
@@ -85,36 +99,61 @@ def journey_measures(
                 for c in scenario.contact_types.values()
             ],
             dtype=bool,
-        )[records.contact_type.astype(np.int64)]
+        )[records.contact_type]
     )
     bot_visit = np.isin(records.outcome, (CONTAINED, BOT_DROPPED, ESCALATED)) | bot_closed
-    told = np.bincount(customer[closed], minlength=n_customers) > 0
-    redialled = np.bincount(customer[records.kind == REDIAL], minlength=n_customers) > 0
+    del bot_closed
+    told = any_per_customer(closed)
+    redialled = any_per_customer(records.kind == REDIAL)
     aht = np.array([c.aht for c in scenario.contact_types.values()])
-    journey_end = _max_per_customer(customer, records.ended, n_customers)
-    first_answer = _first_answered(records, customer, answered, n_customers)
+    first_answer: np.ndarray | None = None
+    if customer is None:  # one contact: its own end (NaN, never ended, is left out below)
+        journey_end = records.ended
+    else:
+        journey_end = _max_per_customer(customer, records.ended, n_customers)
+        first_answer = _first_answered(records, customer, answered, n_customers)
     accepted = records.outcome == CALLBACK_REQUESTED
-    accepted_at = _min_per_customer(customer[accepted], records.ended[accepted], n_customers)
     reached = answered & (records.kind == CALLBACK)
-    reached_at = _min_per_customer(customer[reached], records.answered[reached], n_customers)
+    if accepted.any():
+        ids = np.arange(n_customers) if customer is None else customer
+        accepted_at = _min_per_customer(ids[accepted], records.ended[accepted], n_customers)
+        reached_at = _min_per_customer(ids[reached], records.answered[reached], n_customers)
+        del ids
+    else:  # nobody took a callback: no n-sized columns of NaN
+        accepted_at = reached_at = None
     offered = _callback_offers(records, scenario)
-    predicted = np.isfinite(records.predicted_wait) & answered & (records.kind != CALLBACK)
-    error = records.wait - records.predicted_wait
+    # The prediction errors, only where a wait was predicted (a run without announcements
+    # or callback offers has none).
+    predicted = np.flatnonzero(
+        np.isfinite(records.predicted_wait) & answered & (records.kind != CALLBACK)
+    )
+    error = _wait_at(records, predicted) - records.predicted_wait[predicted]
 
-    is_first = (records.kind == FIRST_ATTEMPT) & (customer == np.arange(len(customer)))
+    is_first = records.kind == FIRST_ATTEMPT
+    if customer is not None:
+        is_first &= customer == np.arange(n_customers)
     result: dict[str | None, dict[str, float]] = {}
     groups = [(name, first_type == t) for t, name in enumerate(records.contact_types)]
-    for name, mine in [*groups, (None, np.ones(len(customer), bool))]:
+    for name, mine in [*groups, (None, np.ones(n_customers, bool))]:
         rows = mine & counted  # contacts of customers who started in this group
         firsts = np.flatnonzero(rows & is_first)
         n = len(firsts)
         served = served_customer[firsts]
         inbound = rows & (records.kind != CALLBACK) & ~bot_visit  # offered to agents
         contained = rows & (records.outcome == CONTAINED)
-        took_callback = firsts[~np.isnan(accepted_at[firsts])]
-        got_through = took_callback[~np.isnan(reached_at[took_callback])]
-        resolved = first_answer[firsts]
-        resolved = resolved[resolved >= 0]
+        if accepted_at is None or reached_at is None:
+            took_callback = got_through = firsts[:0]
+            time_to_callback = float("nan")
+        else:
+            took_callback = firsts[~np.isnan(accepted_at[firsts])]
+            got_through = took_callback[~np.isnan(reached_at[took_callback])]
+            time_to_callback = _mean(reached_at[got_through] - accepted_at[got_through])
+        if first_answer is None:  # each customer's only contact, if answered
+            resolved = firsts[answered[firsts]]
+        else:
+            resolved = first_answer[firsts]
+            resolved = resolved[resolved >= 0]
+        errors = error[rows[predicted]]
         result[name] = {
             "customers": float(n),
             "contacts_per_customer": _ratio(inbound.sum(), n),
@@ -125,15 +164,15 @@ def journey_measures(
             "first_contact_resolution": _ratio(
                 (records.transferred_to[resolved] < 0).sum(), len(resolved)
             ),
-            "time_in_system": _mean(journey_end[firsts[served]] - records.arrival[firsts[served]]),
+            "time_in_system": _time_in_system(journey_end, records.arrival, firsts[served]),
             "callbacks_offered": float((rows & offered).sum()),
             "callbacks_accepted": float(len(took_callback)),
             "callback_attempts": float((rows & (records.kind == CALLBACK)).sum()),
             "callbacks_reached": float((rows & reached).sum()),
             "callback_success": _ratio(len(got_through), len(took_callback)),
-            "time_to_callback": _mean(reached_at[got_through] - accepted_at[got_through]),
-            "prediction_error": _mean(np.abs(error[rows & predicted])),
-            "prediction_bias": _mean(error[rows & predicted]),
+            "time_to_callback": time_to_callback,
+            "prediction_error": _mean(np.abs(errors)),
+            "prediction_bias": _mean(errors),
             "bot_visits": float((rows & bot_visit).sum()),
             "contained": float(contained.sum()),
             "bot_drop_outs": float((rows & (records.outcome == BOT_DROPPED)).sum()),
@@ -148,14 +187,37 @@ def journey_measures(
     return result
 
 
+def _time_in_system(journey_end: np.ndarray, arrival: np.ndarray, who: np.ndarray) -> float:
+    """Mean first arrival → end of the last contact, over the customers ``who``."""
+    spent = np.asarray(journey_end[who], dtype=float)
+    spent -= arrival[who]  # in place: a long run's customers are millions
+    return _mean(spent)
+
+
+def _each_its_own_customer(records: ContactRecords) -> bool:
+    """Every contact is its customer's first and only one (customer = contact number)."""
+    customer = records.customer
+    return len(customer) == 0 or (
+        int(customer[0]) == 0 and bool(np.all(np.diff(customer) == 1))
+    )
+
+
+def _wait_at(records: ContactRecords, index: np.ndarray) -> np.ndarray:
+    """:attr:`ContactRecords.wait` of the contacts at ``index`` only."""
+    answered = records.answered[index]
+    return np.where(np.isnan(answered), records.ended[index], answered) - records.arrival[index]
+
+
 def _callback_offers(records: ContactRecords, scenario: Scenario) -> np.ndarray:
     """Contacts offered a callback: predicted wait over the type's threshold, not balked."""
+    if all(c.callback is None for c in scenario.contact_types.values()):
+        return np.zeros(len(records), bool)  # no threshold: nobody is offered one
     thresholds = np.array(
         [
             c.callback.offer_when_wait_over if c.callback is not None else np.inf
             for c in scenario.contact_types.values()
         ]
-    )[records.contact_type.astype(np.int64)]
+    )[records.contact_type]
     return (
         (records.predicted_wait > thresholds)
         & (records.outcome != BALKED)
@@ -191,5 +253,7 @@ def _ratio(numerator, denominator) -> float:
 
 
 def _mean(values: np.ndarray) -> float:
-    values = values[np.isfinite(values)]
+    finite = np.isfinite(values)
+    if not finite.all():  # (no copy when every value counts)
+        values = values[finite]
     return float(values.mean()) if values.size else float("nan")
