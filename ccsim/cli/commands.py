@@ -361,9 +361,10 @@ _register_calibration_commands()
 from ccsim.cli.train import train  # noqa: E402  (ccsim train, issue 16)
 
 main.add_command(train)
-from ccsim.cli.intraday import intraday  # noqa: E402  (ccsim intraday, issue 18)
+from ccsim.cli.intraday import intraday, state  # noqa: E402  (issue 18)
 
 main.add_command(intraday)
+main.add_command(state)
 from ccsim.cli.export import export  # noqa: E402  (ccsim export, issue 19)
 
 main.add_command(export)

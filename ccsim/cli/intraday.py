@@ -147,3 +147,72 @@ def intraday(
         if folder is not None:
             click.echo(f"\nResults: {folder}")
     sys.stdout.flush()
+
+
+def _state_command():
+    # The log-reading options are calibration's own (the same mapping files and cleaning).
+    from ccsim.cli.calibration import _calibration_errors, _log_options, _read_log, _reading
+
+    @click.command()
+    @click.argument("log", type=click.Path(path_type=Path))
+    @click.option("--at", "at", required=True, metavar="HH:MM", help="The cut: a time of day.")
+    @click.option("--date", metavar="YYYY-MM-DD", help="The business day (default: the last).")
+    @click.option("--pool", default="agents", show_default=True, help="The agents' pool.")
+    @click.option(
+        "--idle-window",
+        default="30min",
+        show_default=True,
+        help="An agent who finished a contact this long before the cut is idle.",
+    )
+    @click.option(
+        "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the state here."
+    )
+    @_log_options
+    def state(log, at, date, pool, idle_window, out, **reading):
+        """Build a state file from a contact log cut at a time of day (for `ccsim intraday`).
+
+        Reads LOG as `ccsim fit` does (same --mapping and options) and writes the centre as
+        it was at --at: contacts waiting and in service, agents seen handling contacts, the
+        volume so far. Nothing after the cut is used.
+
+        \b
+        Examples:
+          ccsim state data/sample-contact-log.csv --mapping data/sample-log-mapping.yaml \\
+              --date 2026-10-06 --at 11:40 --out now.json
+        """
+        from ccsim.intraday.from_log import state_from_log
+        from ccsim.intraday.state import StateError, state_json
+        from ccsim.units import parse_clock, parse_duration
+
+        try:
+            cut = parse_clock(at)
+        except ValueError as exc:
+            fail(f"--at {at!r}: {exc}")
+        try:
+            window = parse_duration(idle_window)
+        except ValueError as exc:
+            fail(f"--idle-window {idle_window!r}: {exc}")
+        with _calibration_errors():
+            contact_log = _read_log(log, _reading(reading))
+            try:
+                found = state_from_log(contact_log, cut, pool, date, window)
+            except StateError as exc:
+                fail(str(exc))
+                return
+            text = state_json(found)
+            if out is None:
+                click.echo(text, nl=False)
+                return
+            from ccsim.atomic import write_text
+
+            write_text(out, text)
+            waiting, serving = len(found.waiting), len(found.in_service)
+            click.echo(
+                f"{out}: {waiting} waiting, {serving} in service, {len(found.agents)} agents "
+                f"at {at}; volume so far {dict(found.volume_so_far)}"
+            )
+
+    return state
+
+
+state = _state_command()

@@ -321,3 +321,32 @@ def check_against(state: CentreState, scenario: Scenario, source: str = "<state>
             f"{source}: {count} problem{'s' if count != 1 else ''} against scenario "
             f"{scenario.name!r}: " + "; ".join(problems)
         )
+
+
+def state_json(state: CentreState) -> str:
+    """The state as a state file: times of day as ``"HH:MM"`` (when whole minutes), durations
+    in seconds to a tenth, one waiting contact, contact in service or agent per line."""
+    data = state.model_dump(mode="json", exclude_defaults=True)
+
+    def clock(seconds: float) -> str | float:
+        return format_clock(seconds) if seconds % 60 == 0 else round(seconds, 1)
+
+    data["time"] = clock(state.time)
+    for key in ("waited", "spent", "age"):
+        for section in ("waiting", "in_service", "agents", "backlog"):
+            for item in data.get(section, ()):
+                if key in item:
+                    item[key] = round(item[key], 1)
+    for item in data.get("agents", ()):
+        if "until" in item:
+            item["until"] = clock(item["until"])
+    lines = ["{", f'  "time": {json.dumps(data.pop("time"))},']
+    if "day" in data:
+        lines.append(f'  "day": {data.pop("day")},')
+    for section in ("waiting", "in_service", "agents", "backlog"):
+        items = data.pop(section, [])
+        if items:
+            body = ",\n".join(f"    {json.dumps(item)}" for item in items)
+            lines.append(f'  "{section}": [\n{body}\n  ],')
+    lines.append(f'  "volume_so_far": {json.dumps(data.pop("volume_so_far", {}))}')
+    return "\n".join(lines) + "\n}\n"

@@ -1,0 +1,113 @@
+"""A state from a contact log cut at a time of day (``ccsim state LOG --at 11:40``).
+
+The log is read exactly as calibration reads it (:func:`ccsim.calibration.contact_log.
+read_contact_log`: the same mapping file, cleaning and reasons). At the cut, on the chosen
+business day:
+
+* **waiting** — contacts that had arrived but were neither answered nor gone (their wait so
+  far is the cut minus their arrival);
+* **in service** — contacts answered before the cut and ending after it (the time spent is
+  the cut minus the answer; a log's handle time includes after-call work, so every agent in
+  service is ``busy``);
+* **agents** — those in service, and as ``idle`` those who finished a contact in the
+  ``idle_window`` before the cut and hold none now (a log shows agents only when they
+  handle contacts: an agent logged in but idle for longer is not seen, and breaks are not in
+  a log — add them to the file by hand);
+* **volume so far** — contacts per type that arrived from the business day's start up to
+  the cut (blocked ones included: they were offered).
+
+Only what was known at the cut is used: nothing after it is read, so the state is what a
+real-time feed would have shown (the backtest depends on it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ccsim.calibration.contact_log import ContactLog
+from ccsim.intraday.state import CentreState, StateError, parse_state
+
+
+def state_from_log(
+    log: ContactLog,
+    at: float,
+    pool: str,
+    date: str | None = None,
+    idle_window: float = 1800.0,
+) -> CentreState:
+    """The state at clock time ``at`` (seconds after midnight) of business day ``date``.
+
+    Args:
+        log: the cleaned contact log.
+        at: the cut, seconds after midnight of the business day.
+        pool: the pool every agent of the log belongs to.
+        date: the business day (``YYYY-MM-DD``; default: the log's last).
+        idle_window: an agent who finished a contact this long before the cut and holds none
+            is counted idle.
+
+    Raises:
+        StateError: no such day in the log, or nothing to build a state from.
+    """
+    days = log.dates
+    if not days:
+        raise StateError(f"{log.source}: the log has no usable contact")
+    if date is None:
+        day = days[-1]
+    else:
+        try:
+            day = pd.Timestamp(date).normalize()
+        except ValueError:
+            raise StateError(f"--date {date!r}: write the day as YYYY-MM-DD") from None
+        if day not in days:
+            shown = ", ".join(d.strftime("%Y-%m-%d") for d in days[:8])
+            raise StateError(f"--date {date}: no contacts that day in the log (days: {shown}…)")
+    c = log.contacts
+    cut = day + pd.Timedelta(seconds=at)
+    arrived = c["arrival"] <= cut
+    answered_before = c["answered"].notna() & (c["answered"] <= cut)
+    ended_after = c["ended"] > cut
+    waiting = c[arrived & ~answered_before & ended_after & (c["outcome"] != "blocked")]
+    serving = c[answered_before & ended_after]
+    seconds = pd.Timedelta(seconds=1)
+    agents: dict[str, dict] = {}
+    in_service = []
+    for row in serving.itertuples():
+        agent = str(row.agent) if isinstance(row.agent, str) and row.agent else f"agent-{row.Index}"
+        agents[agent] = {"id": agent, "pool": pool, "state": "busy"}
+        in_service.append(
+            {
+                "type": str(row.contact_type),
+                "pool": pool,
+                "agent": agent,
+                "spent": float((cut - row.answered) / seconds),
+            }
+        )
+    recent = c[
+        c["answered"].notna() & (c["ended"] <= cut) & (c["ended"] > cut - idle_window * seconds)
+    ]
+    for name in recent["agent"].dropna().astype(str).unique():
+        agents.setdefault(name, {"id": name, "pool": pool, "state": "idle"})
+    business = log.business_dates(c["arrival"]) == day
+    so_far = c[business & arrived]
+    volume = so_far.groupby("contact_type").size()
+    day_index = int((day - log.origin) / pd.Timedelta(days=1))
+    return parse_state(
+        {
+            "time": float(at),
+            "day": day_index,
+            "waiting": [
+                {"type": str(row.contact_type), "waited": float((cut - row.arrival) / seconds)}
+                for row in waiting.itertuples()
+            ],
+            "in_service": in_service,
+            "agents": list(agents.values()),
+            "volume_so_far": {str(k): int(v) for k, v in volume.items()},
+        },
+        f"{log.source} at {day.strftime('%Y-%m-%d')} {_clock(at)}",
+    )
+
+
+def _clock(seconds: float) -> str:
+    minutes = int(np.round(seconds / 60))
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
