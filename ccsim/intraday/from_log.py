@@ -72,16 +72,14 @@ def state_from_log(
     seconds = pd.Timedelta(seconds=1)
     agents: dict[str, dict] = {}
     in_service = []
-    for row in serving.itertuples():
-        agent = str(row.agent) if isinstance(row.agent, str) and row.agent else f"agent-{row.Index}"
+    spent = (cut - serving["answered"]).dt.total_seconds().to_numpy(dtype=float)
+    names = serving["agent"].astype("string").fillna("").to_numpy(dtype=object)
+    types = serving["contact_type"].astype(str).to_numpy()
+    for k in range(len(serving)):
+        agent = str(names[k]) or f"agent-{k}"
         agents[agent] = {"id": agent, "pool": pool, "state": "busy"}
         in_service.append(
-            {
-                "type": str(row.contact_type),
-                "pool": pool,
-                "agent": agent,
-                "spent": float((cut - row.answered) / seconds),
-            }
+            {"type": str(types[k]), "pool": pool, "agent": agent, "spent": float(spent[k])}
         )
     recent = c[
         c["answered"].notna() & (c["ended"] <= cut) & (c["ended"] > cut - idle_window * seconds)
@@ -97,8 +95,12 @@ def state_from_log(
             "time": float(at),
             "day": day_index,
             "waiting": [
-                {"type": str(row.contact_type), "waited": float((cut - row.arrival) / seconds)}
-                for row in waiting.itertuples()
+                {"type": str(t), "waited": float(w)}
+                for t, w in zip(
+                    waiting["contact_type"].astype(str),
+                    (cut - waiting["arrival"]).dt.total_seconds().to_numpy(dtype=float),
+                    strict=True,
+                )
             ],
             "in_service": in_service,
             "agents": list(agents.values()),
