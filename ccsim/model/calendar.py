@@ -88,4 +88,3 @@ class Calendar(simpy.Environment):
         else:
             self._at = math.inf
         self._arrive(caller, at)  # type: ignore[misc]  # feed() sets it before any arrival
-

@@ -43,6 +43,7 @@ from ccsim.model.outbound import OutboundDialer
 from ccsim.model.pools import AgentPool
 from ccsim.model.queues import ContactQueue, make_queues
 from ccsim.model.routing import RoutingPolicy, policy_for
+from ccsim.model.single_queue import SingleQueueLane, is_single_queue
 from ccsim.model.staffing import staffing_plan
 from ccsim.model.streams import RandomStreams
 from ccsim.records import ContactRecords, Kind, Outcome
@@ -116,11 +117,30 @@ class ContactCentre:
         self.dialer = OutboundDialer(self) if scenario.campaigns else None
         interrupting = any(p.interrupt_deferrable for p in scenario.pools.values())
         self.blending = Blending(self) if interrupting else None
+        self._routing_given = routing is not None
         if routing is None:
             routing = policy_for(scenario.routing.policy, scenario.routing.aging)
         self.routing = routing
         self.routing.bind(self)
         self.agents.connect(self.routing, self.answer, self.blending, self.dialer)
+        # The handlers of the two commonest happenings — a first attempt arrives, a contact's
+        # handling ends — bound once (making a bound method per event is measurable);
+        # take_single_queue_lane() may put a lean pair in their place before the start.
+        self._arrive = self.admit
+        self._handled_callback = self._on_handled
+
+    def take_single_queue_lane(self) -> bool:
+        """Use the lean handlers of :mod:`ccsim.model.single_queue` if the scenario is one
+        queue and one pool (and the routing the scenario's own); call before :meth:`start`.
+
+        Chosen once, here, not tested per event; the records are those of the general
+        handlers. Returns whether the lane was taken.
+        """
+        if self._routing_given or not is_single_queue(self.scenario):
+            return False
+        lane = SingleQueueLane(self)
+        self._arrive, self._handled_callback = lane.arrive, lane.handled
+        return True
 
     # -- the run ----------------------------------------------------------------------
 
@@ -144,12 +164,10 @@ class ContactCentre:
                 continue  # before a warm start: the live state sets the staffing
             event = Timeout(env, time - now, (self.pools[pool_index], target, closing))
             event.callbacks.append(self._on_staffing)
-        # Bound methods are made once: creating one per event is measurable in the hot path.
-        self._handled_callback = self._on_handled
         # The first attempts arrive from the calendar's merged stream, in the order (and at
         # the times) one Timeout per caller made here and at each arrival would give them.
         first = bisect_left(self.book.arrival, now) if now else 0
-        env.feed(self.book.arrival, self.admit, first)
+        env.feed(self.book.arrival, self._arrive, first)
         if self.dialer is not None:
             self.dialer.start()
 
@@ -349,4 +367,6 @@ def simulate(
     """
     root = scenario.experiment.seed if seed is None else seed
     streams = RandomStreams(root, replication)
-    return ContactCentre(scenario, streams, routing, first_attempts).run()
+    centre = ContactCentre(scenario, streams, routing, first_attempts)
+    centre.take_single_queue_lane()  # one queue, one pool: the lean handlers, same records
+    return centre.run()
