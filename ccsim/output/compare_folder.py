@@ -4,9 +4,10 @@ A comparison folder holds::
 
     comparison.json            what was compared (base, scenarios, seed, replications) and
                                every paired difference
-    differences.csv            one row per (scenario, group, name, measure): base and scenario
-                               means, the paired difference with its CI, the independent
-                               half-width, significant or not
+    differences.csv            one row per (scenario, group, name, measure): its unit (share,
+                               s, h), base and scenario means, the paired difference with its
+                               CI, the independent half-width, significant or not (values
+                               rounded by kind: no float noise)
     interval_differences.csv   the same per interval for the main measures
     scenarios/<label>/         each scenario's own results folder (as ``ccsim run`` writes)
     report.html                one page: the differences first, then each scenario's headline
@@ -26,7 +27,13 @@ import numpy as np
 import pandas as pd
 
 from ccsim.measures.catalogue import HEADLINE, Kind, lookup
-from ccsim.output.format import duration_unit, kind_of, measure_difference, measure_value
+from ccsim.output.format import (
+    CSV_DECIMALS,
+    duration_unit,
+    kind_of,
+    measure_difference,
+    measure_value,
+)
 from ccsim.output.html.page import (
     Html,
     ReportError,
@@ -52,11 +59,9 @@ def write_comparison(comparison: Comparison, destination: Path) -> Path:
             folder = staging / "scenarios" / name
             folder.mkdir(parents=True)
             write_run_files(result, folder)
-        comparison.differences().to_csv(
-            staging / "differences.csv", index=False, float_format="%.6g"
-        )
-        comparison.interval_differences().to_csv(
-            staging / "interval_differences.csv", index=False, float_format="%.6g"
+        planner_table(comparison.differences()).to_csv(staging / "differences.csv", index=False)
+        planner_table(comparison.interval_differences()).to_csv(
+            staging / "interval_differences.csv", index=False
         )
         summary = comparison.summary()
         summary["folders"] = {
@@ -67,6 +72,30 @@ def write_comparison(comparison: Comparison, destination: Path) -> Path:
         )
         render_comparison_report(staging)
     return destination
+
+
+UNITS = {Kind.FRACTION: "share", Kind.SECONDS: "s", Kind.HOURS: "h"}
+"""The ``unit`` column of the differences files: shares are 0–1 (a difference of 0.012 is
+1.2 percentage points), times in seconds, agent time in hours; counts and money have none."""
+
+_VALUE_COLUMNS = ("base", "value", "difference", "low", "high", "half_width")
+
+
+def planner_table(differences: pd.DataFrame) -> pd.DataFrame:
+    """A table of differences as its CSV file shows it: a ``unit`` column after ``measure``
+    (each row is a measure of its own kind) and every value rounded by that kind, without
+    float noise (:data:`ccsim.output.format.CSV_DECIMALS`)."""
+    if differences.empty:
+        return differences
+    out = differences.copy()
+    kinds = out["measure"].map(lambda m: kind_of(str(m)))
+    out.insert(out.columns.get_loc("measure") + 1, "unit", kinds.map(lambda k: UNITS.get(k, "")))
+    decimals = kinds.map(lambda k: CSV_DECIMALS.get(k, 6) if k is not None else 6)
+    for column in (*_VALUE_COLUMNS, "independent_half_width"):
+        if column in out:
+            values = out[column].astype(float)
+            out[column] = [round(v, d) + 0.0 for v, d in zip(values, decimals, strict=True)]
+    return out
 
 
 def render_comparison_report(folder: Path) -> Path:
