@@ -32,7 +32,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
+
+from ccsim.analytic import tails
 
 # Cut the unlimited waiting room once the rest of the tail is below e^-40 (~4e-18) of the mass.
 _LOG_TAIL = -40.0
@@ -42,7 +43,7 @@ _LOG_NEGLIGIBLE = -45.0
 MAX_WAITING_STATES = 4_000_000
 # Abandonment this small next to the answering rate moves no result in double precision: the
 # answered caller's wait is then the Erlang (no-abandonment) law, which is also where the Beta
-# form breaks down numerically (scipy's betainc returns NaN for a shape near 1e168).
+# form breaks down numerically (a shape near 1e168).
 _NEGLIGIBLE_THETA = 1e-13
 
 
@@ -132,7 +133,7 @@ def log_waiting_weights(
         nxt = arrival_rate / (full_rate + theta * (size + 1))
         if nxt < 1.0:
             tail = log_w[-1] + math.log(nxt) - math.log1p(-nxt)
-            if tail < special.logsumexp(log_w) + _LOG_TAIL:
+            if tail < tails.logsumexp(log_w) + _LOG_TAIL:
                 return log_w, True
         if size >= MAX_WAITING_STATES:
             raise QueueTooLongError(f"the queue would need more than {size} waiting places")
@@ -169,7 +170,7 @@ def outcomes(
         # All-agents-busy is astronomically rare (the load is tiny next to the agents).
         return ChainOutcome(0.0, 0.0, 1.0, 0.0, 1.0, 0.0)
     log_w, truncated = log_waiting_weights(arrival_rate, full_rate, theta, room)
-    log_mass = special.logsumexp(log_w)
+    log_mass = tails.logsumexp(log_w)
     # Stationary law: P(n < c) = (1 - B) / Z and P(n = c + k) = B w_k / Z with
     # Z = 1 - B + B * sum(w), which follows from the Erlang B law of the states n <= c.
     log_b = math.log(erlang_b)
@@ -192,15 +193,18 @@ def outcomes(
     k = np.arange(lo, hi + 1, dtype=float)  # callers already waiting when he arrives
     q = np.exp(log_q[lo : hi + 1])
     # With no abandonment his wait is Erlang(k + 1, c mu): P(wait <= T) = P(k+1, c mu T).
-    erlang_wait = special.gammainc(k + 1.0, full_rate * threshold)
+    erlang_wait = tails.poisson_reach(lo, hi, full_rate * threshold)
     if theta > 0.0:
         leave = full_rate + (k + 1.0) * theta
         p_answer = full_rate / leave
         p_abandon = (k + 1.0) * theta / leave
         if (hi + 1.0) * theta > _NEGLIGIBLE_THETA * full_rate:
             # exp(-theta * wait) ~ Beta(c mu / theta + 1, k + 1) for an answered caller.
-            late = -math.expm1(-theta * threshold)  # 1 - exp(-theta T), without cancellation
-            p_in_time = special.betainc(k + 1.0, full_rate / theta + 1.0, late)
+            # I_x(k + 1, b) with x = 1 - exp(-theta T), both logs without cancellation
+            log_late = math.log(-math.expm1(-theta * threshold)) if threshold > 0 else -math.inf
+            p_in_time = tails.negative_binomial_reach(
+                lo, hi, full_rate / theta + 1.0, log_late, -theta * threshold
+            )
         else:
             p_in_time = erlang_wait  # the Beta law's limit as theta -> 0
         # Mean wait of an answered caller: sum of 1 / (c mu + (j + 1) theta), j = 0..k.

@@ -141,27 +141,16 @@ def user_errors():
     Also a full disk or a closed pipe on standard output (``ccsim schema > /dev/full``): one
     line, exit 2. Ctrl-C says truthfully whether a results folder was finished.
     """
-    from ccsim.errors import ScenarioError
-    from ccsim.experiment.executors import ExecutorError
-    from ccsim.output.html.page import ReportError
-    from ccsim.output.run_folder import OutputError
-    from ccsim.scenario.overrides import OverrideError
-    from ccsim.studies.staffing.optimiser import StaffingError
-    from ccsim.studies.staffing.rostering import RosteringError
-    from ccsim.studies.sweep import SweepError
-
     try:
         yield
-    except ScenarioError as exc:
-        fail(f"invalid scenario {exc}")
-    except OutputError as exc:
-        fail(str(exc))
-    except ExecutorError as exc:
-        fail(str(exc))
-    except (ReportError, OverrideError, SweepError, StaffingError, RosteringError) as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(_os_message(exc))
+    except Exception as exc:  # noqa: BLE001 (what is no user mistake is raised again)
+        if _is(exc, "ccsim.errors", "ScenarioError"):
+            fail(f"invalid scenario {exc}")
+        elif isinstance(exc, _user_error_classes()):
+            fail(str(exc))
+        elif isinstance(exc, OSError):
+            fail(_os_message(exc))
+        raise
     except KeyboardInterrupt:
         from ccsim.output.run_folder import finished_folders
 
@@ -171,6 +160,32 @@ def user_errors():
         else:
             click.echo("ccsim: interrupted; no results folder was written", err=True)
         sys.exit(130)
+
+
+_USER_ERRORS = (
+    ("ccsim.errors", "ScenarioError"),
+    ("ccsim.output.run_folder", "OutputError"),
+    ("ccsim.experiment.executors", "ExecutorError"),
+    ("ccsim.output.html.page", "ReportError"),
+    ("ccsim.scenario.overrides", "OverrideError"),
+    ("ccsim.studies.sweep", "SweepError"),
+    ("ccsim.studies.staffing.optimiser", "StaffingError"),
+    ("ccsim.studies.staffing.rostering", "RosteringError"),
+)
+"""The exceptions that are user mistakes (a message, exit status 2), by module and name."""
+
+
+def _user_error_classes() -> tuple[type[BaseException], ...]:
+    """The user-mistake exceptions of the modules loaded so far: one whose module was never
+    imported cannot have been raised, so its module (the staffing optimiser: a second of
+    imports) is not loaded just to be caught."""
+    found = (getattr(sys.modules.get(module), name, None) for module, name in _USER_ERRORS)
+    return tuple(cls for cls in found if isinstance(cls, type))
+
+
+def _is(exc: BaseException, module: str, name: str) -> bool:
+    cls = getattr(sys.modules.get(module), name, None)
+    return isinstance(cls, type) and isinstance(exc, cls)
 
 
 def _os_message(exc: OSError) -> str:
