@@ -224,10 +224,10 @@ def schema():
     Example:
       ccsim schema > ccsim-scenario.schema.json
     """
-    from ccsim.scenario import Scenario
+    from ccsim.scenario.editor_schema import scenario_json_schema
 
     with user_errors():  # a full disk or /dev/full: one line, exit 2
-        click.echo(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+        click.echo(json.dumps(scenario_json_schema(), indent=2))
 
 
 @main.command()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -28,6 +28,11 @@ class Skill(BaseModel):
     after: Duration = 0.0
     handle_time_factor: Real = Field(default=1.0, gt=0, le=20)
     handle_time: Distribution | None = None
+
+
+_SERVES_AS_TYPED = Name | list[Name] | dict[Name, Annotated[int, Field(ge=1)] | Skill]
+"""What ``serves`` may be written as: one name, a list by rank, or names mapped to a priority
+or a skill."""
 
 
 class Pool(BaseModel):
@@ -118,7 +123,9 @@ class Pool(BaseModel):
             return 1.0
         return self.concurrency_factors[open_chats - 1]
 
-    @field_validator("serves", mode="before")
+    # The schema editors see (``ccsim schema``) shows the shorthands a planner may type, not
+    # only the mapping they are turned into.
+    @field_validator("serves", mode="before", json_schema_input_type=_SERVES_AS_TYPED)
     @classmethod
     def _serves_shorthands(cls, value: Any) -> Any:
         if isinstance(value, str):
