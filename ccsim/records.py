@@ -21,6 +21,7 @@ from ccsim.timeline import OnDutyTrace
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 # pandas is imported only when a DataFrame is asked for: a simulation alone does not need
 # its ~75 MB, which keeps a replication's peak memory low.
@@ -284,6 +285,67 @@ class ContactRecords:
         # copy=False: the frame shares the record arrays instead of copying them into one
         # block (a long run's DataFrame would otherwise double its memory for a moment).
         return pd.DataFrame(columns, copy=False)
+
+
+    def to_arrow(self) -> pa.Table:
+        """The records as an Arrow table: the columns of :meth:`to_frame`, with the same
+        names, types and values as that frame written to Parquet (names as dictionaries,
+        NaN times as nulls), but made straight from the numpy columns: no DataFrame, and
+        the numeric columns are shared with the records, not copied.
+
+        ``contacts.parquet`` is written from it one replication at a time, so a long run's
+        records never exist twice in memory.
+        """
+        import pyarrow as pa
+
+        n = len(self)
+        columns: dict[str, pa.Array] = {
+            "replication": pa.array(np.full(n, self.replication, dtype=np.int32)),
+            "contact_id": pa.array(np.arange(n, dtype=np.int32)),
+            "contact_type": _dictionary(self.contact_type, self.contact_types),
+            "arrival": _floats(self.arrival),
+            "answered": _floats(self.answered),
+            "ended": _floats(self.ended),
+            "outcome": _dictionary(self.outcome, OUTCOMES),
+            "pool": _dictionary(self.pool, self.pools),
+            "agent": pa.array(self.agent),
+            "wait": _floats(self.wait),
+            "handle": _floats(self.handle),
+        }
+        if self.has_journeys:
+            columns.update(
+                customer=pa.array(self.customer),
+                kind=_dictionary(self.kind, KINDS),
+                attempt=pa.array(self.attempt),
+                transferred_to=_dictionary(self.transferred_to, self.contact_types),
+                predicted_wait=_floats(self.predicted_wait),
+            )
+        if self.pauses is not None:
+            columns["interruptions"] = pa.array(
+                np.bincount(self.pauses.contact, minlength=n).astype(np.int16)
+            )
+        return pa.table(columns)
+
+
+def _floats(values: np.ndarray) -> pa.Array:
+    """A float column, NaN as null (as pandas writes it to Parquet)."""
+    import pyarrow as pa
+
+    return pa.array(np.ascontiguousarray(values, dtype=float), from_pandas=True)
+
+
+def _dictionary(codes: np.ndarray, names: Sequence[str]) -> pa.Array:
+    """Names stored once, codes per contact (a negative code: null), as pandas writes a
+    categorical: int8 indices up to 127 names."""
+    import pyarrow as pa
+
+    index_type = np.int8 if len(names) <= 127 else np.int16 if len(names) <= 32767 else np.int32
+    indices = np.asarray(codes).astype(index_type, copy=False)
+    missing = indices < 0
+    return pa.DictionaryArray.from_arrays(
+        pa.array(indices, mask=missing if missing.any() else None),
+        pa.array(list(names), type=pa.string()),
+    )
 
 
 def _categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:

@@ -312,8 +312,13 @@ def write_tables(result: ExperimentResult, folder: Path) -> Written:
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     intervals = with_risk_columns(result, result.intervals())
     measure_csv(intervals).to_csv(folder / "intervals.csv", index=False)  # units, no noise
-    if result.records:
-        result.contacts().to_parquet(folder / "contacts.parquet", index=False)
+    if result.records:  # one replication at a time, straight from its numpy columns
+        import pyarrow.parquet as pq
+
+        schema = result.records[0].to_arrow().schema
+        with pq.ParquetWriter(folder / "contacts.parquet", schema) as parquet:
+            for records in result.records:
+                parquet.write_table(records.to_arrow())
     return Written(summary, intervals)
 
 
