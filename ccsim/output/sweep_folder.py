@@ -107,7 +107,7 @@ def sweep_figure(table: pd.DataFrame, axes: list[str], measure: str) -> Figure:
     name = _label(column)
     ax.set_xlabel(x_axis)
     ax.set_ylabel(f"{name} ({unit})" if unit else name)
-    ax.set_title(f"{name} across the sweep (band: confidence interval)")
+    ax.set_title(f"{name[:1].upper()}{name[1:]} across the sweep (band: confidence interval)")
     if others:
         ax.legend()
     ax.grid(alpha=0.3)
