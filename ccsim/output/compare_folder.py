@@ -89,7 +89,8 @@ def planner_table(differences: pd.DataFrame) -> pd.DataFrame:
         return differences
     out = differences.copy()
     kinds = out["measure"].map(lambda m: kind_of(str(m)))
-    out.insert(out.columns.get_loc("measure") + 1, "unit", kinds.map(lambda k: UNITS.get(k, "")))
+    after = list(out.columns).index("measure") + 1
+    out.insert(after, "unit", kinds.map(lambda k: UNITS.get(k, "")))
     decimals = kinds.map(lambda k: CSV_DECIMALS.get(k, 6) if k is not None else 6)
     for column in (*_VALUE_COLUMNS, "independent_half_width"):
         if column in out:
