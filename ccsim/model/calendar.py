@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from heapq import heappop
 
 import simpy
-from simpy.core import EmptySchedule
-from simpy.events import NORMAL
+from simpy.core import EmptySchedule, StopSimulation
+from simpy.events import NORMAL, EventPriority
 
 
 class Calendar(simpy.Environment):
@@ -74,7 +75,23 @@ class Calendar(simpy.Environment):
             head = queue[0]
             time = head[0]
             if at > time or (at == time and (head[1], head[2]) < (NORMAL, self._eid_at)):
-                return simpy.Environment.step(self)
+                # SimPy's own step (simpy.Environment.step, 4.1), written out here: it runs
+                # for every event of a replication, and one call less per event is ~5 %.
+                self._now, _, _, event = heappop(queue)
+                callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+                try:
+                    for callback in callbacks:
+                        callback(event)
+                except StopSimulation:
+                    # Keep the callbacks not yet run for when the run resumes (as SimPy).
+                    event.callbacks = callbacks[callbacks.index(callback) + 1 :]
+                    self.schedule(event, EventPriority(-1))
+                    raise
+                if not event._ok and not hasattr(event, "_defused"):
+                    exc = type(event._value)(*event._value.args)  # a failed event, undefused
+                    exc.__cause__ = event._value
+                    raise exc
+                return
         elif at == math.inf:
             raise EmptySchedule
         # The caller is the calendar's next event: their turn, exactly as a Timeout's.

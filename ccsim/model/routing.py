@@ -202,6 +202,8 @@ class SkillRouting(RoutingPolicy):
     def heads(self, pool: AgentPool, group: list[Eligibility], now: float):
         """(entry, head contact) for each queue of ``group`` the free agent may take from."""
         for entry in group:
+            if not entry.queue.ids:
+                continue  # nobody in line: no head (the cheap test first)
             head = self.eligible_head(entry, pool, now)
             if head is not None:
                 yield entry, head
@@ -218,15 +220,21 @@ class StaticPriorityRouting(SkillRouting):
 
     def select_contact(self, pool: AgentPool, now: float) -> int | None:
         arrival = self.arrival
+        eligible_head = self.eligible_head
         for group in self.groups[pool.index]:
             if len(group) == 1:  # the common case, kept lean: one queue at this rank
                 entry = group[0]
-                if self.eligible_head(entry, pool, now) is not None:
+                if entry.queue.ids and eligible_head(entry, pool, now) is not None:
                     return entry.queue.take()
                 continue
             best = None
             best_key = None
-            for entry, head in self.heads(pool, group, now):
+            for entry in group:  # heads(), written out: this runs for every freed agent
+                if not entry.queue.ids:
+                    continue  # nobody in line (most queues, most of the time): no head
+                head = eligible_head(entry, pool, now)
+                if head is None:
+                    continue
                 key = (entry.type_priority, arrival[head])
                 if best_key is None or key < best_key:  # set together with best
                     best, best_key = entry, key
