@@ -294,9 +294,11 @@ def _bounds(axis: Axis, values: list[float], panel: Panel, which: str) -> tuple[
     bottom = min(finite_values, default=0.0)
     low = axis.low if axis.low is not None else bottom
     high = axis.high if axis.high is not None else top
-    if axis.kind == "percent":
+    if axis.kind == "percent":  # a share: from 0 %, to 100 % once it passes half way
         low = max(low, 0.0)
-        high = min(max(high * 1.05 if axis.high is None else high, 0.05), 1.0)
+        if axis.high is None:
+            high = 1.0 if high > 0.5 else high * 1.05
+        high = min(max(high, 0.05), 1.0)
     elif axis.high is None:
         high = high * 1.05 if high > 0 else high
     if high <= low:

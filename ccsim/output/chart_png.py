@@ -128,9 +128,9 @@ def chart_png(chart: Chart) -> bytes:
     """The chart as PNG bytes, ``chart.width`` pixels wide."""
     canvas = PngCanvas(chart.width, chart.height)
     draw(chart, canvas)
-    image = canvas.image.resize((chart.width, chart.height), Image.Resampling.LANCZOS)
+    image = canvas.image.reduce(SCALE)  # a box filter: as smooth here, a tenth of Lanczos' time
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False, compress_level=6)
+    image.save(buffer, format="PNG", compress_level=3)  # a little larger, much quicker
     return buffer.getvalue()
 
 

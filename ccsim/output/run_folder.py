@@ -332,7 +332,7 @@ def write_charts(result: ExperimentResult, written: Written, folder: Path) -> Ru
     run = run_from_result(result, written.summary, written.intervals, folder)
     frame = written.intervals
     types, pools = frame[frame["kind"] == "type"], frame[frame["kind"] == "pool"]
-    service = charts.service_level_chart(types, run.targets, run.horizon)
+    service = charts.service_level_chart(types, run.targets, run.horizon, run.still_open)
     waiting = charts.waiting_chart(run.waits, run.targets, *_per_run(run)) if run.waits else None
     occupancy = charts.rate_chart(
         pools,

@@ -19,7 +19,15 @@ import numpy as np
 import pandas as pd
 
 from ccsim.output.chart import Axis, Chart, Panel, Rule, Series
-from ccsim.output.format import SECONDS_PER, clock, count, duration, percent, percent_as_given
+from ccsim.output.format import (
+    SECONDS_PER,
+    clock,
+    count,
+    duration,
+    number,
+    percent,
+    percent_as_given,
+)
 
 _PALETTE = [
     "#1f77b4",
@@ -139,20 +147,22 @@ def staffing_chart(types: pd.DataFrame, pools: pd.DataFrame) -> Chart | None:
                 separators=axis.day_starts,
             )
         )
-    return Chart("Arrivals and agents on duty", tuple(panels), plot_height=190)
+    return Chart("Arrivals and staffing", tuple(panels), plot_height=190)
 
 
 def service_level_chart(
     types: pd.DataFrame,
     targets: Mapping[str, dict],
     horizon: Mapping[str, float] | None = None,
+    still_open: Mapping[str, float] | None = None,
 ) -> Chart | None:
     """Service level by interval per contact type, its CI band and its target (labelled).
 
-    ``horizon`` (``days``, ``open``, ``close`` in seconds after midnight) lets the chart
-    explain a type whose threshold runs past closing (an email's 4 h clock keeps running
-    overnight) and leave out the last intervals whose contacts could still be open when the
-    horizon ends: their service level is not known yet, and reads 0 or nothing.
+    ``horizon`` (``days``; ``open``, ``close`` in seconds after midnight; ``interval``) lets
+    the chart explain a type whose threshold runs past closing (an email's 4 h clock keeps running
+    overnight); with ``still_open`` (per type, contacts still open when the horizon ended:
+    ``unserved``) it leaves out the last intervals whose contacts could be among them: their
+    service level is not known yet, and reads 0 or nothing.
     """
     if types.empty or "service_level" not in types:
         return None
@@ -162,7 +172,8 @@ def service_level_chart(
     for name, rows in _by_name(types):
         target = targets.get(name) or {}
         threshold = target.get("service_level_threshold")
-        keep, note = _settled(axis, rows, threshold, horizon, name)
+        open_at_end = (still_open or {}).get(name) or 0.0
+        keep, note = _settled(rows, threshold, horizon, open_at_end, name)
         series.append(_series(axis, rows, "service_level", name, palette[name], keep=keep))
         notes += note
         goal = target.get("service_level_target")
@@ -172,7 +183,7 @@ def service_level_chart(
                 Rule(goal, f"{name} target {percent_as_given(goal)}{within}", palette[name])
             )
     panel = Panel(
-        "Service level by interval (band: confidence interval; dashed: target)",
+        "",
         tuple(series),
         axis.axis(),
         Axis("service level", "percent", high=1.0),
@@ -180,38 +191,44 @@ def service_level_chart(
         axis.day_starts,
         tuple(notes),
     )
-    return Chart("Service level against target", (panel,), plot_height=240)
+    return Chart(
+        "Service level by interval (band: confidence interval; dashed: target)",
+        (panel,),
+        plot_height=240,
+    )
 
 
 def _settled(
-    axis: IntervalAxis,
     rows: pd.DataFrame,
     threshold: float | None,
     horizon: Mapping[str, float] | None,
+    still_open: float,
     name: str,
-) -> tuple[np.ndarray, list[str]]:
-    """Which intervals' service level is known by the end of the horizon, and the notes
-    that explain the others (and a threshold that runs past closing)."""
-    keep = np.ones(len(rows), dtype=bool)
+) -> tuple[np.ndarray | None, list[str]]:
+    """Which intervals' service level is known by the end of the horizon (``None``: all),
+    and the notes that explain the others and a threshold that runs past closing.
+
+    ``still_open``: the type's contacts still open when the horizon ended (a mean per
+    replication). Only then can an interval near the end be unsettled: one whose
+    arrivals' threshold runs past the last closing.
+    """
     if threshold is None or not horizon:
-        return keep, []
+        return None, []
     days, close = horizon.get("days"), horizon.get("close")
     opening = horizon.get("open")
     if not isinstance(days, int) or close is None:
-        return keep, []
-    notes = []
+        return None, []
+    keep, notes = None, []
     starts = np.array([_seconds(s) for s in rows["start"]], dtype=float)
-    last = rows["day"].to_numpy() == days - 1
-    open_end = last & (starts + threshold > close)
-    if open_end.any():
+    length = horizon.get("interval") or 0.0  # the interval's last arrival counts too
+    open_end = (rows["day"].to_numpy() == days - 1) & (starts + length + threshold > close)
+    if still_open > 0 and open_end.any():
         keep = ~open_end
         first = rows["start"].to_numpy()[open_end][0]
-        waiting = rows["waiting_at_end"].to_numpy()[open_end] if "waiting_at_end" in rows else []
-        still = f" ({count(np.nansum(waiting))} still waiting at the end)" if len(waiting) else ""
         notes.append(
-            f"{name}: not plotted from {'the last day ' if days > 1 else ''}{first} — contacts "
-            f"arriving then can still be open when the horizon ends{still}; their service level "
-            f"is not known yet."
+            f"{name}: not plotted from {'the last day ' if days > 1 else ''}{first} — "
+            f"{number(still_open)} contacts were still open when the horizon ended; the service "
+            "level of these intervals is not known yet."
         )
     if days > 1 and opening is not None and threshold > 0 and (starts + threshold > close).any():
         cut = clock(max(close - threshold, opening))
@@ -232,8 +249,8 @@ def rate_chart(
     axis = IntervalAxis(rows)
     palette = colours(rows["name"].unique(), pools=pools)
     series = tuple(_series(axis, g, column, name, palette[name]) for name, g in _by_name(rows))
-    panel = Panel(title, series, axis.axis(), Axis(ylabel, "percent"), separators=axis.day_starts)
-    return Chart(title.split(" (")[0], (panel,), plot_height=200)
+    panel = Panel("", series, axis.axis(), Axis(ylabel, "percent"), separators=axis.day_starts)
+    return Chart(title, (panel,), plot_height=200)
 
 
 def time_chart(
@@ -263,7 +280,7 @@ def time_chart(
             _series(axis, types[types["name"] == n], column, n, palette[n]) for n in groups[unit]
         )
         y = Axis(ylabel, "duration", unit) if scale_by_unit else Axis(ylabel)
-        label = f"{title} — {', '.join(groups[unit])}" if len(groups) > 1 else title
+        label = ", ".join(groups[unit]) if len(groups) > 1 else ""
         panels.append(Panel(label, series, axis.axis(), y, separators=axis.day_starts))
     return Chart(title, tuple(panels), plot_height=170)
 

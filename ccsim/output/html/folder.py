@@ -37,14 +37,26 @@ class RunFolder:
 
     @property
     def horizon(self) -> dict[str, float]:
-        """``days``, ``open`` and ``close`` (seconds after midnight) of the run's horizon, as
-        far as the scenario says (clock times written as ``"08:00"`` are read too)."""
+        """``days``, ``open`` and ``close`` (seconds after midnight) and the ``interval``
+        length of the run's horizon, as far as the scenario says (clock times written as
+        ``"08:00"`` are read too)."""
         horizon = (self.scenario or {}).get("horizon") or {}
         result: dict = {"days": days_of(self)}
-        for key in ("open", "close"):
+        for key in ("open", "close", "interval"):
             seconds = _clock_seconds(horizon.get(key))
             if seconds is not None:
                 result[key] = seconds
+        return result
+
+    @property
+    def still_open(self) -> dict[str, float]:
+        """Per contact type, contacts still open when the horizon ended (mean ``unserved``)."""
+        result = {}
+        for name, measures in (self.summary.get("by_type") or {}).items():
+            entry = (measures or {}).get("unserved")
+            value = entry.get("mean") if isinstance(entry, dict) else entry
+            if isinstance(value, int | float) and value == value:
+                result[name] = float(value)
         return result
 
     def unit(self, contact_type: str) -> str:

@@ -129,15 +129,15 @@ def figure_html(fig, alt: str, caption: str = "") -> Html:
     )
 
 
-def chart_html(chart, caption: str = "", titled: bool = False) -> Html:
+def chart_html(chart, caption: str = "", heading: str = "") -> Html:
     """A :class:`~ccsim.output.chart.Chart` as inline SVG (the same picture as its PNG file).
 
-    The chart's own title is left out unless ``titled``: on the page a heading gives it."""
+    The chart's own title is left out when it only repeats the ``heading`` above it."""
     from dataclasses import replace
 
     from ccsim.output.chart_svg import chart_svg
 
-    if not titled:
+    if heading and chart.title == heading:
         chart = replace(chart, title="", alt=chart.alt or chart.title)
     cap = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
     return Html(f"<figure>{chart_svg(chart)}{cap}</figure>")

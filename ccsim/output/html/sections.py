@@ -168,7 +168,7 @@ def charts_html(run: RunFolder) -> str:
         ("Arrivals and staffing", charts.staffing_chart(types, pools), ""),
         (
             "Service level against target",
-            charts.service_level_chart(types, run.targets, run.horizon),
+            charts.service_level_chart(types, run.targets, run.horizon, run.still_open),
             "No service level by interval.",
         ),
         (
@@ -211,7 +211,9 @@ def charts_html(run: RunFolder) -> str:
         if fig is None and not empty:
             continue
         parts.append(heading(title))
-        parts.append(chart_html(fig) if fig is not None else paragraph(empty, note=True))
+        parts.append(
+            chart_html(fig, heading=title) if fig is not None else paragraph(empty, note=True)
+        )
     return "\n".join(parts)
 
 
@@ -253,7 +255,7 @@ def waiting_html(run: RunFolder) -> str:
         if fig is None:
             parts.append(paragraph("No contact queued, so there is no waiting-time distribution."))
         else:
-            parts.append(chart_html(fig, titled=True))
+            parts.append(chart_html(fig))
     return "\n".join(parts)
 
 
