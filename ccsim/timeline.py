@@ -25,15 +25,19 @@ class QueueLength:
     ):
         """``scheduled``: each interval's own span (start, end, start, end, …): the waiting
         counted in the interval's mean queue, leaving out the night an email backlog waits."""
-        self.area_per_interval = overlap_seconds(joined, left, boundaries)
-        if scheduled is not None:
+        if scheduled is None:
+            self.area_per_interval = overlap_seconds(joined, left, boundaries)
+        else:
             self.area_per_interval = overlap_seconds(joined, left, scheduled)[::2]
         self.area_overall = float(self.area_per_interval.sum())
         times = np.concatenate([joined, left])
-        steps = np.concatenate([np.ones(len(joined)), -np.ones(len(left))])
+        # +1 joins, -1 leaves (one byte each: a long run has millions of waits)
+        steps = np.concatenate([np.ones(len(joined), np.int8), -np.ones(len(left), np.int8)])
         # At equal times people leave before others join, so the maximum is not inflated.
         order = np.lexsort((steps, times))
-        times, level = times[order], np.cumsum(steps[order])
+        times = times[order]
+        level = np.cumsum(steps[order], dtype=float)
+        del order, steps
         n = len(boundaries) - 1
         maxima = np.zeros(n)
         if len(times):
@@ -98,20 +102,27 @@ def overlap_seconds(start: np.ndarray, end: np.ndarray, boundaries: np.ndarray) 
     if len(start) == 0:
         return np.zeros(len(boundaries) - 1)
     # Temporaries are dropped as soon as used: a long run has millions of spans.
+    # Only the prefix sums at the boundaries are kept: a long run has millions of spans.
     start_sorted = np.sort(start)
-    start_prefix = _prefix_sums(start_sorted)
     started = np.searchsorted(start_sorted, boundaries, side="right")
+    started_sum = _prefix_sums(start_sorted)[started]
     del start_sorted
     by_end = np.argsort(end, kind="stable")
     end_sorted, start_by_end = end[by_end], start[by_end]
     del by_end
     ended = np.searchsorted(end_sorted, boundaries, side="right")
-    duration_prefix = _prefix_sums(end_sorted - start_by_end)
+    if end_sorted.dtype == float:  # each span's duration, in place
+        end_sorted -= start_by_end
+        durations = end_sorted
+    else:
+        durations = end_sorted - start_by_end
     del end_sorted
-    ended_start_prefix = _prefix_sums(start_by_end)
+    duration_sum = _prefix_sums(durations)[ended]
+    del durations
+    ended_start_sum = _prefix_sums(start_by_end)[ended]
     del start_by_end
-    running = boundaries * (started - ended) - (start_prefix[started] - ended_start_prefix[ended])
-    return np.diff(duration_prefix[ended] + running)
+    running = boundaries * (started - ended) - (started_sum - ended_start_sum)
+    return np.diff(duration_sum + running)
 
 
 def _prefix_sums(values: np.ndarray) -> np.ndarray:

@@ -120,6 +120,7 @@ class IntervalGrid:
         self.wait = kept(wait)
         del wait
         self.interval = np.searchsorted(self.starts, kept(self.counted_at), side="right") - 1
+        self.interval = self.interval.astype(np.min_scalar_type(-len(self.starts)))
         self.ctype = kept(records.contact_type)
         self.outcome = kept(records.outcome)
         self.handle = kept(records.handle)

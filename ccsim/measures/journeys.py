@@ -136,22 +136,23 @@ def journey_measures(
     groups = [(name, first_type == t) for t, name in enumerate(records.contact_types)]
     for name, mine in [*groups, (None, np.ones(n_customers, bool))]:
         rows = mine & counted  # contacts of customers who started in this group
-        firsts = np.flatnonzero(rows & is_first)
-        n = len(firsts)
-        served = served_customer[firsts]
+        # Masks, not index arrays: a long run's customers are millions.
+        first = rows & is_first  # the group's customers (their first contacts)
+        n = int(np.count_nonzero(first))
+        served = served_customer & first
         inbound = rows & (records.kind != CALLBACK) & ~bot_visit  # offered to agents
         contained = rows & (records.outcome == CONTAINED)
         if accepted_at is None or reached_at is None:
-            took_callback = got_through = firsts[:0]
+            took_callback = got_through = np.zeros(0, np.int64)
             time_to_callback = float("nan")
         else:
-            took_callback = firsts[~np.isnan(accepted_at[firsts])]
+            took_callback = np.flatnonzero(first & ~np.isnan(accepted_at))
             got_through = took_callback[~np.isnan(reached_at[took_callback])]
             time_to_callback = _mean(reached_at[got_through] - accepted_at[got_through])
         if first_answer is None:  # each customer's only contact, if answered
-            resolved = firsts[answered[firsts]]
+            resolved = np.flatnonzero(first & answered)
         else:
-            resolved = first_answer[firsts]
+            resolved = first_answer[first]
             resolved = resolved[resolved >= 0]
         errors = error[rows[predicted]]
         result[name] = {
@@ -164,7 +165,7 @@ def journey_measures(
             "first_contact_resolution": _ratio(
                 (records.transferred_to[resolved] < 0).sum(), len(resolved)
             ),
-            "time_in_system": _time_in_system(journey_end, records.arrival, firsts[served]),
+            "time_in_system": _time_in_system(journey_end, records.arrival, served),
             "callbacks_offered": float((rows & offered).sum()),
             "callbacks_accepted": float(len(took_callback)),
             "callback_attempts": float((rows & (records.kind == CALLBACK)).sum()),
@@ -180,9 +181,9 @@ def journey_measures(
             "containment_rate": _ratio(contained.sum(), (rows & bot_visit).sum()),
             # Agent work the bot saved: contained contacts at their type's AHT.
             "agent_hours_saved": float(aht[records.contact_type[contained]].sum() / 3600),
-            "after_hours_contacts": float(after_hours[firsts].sum()),
+            "after_hours_contacts": float((after_hours & first).sum()),
             "told_to_call_back": float((rows & closed).sum()),
-            "called_back": float((told[firsts] & redialled[firsts]).sum()),
+            "called_back": float((told & redialled & first).sum()),
         }
     return result
 
