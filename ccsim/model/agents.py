@@ -80,6 +80,7 @@ class Agents:
             )
             first_agent += size
         self._chat = [c.channel == "chat" for c in scenario.contact_types.values()]
+        self._any_chat = any(self._chat)  # no chats: a free agent answers without take()
 
     def connect(
         self,
@@ -109,7 +110,10 @@ class Agents:
             return
         contact = self._routing.select_contact(pool, now)
         if contact is not None:
-            self.take(pool, agent, contact, now)
+            if self._any_chat:
+                self.take(pool, agent, contact, now)
+            else:
+                self._answer(contact, pool, agent, now)  # take() without its chat test
         elif pool.on_duty > pool.target:
             pool.go_off_duty(agent, now)  # closing and nothing left to serve
         elif self._dialer is not None and self._dialer.dial(pool, agent, now):

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from heapq import heappop
+from heapq import heappop, heappush
 
 import simpy
 from simpy.core import EmptySchedule, StopSimulation
-from simpy.events import NORMAL, EventPriority
+from simpy.events import NORMAL, Event, EventPriority
 
 
 class Calendar(simpy.Environment):
@@ -61,6 +61,26 @@ class Calendar(simpy.Environment):
             now = self._now
             self._at = now + (times[first] - now)
             self._eid_at = next(self._eid)
+
+    def reserve(self, delay: float) -> tuple[float, int]:
+        """The time and event id a Timeout of ``delay`` made now would have (the id is
+        taken from SimPy's counter): for an event put on the calendar later, with
+        :meth:`put`, in its rightful place."""
+        return self._now + delay, next(self._eid)
+
+    def put(
+        self, time: float, eid: int, value: object, callback: Callable[[Event], None]
+    ) -> None:
+        """Put an event ringing at ``time`` with ``value`` (``event.value``) on the calendar
+        with the id from :meth:`reserve` — fired exactly where its Timeout would have been.
+
+        Call it before any event later than ``(time, eid)`` fires.
+        """
+        event = Event(self)
+        event._ok = True  # triggered, as SimPy's own run(until=…) makes its stop event
+        event._value = value
+        event.callbacks.append(callback)
+        heappush(self._queue, (time, NORMAL, eid, event))
 
     def peek(self) -> float:
         """The time of the next event or arrival (``inf``: nothing left)."""

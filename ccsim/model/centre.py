@@ -40,6 +40,7 @@ from ccsim.model.contacts import ContactBook
 from ccsim.model.handling import HandleTimes
 from ccsim.model.journeys import Journeys
 from ccsim.model.outbound import OutboundDialer
+from ccsim.model.overflow import OverflowTimers
 from ccsim.model.pools import AgentPool
 from ccsim.model.queues import ContactQueue, make_queues
 from ccsim.model.routing import RoutingPolicy, policy_for
@@ -106,6 +107,10 @@ class ContactCentre:
             sorted({p.serves[n].after for p in scenario.pools.values() if n in p.serves} - {0.0})
             for n in scenario.contact_types
         ]
+        # Only the timers of contacts still waiting go on the calendar (same order, times).
+        self.overflow = OverflowTimers(
+            self.env, self._overflow_delays, self.book.outcome, self._overflow_due
+        )
         day_factors = forecast_factors(scenario, streams)[1]
         self.handling = HandleTimes(scenario, streams, self.agents.load, day_factors)
         self.journeys = Journeys(self, self.handling) if scenario.has_journeys else None
@@ -225,8 +230,8 @@ class ContactCentre:
             deadline = self.book.deadline[contact]
             if deadline < math.inf:
                 Timeout(self.env, deadline - now, contact).callbacks.append(self._on_patience)
-        for delay in self._overflow_delays[t]:
-            Timeout(self.env, delay, contact).callbacks.append(self._on_overflow)
+        if self._overflow_delays[t]:
+            self.overflow.start(contact, t, now)
 
     def queue_callback(self, contact: int, now: float) -> None:
         """A callback attempt is due: an idle agent dials now, or it joins its queue."""
@@ -322,7 +327,10 @@ class ContactCentre:
             self._journeys(self.journeys).after_lost(contact, ABANDONED, self.env.now)
 
     def _on_overflow(self, event: simpy.Event) -> None:
-        contact: int = event.value
+        self._overflow_due(event.value)
+
+    def _overflow_due(self, contact: int) -> None:
+        """``contact`` has waited an overflow delay: a backup pool may answer it now."""
         book = self.book
         now = self.env.now
         if book.outcome[contact] != WAITING or book.deadline[contact] <= now:

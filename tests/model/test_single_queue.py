@@ -6,6 +6,8 @@
   forecast uncertainty and busy agents going home when the staffing drops.
 * The calendar (:mod:`ccsim.model.calendar`) fires merged arrivals exactly where one SimPy
   Timeout per caller would have put them, ties included.
+* Overflow timers (:mod:`ccsim.model.overflow`), put on the calendar only while their contact
+  may still be waiting, give the records of one Timeout per waiting contact.
 """
 
 from __future__ import annotations
@@ -146,3 +148,29 @@ def test_calendar_stops_at_run_until_and_peeks_at_the_next_arrival():
     assert seen == [0] and env.now == 2.0 and env.peek() == 2.0
     env.run()
     assert seen == [0, 1, 2] and env.now == 4.0 and env.peek() == float("inf")
+
+
+class _EveryOverflowTimer(ContactCentre):
+    """The centre as it was: one Timeout per waiting contact and overflow delay."""
+
+    def _wait(self, contact, queue, now):
+        queue.join(contact)
+        t = queue.index
+        if self._patience_timers[t] and self.book.deadline[contact] < float("inf"):
+            Timeout(self.env, self.book.deadline[contact] - now, contact).callbacks.append(
+                self._on_patience
+            )
+        for delay in self._overflow_delays[t]:
+            Timeout(self.env, delay, contact).callbacks.append(self._on_overflow)
+
+
+@pytest.mark.parametrize("name", ["multi-skill.yaml", "messaging.yaml"])
+def test_overflow_timers_on_the_calendar_only_while_needed_give_the_same_records(name):
+    scenario = ccsim.load_scenario(name)
+    assert any(s.after > 0 for p in scenario.pools.values() for s in p.serves.values())
+    lean = ContactCentre(scenario, RandomStreams(5, 0)).run()
+    every = _EveryOverflowTimer(scenario, RandomStreams(5, 0)).run()
+    overflowed = (lean.pool >= 0) & (lean.answered - lean.arrival > 10)
+    assert overflowed.sum() > 10  # some contacts did wait past an overflow delay
+    for column, values in _columns(every).items():
+        np.testing.assert_array_equal(_columns(lean)[column], values, err_msg=column)
