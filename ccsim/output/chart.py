@@ -49,7 +49,8 @@ class Axis:
 
 @dataclass(frozen=True)
 class Series:
-    """Values to draw: a ``line`` (NaN leaves a gap), a ``step`` curve, or ``bars``.
+    """Values to draw: a ``line`` (NaN leaves a gap), a ``step`` curve (each value held until
+    the next ``x``), or ``bars``; lines and steps may be ``dashed`` or ``dotted``.
 
     ``low``/``high`` draw a band (a confidence interval) behind a line; ``base`` is where
     stacked bars start.
@@ -60,6 +61,7 @@ class Series:
     y: tuple[float, ...]
     colour: str
     shape: Literal["line", "step", "bars"] = "line"
+    dash: Literal["", "dashed", "dotted"] = ""
     low: tuple[float, ...] = ()
     high: tuple[float, ...] = ()
     base: tuple[float, ...] = ()
@@ -156,13 +158,37 @@ _LEFT = 74
 _RIGHT = 16
 _TEXT = 12
 _SMALL = 11
+_DASHES = {"": "", "dashed": "6,4", "dotted": "2,3"}
 GRID = "#e4e4e4"
 INK = "#333333"
 
 
 def _panel_height(chart: Chart) -> int:
     notes = max((len(p.notes) for p in chart.panels), default=0)
-    return _PANEL_TITLE + _LEGEND + chart.plot_height + _TICKS + _XLABEL + _NOTE * notes + 10
+    rows = max((_legend_rows(chart, p) for p in chart.panels), default=1)
+    legend = _LEGEND * rows
+    return _PANEL_TITLE + legend + chart.plot_height + _TICKS + _XLABEL + _NOTE * notes + 10
+
+
+def _legend_items(panel: Panel, width: float) -> list[tuple[float, int, Series]]:
+    """Where each legend entry goes: its x offset and row (entries wrap to ``width``)."""
+    items, x, row, seen = [], 0.0, 0, set()
+    for s in panel.series:
+        if not s.label or s.label in seen:
+            continue
+        seen.add(s.label)
+        size = 28 + text_width(s.label, _SMALL)
+        if x and x + size > width:
+            x, row = 0.0, row + 1
+        items.append((x, row, s))
+        x += size
+    return items
+
+
+def _legend_rows(chart: Chart, panel: Panel) -> int:
+    width = chart.width / chart.columns - _LEFT - _RIGHT
+    items = _legend_items(panel, width)
+    return max((row for _, row, _ in items), default=0) + 1
 
 
 def text_width(text: str, size: float) -> float:
@@ -180,7 +206,13 @@ def draw(chart: Chart, canvas: Canvas) -> None:
     for k, panel in enumerate(chart.panels):
         row, col = divmod(k, chart.columns)
         _draw_panel(
-            panel, canvas, col * cell_w, chart.top + row * cell_h, cell_w, chart.plot_height
+            panel,
+            canvas,
+            col * cell_w,
+            chart.top + row * cell_h,
+            cell_w,
+            chart.plot_height,
+            max(_legend_rows(chart, p) for p in chart.panels),
         )
     y = chart.top + chart.rows * cell_h
     for note in chart.notes:
@@ -189,13 +221,20 @@ def draw(chart: Chart, canvas: Canvas) -> None:
 
 
 def _draw_panel(
-    panel: Panel, canvas: Canvas, left: float, top: float, width: float, height: float
+    panel: Panel,
+    canvas: Canvas,
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    legend_rows: int = 1,
 ) -> None:
     x0, x1 = left + _LEFT, left + width - _RIGHT
-    y0 = top + _PANEL_TITLE + _LEGEND
+    items = _legend_items(panel, x1 - x0)
+    y0 = top + _PANEL_TITLE + _LEGEND * legend_rows
     y1 = y0 + height
     canvas.text(left + 10, top + 14, panel.title, _TEXT + 1, INK, bold=True)
-    _legend(panel, canvas, x0, top + _PANEL_TITLE + 12)
+    _legend(items, canvas, x0, top + _PANEL_TITLE + 12)
     xlo, xhi = _bounds(panel.x, [v for s in panel.series for v in s.x], panel, "x")
     ylo, yhi = _bounds(panel.y, _y_values(panel), panel, "y")
     if panel.x.kind == "category":
@@ -238,18 +277,19 @@ def _draw_panel(
                 if len(run) > 1:
                     canvas.polygon(upper + lower, s.colour, 0.18)
     for s in panel.series:
+        dash = _DASHES[s.dash]
         if s.shape == "line":
             for run in _runs(s.x, s.y):
-                canvas.line([(px(x), clip_y(y)) for x, y in run], s.colour, 1.8)
+                canvas.line([(px(x), clip_y(y)) for x, y in run], s.colour, 1.8, dash)
         elif s.shape == "step":
             points: list[tuple[float, float]] = []
             for k, (x, y) in enumerate(zip(s.x, s.y, strict=True)):
                 if k:
                     points.append((px(x), points[-1][1]))
                 points.append((px(x), clip_y(y)))
-            canvas.line(points, s.colour, 1.8)
+            canvas.line(points, s.colour, 1.8, dash)
     for rule in panel.rules:
-        dash = "6,4" if rule.dash == "dashed" else "2,3"
+        dash = _DASHES[rule.dash]
         if rule.axis == "y":
             at = clip_y(rule.value)
             canvas.line([(x0, at), (x1, at)], rule.colour, 1.2, dash)
@@ -267,14 +307,14 @@ def _draw_panel(
         y += _NOTE
 
 
-def _legend(panel: Panel, canvas: Canvas, x: float, y: float) -> None:
-    seen = []
-    for s in panel.series:
-        if s.label and s.label not in seen:
-            seen.append(s.label)
+def _legend(items: list[tuple[float, int, Series]], canvas: Canvas, left: float, top: float):
+    for offset, row, s in items:
+        x, y = left + offset, top + row * _LEGEND
+        if s.dash:  # a sample of the line, so dashed and solid lines of a colour differ
+            canvas.line([(x, y - 4), (x + 14, y - 4)], s.colour, 1.8, _DASHES[s.dash])
+        else:
             canvas.rect(x, y - 8, 14, 8, s.colour)
-            canvas.text(x + 18, y, s.label, _SMALL, INK)
-            x += 28 + text_width(s.label, _SMALL)
+        canvas.text(x + 18, y, s.label, _SMALL, INK)
 
 
 def _y_values(panel: Panel) -> list[float]:

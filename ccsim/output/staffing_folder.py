@@ -25,12 +25,14 @@ import pandas as pd
 
 from ccsim.experiment.cautions import Caution, run_cautions
 from ccsim.jsonable import json_value
+from ccsim.output.chart import Axis, Chart, Panel, Series
 from ccsim.output.format import as_written, clock
+from ccsim.output.html.charts import colours
 from ccsim.output.html.page import (
     Html,
     Section,
     bullets,
-    figure_html,
+    chart_html,
     paragraph,
     render_page,
     table_html,
@@ -239,23 +241,56 @@ def _escape(text: str) -> str:
 
 
 def _chart(table: pd.DataFrame) -> Html:
-    from matplotlib.figure import Figure
+    """Agents per interval of each pool: required by the simulation, by Erlang, to schedule
+    (drawn as inline SVG, like the run report's charts)."""
+    return chart_html(agents_chart(table))
 
-    fig = Figure(figsize=(10, 3.8))
-    ax = fig.add_subplot()
+
+def agents_chart(table: pd.DataFrame) -> Chart:
+    """The staffing answer per interval as a :class:`~ccsim.output.chart.Chart`: per pool, the
+    agents the simulation requires (solid), the per-interval Erlang figure (dashed) and, when
+    they differ, the agents to schedule (dotted), each held over its interval."""
     agents = table.drop_duplicates(["pool", "interval"])
+    palette = colours(agents["pool"].unique(), pools=True)
+    series: list[Series] = []
+    labels: tuple[str, ...] = ()
     for pool, rows in agents.groupby("pool", sort=False):
-        x = np.arange(len(rows))
-        ax.step(x, rows["required_agents"], where="mid", label=f"{pool}: required (simulation)")
-        ax.step(x, rows["erlang_agents"], where="mid", ls="--", label=f"{pool}: Erlang")
-        if (rows["scheduled_agents"] != rows["required_agents"]).any():
-            ax.step(x, rows["scheduled_agents"], where="mid", ls=":", label=f"{pool}: to schedule")
-        step = max(1, len(rows) // 12)
-        ax.set_xticks(
-            x[::step], rows["start"].astype(str).to_numpy()[::step], rotation=45, ha="right"
+        n = len(rows)
+        labels = labels or tuple(rows["start"].astype(str))
+        x = tuple(k - 0.5 for k in range(n + 1))
+
+        colour = palette[pool]
+        series.append(
+            Series(
+                f"{pool}: required (simulation)", x, _held(rows, "required_agents"), colour, "step"
+            )
         )
-    ax.set_ylabel("agents")
-    ax.set_title("Agents per interval: simulation against per-interval Erlang")
-    ax.legend(fontsize="small")
-    fig.subplots_adjust(bottom=0.22, left=0.07, right=0.98)
-    return figure_html(fig, alt="agents needed per interval")
+        series.append(
+            Series(f"{pool}: Erlang", x, _held(rows, "erlang_agents"), colour, "step", "dashed")
+        )
+        if (rows["scheduled_agents"] != rows["required_agents"]).any():
+            series.append(
+                Series(
+                    f"{pool}: to schedule",
+                    x,
+                    _held(rows, "scheduled_agents"),
+                    colour,
+                    "step",
+                    "dotted",
+                )
+            )
+    panel = Panel(
+        "", tuple(series), Axis("interval start", "category", labels=labels), Axis("agents")
+    )
+    return Chart(
+        "Agents per interval: simulation against per-interval Erlang",
+        (panel,),
+        plot_height=220,
+        alt="agents needed per interval",
+    )
+
+
+def _held(rows: pd.DataFrame, column: str) -> tuple[float, ...]:
+    """A column's values with the last repeated: each value held to the end of its interval."""
+    values = rows[column].to_numpy(dtype=float).tolist()
+    return tuple(values + values[-1:])

@@ -206,3 +206,34 @@ def test_no_records_still_writes_every_png_with_the_reason(tmp_path):
         assert _png_size(folder / name)[0] == 1000
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "--no-records" in html and html.count("<svg") >= 5
+
+
+# --- the staffing report's chart: the same drawing, dashed and dotted lines told apart -------
+
+
+def test_staffing_chart_holds_each_interval_and_tells_the_three_lines_apart():
+    from ccsim.output.staffing_folder import agents_chart
+
+    table = pd.DataFrame(
+        {
+            "pool": ["a"] * 3 + ["b"] * 3,
+            "interval": [0, 1, 2] * 2,
+            "start": ["09:00", "09:30", "10:00"] * 2,
+            "required_agents": [3, 5, 4, 2, 2, 3],
+            "erlang_agents": [4, 5, 5, 2, 3, 3],
+            "scheduled_agents": [5, 7, 6, 2, 2, 3],
+        }
+    )
+    chart = agents_chart(table)
+    series = {s.label: s for s in chart.panels[0].series}
+    assert set(series) == {
+        "a: required (simulation)", "a: Erlang", "a: to schedule",
+        "b: required (simulation)", "b: Erlang",  # b schedules what it needs: no third line
+    }  # fmt: skip
+    required = series["a: required (simulation)"]
+    assert required.shape == "step" and required.x == (-0.5, 0.5, 1.5, 2.5)
+    assert required.y == (3, 5, 4, 4)  # the last value held to the end of its interval
+    assert series["a: Erlang"].dash == "dashed" and series["a: to schedule"].dash == "dotted"
+    svg = chart_svg(chart)
+    assert "stroke-dasharray" in svg and "interval start" in _texts(svg)
+    assert chart.panels[0].x.labels == ("09:00", "09:30", "10:00")
