@@ -68,9 +68,7 @@ class Calendar(simpy.Environment):
         :meth:`put`, in its rightful place."""
         return self._now + delay, next(self._eid)
 
-    def put(
-        self, time: float, eid: int, value: object, callback: Callable[[Event], None]
-    ) -> None:
+    def put(self, time: float, eid: int, value: object, callback: Callable[[Event], None]) -> None:
         """Put an event ringing at ``time`` with ``value`` (``event.value``) on the calendar
         with the id from :meth:`reserve` — fired exactly where its Timeout would have been.
 

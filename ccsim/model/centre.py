@@ -269,7 +269,8 @@ class ContactCentre:
             self.blending.started(contact, t, pool.index, agent, now + handle)
 
     def _on_handled(self, event: simpy.Event) -> None:
-        contact: int = event.value  # the contact (read inline: the commonest event)
+        # The contact, read inline (a cast() is a call, on the commonest event).
+        contact: int = event.value  # type: ignore[assignment]
         book = self.book
         if self.blending is not None:
             if self.blending.stale(contact):
@@ -327,7 +328,7 @@ class ContactCentre:
             self._journeys(self.journeys).after_lost(contact, ABANDONED, self.env.now)
 
     def _on_overflow(self, event: simpy.Event) -> None:
-        self._overflow_due(event.value)
+        self._overflow_due(_contact_of(event))
 
     def _overflow_due(self, contact: int) -> None:
         """``contact`` has waited an overflow delay: a backup pool may answer it now."""

@@ -89,7 +89,7 @@ class OverflowTimers:
 
     def _ringer(self, line: _Line) -> Callable[[simpy.Event], None]:
         def ring(event: simpy.Event) -> None:
-            self._due(event.value)
+            self._due(event.value)  # type: ignore[arg-type]  # put() gave it the contact
             self._arm_next(line)
 
         return ring

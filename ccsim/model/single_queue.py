@@ -108,7 +108,7 @@ class SingleQueueLane:
 
     def _handled(self, event: simpy.Event) -> None:
         """An agent finishes a contact: they take the longest-waiting caller, or idle."""
-        contact: int = event.value  # what answer() put on the Timeout
+        contact: int = event.value  # type: ignore[assignment]  # answer() put the contact there
         now = self.env.now
         self.ended[contact] = now
         self.queue.in_service -= 1
