@@ -13,8 +13,11 @@ settlement at the end of the horizon); :mod:`~ccsim.model.handling` every handle
 :mod:`~ccsim.model.blending` and :mod:`~ccsim.model.outbound` the decisions beyond the
 event loop, each seeing the centre only through :mod:`~ccsim.model.protocol`;
 :mod:`~ccsim.model.arrivals`, :mod:`~ccsim.model.staffing` and :mod:`~ccsim.model.streams`
-what is drawn before the run. The model imports only the layers below it (the foundations,
-the scenario schema and the records); nothing below it imports the model.
+what is drawn before the run; :mod:`~ccsim.model.calendar` is SimPy's calendar with the first
+attempts merged in, :mod:`~ccsim.model.overflow` the overflow timers and
+:mod:`~ccsim.model.single_queue` the lean path of a one-queue, one-pool centre (issue 15: same
+records, about half the time per caller). The model imports only the layers below it (the
+foundations, the scenario schema and the records); nothing below it imports the model.
 """
 
 from ccsim.model.centre import ContactCentre, simulate

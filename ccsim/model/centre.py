@@ -10,12 +10,17 @@ Life of a contact::
                 └──(an agent frees up, or a backup pool after the overflow delay)──▶ answered
     answered ──▶ handled (talk + wrap-up) ──▶ done, or transferred to another type (cold/warm)
 
-The model runs on a :class:`simpy.Environment` with a few kinds of events, each a
-:class:`simpy.events.Timeout` with a callback: the next first attempt (one pending at a time,
-all drawn in advance), the end of a contact's handling, staffing changes, and — only for the
-types that use them — patience timers, overflow timers, the end of a warm-transfer handover
-and later contacts (redials, callback retries). Random numbers come from independent named
+The model runs on a :class:`simpy.Environment` (:class:`~ccsim.model.calendar.Calendar`)
+with a few kinds of events, each a :class:`simpy.events.Timeout` with a callback: the end of
+a contact's handling, staffing changes, and — only for the types that use them — patience
+timers, overflow timers (on the calendar only while their contact may still wait,
+:mod:`ccsim.model.overflow`), the end of a warm-transfer handover and later contacts
+(redials, callback retries). The first attempts, all drawn in advance, are merged into the
+calendar rather than scheduled one by one. Random numbers come from independent named
 streams (:mod:`ccsim.model.streams`), drawn in vectorised batches.
+
+A scenario of one queue and one pool runs the lean handlers of
+:mod:`ccsim.model.single_queue`, chosen once in :func:`simulate`; the records are the same.
 
 Abandonment is detected lazily (:mod:`ccsim.model.queues`) unless the contact type needs to
 know at once (redials, wait predictions): then a patience timer is set for each caller who
