@@ -8,6 +8,7 @@ loads in a few hundredths of a second, where matplotlib's import alone took half
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -116,7 +117,8 @@ class PngCanvas:
             )
             return
         left, top, right, bottom = self.pen.textbbox((0, 0), text, font=font, anchor="lt")
-        label = Image.new("RGBA", (right - left + 2, bottom - top + 2), (255, 255, 255, 0))
+        box = (int(math.ceil(right - left)) + 2, int(math.ceil(bottom - top)) + 2)
+        label = Image.new("RGBA", box, (255, 255, 255, 0))
         ImageDraw.Draw(label).text((0, 0), text, fill=_rgb(colour), font=font, anchor="lt")
         label = label.rotate(90, expand=True)
         self.image.paste(

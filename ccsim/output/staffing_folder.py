@@ -259,7 +259,7 @@ def agents_chart(table: pd.DataFrame) -> Chart:
         labels = labels or tuple(rows["start"].astype(str))
         x = tuple(k - 0.5 for k in range(n + 1))
 
-        colour = palette[pool]
+        colour = palette[str(pool)]
         series.append(
             Series(
                 f"{pool}: required (simulation)", x, _held(rows, "required_agents"), colour, "step"
