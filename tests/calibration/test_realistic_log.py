@@ -22,6 +22,11 @@ Tolerances (stated here, checked below):
 * the fitted scenario's own days of the week (its hours, rates and agents per weekday, the
   log's volumes, model mode): each weekday's abandonment within 3 points and ASA within 10 s,
   per hour as above (weighted);
+* against the floor no fit can beat — the known truth (true agents per interval, talk times,
+  after-call work and patience) backtested the same way (10 replications in-sample, 20 on
+  the held-out week, as many for the truth): the fitted model's mean error over the hours
+  within 0.5 point (abandonment) and 3 s (ASA) of the truth's own, in-sample and on the
+  held-out week, unweighted and weighted;
 * availability tuning: the shift stays within the bootstrap band, does not worsen the fitted
   period, and on the held-out week does no worse than the untuned estimate (not overfitted).
 """
@@ -31,6 +36,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from paths import DATA
 
 from ccsim.calibration.backtest import run_backtest
@@ -38,8 +44,9 @@ from ccsim.calibration.backtest_tables import grouped, hourly_errors, noise_floo
 from ccsim.calibration.contact_log import LogFormat, read_contact_log
 from ccsim.calibration.fit import fit_log
 from ccsim.calibration.fitted_scenario import scenario_text
-from ccsim.calibration.holdout import holdout_backtest
+from ccsim.calibration.holdout import holdout_backtest, split_log
 from ccsim.calibration.log_grid import IntervalGrid
+from ccsim.calibration.truth_backtest import truth_backtest
 from ccsim.calibration.tuning import score, tune_availability
 from ccsim.scenario import parse_scenario
 
@@ -203,6 +210,33 @@ def test_held_out_week_predicted_better_than_last_week(log, mode):
     assert abs(tuning.shift) <= tuning.limit + 1e-9
     if "untuned" in errors:  # the tuning moved the agents: it must not hurt unseen days
         assert score(errors["model"]) <= score(errors["untuned"]) + 0.1, errors
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("held_out", [False, True])
+def test_model_backtest_within_reach_of_the_true_model(log, held_out):
+    """The unweighted per-hour figure a single log cannot get under 2 points even with the
+    true model (quiet Sunday-night hours): the fit must come within 0.5 point of the truth."""
+    if held_out:
+        holdout = holdout_backtest(log, pd.Timestamp("2026-10-25"), "model", 20, seed=3)
+        fitted, scenario, period = holdout.errors["model"], holdout.scenario, holdout.backtest
+        period_log = split_log(log, pd.Timestamp("2026-10-25"))[1]
+    else:
+        fit = fit_log(log)
+        scenario = parse_scenario(yaml.safe_load(scenario_text(fit, "realistic")), "test")
+        banded = {n: t.banded for n, t in fit.types.items()}
+        period = run_backtest(
+            log, scenario, "model", "log", 10, 7, banded=banded, wrap_up=fit.wrap_up
+        )
+        fitted, period_log = hourly_errors(period), log
+    reps = period.replications
+    truth = hourly_errors(truth_backtest(period_log, scenario, TRUTH, reps, 11))
+    for key, margin in (("abandon_rate", 0.005), ("asa", 3.0)):
+        for kind in ("mae", "wmae"):
+            assert fitted[f"{key}_{kind}"] < truth[f"{key}_{kind}"] + margin, (fitted, truth)
+    # Where the issue's 2 points cannot hold, it is because the truth cannot reach it either.
+    if fitted["abandon_rate_mae"] >= 0.02:
+        assert truth["abandon_rate_mae"] > 0.015, truth
 
 
 @pytest.mark.slow
