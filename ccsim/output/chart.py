@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from ccsim.output.format import SECONDS_PER, duration, number, percent
+from ccsim.output.format import SECONDS_PER, count, duration, number, percent
 
 Kind = Literal["percent", "duration", "count", "category"]
 
@@ -233,7 +233,8 @@ def _draw_panel(
     items = _legend_items(panel, x1 - x0)
     y0 = top + _PANEL_TITLE + _LEGEND * legend_rows
     y1 = y0 + height
-    canvas.text(left + 10, top + 14, panel.title, _TEXT + 1, INK, bold=True)
+    if panel.title:
+        canvas.text(left + 10, top + 14, panel.title, _TEXT + 1, INK, bold=True)
     _legend(items, canvas, x0, top + _PANEL_TITLE + 12)
     xlo, xhi = _bounds(panel.x, [v for s in panel.series for v in s.x], panel, "x")
     ylo, yhi = _bounds(panel.y, _y_values(panel), panel, "y")
@@ -247,9 +248,11 @@ def _draw_panel(
         return y1 - (v - ylo) / (yhi - ylo) * (y1 - y0)
 
     # grid and y ticks
-    for value in ticks(ylo, yhi, panel.y):
+    y_ticks = ticks(ylo, yhi, panel.y)
+    for value in y_ticks:
         canvas.line([(x0, py(value)), (x1, py(value))], GRID, 1)
-        canvas.text(x0 - 6, py(value) + 4, tick_label(value, panel.y), _SMALL, INK, "end")
+        label = tick_label(value, panel.y, _step(y_ticks))
+        canvas.text(x0 - 6, py(value) + 4, label, _SMALL, INK, "end")
     canvas.text(left + 14, (y0 + y1) / 2, panel.y.label, _TEXT, INK, "middle", vertical=True)
     # x ticks
     for value, label in _x_ticks(panel.x, xlo, xhi, x1 - x0):
@@ -361,13 +364,21 @@ def ticks(low: float, high: float, axis: Axis, most: int = 6) -> list[float]:
     return [0.0 if abs(v) < step * 1e-9 else v for v in values]
 
 
-def tick_label(value: float, axis: Axis) -> str:
-    """A tick written as the console and the report write values."""
+def tick_label(value: float, axis: Axis, step: float = 0.0) -> str:
+    """A tick written as the console and the report write values; counts below one keep the
+    decimals their ``step`` needs (``0.2``, ``0.25``), not more."""
     if axis.kind == "percent":
         return percent(value, 0 if abs(value * 100 - round(value * 100)) < 1e-9 else 1)
     if axis.kind == "duration":
         return duration(value, axis.unit or "s")
+    if 0 < step < 1:
+        decimals = next(d for d in range(1, 7) if abs(step * 10**d - round(step * 10**d)) < 1e-9)
+        return count(value, decimals)
     return number(value)
+
+
+def _step(values: list[float]) -> float:
+    return values[1] - values[0] if len(values) > 1 else 0.0
 
 
 def _x_ticks(axis: Axis, low: float, high: float, width: float) -> list[tuple[float, str]]:

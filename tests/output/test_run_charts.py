@@ -75,6 +75,9 @@ def test_tick_labels_read_as_the_console_writes_values():
     ]  # fmt: skip
     seconds = Axis("wait", "duration", "s")
     assert tick_label(20.0, seconds) == "20 s"
+    waiting = Axis("waiting")  # a count: thousands separated, decimals only as the step needs
+    assert tick_label(1200.0, waiting, 200.0) == "1,200"
+    assert [tick_label(v, waiting, 0.2) for v in ticks(0.0, 0.85, waiting)][-1] == "0.8"
 
 
 # --- service level: % axis, labelled targets, x-axis label -------------------------------
