@@ -166,7 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         ["case", "contacts", "peak MiB", "vs peer", "seconds", "goal MiB", "result"],
         rows,
         note="`ccsim run --jobs 1 -q` (and the peer) each in a fresh process; peak = the "
-        f"child's ru_maxrss (os.wait4); load average {load[0]:.2f}" if load else "",
+        f"child's ru_maxrss (os.wait4); load average {load[0]:.2f}"
+        if load
+        else "",
     )
     if args.json:
         out = {

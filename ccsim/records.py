@@ -11,7 +11,7 @@ change and the new count), from which staffed time, overtime and occupancy follo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -238,6 +238,16 @@ class ContactRecords:
             if given is None or given is _UNRECORDED:
                 object.__setattr__(self, name, value)
 
+    def __reduce__(self) -> tuple:
+        """Pickled (sent back from a worker process) without the journey columns that only
+        hold first-attempt defaults: they are made again on arrival, instead of travelling
+        as full arrays (a broadcast constant is pickled as a full copy)."""
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in ("customer", *_JOURNEY_DEFAULTS):
+            if _is_default(name, state[name]):
+                del state[name]
+        return (_rebuild_records, (state,))
+
     def __len__(self) -> int:
         return len(self.arrival)
 
@@ -286,7 +296,6 @@ class ContactRecords:
         # block (a long run's DataFrame would otherwise double its memory for a moment).
         return pd.DataFrame(columns, copy=False)
 
-
     def to_arrow(self) -> pa.Table:
         """The records as an Arrow table: the columns of :meth:`to_frame`, with the same
         names, types and values as that frame written to Parquet (names as dictionaries,
@@ -327,6 +336,27 @@ class ContactRecords:
         return pa.table(columns)
 
 
+_JOURNEY_DEFAULTS = {"kind": 0, "attempt": 0, "transferred_to": -1, "predicted_wait": np.nan}
+"""The constant journey columns of a centre without journeys (and ``customer``)."""
+
+
+def _is_default(name: str, column: np.ndarray) -> bool:
+    """The column is what ``ContactRecords.__post_init__`` makes when none is given."""
+    n = len(column)
+    if name == "customer":
+        return column.dtype == np.int32 and np.array_equal(column, np.arange(n, dtype=np.int32))
+    constant = _JOURNEY_DEFAULTS[name]
+    if column.strides != (0,) or n == 0:  # a recorded column (or nothing to save)
+        return False
+    first = column[0]
+    return bool(np.isnan(first)) if np.isnan(constant) else bool(first == constant)
+
+
+def _rebuild_records(state: dict) -> ContactRecords:
+    """Unpickles :class:`ContactRecords` (see ``ContactRecords.__reduce__``)."""
+    return ContactRecords(**state)
+
+
 def _floats(values: np.ndarray) -> pa.Array:
     """A float column, NaN as null (as pandas writes it to Parquet)."""
     import pyarrow as pa
@@ -340,7 +370,7 @@ def _dictionary(codes: np.ndarray, names: Sequence[str]) -> pa.Array:
     import pyarrow as pa
 
     index_type = np.int8 if len(names) <= 127 else np.int16 if len(names) <= 32767 else np.int32
-    indices = np.asarray(codes).astype(index_type, copy=False)
+    indices: np.ndarray = np.asarray(codes).astype(index_type, copy=False)
     missing = indices < 0
     return pa.DictionaryArray.from_arrays(
         pa.array(indices, mask=missing if missing.any() else None),

@@ -88,9 +88,7 @@ def contact_sums(grid: IntervalGrid) -> dict[str, np.ndarray]:
     abandoned_only = outcome == ABANDONED
     balked = outcome == BALKED
     unserved = outcome == UNSERVED
-    thresholds = np.array(
-        [c.service_level.threshold for c in grid.scenario.contact_types.values()]
-    )
+    thresholds = np.array([c.service_level.threshold for c in grid.scenario.contact_types.values()])
     return {
         "offered": np.bincount(key, minlength=size)
         .astype(float)
@@ -103,9 +101,7 @@ def contact_sums(grid: IntervalGrid) -> dict[str, np.ndarray]:
         "unserved": count(unserved),
         "answered_within": count(answered & (wait <= thresholds[grid.ctype])),
         # Balking is hanging up, only sooner: it counts as abandoning in service levels.
-        "sl_denominator": count(
-            _sl_denominator(grid, answered, abandoned_only | balked, unserved)
-        ),
+        "sl_denominator": count(_sl_denominator(grid, answered, abandoned_only | balked, unserved)),
         "wait_answered": total(answered, wait),
         "wait_abandoned": total(abandoned_only, wait),
         "handle_answered": total(answered, grid.handle),

@@ -114,13 +114,14 @@ def journey_measures(
         first_answer = _first_answered(records, customer, answered, n_customers)
     accepted = records.outcome == CALLBACK_REQUESTED
     reached = answered & (records.kind == CALLBACK)
+    accepted_at: np.ndarray | None = None
+    reached_at: np.ndarray | None = None
     if accepted.any():
         ids = np.arange(n_customers) if customer is None else customer
         accepted_at = _min_per_customer(ids[accepted], records.ended[accepted], n_customers)
         reached_at = _min_per_customer(ids[reached], records.answered[reached], n_customers)
         del ids
-    else:  # nobody took a callback: no n-sized columns of NaN
-        accepted_at = reached_at = None
+    # (else nobody took a callback: no n-sized columns of NaN)
     offered = _callback_offers(records, scenario)
     # The prediction errors, only where a wait was predicted (a run without announcements
     # or callback offers has none).
@@ -198,9 +199,7 @@ def _time_in_system(journey_end: np.ndarray, arrival: np.ndarray, who: np.ndarra
 def _each_its_own_customer(records: ContactRecords) -> bool:
     """Every contact is its customer's first and only one (customer = contact number)."""
     customer = records.customer
-    return len(customer) == 0 or (
-        int(customer[0]) == 0 and bool(np.all(np.diff(customer) == 1))
-    )
+    return len(customer) == 0 or (int(customer[0]) == 0 and bool(np.all(np.diff(customer) == 1)))
 
 
 def _wait_at(records: ContactRecords, index: np.ndarray) -> np.ndarray:

@@ -1,0 +1,85 @@
+"""Records as they travel: back from a worker process (pickled) and out to Parquet (Arrow).
+
+Both must carry exactly the records a replication produced: same seed, same records,
+whatever --jobs ran it and however they were written.
+"""
+
+import io
+import pickle
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import ccsim
+from ccsim.records import ContactRecords
+
+JOURNEY_COLUMNS = ("customer", "kind", "attempt", "transferred_to", "predicted_wait")
+
+
+@pytest.fixture(scope="module", params=["erlang-a", "redials-callbacks", "messaging"])
+def records(request) -> ContactRecords:
+    scenario = ccsim.load_scenario(request.param)
+    return ccsim.simulate(scenario, replication=1)
+
+
+def _same(left: ContactRecords, right: ContactRecords) -> None:
+    for name in ContactRecords.__dataclass_fields__:
+        a, b = getattr(left, name), getattr(right, name)
+        if isinstance(a, np.ndarray):
+            assert a.dtype == b.dtype, name
+            np.testing.assert_array_equal(a, b, err_msg=name)  # NaN equal to NaN
+        elif name in ("on_duty", "scheduled", "at_work") and a is not None:
+            assert a.keys() == b.keys()
+            for pool in a:
+                np.testing.assert_array_equal(a[pool].times, b[pool].times)
+                np.testing.assert_array_equal(a[pool].counts, b[pool].counts)
+        elif name not in ("outbound", "pauses"):
+            assert a == b, name
+
+
+def test_records_come_back_from_a_worker_unchanged(records):
+    back = pickle.loads(pickle.dumps(records))
+    _same(records, back)
+
+
+def test_first_attempt_defaults_do_not_travel():
+    """A centre without journeys: its constant journey columns are made again on arrival,
+    not pickled as full arrays (they were 16 bytes a contact)."""
+    records = ccsim.simulate(ccsim.load_scenario("erlang-a"), replication=0)
+    assert not records.has_journeys
+    sent = len(pickle.dumps(records))
+    recorded = sum(
+        getattr(records, name).nbytes
+        for name in ContactRecords.__dataclass_fields__
+        if isinstance(getattr(records, name), np.ndarray) and name not in JOURNEY_COLUMNS
+    )
+    assert sent < recorded + 4 * len(records)  # far below the 16 bytes a contact of defaults
+    back = pickle.loads(pickle.dumps(records))
+    assert back.kind.strides == (0,)  # a broadcast constant again: no memory
+
+
+def test_arrow_table_is_the_frame_written_to_parquet(records):
+    """contacts.parquet written from Arrow holds what pandas wrote from to_frame()."""
+    from_pandas = io.BytesIO()
+    records.to_frame().to_parquet(from_pandas, index=False)
+    from_arrow = io.BytesIO()
+    pq.write_table(records.to_arrow(), from_arrow)
+    old = pq.read_table(io.BytesIO(from_pandas.getvalue())).replace_schema_metadata(None)
+    new = pq.read_table(io.BytesIO(from_arrow.getvalue())).replace_schema_metadata(None)
+    assert new.schema == old.schema
+    assert new.equals(old)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(io.BytesIO(from_arrow.getvalue())), records.to_frame(), check_exact=True
+    )
+
+
+def test_arrow_shares_the_numeric_columns():
+    """No copy of a long run's times: the Arrow column is the records' own buffer."""
+    records = ccsim.simulate(ccsim.load_scenario("erlang-c"), replication=0)
+    table = records.to_arrow()
+    arrival = table.column("arrival").chunk(0)
+    assert isinstance(arrival, pa.DoubleArray)
+    assert arrival.buffers()[1].address == records.arrival.ctypes.data
