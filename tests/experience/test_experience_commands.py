@@ -41,7 +41,7 @@ def test_sweep_prices_staffing(cli, tmp_path):
         "--out", str(tmp_path / "sweep"), "--json",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output[result.output.index("[") :])
+    rows = json.loads(result.stdout)  # the folder and any note go to stderr
     lost = [row["overall.customers_lost"] for row in rows]
     assert lost[0] > lost[1]
 
