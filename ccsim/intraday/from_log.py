@@ -8,7 +8,7 @@ business day:
   far is the cut minus their arrival);
 * **in service** — contacts answered before the cut and ending after it (the time spent is
   the cut minus the answer; a log's handle time includes after-call work, so every agent in
-  service is ``busy``);
+  service is ``busy`` and the time left is drawn from talk + wrap-up: ``includes_wrap_up``);
 * **agents** — those in service, and as ``idle`` those who finished a contact in the
   ``idle_window`` before the cut and hold none now (a log shows agents only when they
   handle contacts: an agent logged in but idle for longer is not seen, and breaks are not in
@@ -79,7 +79,13 @@ def state_from_log(
         agent = str(names[k]) or f"agent-{k}"
         agents[agent] = {"id": agent, "pool": pool, "state": "busy"}
         in_service.append(
-            {"type": str(types[k]), "pool": pool, "agent": agent, "spent": float(spent[k])}
+            {
+                "type": str(types[k]),
+                "pool": pool,
+                "agent": agent,
+                "spent": float(spent[k]),
+                "includes_wrap_up": True,  # a log's handle time runs to the end of wrap-up
+            }
         )
     recent = c[
         c["answered"].notna() & (c["ended"] <= cut) & (c["ended"] > cut - idle_window * seconds)

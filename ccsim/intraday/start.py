@@ -31,7 +31,10 @@ def start_state(state: CentreState, scenario: Scenario, source: str = "<state>")
         WaitingContact(types.index(b.type), b.age) for b in state.backlog for _ in range(b.count)
     ]
     in_service = [
-        ContactInService(types.index(c.type), number[c.agent], c.spent) for c in state.in_service
+        ContactInService(
+            types.index(c.type), number[c.agent], c.spent, whole_handle=c.includes_wrap_up
+        )
+        for c in state.in_service
     ]
     in_service += [
         ContactInService(types.index(a.type), number[a.id], a.spent, wrap_up_only=True)

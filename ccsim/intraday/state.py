@@ -80,6 +80,9 @@ class InService(BaseModel):
         agent: the agent's ``id`` in ``agents``.
         spent: how long the agent has been on it so far (talk; after-call work is the agent's
             ``after_call_work`` state).
+        includes_wrap_up: ``spent`` may include after-call work (a contact log's handle time
+            does not tell talk from wrap-up): the time left is then drawn from talk +
+            wrap-up rather than from talk, then a full wrap-up.
     """
 
     model_config = _STRICT
@@ -87,6 +90,7 @@ class InService(BaseModel):
     pool: Name
     agent: AgentId
     spent: Duration = 0.0
+    includes_wrap_up: bool = False
 
 
 class Agent(BaseModel):

@@ -15,15 +15,18 @@ whose clock starts at that moment with that state:
   finishes the wrap-up left given the wrap-up so far.
 * **Agents**: those on duty now take the pool's staffing from now on; an agent on a break
   comes back at the stated time. The scenario's staffing plan stays the plan: its later
-  changes apply as they come, and the difference between the floor and the plan now (an
-  absence, an agent kept on) is carried through the rest of the day as an offset, as in a
-  live run (:class:`~ccsim.model.live.LiveCentre`).
+  changes apply as they come. Fewer agents on the floor than the plan says now (an absence)
+  is carried through the rest of the day as an offset, as in a live run
+  (:class:`~ccsim.model.live.LiveCentre`); agents beyond the plan (finishing a contact after
+  their shift ended) leave once free, as in any run — overtime is a change of the plan (a
+  what-if).
 * **Arrivals** from now to the end of the state's day are drawn afresh from the forecast,
   each type's rates multiplied by its re-forecast factor (1: as forecast). They come from the
   same named streams as an ordinary run (``arrivals/<type>``, ``handle/<type>``, …), so a
   state at the opening with nobody waiting gives the ordinary run's callers exactly; the
   contacts of the state draw from streams of their own (``patience-left/<type>``,
-  ``handle/waiting/<type>``, ``residual/<type>``, ``wrap_up/residual/<type>``). Two
+  ``handle/waiting/<type>``, ``residual/<type>``, ``wrap_up/residual/<type>``,
+  ``residual-handle/<type>``). Two
   scenarios run from the same state on the same seed share all of these numbers (common
   random numbers).
 
@@ -79,12 +82,15 @@ class WaitingContact:
 class ContactInService:
     """A contact being handled at the start by agent ``agent`` (an index into
     :attr:`StartState.agents`); ``wrap_up_only``: the agent is in after-call work and
-    ``spent`` is the wrap-up so far."""
+    ``spent`` is the wrap-up so far; ``whole_handle``: ``spent`` counts talk and after-call
+    work together (a contact log cannot tell them apart), so the time left is drawn from
+    talk + wrap-up conditional on exceeding it."""
 
     contact_type: int
     agent: int
     spent: float
     wrap_up_only: bool = False
+    whole_handle: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,7 @@ def time_left(distribution, elapsed: np.ndarray, rng: np.random.Generator) -> np
     try:
         frozen = distribution.scipy()
     except ValueError:
-        return _resampled_left(distribution, elapsed, rng)
+        return _resampled_left(np.sort(distribution.draw(rng, 8192)), elapsed, rng)
     u = rng.random(n)
     tail = frozen.sf(elapsed)
     with np.errstate(invalid="ignore"):
@@ -136,8 +142,9 @@ def time_left(distribution, elapsed: np.ndarray, rng: np.random.Generator) -> np
     return np.maximum(np.nan_to_num(left, nan=0.0), 0.0)
 
 
-def _resampled_left(distribution, elapsed: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    pool = np.sort(distribution.draw(rng, 8192))
+def _resampled_left(pool: np.ndarray, elapsed: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Time left past each ``elapsed``: a uniform pick among the sorted samples ``pool``
+    that exceed it (0 past the largest)."""
     left = np.zeros(len(elapsed))
     for i, e in enumerate(elapsed):
         start = np.searchsorted(pool, e, side="right")
@@ -211,7 +218,9 @@ class WarmCentre(ContactCentre):
             self._away[p] += 1
         reference = self._planned_now or self._scheduled
         for p, pool in enumerate(self.pools):
-            self._offset[p] = int(on_duty[p]) + self._away[p] - reference[p]
+            # A shortfall (an absence) carries through the day; agents beyond the plan
+            # (finishing a contact after their shift) leave once free, as in any run.
+            self._offset[p] = min(0, int(on_duty[p]) + self._away[p] - reference[p])
             self._grow(pool, int(on_duty[p]))
             pool.target, pool.closing = self._target(p), self._closing[p]
         for queue in self.deferrable_queues:
@@ -359,6 +368,11 @@ def _book(
                 left = np.where(only, wrap_left, talk_left + wrap)
             else:
                 left = np.where(only, 0.0, talk_left)
+            whole = np.array([state.in_service[i].whole_handle for i in rows])
+            if whole.any() and c.wrap_up is not None:  # talk + wrap-up has no closed form
+                rng = streams.generator(f"residual-handle/{name}")
+                pool = c.handle_time.draw(rng, 8192) + c.wrap_up.draw(rng, 8192)
+                left = np.where(whole, _resampled_left(np.sort(pool), spent, rng), left)
             at = [n_wait + i for i in rows]
             handle[at], ctype[at] = left, t
             arrival[at] = np.minimum(t0 - spent, before)
