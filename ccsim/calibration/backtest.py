@@ -280,7 +280,10 @@ def _plans(
             for d, date in enumerate(grid.dates)
         ]
     grid = IntervalGrid.from_log(log, h.interval)
-    agents = log_staffing(log, scenario, grid, wrap_up, shift) if staffing == "log" else staffing
+    if isinstance(staffing, dict):  # known agents (the truth of a synthetic log)
+        agents: dict[str, np.ndarray] = staffing
+    else:
+        agents = log_staffing(log, scenario, grid, wrap_up, shift)
     shapes = day_shapes(grid, log.contacts["arrival"], grid.counts(log.contacts["arrival"]), {})
     hours = {s.weekday: (s.open, s.close) for s in shapes}
     plans = []
