@@ -201,7 +201,8 @@ def outcomes(
         if (hi + 1.0) * theta > _NEGLIGIBLE_THETA * full_rate:
             # exp(-theta * wait) ~ Beta(c mu / theta + 1, k + 1) for an answered caller.
             # I_x(k + 1, b) with x = 1 - exp(-theta T), both logs without cancellation
-            log_late = math.log(-math.expm1(-theta * threshold)) if threshold > 0 else -math.inf
+            late = -math.expm1(-theta * threshold)  # 0 when theta * T underflows
+            log_late = math.log(late) if late > 0 else -math.inf
             p_in_time = tails.negative_binomial_reach(
                 lo, hi, full_rate / theta + 1.0, log_late, -theta * threshold
             )
