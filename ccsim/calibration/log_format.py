@@ -101,7 +101,10 @@ class LogFormat:
                 outcome = _outcome(str(name), f"{mapping_file}: outcomes")
                 outcomes[outcome] = _values(values, f"{mapping_file}: outcomes.{name}")
             date_column = date_column or data.get("date_column")
-            datetime_format = datetime_format or data.get("datetime_format")
+            if data.get("datetime_format") is not None:  # checked even when replaced
+                where = f"--mapping {mapping_file}: datetime_format"
+                from_file = check_datetime_format(data["datetime_format"], where)
+                datetime_format = datetime_format or from_file
             extra = _reading_keys(data, f"{mapping_file}: ")
         given: dict = {"clock_tolerance": clock_tolerance, "day_start": day_start}
         extra |= _reading_keys({k: v for k, v in given.items() if v is not None}, "--", "-")
@@ -144,6 +147,35 @@ class LogFormat:
                     )
                 given[key] = outcome
         return {name.upper(): name for name in OUTCOMES} | given
+
+
+def check_datetime_format(value: object, where: str) -> str:
+    """``value`` if it is a usable ``strftime`` format of the log's times, else a
+    :class:`LogError` naming ``where`` (the option or the mapping file and key).
+
+    Checked before the log is read: a directive that does not exist (``%Q``) would otherwise
+    fail deep inside the date parser, and a format without any directive reads no time at all.
+    """
+    from datetime import datetime
+
+    allowed = (
+        "give a strftime format of the log's times such as '%Y-%m-%d %H:%M:%S' or "
+        "'%d/%m/%Y %H:%M' (with date_column: of '<date> <time>'), or leave it out to have "
+        "the times recognised automatically"
+    )
+    if not isinstance(value, str) or not value.strip():
+        raise LogError(f"{where}: expected a format as text, got {value!r}; {allowed}")
+    if "%" not in value:
+        raise LogError(
+            f"{where} {value!r}: holds no % directive, so it can read no time; {allowed}"
+        )
+    try:
+        sample = datetime(2024, 1, 2, 3, 4, 5, 6)
+        datetime.strptime(sample.strftime(value), value)
+    except ValueError as exc:
+        if "directive" in str(exc) or "stray %" in str(exc):
+            raise LogError(f"{where} {value!r}: {exc}; {allowed}") from None
+    return value
 
 
 def _read_mapping_file(path: Path) -> dict:

@@ -85,20 +85,16 @@ def _log_options(command):
 
 
 def _check_datetime_format(ctx, param, value):
-    """Refuse a format with a directive that does not exist (``%Q``) before reading the log."""
+    """Refuse a format with a directive that does not exist (``%Q``) before reading the log
+    (the same check as a mapping file's ``datetime_format``)."""
     if value is None:
         return value
-    from datetime import datetime
+    from ccsim.calibration.log_format import LogError, check_datetime_format
 
     try:
-        sample = datetime(2024, 1, 2, 3, 4, 5, 6)
-        datetime.strptime(sample.strftime(value), value)
-    except ValueError as exc:
-        if "directive" in str(exc) or "stray %" in str(exc):
-            raise click.BadParameter(
-                f"{exc}; use strftime directives such as %Y-%m-%d %H:%M:%S or %d/%m/%Y %H:%M"
-            ) from None
-    return value
+        return check_datetime_format(value, "the format")
+    except LogError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @contextmanager

@@ -75,3 +75,37 @@ def test_cli_errors_are_one_paragraph(tmp_path):
     assert_user_error(result, "--fit-until", "--holdout-log")
     result = runner.invoke(cli, ["backtest", str(LOG), *base, "--holdout-log", str(LOG)])
     assert_user_error(result, "--holdout-log", "must come after")
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ('"%Y-%m-%d %Q"', ("bad directive",)),
+        ('"%Y-%m-%d %H:%M:%"', ("stray %",)),
+        ('"date and time"', ("no % directive",)),
+        ('["%Y", "%m"]', ("expected a format as text",)),
+        ("12", ("expected a format as text",)),
+    ],
+)
+@pytest.mark.parametrize("command", ["fit", "backtest"])
+def test_a_mapping_files_datetime_format_is_checked_before_reading(tmp_path, command, value, words):
+    """A bad ``datetime_format`` in the mapping file is refused up front, like the
+    ``--datetime-format`` option: one paragraph naming the file and key, what was wrong and
+    what is allowed (exit 2, nothing written), not a traceback from the date parser."""
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(MAPPING.read_text() + f"\ndatetime_format: {value}\n")
+    out = tmp_path / "fitted.yaml"
+    args = ["--out", str(out)] if command == "fit" else ["--fit-until", "2026-10-25"]
+    result = CliRunner().invoke(
+        cli, [command, str(LOG), "--mapping", str(mapping), *args, "--quiet"]
+    )
+    assert_user_error(result, str(mapping), "datetime_format", *words, "strftime")
+    assert not out.exists()
+
+
+def test_a_good_mapping_file_datetime_format_is_kept_and_the_option_replaces_it(tmp_path):
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(MAPPING.read_text() + '\ndatetime_format: "%Y-%m-%d %H:%M:%S"\n')
+    assert LogFormat.from_options(mapping).datetime_format == "%Y-%m-%d %H:%M:%S"
+    replaced = LogFormat.from_options(mapping, datetime_format="%d/%m/%Y %H:%M:%S")
+    assert replaced.datetime_format == "%d/%m/%Y %H:%M:%S"
