@@ -341,7 +341,8 @@ def _with_units(sheet: Sheet) -> pd.DataFrame:
     table, column = sheet.table, sheet.measure_column
     if column is None or column not in table.columns:
         return table
-    table = table.copy()
+    # differences.csv has its own `unit` (share, s, h): the sheet's display unit replaces it
+    table = table.drop(columns=["unit"], errors="ignore")
     where = list(table.columns).index(column) + 1
     measures = table[column].astype(str)
     units = {
