@@ -18,6 +18,8 @@ Usage::
     python benchmarks/bench_command.py              # 5 interleaved rounds, ~30 s
     python benchmarks/bench_command.py --rounds 9   # steadier medians
     python benchmarks/bench_command.py --phases-only
+    git archive 579cc64 | tar -x -C /tmp/before   # the command before issue 15, to compare
+    python benchmarks/bench_command.py --tree /tmp/before
 
 Goals (issue 15): the whole command ≤ 1.5 s wall on a quiet 2-core machine, ≤ 200 MiB peak.
 """
@@ -104,10 +106,10 @@ def default_day() -> tuple[int, float, float, float, int, int]:
     return calls, rate, aht, patience, agents, int(data["experiment"]["replications"])
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one whole process."""
+def timed(command: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one whole process (run in ``cwd``)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=ROOT)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -116,7 +118,7 @@ def timed(command: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def whole_command(rounds: int, jobs: str | None) -> dict:
+def whole_command(rounds: int, jobs: str | None, tree: Path = ROOT) -> dict:
     """Interleaved rounds of the whole ``ccsim run`` and the whole plain-SimPy peer."""
     peer = [sys.executable, "-c", PEER.format(here=str(HERE), args=default_day())]
     ours: list[tuple[float, float]] = []
@@ -126,7 +128,7 @@ def whole_command(rounds: int, jobs: str | None) -> dict:
             out = Path(tmp) / f"run{k}"
             command = [sys.executable, "-m", "ccsim", "run", "--out", str(out), "-q"]
             command += ["--jobs", jobs] if jobs is not None else []
-            ours.append(timed(command))
+            ours.append(timed(command, tree))
             theirs.append(timed(peer))
             shutil.rmtree(out, ignore_errors=True)
     wall = statistics.median(w for w, _ in ours)
@@ -160,10 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", help="pass --jobs to ccsim run (default: the command's own)")
     parser.add_argument("--phases-only", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        default=ROOT,
+        help="run `python -m ccsim` from this source tree (say, an older commit unpacked with "
+        "`git archive`), to compare before and after in one run; stages are always this tree's",
+    )
     args = parser.parse_args(argv)
     report: dict = {"load_average": os.getloadavg(), "cpus": os.cpu_count()}
     if not args.phases_only:
-        whole = whole_command(args.rounds, args.jobs)
+        whole = whole_command(args.rounds, args.jobs, args.tree.resolve())
         report["whole"] = whole
         print(f"load average before: {report['load_average'][0]:.2f} ({os.cpu_count()} CPUs)")
         print(f"{'process':<28}{'median wall':>12}{'peak RSS':>12}")
