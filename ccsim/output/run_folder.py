@@ -289,7 +289,7 @@ def write_run_files(result: ExperimentResult, folder: Path) -> None:
     """Write one experiment's files into the (existing, empty) ``folder``: the tables, the
     three PNG charts and the HTML report, all from what is in memory."""
     written = write_tables(result, folder)
-    charts = _plot_all(result, written, folder)
+    charts = write_charts(result, written, folder)
     write_report(result, written, charts, folder)
 
 
@@ -352,10 +352,6 @@ def write_charts(result: ExperimentResult, written: Written, folder: Path) -> Ru
     ):
         write_chart_png(chart or _empty(what), folder / name)
     return run
-
-
-_plot_all = write_charts
-"""The charts step under its older name (tests make it fail to check that nothing is left)."""
 
 
 def write_report(result: ExperimentResult, written: Written, run: RunFolder, folder: Path) -> Path:

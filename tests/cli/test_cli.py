@@ -226,7 +226,7 @@ def test_a_failed_run_leaves_no_folder_that_looks_complete(tmp_path, monkeypatch
     def broken_plots(*args):
         raise RuntimeError("disk full while plotting")
 
-    monkeypatch.setattr(ccsim.output.run_folder, "_plot_all", broken_plots)
+    monkeypatch.setattr(ccsim.output.run_folder, "write_charts", broken_plots)
     import ccsim as api
 
     result = api.run_experiment(api.load_scenario(SCENARIOS / "erlang-c.yaml"), replications=1)
