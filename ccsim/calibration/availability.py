@@ -112,16 +112,19 @@ def estimate_wrap_up(
     """
     observed, events = [], []
     contacts = log.contacts
-    days = log.business_dates(contacts["arrival"])
+    index = pd.DatetimeIndex(log.dates)
+    arrival_day = index.get_indexer(pd.Index(log.business_dates(contacts["arrival"])))
     for classes, agents in pools.values():
         calls = _answered(log, agents)
-        call_days = log.business_dates(calls["answered"])
-        mine = contacts[contacts["contact_type"].isin(classes) & (contacts["wait"] > 0)]
-        for date in log.dates:
-            today = calls[call_days == date].sort_values(["agent", "answered"])
-            waiting = mine[days[mine.index] == date]
-            w_begin = _seconds(waiting["arrival"], date)
-            gap, event = _gaps(today, date, w_begin, w_begin + waiting["wait"].to_numpy(float))
+        day_calls = _DayCalls.of(
+            calls, index.get_indexer(pd.Index(log.business_dates(calls["answered"]))), log.dates
+        )
+        mine = (contacts["contact_type"].isin(classes) & (contacts["wait"] > 0)).to_numpy()
+        waits = _DayWaits.of(contacts[mine], arrival_day[mine], log.dates)
+        for d in range(len(log.dates)):
+            agent, answered, ended = day_calls.day(d)
+            w_begin, w_end = waits.day(d)
+            gap, event = _gaps(agent, answered, ended, w_begin, w_end)
             observed.append(gap)
             events.append(event)
     gaps, done = np.concatenate(observed), np.concatenate(events)
@@ -133,23 +136,26 @@ def estimate_wrap_up(
     return WrapUp(gaps, done, float(dist.mean), float(dist.cv))
 
 
-def _gaps(today: pd.DataFrame, date, w_begin: np.ndarray, w_end: np.ndarray):
+def _gaps(agent, answered, ended, w_begin: np.ndarray, w_end: np.ndarray):
     """Back-to-back gaps of one day with a caller waiting when the call ended: the gap,
     or the time until the queue emptied when that came first (then censored)."""
-    ended, next_answer, waiting, emptied = _after_call(today, date, w_begin, w_end)
+    next_answer, waiting, emptied = _after_call(agent, answered, ended, w_begin, w_end)
     keep = waiting & (next_answer - ended < BREAK)  # longer: a break or a seat handed over
     gap = np.maximum(next_answer - ended, 0.01)[keep]
     limit = np.maximum(emptied - ended, 0.01)[keep]
     return np.minimum(gap, limit), gap <= limit
 
 
-def _after_call(today: pd.DataFrame, date, w_begin: np.ndarray, w_end: np.ndarray):
-    """Per call of ``today`` (sorted by agent and answer): its end, the same agent's next
-    answer (inf: none that day), whether a caller was waiting at its end, and when the
-    queue next emptied after it."""
-    agent = today["agent"].to_numpy()
-    ended = _seconds(today["ended"], date)
-    answered = _seconds(today["answered"], date)
+def _after_call(
+    agent: np.ndarray,
+    answered: np.ndarray,
+    ended: np.ndarray,
+    w_begin: np.ndarray,
+    w_end: np.ndarray,
+):
+    """Per call of one day (sorted by agent and answer): the same agent's next answer (inf:
+    none that day), whether a caller was waiting at its end, and when the queue next
+    emptied after it."""
     same = np.zeros(len(agent), dtype=bool)
     same[:-1] = agent[:-1] == agent[1:]
     next_answer = np.where(same, np.roll(answered, -1), np.inf)
@@ -165,7 +171,73 @@ def _after_call(today: pd.DataFrame, date, w_begin: np.ndarray, w_end: np.ndarra
         emptied = np.where(empty_at[after] > ended, empty_at[after], np.inf)
     else:
         emptied = np.full(len(ended), np.inf)
-    return ended, next_answer, queue(ended) > 0, emptied
+    return next_answer, queue(ended) > 0, emptied
+
+
+@dataclass(frozen=True)
+class _DayCalls:
+    """Answered calls as arrays, sorted by business day, agent and answer time, with times in
+    seconds after their own day's midnight (the per-day pandas work done once, vectorised)."""
+
+    agent: np.ndarray
+    answered: np.ndarray
+    ended: np.ndarray
+    bounds: np.ndarray
+
+    @classmethod
+    def of(cls, calls: pd.DataFrame, day: np.ndarray, dates) -> _DayCalls:
+        """``calls`` whose business day is ``dates[day]`` (day -1: none, left out)."""
+        on = day >= 0
+        day = day[on]
+        agent = pd.factorize(calls["agent"].to_numpy()[on], sort=True)[0]
+        answered = calls["answered"].to_numpy("datetime64[ns]")[on]
+        order = np.lexsort((answered, agent, day))  # stable, as pandas' sort by agent, answer
+        midnight = _midnights(dates)[day[order]]
+        ended = calls["ended"].to_numpy("datetime64[ns]")[on][order]
+        return cls(
+            agent[order],
+            _since(answered[order], midnight),
+            _since(ended, midnight),
+            np.searchsorted(day[order], np.arange(len(dates) + 1)),
+        )
+
+    def day(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Agent codes, answer and end times of day ``d``."""
+        part = slice(self.bounds[d], self.bounds[d + 1])
+        return self.agent[part], self.answered[part], self.ended[part]
+
+
+@dataclass(frozen=True)
+class _DayWaits:
+    """Callers' waits as arrays grouped by business day: begin and end in seconds after their
+    day's midnight."""
+
+    begin: np.ndarray
+    end: np.ndarray
+    bounds: np.ndarray
+
+    @classmethod
+    def of(cls, waiting: pd.DataFrame, day: np.ndarray, dates) -> _DayWaits:
+        on = day >= 0
+        order = np.argsort(day[on], kind="stable")
+        day = day[on][order]
+        arrival = waiting["arrival"].to_numpy("datetime64[ns]")[on][order]
+        begin = _since(arrival, _midnights(dates)[day])
+        end = begin + waiting["wait"].to_numpy(float)[on][order]
+        return cls(begin, end, np.searchsorted(day, np.arange(len(dates) + 1)))
+
+    def day(self, d: int) -> tuple[np.ndarray, np.ndarray]:
+        part = slice(self.bounds[d], self.bounds[d + 1])
+        return self.begin[part], self.end[part]
+
+
+def _midnights(dates) -> np.ndarray:
+    return np.array([pd.Timestamp(d).to_datetime64() for d in dates], dtype="datetime64[ns]")
+
+
+def _since(times: np.ndarray, midnight: np.ndarray) -> np.ndarray:
+    """Seconds from ``midnight`` to ``times`` (both datetime64[ns])."""
+    return (times - midnight) / np.timedelta64(1, "s")
 
 
 def estimate_availability(
@@ -184,16 +256,13 @@ def estimate_availability(
     busy_time, wait_time, busy_wait = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     peak = np.zeros(shape)
     starts = grid.open + grid.interval * np.arange(grid.intervals_per_day + 1)
-    call_day = grid.day_of(calls["answered"])
-    wait_day = grid.day_of(mine["arrival"])
-    for d, date in enumerate(grid.dates):
-        today = calls[call_day == d].sort_values(["agent", "answered"])
-        waiting = mine[wait_day == d]
-        w_begin = _seconds(waiting["arrival"], date)
-        w_end = w_begin + waiting["wait"].to_numpy(float)
+    day_calls = _DayCalls.of(calls, grid.day_of(calls["answered"]), grid.dates)
+    waits = _DayWaits.of(mine, grid.day_of(mine["arrival"]), grid.dates)
+    for d in range(grid.days):
+        agent, begin, ended = day_calls.day(d)
+        w_begin, w_end = waits.day(d)
         keep = w_end > w_begin
-        begin = _seconds(today["answered"], date)
-        ended, nxt, queued, emptied = _after_call(today, date, w_begin[keep], w_end[keep])
+        nxt, queued, emptied = _after_call(agent, begin, ended, w_begin[keep], w_end[keep])
         # Busy through the after-call work: the whole gap to the next answer when callers
         # waited all through it (the work itself), else the mean, cut at the next answer.
         whole = queued & (emptied >= nxt) & (nxt - ended < BREAK)
@@ -237,10 +306,6 @@ def _answered(log: ContactLog, agents: tuple[str, ...] | None) -> pd.DataFrame:
     return calls
 
 
-def _seconds(values: pd.Series, date: pd.Timestamp) -> np.ndarray:
-    return ((values - date) / pd.Timedelta(seconds=1)).to_numpy(float)
-
-
 def _pieces(begin, end, w_begin, w_end, starts):
     """Per interval [starts[k], starts[k+1]): piece lengths, busy agents and callers waiting
     on each piece where both counts are constant."""
@@ -255,8 +320,9 @@ def _pieces(begin, end, w_begin, w_end, starts):
     busy = level(begin, end)[:-1]
     queue = level(w_begin, w_end)[:-1]
     length = np.diff(times)
-    slot = np.searchsorted(starts, times[:-1], side="right") - 1
-    return [(length[slot == k], busy[slot == k], queue[slot == k]) for k in range(len(starts) - 1)]
+    # The pieces are in time order, so each interval's are one run: cut, not masked.
+    cut = np.searchsorted(times[:-1], starts, side="left")
+    return [(length[a:b], busy[a:b], queue[a:b]) for a, b in zip(cut[:-1], cut[1:], strict=True)]
 
 
 def describe(availability: Availability, grid: IntervalGrid) -> str:
