@@ -49,7 +49,7 @@ from ccsim.calibration.availability import (
 )
 from ccsim.calibration.contact_log import SECOND, ContactLog, durations_in
 from ccsim.calibration.discipline import Discipline, detect_discipline
-from ccsim.calibration.handle_bands import BandedHandle, estimate_banded_handle, find_bands
+from ccsim.calibration.handle_bands import BandedHandle, estimate_banded_handle, find_day_bands
 from ccsim.calibration.handle_times import HandleEstimate, estimate_handle_time
 from ccsim.calibration.log_grid import IntervalGrid, infer_staffing, read_staffing_file
 from ccsim.calibration.patience import PatienceEstimate, estimate_patience
@@ -189,7 +189,8 @@ def fit_log(
     answered_rows = contacts["outcome"] == "answered"
     clock = durations_in(contacts["answered"] - grid.business_dates(contacts["arrival"]), SECOND)
     handle_all = contacts["handle"].to_numpy(float)
-    band_starts = find_bands(handle_all[answered_rows], clock[answered_rows].to_numpy(float))
+    # One set of bands for every type (the day's rhythm), found on the long calls only.
+    band_starts = find_day_bands(handle_all[answered_rows], clock[answered_rows].to_numpy(float))
     types = {}
     for name in log.contact_types:
         mine = (contacts["contact_type"] == name).to_numpy()

@@ -153,6 +153,18 @@ def test_handle_time_by_band_with_the_short_spike(fit):
     assert abs(banded.short_share - TRUTH["short_share"]) < 0.015
 
 
+def test_handle_time_bands_change_where_the_truth_does(fit):
+    """The truth's long calls change at 12:00 and 17:00; the bands are found on the long
+    calls, so 11:00 (whose calls hold a few more very short ones: 7.7 % against 6-7 %) stays
+    in the morning band, with the morning's mean (within 5 %), for every type."""
+    truth_starts = [0.0] + [float(k.split("-")[0]) * 3600 for k in TRUTH["talk_means"]][1:]
+    for name, ctype in fit.types.items():
+        assert [b.start for b in ctype.banded.bands] == truth_starts, name
+    banded = fit.types["standard"].banded
+    eleven = banded.bands[int(banded.band_of(np.array([11.5 * 3600.0]))[0])]
+    assert abs(eleven.long_mean - TRUTH_TALK_MEANS[0]) < 0.05 * TRUTH_TALK_MEANS[0]
+
+
 TRUTH_TALK_MEANS = list(TRUTH["talk_means"].values())  # before 12:00, to 17:00, after
 
 
