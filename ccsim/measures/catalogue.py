@@ -68,6 +68,8 @@ class Measure:
             compared interval by interval).
         signed: can be negative (a bias); otherwise the measure is never below 0.
         description: one line on how it is computed.
+        opt_in: the scenario option that turns the measure on (``measures.p_wait``); empty
+            for the measures always computed.
     """
 
     name: str
@@ -78,6 +80,7 @@ class Measure:
     interval_ci: bool = False
     signed: bool = False
     description: str = ""
+    opt_in: str = ""
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -304,8 +307,10 @@ _ENTRIES = (
     Measure("customers_kept", _C, "customers kept", _TYPE,
             description="issues prevented × customers lost per issue that came"),
     # -- Erlang figures only (ccsim.analytic) ----------------------------------------------
-    Measure("p_wait", _F, "probability of waiting", frozenset({"erlang"}),
-            description="Erlang figure: probability an arriving contact waits"),
+    Measure("p_wait", _F, "probability of waiting", _TYPE_INTERVAL | {"erlang"},
+            description="P(wait > 0): contacts not answered at once / contacts that reached "
+            "the queue (blocked left out); the Erlang figure beside it",
+            opt_in="measures.p_wait"),
     Measure("blocking", _F, "blocking", frozenset({"erlang"}),
             description="Erlang figure: probability an arriving contact is blocked"),
 )  # fmt: skip

@@ -48,6 +48,8 @@ COUNT_FIELDS = (
     "wait_answered",
     "wait_abandoned",
     "handle_answered",
+    "delayed",
+    "reached_queue",
 )
 """Per (contact type, interval) sums kept for each replication:
 
@@ -62,6 +64,8 @@ COUNT_FIELDS = (
 ``answered_within``        answered with a wait at most the threshold T
 ``sl_denominator``         contacts counted in the service level's denominator
 ``wait_answered``          total wait of answered contacts (and so on for the others)
+``delayed``                reached the queue and were not answered at once (``p_wait``)
+``reached_queue``          answered, abandoned, balked, took a callback or unserved
 =========================  ==============================================================
 """
 
@@ -88,6 +92,10 @@ def contact_sums(grid: IntervalGrid) -> dict[str, np.ndarray]:
     abandoned_only = outcome == ABANDONED
     balked = outcome == BALKED
     unserved = outcome == UNSERVED
+    callback = outcome == CALLBACK_REQUESTED
+    # P(wait > 0): everyone who reached the queue and found no agent free at once; blocked
+    # contacts never reached it. Unserved ones (wait NaN) waited till the end.
+    reached_queue = answered | abandoned_only | balked | callback | unserved
     thresholds = np.array([c.service_level.threshold for c in grid.scenario.contact_types.values()])
     return {
         "offered": np.bincount(key, minlength=size)
@@ -96,7 +104,7 @@ def contact_sums(grid: IntervalGrid) -> dict[str, np.ndarray]:
         "answered": count(answered),
         "abandoned": count(abandoned_only),
         "balked": count(balked),
-        "callbacks_requested": count(outcome == CALLBACK_REQUESTED),
+        "callbacks_requested": count(callback),
         "blocked": count(outcome == BLOCKED),
         "unserved": count(unserved),
         "answered_within": count(answered & (wait <= thresholds[grid.ctype])),
@@ -105,6 +113,8 @@ def contact_sums(grid: IntervalGrid) -> dict[str, np.ndarray]:
         "wait_answered": total(answered, wait),
         "wait_abandoned": total(abandoned_only, wait),
         "handle_answered": total(answered, grid.handle),
+        "delayed": count(reached_queue & ~(answered & (wait <= 0))),
+        "reached_queue": count(reached_queue),
     }
 
 
@@ -123,6 +133,8 @@ def _sl_denominator(grid: IntervalGrid, answered, abandoned, unserved) -> np.nda
             counted = answered | (abandoned & (wait > rule.threshold)) | unserved
         else:  # answered_only
             counted = answered
+        if rule.count_blocked:  # busy tones count as not answered in time
+            counted = counted | (grid.outcome == BLOCKED)
         if len(types) == 1:
             return counted
         mine = grid.ctype == t
@@ -178,4 +190,14 @@ def group_ratios(
         "backlog_at_close": float(queue_length.waiting_at(np.array([close]))[0]),
         "oldest_at_close": queue_length.oldest_at(close),
         "mean_queue": ratio(queue_length.area_overall, grid.measured_seconds()),
+        **optional_rates(grid, s),
     }
+
+
+def optional_rates(grid: IntervalGrid, s: dict) -> dict:
+    """The measures a scenario's ``measures:`` block asks for beside the usual ones
+    (:class:`~ccsim.scenario.measure_options.MeasureOptions`); none without it."""
+    options = grid.scenario.measures
+    if options is None or not options.p_wait:
+        return {}
+    return {"p_wait": ratio(s["delayed"], s["reached_queue"])}

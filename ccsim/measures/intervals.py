@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ccsim.measures.contacts import COUNT_FIELDS, contact_rates, contact_sums
+from ccsim.measures.contacts import COUNT_FIELDS, contact_rates, contact_sums, optional_rates
 from ccsim.measures.grid import IntervalGrid
 from ccsim.measures.pools import pool_ratios, pool_sums
 from ccsim.records import ContactRecords
@@ -73,6 +73,7 @@ def interval_table(
                     ),
                     "waiting_at_end": queue.waiting_at(grid.interval_ends),
                     "oldest_at_end": queue.oldest_at_each(grid.interval_ends),
+                    **optional_rates(grid, s),
                 }
             )
         )

@@ -85,7 +85,9 @@ class ServiceLevel(BaseModel):
 
     ``formula`` chooses how abandoned contacts count (see docs/measures.md): the default
     ``answered_and_abandoned`` is answered-within-threshold / (answered + abandoned).
-    ``short_abandon`` is the cut-off for ``exclude_short_abandons``.
+    ``short_abandon`` is the cut-off for ``exclude_short_abandons``. ``count_blocked``
+    adds blocked contacts (refused on arrival) to the denominator under any formula: a caller
+    who got a busy tone was not served in time either, as many published studies count it.
     """
 
     model_config = FROZEN
@@ -94,6 +96,7 @@ class ServiceLevel(BaseModel):
     target: Probability = 0.8
     formula: Literal[SERVICE_LEVEL_FORMULAS] = "answered_and_abandoned"  # type: ignore[valid-type]
     short_abandon: Duration = 5.0
+    count_blocked: bool = False  # blocked contacts also count in the denominator
 
 
 class ContactType(BaseModel):

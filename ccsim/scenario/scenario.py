@@ -14,6 +14,7 @@ from ccsim.scenario.experience import Experience
 from ccsim.scenario.fields import FROZEN, Name, PositiveDuration, Real, Whole
 from ccsim.scenario.forecast import Forecast
 from ccsim.scenario.horizon import Horizon
+from ccsim.scenario.measure_options import MeasureOptions
 from ccsim.scenario.pool import Pool
 from ccsim.scenario.schedule import shift_problems
 from ccsim.scenario.weekdays import DaysOfWeek
@@ -65,6 +66,7 @@ class Scenario(BaseModel):
     forecast: Forecast = Forecast()
     experience: Experience | None = None  # customer experience and churn (docs/experience.md)
     days_of_week: DaysOfWeek | None = None  # weekdays of their own shape (docs/scenarios.md)
+    measures: MeasureOptions | None = None  # further definitions (docs/measures.md)
     experiment: Experiment = Experiment()
 
     @model_validator(mode="after")

@@ -1,0 +1,123 @@
+"""Measure definitions others publish, as scenario options (issue 19 item 13).
+
+Each option is checked against theory (Erlang B/C within a Student-t interval) or against a
+hand computation from the per-contact records, and shown to leave the usual measures alone.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import yaml
+from paths import SCENARIOS
+from theory_support import assert_covers
+
+import ccsim
+from ccsim.errors import ScenarioError
+from ccsim.measures import measure
+from ccsim.records import ABANDONED, ANSWERED, BLOCKED, UNSERVED
+
+
+def _bundled(name: str, **changes) -> dict:
+    """A bundled scenario's YAML as data, with top-level keys replaced."""
+    spec = yaml.safe_load((SCENARIOS / f"{name}.yaml").read_text())
+    spec.update(changes)
+    return spec
+
+
+def _erlang_b(servers: int, load: float) -> float:
+    """Erlang B by its recursion B(k) = a B(k-1) / (k + a B(k-1)), written out here."""
+    b = 1.0
+    for k in range(1, servers + 1):
+        b = load * b / (k + load * b)
+    return b
+
+
+def _erlang_c(servers: int, load: float) -> float:
+    """Erlang C, P(wait > 0) in M/M/c: c B / (c - a (1 - B))."""
+    b = _erlang_b(servers, load)
+    return servers * b / (servers - load * (1 - b))
+
+
+@pytest.mark.model
+def test_p_wait_matches_erlang_c() -> None:
+    """M/M/12 at 10 Erlangs: the simulated P(wait > 0) covers C(12, 10) = 0.4494."""
+    spec = _bundled("erlang-c", measures={"p_wait": True})
+    spec["horizon"]["days"] = 6
+    scenario = ccsim.load_scenario(spec)
+    theory = _erlang_c(12, 10.0)
+    assert math.isclose(theory, 0.4494, abs_tol=5e-4)  # the textbook figure
+    values = []
+    for replication in range(30):
+        records = ccsim.simulate(scenario, replication=replication)
+        m = measure(records, scenario)
+        p_wait = m.by_type["voice"]["p_wait"]
+        # By hand from the records: after the warm-up, share of callers not answered at once.
+        counted = records.arrival >= 3600
+        reached = counted & np.isin(records.outcome, [ANSWERED, ABANDONED, UNSERVED])
+        at_once = reached & (records.outcome == ANSWERED) & (records.wait <= 0)
+        assert p_wait == pytest.approx(1 - at_once.sum() / reached.sum(), abs=1e-12)
+        assert m.overall["p_wait"] == pytest.approx(p_wait)
+        rows = m.intervals[m.intervals["kind"] == "type"]
+        assert rows["p_wait"].between(0, 1).all()
+        values.append(p_wait)
+    assert_covers(np.array(values), theory, "P(wait > 0)", absolute=0.025)
+
+
+@pytest.mark.model
+def test_p_wait_only_when_asked() -> None:
+    scenario = ccsim.load_scenario("erlang-c")
+    m = measure(ccsim.simulate(scenario, replication=0), scenario)
+    assert "p_wait" not in m.by_type["voice"]
+    assert "p_wait" not in m.intervals.columns
+
+
+@pytest.mark.model
+def test_service_level_counting_blocked_calls() -> None:
+    """blocking.yaml (M/M/10/10): with count_blocked the service level is answered within
+    20 s / (answered + abandoned + unserved + blocked), by hand from the records, and covers
+    1 - Erlang B(10, 8) = 0.878 (nobody waits, so everyone answered is answered in time)."""
+    plain = ccsim.load_scenario("blocking")
+    spec = _bundled("blocking")
+    spec["contact_types"]["voice"]["service_level"]["count_blocked"] = True
+    counting = ccsim.load_scenario(spec)
+    values = []
+    for replication in range(12):
+        records = ccsim.simulate(counting, replication=replication)
+        m = measure(records, counting)
+        counted = records.arrival >= 3600
+        outcome, wait = records.outcome[counted], records.wait[counted]
+        within = ((outcome == ANSWERED) & (wait <= 20)).sum()
+        denominator = np.isin(outcome, [ANSWERED, ABANDONED, UNSERVED, BLOCKED]).sum()
+        assert (outcome == BLOCKED).sum() > 0
+        sl = m.by_type["voice"]["service_level"]
+        assert sl == pytest.approx(within / denominator, abs=1e-12)
+        rows = m.intervals[m.intervals["kind"] == "type"]
+        assert rows["sl_denominator"].sum() == denominator
+        # The same records under the default formula: blocked calls left out, every call
+        # answered at once.
+        assert measure(records, plain).by_type["voice"]["service_level"] == 1.0
+        values.append(sl)
+    assert_covers(np.array(values), 1 - _erlang_b(10, 8.0), "SL with blocked", absolute=0.03)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("where", "value", "path"),
+    [
+        ("measures", {"p_wait": "often"}, "measures.p_wait"),
+        ("measures", {"pwait": True}, "measures.pwait"),
+        ("service_level", {"count_blocked": 2}, "contact_types.voice.service_level.count_blocked"),
+    ],
+)
+def test_options_are_checked(where: str, value: dict, path: str) -> None:
+    spec = _bundled("blocking")
+    if where == "measures":
+        spec["measures"] = value
+    else:
+        spec["contact_types"]["voice"]["service_level"].update(value)
+    with pytest.raises(ScenarioError) as caught:
+        ccsim.load_scenario(spec)
+    assert path in str(caught.value)
