@@ -7,7 +7,8 @@ is an ordinary :class:`~ccsim.intraday.state.CentreState`, as a planner would wr
 
 Agents are labelled ``<pool>-<number>``. A chat agent is ``busy`` while any chat is open
 (their chats' ``spent`` is the time since each was answered); a voice or email agent whose
-talk is over is in ``after_call_work``.
+talk is over is in ``after_call_work``. An email parked while its agent takes a call
+(blending) goes back to the backlog: it will be started again, not resumed.
 """
 
 from __future__ import annotations
@@ -48,23 +49,39 @@ def snapshot(live: LiveCentre) -> CentreState:
     ]
     serving = np.flatnonzero((answered <= now) & ~(ended <= now))
     talk_end = live.talk_ends(serving) if len(serving) else np.zeros(0)
+    held: dict[int, list[tuple[int, float]]] = {}
+    for c, talk_over in zip(serving, talk_end, strict=True):
+        held.setdefault(int(book.agent_of[c]), []).append((int(c), float(talk_over)))
     agents: dict[int, dict] = {}
     in_service = []
-    for c, talk_over in zip(serving, talk_end, strict=True):
-        agent, pool, t = int(book.agent_of[c]), pools[book.served_by[c]], int(ctype[c])
+    for agent, contacts in held.items():
+        pool = pools[book.served_by[contacts[0][0]]]
         label = f"{pool}-{agent}"
-        if now < talk_over or chat[t]:
-            agents.setdefault(agent, {"id": label, "pool": pool, "state": "busy"})
-            spent = float(now - answered[c])
-            in_service.append({"type": types[t], "pool": pool, "agent": label, "spent": spent})
-        else:
+        if not chat[int(ctype[contacts[0][0]])] and len(contacts) > 1:
+            # An email parked for a call (blending): the call is in hand, the email goes
+            # back to the backlog (it will be started again, not resumed).
+            contacts.sort(key=lambda item: answered[item[0]])
+            for parked, _ in contacts[:-1]:
+                waiting.append(
+                    {"type": types[ctype[parked]], "waited": float(now - arrival[parked])}
+                )
+            contacts = contacts[-1:]
+        lead, lead_talk_over = contacts[0]
+        if len(contacts) == 1 and not chat[int(ctype[lead])] and now >= lead_talk_over:
             agents[agent] = {
                 "id": label,
                 "pool": pool,
                 "state": "after_call_work",
-                "type": types[t],
-                "spent": float(now - talk_over),
+                "type": types[ctype[lead]],
+                "spent": float(now - lead_talk_over),
             }
+            continue
+        agents[agent] = {"id": label, "pool": pool, "state": "busy"}
+        for contact, _ in contacts:
+            spent = float(now - answered[contact])
+            in_service.append(
+                {"type": types[ctype[contact]], "pool": pool, "agent": label, "spent": spent}
+            )
     for group in live.pools:
         for agent in group.idle:
             agents[agent] = {"id": f"{group.name}-{agent}", "pool": group.name, "state": "idle"}

@@ -312,9 +312,18 @@ def check_against(state: CentreState, scenario: Scenario, source: str = "<state>
         known = need_pool(f"in_service[{i}].pool", c.pool) and c.type in types
         if known and c.type not in pools[c.pool].serves:
             problems.append(f"in_service[{i}]: pool {c.pool!r} does not serve {c.type}")
+    held: dict[str, int] = {}
+    for c in state.in_service:
+        held[c.agent] = held.get(c.agent, 0) + 1
     for i, a in enumerate(state.agents):
         need_pool(f"agents[{i}].pool", a.pool)
         need_type(f"agents[{i}].type", a.type)
+        slots = pools[a.pool].max_concurrency if a.pool in pools else 1
+        if held.get(a.id, 0) > slots:
+            problems.append(
+                f"agents[{i}]: {a.id!r} holds {held[a.id]} contacts in in_service, but pool "
+                f"{a.pool!r} takes {slots} at a time (max_concurrency)"
+            )
     for i, b in enumerate(state.backlog):
         need_type(f"backlog[{i}].type", b.type)
     for name in state.volume_so_far:

@@ -108,3 +108,15 @@ def test_the_schema_and_a_written_state_file_round_trip():
     )
     state = load_state(EXAMPLE)
     assert parse_state(state_json(state)) == state
+
+
+def test_a_voice_agent_cannot_hold_two_contacts():
+    state = parse_state(
+        {
+            "time": "11:00",
+            "in_service": [{"type": "voice", "pool": "agents", "agent": "a"}] * 2,
+            "agents": [{"id": "a", "pool": "agents", "state": "busy"}],
+        }
+    )
+    with pytest.raises(StateError, match=r"agents\[0\]: 'a' holds 2 contacts .* takes 1"):
+        check_against(state, load_scenario("default-day"))

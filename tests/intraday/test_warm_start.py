@@ -116,3 +116,34 @@ def test_a_state_taken_mid_day_and_continued_gives_the_uninterrupted_afternoon()
         x, y = a[:, column], b[:, column]
         x, y = x[~np.isnan(x)], y[~np.isnan(y)]
         assert stats.ttest_ind(x, y, equal_var=False).pvalue > 0.001, column
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "after-hours",
+        "channel-shift",
+        "chatbot-front-door",
+        "email-backlog-week",
+        "messaging",
+        "multi-skill",
+        "redials-callbacks",
+        "shifts-day",
+        "tiers-transfers",
+    ],
+)
+def test_every_kind_of_centre_can_be_snapshotted_mid_day_and_continued(name):
+    # Chats, email backlogs and blending, bots, redials and callbacks, transfers, shifts:
+    # the state taken mid-day is valid for its scenario and the day runs on from it.
+    from ccsim.intraday.projection import PLAN, project
+
+    scenario = load_scenario(name)
+    starts = scenario.horizon.interval_starts()
+    t0 = float(starts[len(starts) // (2 * scenario.horizon.days)] + 600)
+    live = LiveCentre(scenario, 0)
+    live.advance(t0)
+    state = snapshot(live)
+    result = project(scenario, state, replications=2)
+    offered = result.totals[PLAN]["offered"]
+    assert sum(float(v.sum()) for v in offered.values()) >= len(state.waiting)
+    assert all(np.all((v >= 0) | np.isnan(v)) for v in result.totals[PLAN]["occupancy"].values())
