@@ -80,11 +80,25 @@ def load(args: argparse.Namespace):
     return ccsim.load_scenario(data)
 
 
-def timed(run) -> tuple[float, object]:
-    """Wall time of ``run()`` and what it returned."""
+CPU: dict[str, dict[str, float]] = {}
+"""Per way: CPU seconds of this process (``parent``) and of its finished worker processes
+(``workers``) in the last timed run (os.times: children count once they are waited for, which
+the local pool does when it closes; Dask workers are not our children)."""
+
+
+def timed(run, name: str = "") -> tuple[float, object]:
+    """Wall time of ``run()`` and what it returned; its CPU seconds go to :data:`CPU`."""
+    before = os.times()
     start = time.perf_counter()
     result = run()
-    return time.perf_counter() - start, result
+    seconds = time.perf_counter() - start
+    after = os.times()
+    CPU[name] = {
+        "parent": (after.user - before.user) + (after.system - before.system),
+        "workers": (after.children_user - before.children_user)
+        + (after.children_system - before.children_system),
+    }
+    return seconds, result
 
 
 def identical(result, reference) -> list[str]:
@@ -145,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         load_before = os.getloadavg()[0]
         for _ in range(args.repeat):
             for name, run in runs.items():
-                seconds, results[name] = timed(run)
+                seconds, results[name] = timed(run, name)
                 best[name] = min(best.get(name, seconds), seconds)
         load_after = os.getloadavg()[0]
     differences = {name: identical(results[name], results[ONE]) for name in runs if name != ONE}
@@ -177,6 +191,16 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs; load average {load_before:.2f} before, {load_after:.2f} after",
     )
     print(f"\nspeed-up, 2 local processes vs 1: {speed_up:.2f}x")
+    # What a busy machine cannot hide: the CPU the 2-process way spends in all, against one
+    # process. Two free cores would give at most 2 x this ratio.
+    one, two = CPU[ONE], CPU[LOCAL]
+    cpu_ratio = (one["parent"] + one["workers"]) / (two["parent"] + two["workers"])
+    parent_share = two["parent"] / (two["parent"] + two["workers"])
+    print(
+        f"CPU: 1 process {one['parent'] + one['workers']:.2f} s; 2 processes "
+        f"{two['workers']:.2f} s in the workers + {two['parent']:.2f} s in the parent "
+        f"({parent_share:.1%}); speed-up two free cores allow: {2 * cpu_ratio:.2f}x"
+    )
     goal = None
     if args.goal is not None:
         goal = {"value": speed_up, "goal": f">= {args.goal:g}", "pass": speed_up >= args.goal}
@@ -203,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
             "dask_overhead_s_per_replication": overhead_per_rep,
             "identical": same,
             "load_average": {"before": load_before, "after": load_after},
+            "cpu_seconds": CPU,
+            "speed_up_two_free_cores_allow": 2 * cpu_ratio,
             "goal": goal,
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)
