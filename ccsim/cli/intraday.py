@@ -133,7 +133,11 @@ def intraday(
         if not no_folder:
             if out is None:
                 stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-                out = results_dir / f"intraday-{plan.name}-{stamp}"
+                base = out = results_dir / f"intraday-{plan.name}-{stamp}"
+                for n in range(2, 1000):  # two projections in the same second
+                    if not out.exists():
+                        break
+                    out = base.with_name(f"{base.name}-{n}")
             try:
                 folder = write_folder(result, plan.name, out)
             except FileExistsError as exc:

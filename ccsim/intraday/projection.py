@@ -15,6 +15,7 @@ difference is given as its mean with a 95 % confidence interval and its own 80 %
 
 from __future__ import annotations
 
+import math
 import time as clock
 import warnings
 from collections.abc import Callable, Mapping
@@ -25,11 +26,12 @@ import numpy as np
 from ccsim.intraday.measures import CONTACT_MEASURES, POOL_MEASURES, rest_of_day, rest_of_day_grid
 from ccsim.intraday.reforecast import Reforecast, arrival_factors, reforecast
 from ccsim.intraday.start import start_state
-from ccsim.intraday.state import CentreState
+from ccsim.intraday.state import CentreState, StateError
 from ccsim.model.streams import RandomStreams
 from ccsim.model.warm_start import WarmCentre, planned_at
 from ccsim.scenario import Scenario
 from ccsim.stats import half_width
+from ccsim.units import DAY, format_clock
 
 PLAN = "plan"
 """The name of the plan as it stands (the scenario with ``--set`` overrides)."""
@@ -135,7 +137,13 @@ def project(
     t0 = state.seconds
     values: dict = {name: {} for name in plans}
     totals: dict = {name: {} for name in plans}
-    grid = None
+    try:
+        grid = rest_of_day_grid(scenario, t0, (math.floor(t0 / DAY) + 1) * DAY)
+    except ValueError:
+        raise StateError(
+            f"{source}: time: {format_clock(state.time)} is after the day's last planning "
+            "interval; nothing is left to project (give a time within the day's opening hours)"
+        ) from None
     for r in range(replications):
         factors = arrival_factors(scenario, forecasts, RandomStreams(root, r))
         # What a what-if changes in the schedule applies from now on, on top of the floor.
@@ -144,8 +152,6 @@ def project(
             streams = RandomStreams(root, r)
             centre = WarmCentre(plan, streams, starts[name], factors, planned_now=planned)
             records = centre.run()
-            if grid is None:
-                grid = rest_of_day_grid(scenario, t0, centre.day_end)
             in_service = centre.state_contacts[len(starts[name].waiting) :]
             per, whole = rest_of_day(records, plan, grid, in_service)
             for measure, by_group in per.items():
@@ -156,7 +162,6 @@ def project(
                     )
         if progress is not None:
             progress(r + 1)
-    assert grid is not None, "at least one replication ran"
     groups = {m: tuple(scenario.contact_types) for m in CONTACT_MEASURES}
     groups.update({m: tuple(scenario.pools) for m in POOL_MEASURES})
     return Projection(

@@ -187,7 +187,10 @@ class WarmCentre(ContactCentre):
             raise WarmStartError("a warm start does not carry outbound campaigns over yet")
         t0 = float(state.time)
         if not 0 < t0 < scenario.horizon.days * DAY:
-            raise WarmStartError(f"the state's time ({t0:.0f} s) is not inside the horizon")
+            raise WarmStartError(
+                f"the state's time ({t0:.0f} s from the first midnight) must be after the "
+                f"horizon's start and before its end ({scenario.horizon.days} day(s))"
+            )
         n_types = len(scenario.contact_types)
         factors = [1.0] * n_types if arrival_factors is None else list(arrival_factors)
         if len(factors) != n_types or not all(f >= 0 for f in factors):

@@ -47,6 +47,14 @@ def test_intraday_projects_the_plan_and_a_what_if_into_a_results_folder(cli, now
     assert '<img src="fan.png"' in (out / "report.html").read_text()
 
 
+def test_two_projections_in_the_same_second_get_folders_of_their_own(cli, now_json, tmp_path):
+    for _ in range(2):
+        result = cli("intraday", "default-day", "--state", now_json, "--reps", 2,
+                     "--results-dir", tmp_path / "results")  # fmt: skip
+        assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "results").iterdir())) == 2
+
+
 def test_intraday_json_output_and_schema(cli, now_json):
     result = cli("intraday", "default-day", "--state", now_json, "--reps", 3, "--no-folder",
                  "--json")  # fmt: skip
@@ -68,6 +76,12 @@ def test_user_mistakes_give_one_paragraph_and_exit_status_2(cli, tmp_path, now_j
     assert result.exit_code == 2 and "--what-if 'oops'" in result.output
     result = cli("intraday", "default-day", "--state", tmp_path / "missing.json")
     assert result.exit_code == 2 and "cannot read the state file" in result.output
+    late = tmp_path / "late.json"
+    late.write_text('{"time": "21:00"}')
+    result = cli("intraday", "default-day", "--state", late, "--no-folder")
+    assert result.exit_code == 2 and "21:00 is after the day's last planning interval" in (
+        result.output
+    )
 
 
 def test_state_from_a_contact_log_feeds_intraday(cli, tmp_path):
