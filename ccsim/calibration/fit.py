@@ -190,7 +190,11 @@ def fit_log(
     clock = durations_in(contacts["answered"] - grid.business_dates(contacts["arrival"]), SECOND)
     handle_all = contacts["handle"].to_numpy(float)
     # One set of bands for every type (the day's rhythm), found on the long calls only.
-    band_starts = find_day_bands(handle_all[answered_rows], clock[answered_rows].to_numpy(float))
+    band_starts = find_day_bands(
+        handle_all[answered_rows],
+        clock[answered_rows].to_numpy(float),
+        grid.day_of(contacts["arrival"][answered_rows]),
+    )
     types = {}
     for name in log.contact_types:
         mine = (contacts["contact_type"] == name).to_numpy()

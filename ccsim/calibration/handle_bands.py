@@ -33,6 +33,10 @@ SHORT = 10.0
 MIN_SHORT_SHARE = 0.01
 """The short component is kept apart when at least this share of calls is that short."""
 MAX_BANDS = 4
+BAND_P = 0.01
+"""A change of band must hold day by day at this significance level (t-test over days)."""
+MIN_DAY_CALLS = 5
+"""Long calls a band needs on a day for that day to count in the test."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,9 @@ def long_calls(handle: np.ndarray) -> np.ndarray:
     return np.ones(len(handle), dtype=bool)
 
 
-def find_day_bands(handle: np.ndarray, clock: np.ndarray) -> list[float]:
+def find_day_bands(
+    handle: np.ndarray, clock: np.ndarray, days: np.ndarray | None = None
+) -> list[float]:
     """Band starts (clock seconds) of the long component of ``handle`` (:func:`find_bands`
     of the calls :func:`long_calls` keeps).
 
@@ -176,15 +182,29 @@ def find_day_bands(handle: np.ndarray, clock: np.ndarray) -> list[float]:
     and an hour whose calls happen to include a few more of them (in the realistic log 11:00,
     7.7 % against 6-7 %) is pulled into a shorter band although its long calls are not
     shorter. The short share is estimated per band separately.
+
+    Args:
+        days: each call's business day (any labels); given, every band change must also
+            hold from day to day (see :func:`find_bands`).
     """
     handle, clock = np.asarray(handle, float), np.asarray(clock, float)
     long = long_calls(handle)
-    return find_bands(handle[long], clock[long])
+    return find_bands(handle[long], clock[long], None if days is None else np.asarray(days)[long])
 
 
-def find_bands(handle: np.ndarray, clock: np.ndarray) -> list[float]:
+def find_bands(
+    handle: np.ndarray, clock: np.ndarray, days: np.ndarray | None = None
+) -> list[float]:
     """Band starts (clock seconds): runs of hours with similar mean log handle time (give it
-    the long calls: see :func:`find_day_bands`)."""
+    the long calls: see :func:`find_day_bands`).
+
+    The runs are the least-squares split of the hours into k bands for each k, k chosen by
+    BIC over the calls. BIC counts every call as independent evidence; when whole days run
+    long or short, thousands of calls overstate it. So, with ``days``, each change between
+    two adjacent bands must also show day by day: the per-day difference of the two bands'
+    mean log handle times must differ from 0 at the :data:`BAND_P` level (a t-test over the
+    days with at least :data:`MIN_DAY_CALLS` calls in both); else one band fewer is tried.
+    """
     if len(handle) < 50:
         return [0.0]
     hours = np.floor(clock / 3600.0).astype(int)
@@ -214,4 +234,32 @@ def find_bands(handle: np.ndarray, clock: np.ndarray) -> list[float]:
         for k in range(1, min(MAX_BANDS, m) + 1)
     }
     k = min(bic, key=lambda bands: bic[bands])
+    while (
+        k > 1
+        and days is not None
+        and not _held_day_by_day(
+            [present[i] for i in best[(k, m)][1]], hours, logs, np.asarray(days)
+        )
+    ):
+        k -= 1
     return [0.0] + [float(present[i]) * 3600.0 for i in best[(k, m)][1][1:]]
+
+
+def _held_day_by_day(starts: list[int], hours: np.ndarray, logs: np.ndarray, days) -> bool:
+    """Whether every pair of adjacent bands (starting at hours ``starts``) differs day by
+    day: a t-test of the per-day differences of their mean log handle times."""
+    from scipy import stats
+
+    band = np.searchsorted(np.asarray(starts), hours, side="right") - 1
+    labels, day = np.unique(days, return_inverse=True)
+    cells = band * len(labels) + day
+    size = len(starts) * len(labels)
+    count = np.bincount(cells, minlength=size).reshape(len(starts), len(labels))
+    total = np.bincount(cells, weights=logs, minlength=size).reshape(len(starts), len(labels))
+    mean = total / np.maximum(count, 1)
+    for a in range(len(starts) - 1):
+        both = (count[a] >= MIN_DAY_CALLS) & (count[a + 1] >= MIN_DAY_CALLS)
+        diff = mean[a, both] - mean[a + 1, both]
+        if len(diff) < 3 or not stats.ttest_1samp(diff, 0.0).pvalue < BAND_P:
+            return False
+    return True

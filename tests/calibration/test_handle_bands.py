@@ -44,3 +44,27 @@ def test_without_a_spike_every_call_is_long_and_one_level_gives_one_band():
     clock = rng.uniform(8 * 3600, 20 * 3600, 20_000)
     assert long_calls(handle).all()
     assert find_day_bands(handle, clock) == [0.0]
+
+
+def test_a_band_change_on_two_days_of_twenty_is_no_band_of_the_day():
+    """Flat 180 s all day, except two days of twenty whose afternoons ran 40 % longer (an
+    event): the calls alone (BIC) see a band change at 14:00; day by day it does not hold."""
+    rng = np.random.default_rng(8)
+    handle, clock, days = [], [], []
+    for day in range(20):
+        hours = rng.uniform(8, 20, 1500)
+        mean = np.where((hours >= 14) & (day in (3, 11)), 180 * 1.4, 180.0)
+        handle.append(rng.lognormal(np.log(mean) - 0.5**2 / 2, 0.5))
+        clock.append(hours * 3600)
+        days.append(np.full(len(hours), day))
+    handle, clock, days = map(np.concatenate, (handle, clock, days))
+    assert find_bands(handle, clock) == [0.0, 14 * 3600.0]
+    assert find_bands(handle, clock, days) == [0.0]
+    assert find_day_bands(handle, clock, days) == [0.0]
+
+
+def test_a_change_that_holds_every_day_is_kept_with_days_given():
+    rng = np.random.default_rng(4)
+    handle, clock = _day(rng, {})
+    days = rng.integers(0, 20, len(handle))  # the same change on every day
+    assert find_day_bands(handle, clock, days) == [0.0, 12 * 3600.0]
