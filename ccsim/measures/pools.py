@@ -36,6 +36,9 @@ def pool_sums(grid: IntervalGrid) -> dict[str, dict[str, np.ndarray]]:
     result = {}
     measured = grid.counted_at >= grid.measured_from
     answered = measured & (records.outcome == ANSWERED)  # incl. callbacks that reached
+    options = grid.scenario.measures
+    open_spans = _opening_spans(grid) if options and options.occupancy_open_hours else None
+    open_hours: dict[str, np.ndarray] = {}
     engaged = ~np.isnan(records.answered)  # agent busy: incl. unreached callback attempts
     for index, (name, pool) in enumerate(grid.scenario.pools.items()):
         mine = (records.pool == index) & engaged
@@ -51,6 +54,19 @@ def pool_sums(grid: IntervalGrid) -> dict[str, dict[str, np.ndarray]]:
                 records.outbound.start[calls], records.outbound.end[calls], grid.boundaries
             )
         on_duty = records.on_duty[name].agent_seconds(grid.boundaries)
+        if open_spans is not None:  # measures.occupancy_open_hours: within opening hours only
+            busy_open = overlap_seconds(start, end, open_spans)[::2]
+            if records.outbound is not None:
+                busy_open = (
+                    busy_open
+                    + overlap_seconds(
+                        records.outbound.start[calls], records.outbound.end[calls], open_spans
+                    )[::2]
+                )
+            open_hours = {
+                "busy_open": busy_open,
+                "on_duty_open": records.on_duty[name].agent_seconds(open_spans)[::2],
+            }
         planned = scheduled[name].agent_seconds(grid.boundaries)
         rostered = at_work[name].agent_seconds(grid.boundaries)
         handled_in = np.bincount(
@@ -69,8 +85,18 @@ def pool_sums(grid: IntervalGrid) -> dict[str, dict[str, np.ndarray]]:
             # Paid: on the phones (overtime included) + planned breaks and off-phone time.
             "paid": on_duty + (rostered - planned),
             "cost_per_hour": np.full(grid.n_intervals, pool.cost_per_hour),
+            **open_hours,
         }
     return result
+
+
+def _opening_spans(grid: IntervalGrid) -> np.ndarray:
+    """Each interval's own scheduled span after the warm-up, interleaved start, end, start,
+    …: unlike the grid's boundaries, the day's last interval stops at closing time, so time
+    between spans (work after closing) is in the odd-numbered gaps and left out."""
+    interval = grid.scenario.horizon.interval
+    spans = np.column_stack([grid.starts, grid.starts + interval]).ravel()
+    return np.maximum(spans, grid.measured_from)
 
 
 def _staffing_plan(records: ContactRecords, scenario: Scenario) -> tuple[dict, dict]:
@@ -122,6 +148,15 @@ def pool_ratios(values: dict[str, np.ndarray], total: bool) -> dict:
         "overtime_hours": np.maximum(on_duty - scheduled, 0) / 3600,
         "cost": cost,
         "cost_per_contact": ratio(cost, answered),
+        **(
+            {
+                "occupancy_open_hours": ratio(
+                    collapse(values["busy_open"]), collapse(values["on_duty_open"])
+                )
+            }
+            if "busy_open" in values
+            else {}
+        ),
     }
 
 
@@ -136,6 +171,9 @@ def add_pools(pools) -> dict[str, np.ndarray]:
     pools = list(pools)
     total = {k: sum(p[k] for p in pools) for k in ("answered", "busy", "on_duty", "scheduled")}
     total["paid"] = sum(p.get("paid", p["on_duty"]) for p in pools)
+    if pools and all("busy_open" in p for p in pools):  # measures.occupancy_open_hours
+        total["busy_open"] = sum(p["busy_open"] for p in pools)
+        total["on_duty_open"] = sum(p["on_duty_open"] for p in pools)
     # Cost per hour differs by pool: carry the cost through as a paid-time-weighted rate.
     cost = sum(p.get("paid", p["on_duty"]) / 3600 * p["cost_per_hour"] for p in pools)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -108,6 +108,11 @@ def measure(records: ContactRecords, scenario: Scenario) -> ReplicationMeasures:
         serving = [pools[p] for p, pool in scenario.pools.items() if name in pool.serves]
         busy = sum(float(p["busy"].sum()) for p in serving)
         measures["occupancy"] = ratio(busy, sum(float(p["on_duty"].sum()) for p in serving))
+        if serving and "busy_open" in serving[0]:  # measures.occupancy_open_hours
+            measures["occupancy_open_hours"] = ratio(
+                sum(float(p["busy_open"].sum()) for p in serving),
+                sum(float(p["on_duty_open"].sum()) for p in serving),
+            )
         measures["utilisation"] = utilisation(measures, serving)
     journeys = journey_measures(records, scenario, grid.measured_from, grid.counted_at)
     for name, measures in by_type.items():

@@ -73,6 +73,7 @@ def test_the_fractions_are_the_shares():
         "abandon_rate",
         "blocking_rate",
         "occupancy",
+        "occupancy_open_hours",
         "connect_rate",
         "list_completion",
         "containment_rate",

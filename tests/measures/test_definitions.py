@@ -121,3 +121,42 @@ def test_options_are_checked(where: str, value: dict, path: str) -> None:
     with pytest.raises(ScenarioError) as caught:
         ccsim.load_scenario(spec)
     assert path in str(caught.value)
+
+
+@pytest.mark.model
+def test_occupancy_over_opening_hours_leaves_out_work_after_closing() -> None:
+    """Two agents, 08:00-10:00, 2.7 Erlangs offered and nobody abandons: the queue at 10:00
+    is worked off after closing. Open-hours occupancy = busy time clipped to 08:00-10:00 /
+    the 2 × 7,200 agent-seconds on duty then, by hand from the records; the usual occupancy
+    (overtime included) is unchanged by the option."""
+    spec = {
+        "horizon": {"interval": "30min", "open": "08:00", "close": "10:00"},
+        "contact_types": {
+            "voice": {
+                "arrivals": {"rate_per_hour": 40},
+                "handle_time": {"distribution": "exponential", "mean": "4min"},
+            }
+        },
+        "pools": {"agents": {"serves": ["voice"], "staffing": 2}},
+    }
+    plain = ccsim.load_scenario(spec)
+    asked = ccsim.load_scenario({**spec, "measures": {"occupancy_open_hours": True}})
+    opens, closes = 8 * 3600.0, 10 * 3600.0
+    for replication in range(5):
+        records = ccsim.simulate(asked, replication=replication)
+        m = measure(records, asked)
+        served = ~np.isnan(records.answered)
+        start, end = records.answered[served], records.ended[served]
+        assert end.max() > closes  # there is work after closing to leave out
+        in_hours = (np.clip(end, opens, closes) - np.clip(start, opens, closes)).sum()
+        expected = in_hours / (2 * 7200.0)
+        pool = m.by_pool["agents"]
+        assert pool["occupancy_open_hours"] == pytest.approx(expected, rel=1e-12)
+        assert m.overall["occupancy_open_hours"] == pytest.approx(expected, rel=1e-12)
+        assert m.by_type["voice"]["occupancy_open_hours"] == pytest.approx(expected, rel=1e-12)
+        on_duty = records.on_duty["agents"].agent_seconds(np.array([opens, end.max() + 1]))[0]
+        assert pool["occupancy"] == pytest.approx((end - start).sum() / on_duty, rel=1e-12)
+        assert measure(records, plain).by_pool["agents"]["occupancy"] == pool["occupancy"]
+        rows = m.intervals[m.intervals["kind"] == "pool"]
+        # Only the day's last interval held work after closing; the others are the same.
+        assert np.allclose(rows["occupancy_open_hours"][:-1], rows["occupancy"][:-1])
