@@ -107,13 +107,17 @@ def intraday(
         from ccsim.intraday.folder import console_text, summary, write_folder
         from ccsim.intraday.projection import PLAN, project
         from ccsim.model.warm_start import WarmStartError
+        from ccsim.scenario.overrides import OverrideError
 
         plan = load_with_overrides(scenario, overrides)
         variants = {}
         for name, texts in plans.items():
             if name == PLAN:
                 fail(f"--what-if: '{PLAN}' is the plan itself; give the what-if another name")
-            variants[name] = load_with_overrides(scenario, overrides + texts, name=name)
+            try:
+                variants[name] = load_with_overrides(scenario, overrides + texts, name=name)
+            except OverrideError as exc:  # the plan's --set loaded above: this what-if's own
+                fail(f"--what-if {name}: {str(exc).removeprefix('--set ')}")
         try:
             state = load_state(state_path)
             result = project(
@@ -142,6 +146,8 @@ def intraday(
                 folder = write_folder(result, plan.name, out)
             except FileExistsError as exc:
                 fail(str(exc))
+            except OSError as exc:
+                fail(f"--out {out}: cannot write the results folder ({exc.strerror or exc})")
         if as_json:
             payload = summary(result, plan.name)
             payload["folder"] = None if folder is None else str(folder)

@@ -74,6 +74,10 @@ def test_user_mistakes_give_one_paragraph_and_exit_status_2(cli, tmp_path, now_j
     assert "Traceback" not in result.output
     result = cli("intraday", "default-day", "--state", now_json, "--what-if", "oops")
     assert result.exit_code == 2 and "--what-if 'oops'" in result.output
+    result = cli("intraday", "default-day", "--state", now_json, "--what-if",
+                 "x=pools.nope.staffing=+2", "--no-folder")  # fmt: skip
+    assert result.exit_code == 2
+    assert "--what-if x: pools.nope.staffing=+2: pools has no 'nope'" in result.output
     result = cli("intraday", "default-day", "--state", tmp_path / "missing.json")
     assert result.exit_code == 2 and "cannot read the state file" in result.output
     late = tmp_path / "late.json"
