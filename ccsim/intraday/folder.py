@@ -169,7 +169,7 @@ def _signed(measure: str, x: float) -> str:
         return "–"
     if measure in SHARES:
         return f"{100 * x:+.1f} pt"
-    return f"{x:+.0f}"
+    return f"{x:+.1f}"
 
 
 def fan_chart(p: Projection, path: Path) -> None:
