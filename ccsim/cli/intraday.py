@@ -13,18 +13,20 @@ import click
 from ccsim.cli.support import fail, load_with_overrides, user_errors
 
 
-def _what_if(text: str) -> tuple[str, tuple[str, ...]]:
-    """``NAME=PATH=VALUE[;PATH=VALUE…]`` → (name, overrides)."""
+def _what_if(text: str) -> tuple[str, tuple[str, ...], Path | None]:
+    """``NAME=[@STATE.json;]PATH=VALUE[;PATH=VALUE…]`` → (name, overrides, state file)."""
     name, sep, rest = text.partition("=")
     name = name.strip()
-    overrides = tuple(part.strip() for part in rest.split(";") if part.strip())
-    if not sep or not name or not overrides or "." in name:
+    parts = [part.strip() for part in rest.split(";") if part.strip()]
+    state = Path(parts.pop(0)[1:]) if parts and parts[0].startswith("@") else None
+    if not sep or not name or not (parts or state) or "." in name:
         fail(
             f"--what-if {text!r}: write NAME=PATH=VALUE, several overrides separated by ';', "
-            "e.g. --what-if 'overtime=pools.agents.staffing=+2' or "
-            "--what-if 'callbacks=contact_types.voice.aht=*0.9;pools.agents.staffing=+1'"
+            "and/or NAME=@STATE.json (the what-if starts from that state), e.g. "
+            "--what-if 'overtime=pools.agents.staffing=+2' or "
+            "--what-if 'lunch-early=@lunch-early.json'"
         )
-    return name, overrides
+    return name, tuple(parts), state
 
 
 @click.command()
@@ -41,7 +43,8 @@ def _what_if(text: str) -> tuple[str, tuple[str, ...]]:
     "what_ifs",
     multiple=True,
     metavar="NAME=PATH=VALUE[;…]",
-    help="A what-if: the plan with these overrides, on common random numbers (repeatable).",
+    help="A what-if: the plan with these overrides, and/or from another state file "
+    "(NAME=@STATE.json), on common random numbers (repeatable).",
 )
 @click.option("--reps", type=click.IntRange(2, 10_000), default=40, show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
@@ -100,7 +103,9 @@ def intraday(
         return
     if scenario is None or state_path is None:
         fail("intraday needs a SCENARIO and --state FILE (or --schema, or --example)")
-    plans = dict(_what_if(text) for text in what_ifs)
+    parsed = [_what_if(text) for text in what_ifs]
+    plans = {name: texts for name, texts, _ in parsed}
+    state_files = {name: path for name, _, path in parsed if path is not None}
     if len(plans) != len(what_ifs):
         fail("--what-if: every what-if needs a name of its own")
     with user_errors():
@@ -120,10 +125,12 @@ def intraday(
                 fail(f"--what-if {name}: {str(exc).removeprefix('--set ')}")
         try:
             state = load_state(state_path)
+            own_states = {name: load_state(path) for name, path in state_files.items()}
             result = project(
                 plan,
                 state,
                 variants,
+                own_states,
                 replications=reps,
                 seed=seed,
                 prior_cv=prior_cv,

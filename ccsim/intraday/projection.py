@@ -109,6 +109,7 @@ def project(
     scenario: Scenario,
     state: CentreState,
     what_ifs: Mapping[str, Scenario] | None = None,
+    what_if_states: Mapping[str, CentreState] | None = None,
     replications: int = 40,
     seed: int | None = None,
     prior_cv: float | None = None,
@@ -122,6 +123,9 @@ def project(
         scenario: the plan as it stands.
         state: the centre now.
         what_ifs: name → the scenario of that what-if (the plan with its overrides).
+        what_if_states: name → the state a what-if starts from when it changes the state
+            itself (agents back from lunch early, a break put off): default ``state``. The
+            re-forecast is the plan's state's.
         replications: replications per plan (each plan runs the same ones).
         seed: root seed (default: the scenario's ``experiment.seed``).
         prior_cv: the re-forecast prior's cv (see :func:`~ccsim.intraday.reforecast.reforecast`).
@@ -132,7 +136,11 @@ def project(
     started = clock.perf_counter()
     plans = {PLAN: scenario, **dict(what_ifs or {})}
     root = scenario.experiment.seed if seed is None else seed
-    starts = {name: start_state(state, plan, source) for name, plan in plans.items()}
+    states = {name: state for name in plans} | dict(what_if_states or {})
+    unknown = set(states) - set(plans)
+    if unknown:
+        raise ValueError(f"what_if_states names no what-if: {', '.join(sorted(unknown))}")
+    starts = {name: start_state(states[name], plan, source) for name, plan in plans.items()}
     forecasts = reforecast(state, scenario, prior_cv) if reforecast_on else {}
     t0 = state.seconds
     values: dict = {name: {} for name in plans}

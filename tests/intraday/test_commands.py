@@ -55,6 +55,23 @@ def test_two_projections_in_the_same_second_get_folders_of_their_own(cli, now_js
     assert len(list((tmp_path / "results").iterdir())) == 2
 
 
+def test_a_what_if_may_start_from_a_state_of_its_own(cli, now_json, tmp_path):
+    # The six agents at lunch until 12:10 called back now: a state edit, paired with the plan.
+    state = json.loads(now_json.read_text())
+    for agent in state["agents"]:
+        if agent["state"] == "break":
+            agent["state"] = "idle"
+            del agent["until"]
+    back = tmp_path / "back.json"
+    back.write_text(json.dumps(state))
+    result = cli("intraday", "default-day", "--state", now_json, "--reps", 10, "--no-folder",
+                 "--json", "--what-if", f"back=@{back}")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = {(r["plan"], r["measure"]): r for r in json.loads(result.output)["rest_of_day"]}
+    assert rows[("back", "service_level")]["difference_low"] > 0
+    assert rows[("back", "abandon_rate")]["difference_high"] < 0
+
+
 def test_intraday_json_output_and_schema(cli, now_json):
     result = cli("intraday", "default-day", "--state", now_json, "--reps", 3, "--no-folder",
                  "--json")  # fmt: skip
