@@ -172,11 +172,10 @@ def test_compare_and_sweep_show_the_warnings(cli, tmp_path):
         tmp_path / "cmp",
     )
     assert result.exit_code == 0, result.output
-    assert "Warning: caution with pools.agents.staffing=2: Offered work exceeds" in result.output
+    # the what-if is named by what it sets (issue 19: readable variant names)
+    assert "Warning: staffing=2: Offered work exceeds" in result.output
     comparison = json.loads((tmp_path / "cmp" / "comparison.json").read_text())
-    assert {w["scenario"] for w in comparison["warnings"]} == {
-        "caution with pools.agents.staffing=2"
-    }
+    assert {w["scenario"] for w in comparison["warnings"]} == {"staffing=2"}
     assert "<h2>Warnings</h2>" in (tmp_path / "cmp" / "report.html").read_text()
     result = cli(
         "sweep",
