@@ -11,9 +11,10 @@ on: marked *partial*) and every later interval of the day. What counts, followin
   in the state are not counted: nothing is left to decide about them — their remaining work
   shows in occupancy. (The same rule applied to an uninterrupted day's records — arrived
   from the time on, or still waiting then — measures the same afternoon.)
-* **service level** = answered within the type's threshold / (answered + abandoned +
-  balked + still unserved); **ASA** = mean wait of the answered; **abandonment** =
-  abandoned / offered; **offered** = the contacts counted.
+* **service level** = answered within the type's threshold / the denominator of the type's
+  ``formula`` (by default answered + abandoned + balked + still unserved); **ASA** = mean
+  wait of the answered; **abandonment** = abandoned / offered; **offered** = the contacts
+  counted.
 * **occupancy** (per pool) = busy time / time on duty from the state's time on, the day's
   last interval taking in the work after closing.
 
@@ -92,6 +93,7 @@ def rest_of_day(
     counted &= at < grid.boundaries[-1]
     slot = np.clip(np.searchsorted(grid.boundaries, at, side="right") - 1, 0, grid.size - 1)
     wait = records.answered - records.arrival
+    waited = np.where(np.isnan(wait), records.ended - records.arrival, wait)  # abandoned too
     outcome = records.outcome
     answered = outcome == ANSWERED
     lost = (outcome == ABANDONED) | (outcome == BALKED)
@@ -99,7 +101,9 @@ def rest_of_day(
     whole: dict[str, dict[str, float]] = {m: {} for m in CONTACT_MEASURES + POOL_MEASURES}
     for t, (name, ctype) in enumerate(scenario.contact_types.items()):
         mine = counted & (records.contact_type == t)
-        within = answered & (wait <= ctype.service_level.threshold)
+        rule = ctype.service_level
+        within = answered & (wait <= rule.threshold)
+        denominator = _sl_denominator(rule, answered, lost, outcome == UNSERVED, waited)
         sums = {
             key: np.bincount(slot[mine], weights=values[mine].astype(float), minlength=grid.size)
             for key, values in (
@@ -107,7 +111,7 @@ def rest_of_day(
                 ("answered", answered),
                 ("within", within),
                 ("lost", lost),
-                ("denominator", answered | lost | (outcome == UNSERVED)),
+                ("denominator", denominator),
                 ("wait", np.where(answered, wait, 0.0)),
             )
         }
@@ -132,6 +136,18 @@ def rest_of_day(
         per["occupancy"][name] = _ratio(busy, on_duty)
         whole["occupancy"][name] = float(_ratio(busy.sum(), on_duty.sum()))
     return per, whole
+
+
+def _sl_denominator(rule, answered, lost, unserved, waited) -> np.ndarray:
+    """Who counts in the service level's denominator under the type's ``formula`` (as in
+    :mod:`ccsim.measures.contacts`)."""
+    if rule.formula == "answered_only":
+        return answered
+    if rule.formula == "exclude_short_abandons":
+        return answered | (lost & (waited >= rule.short_abandon)) | unserved
+    if rule.formula == "abandons_after_threshold":
+        return answered | (lost & (waited > rule.threshold)) | unserved
+    return answered | lost | unserved  # answered_and_abandoned
 
 
 def _ratio(numerator, denominator):

@@ -3,6 +3,8 @@ after-call work left, the talk left, callbacks that do not abandon."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -97,3 +99,23 @@ def test_a_waiting_callback_does_not_abandon_and_a_caller_past_patience_does():
     assert records.ended[caller] == pytest.approx(T0 + 60)
     assert records.outcome[callback] == Outcome.ANSWERED
     assert records.answered[callback] == pytest.approx(T0 + 160)
+
+
+def test_the_service_level_follows_the_types_formula():
+    # Same callers, same outcomes: leaving abandons out of the denominator can only raise it.
+    from ccsim.intraday.projection import PLAN, project
+    from ccsim.intraday.state import load_state
+    from ccsim.scenario.overrides import apply_overrides, parse_override
+
+    plan = load_scenario("default-day")
+    only = apply_overrides(
+        plan, [parse_override("contact_types.voice.service_level.formula=answered_only")]
+    )
+    state = load_state(Path(__file__).parents[2] / "ccsim/intraday/examples/now.json")
+    result = project(plan, state, {"only": only}, replications=4)
+    base = result.totals[PLAN]["service_level"]["voice"]
+    answered_only = result.totals["only"]["service_level"]["voice"]
+    assert np.all(answered_only > base)  # there are abandons in every replication
+    assert np.array_equal(
+        result.totals["only"]["offered"]["voice"], result.totals[PLAN]["offered"]["voice"]
+    )
