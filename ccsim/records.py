@@ -44,7 +44,9 @@ class Outcome(IntEnum):
     BLOCKED = 2
     """Refused on arrival: no waiting place or trunk line free (busy tone)."""
     UNSERVED = 3
-    """Still waiting when the horizon ended, with no agent to serve it and no patience limit."""
+    """Still waiting when the horizon ended, with no agent to serve it and no patience limit;
+    or, under the closing rule ``horizon: {closing: clear}``, still waiting at a day's close
+    and turned away then (``ended`` is the close)."""
     BALKED = 4
     """Hung up on hearing the announced wait, without queueing."""
     CALLBACK_REQUESTED = 5

@@ -162,7 +162,8 @@ _ENTRIES = (
     Measure("callbacks_requested", _C, "callbacks requested", _TYPE,
             description="callers who left the queue for a callback"),
     Measure("unserved", _C, "unserved", _TYPE,
-            description="contacts still waiting when the horizon ended"),
+            description="contacts still waiting when the horizon ended "
+            "(or turned away at a close, closing: clear)"),
     Measure("answered_within_threshold", _C, "answered within threshold", _TYPE_INTERVAL,
             description="answered with a wait at most the service level's threshold"),
     Measure("sl_denominator", _C, "service level denominator", _INTERVAL,

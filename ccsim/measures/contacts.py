@@ -61,6 +61,7 @@ COUNT_FIELDS = (
 ``callbacks_requested``    left the queue for a callback
 ``blocked``                refused on arrival (no waiting place or line)
 ``unserved``               still waiting when the horizon ended (no agent, no patience)
+                           or turned away at a close (``closing: clear``)
 ``answered_within``        answered with a wait at most the threshold T
 ``sl_denominator``         contacts counted in the service level's denominator
 ``wait_answered``          total wait of answered contacts (and so on for the others)

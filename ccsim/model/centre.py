@@ -174,6 +174,12 @@ class ContactCentre:
                 continue  # before a warm start: the live state sets the staffing
             event = Timeout(env, time - now, (self.pools[pool_index], target, closing))
             event.callbacks.append(self._on_staffing)
+        if self.scenario.horizon.closing == "clear":
+            # The closing rule "clear": at each close, before any agent frees up then (these
+            # events are on the calendar first), the callers still waiting are turned away.
+            for close in sorted({time for time, _, _, closing in plan.changes if closing}):
+                if close >= now:
+                    Timeout(env, close - now).callbacks.append(self._on_close)
         # The first attempts arrive from the calendar's merged stream, in the order (and at
         # the times) one Timeout per caller made here and at each arrival would give them.
         first = bisect_left(self.book.arrival, now) if now else 0
@@ -352,6 +358,23 @@ class ContactCentre:
         for queue in self.deferrable_queues:
             queue.paused = closing
         self.agents.restaff(pool, target, closing, self.env.now)
+
+    def _on_close(self, event: simpy.Event) -> None:
+        """The closing rule ``clear``: callers still waiting now are turned away (unserved).
+
+        Deferrable work (email) keeps its backlog for the next opening; callback attempts
+        (agents' own outbound work) stay queued. Nobody turned away redials.
+        """
+        book = self.book
+        now = self.env.now
+        types = list(self.scenario.contact_types.values())
+        for queue in self.queues:
+            if types[queue.index].deferrable:
+                continue
+            keep: frozenset[int] = frozenset()
+            if book.journeys:
+                keep = frozenset(c for c in queue.ids if book.kind[c] == CALLBACK)
+            queue.turn_away(now, keep)
 
 
 def _contact_of(event: simpy.Event) -> int:

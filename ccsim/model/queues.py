@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 # Plain ints in the hot path (an enum member is stored and compared a little slower).
 ABANDONED = int(Outcome.ABANDONED)
+UNSERVED = int(Outcome.UNSERVED)
 WAITING = int(Outcome.WAITING)
 
 
@@ -131,6 +132,31 @@ class ContactQueue:
     def abandon(self, contact: int) -> None:
         """``contact``'s patience ran out now: record it abandoned (patience timers)."""
         self._abandon(contact)
+
+    def turn_away(self, now: float, keep: frozenset[int] = frozenset()) -> list[int]:
+        """The closing rule ``clear``: everyone still waiting at ``now`` (the close) leaves.
+
+        Callers whose patience ran out before are recorded abandoned at their deadline, as
+        always; the others ``unserved``, ended now. Contacts in ``keep`` (callback attempts:
+        agents' own work) stay in the line. Returns the contacts turned away.
+        """
+        outcome, deadline, ended = self._outcome, self._deadline, self._ended
+        turned_away, kept = [], []
+        while self.ids:
+            contact = self.ids.popleft()
+            if outcome[contact] != WAITING:
+                continue  # left out of turn (overflow, patience timer): counted out already
+            if contact in keep:
+                kept.append(contact)
+            elif deadline[contact] <= now:
+                self._abandon(contact)
+            else:
+                outcome[contact] = UNSERVED
+                ended[contact] = now
+                self.n_waiting -= 1
+                turned_away.append(contact)
+        self.ids.extend(kept)
+        return turned_away
 
     def _abandon(self, contact: int) -> None:
         self._outcome[contact] = ABANDONED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
@@ -16,6 +18,14 @@ class Horizon(BaseModel):
     continuously across days (for steady-state studies); otherwise the doors close at
     ``close``: no new contacts arrive, and the agents on duty serve the contacts still
     waiting before they leave (that time is recorded as overtime).
+
+    Attributes:
+        closing: the closing rule. ``serve`` (default): callers already waiting at the close
+            are still served. ``clear``: at each day's close (the end of the horizon for a
+            centre open 00:00-24:00) the callers still waiting are turned away — recorded
+            ``unserved``, ended at the close (or ``abandoned`` at their patience if it ran
+            out before) — and agents only finish the contacts in hand, as many published
+            models of a day assume. Deferrable work (email) keeps its backlog either way.
     """
 
     model_config = FROZEN
@@ -25,6 +35,7 @@ class Horizon(BaseModel):
     open: ClockTime = 0.0
     close: ClockTime = DAY
     warmup: Duration = 0.0
+    closing: Literal["serve", "clear"] = "serve"
 
     @model_validator(mode="after")
     def _check(self) -> Horizon:
