@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ccsim.measures.across_days import mean_of_daily_ratios
 from ccsim.measures.catalogue import FRACTIONS as FRACTIONS  # re-exported (was defined here)
 from ccsim.measures.catalogue import bounds as bounds  # re-exported (was defined here)
 from ccsim.measures.contacts import COUNT_FIELDS, contact_sums, group_ratios
@@ -100,6 +101,14 @@ def measure(records: ContactRecords, scenario: Scenario) -> ReplicationMeasures:
         by_channel[channel]["busy_hours"] = busy_seconds(grid, types) / 3600
         if channel == "chat":
             by_channel[channel].update(chat_measures(records, scenario, types, grid.measured_from))
+    options = scenario.measures
+    if options is not None and options.across_days == "mean_of_daily_ratios":
+        groups = [(by_type[name], [t]) for t, name in enumerate(records.contact_types)]
+        groups += [(by_channel[c], types) for c, types in grid.channels().items()]
+        groups.append((overall, list(range(grid.n_types))))
+        for table, types in groups:
+            daily = mean_of_daily_ratios(grid, sums, types)
+            table.update({k: v for k, v in daily.items() if k in table})
     pools = pool_sums(grid)
     by_pool = {name: pool_ratios(values, total=True) for name, values in pools.items()}
     overall.update(pool_ratios(add_pools(pools.values()), total=True))

@@ -7,6 +7,8 @@ output instead of post-processing the records.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel
 
 from ccsim.scenario.fields import FROZEN
@@ -24,9 +26,16 @@ class MeasureOptions(BaseModel):
         occupancy_open_hours: report ``occupancy_open_hours``, busy time / time on duty
             counting only time within each day's opening hours (the agents' work on the
             last callers after closing left out), as published figures usually are.
+        across_days: how a replication's days are combined into its contact-side ratios
+            (service level, ASA, abandon rate, AHT, mean wait, blocking and balk rates,
+            time to abandon, ``p_wait``). ``ratio_of_sums`` (default, ccsim's own): the
+            horizon's sums divided, so busy days weigh more. ``mean_of_daily_ratios``: each
+            day's ratio, averaged over the days on which it is defined. Across replications
+            either is then averaged (mean and confidence interval), as every measure is.
     """
 
     model_config = FROZEN
 
     p_wait: bool = False
     occupancy_open_hours: bool = False
+    across_days: Literal["ratio_of_sums", "mean_of_daily_ratios"] = "ratio_of_sums"

@@ -160,3 +160,62 @@ def test_occupancy_over_opening_hours_leaves_out_work_after_closing() -> None:
         rows = m.intervals[m.intervals["kind"] == "pool"]
         # Only the day's last interval held work after closing; the others are the same.
         assert np.allclose(rows["occupancy_open_hours"][:-1], rows["occupancy"][:-1])
+
+
+@pytest.mark.model
+def test_across_days_mean_of_daily_ratios_by_hand() -> None:
+    """Three days of 3, 6 and 12 Erlangs offered to 8 agents (day factors 0.5, 1, 2): the
+    days' service levels differ widely and the busy day has most callers, so the two ways of
+    combining the days differ. Both are computed here by hand from the per-interval counts
+    (``answered_within_threshold`` / ``sl_denominator`` per interval, summed per day) and,
+    for ASA and abandon rate, from the records; the default stays the ratio of sums."""
+    spec = {
+        "horizon": {"days": 3, "interval": "60min", "open": "08:00", "close": "11:00"},
+        "contact_types": {
+            "voice": {
+                "arrivals": {"rate_per_hour": 120, "day_factors": [0.5, 1.0, 2.0]},
+                "handle_time": {"distribution": "exponential", "mean": "3min"},
+                "patience": {"distribution": "exponential", "mean": "3min"},
+            }
+        },
+        "pools": {"agents": {"serves": ["voice"], "staffing": 8}},
+    }
+    plain = ccsim.load_scenario(spec)
+    assert plain.measures is None or plain.measures.across_days == "ratio_of_sums"
+    daily = ccsim.load_scenario({**spec, "measures": {"across_days": "mean_of_daily_ratios"}})
+    for replication in range(3):
+        records = ccsim.simulate(daily, replication=replication)
+        m_daily, m_pooled = measure(records, daily), measure(records, plain)
+        rows = m_pooled.intervals[m_pooled.intervals["kind"] == "type"]
+        per_day = rows.groupby("day")[["answered_within_threshold", "sl_denominator"]].sum()
+        levels = per_day["answered_within_threshold"] / per_day["sl_denominator"]
+        assert len(levels) == 3 and levels.max() - levels.min() > 0.2
+        pooled = per_day["answered_within_threshold"].sum() / per_day["sl_denominator"].sum()
+        mean_of_days = levels.mean()
+        assert abs(mean_of_days - pooled) > 0.02  # the case tells the two apart
+        for m, expected in ((m_pooled, pooled), (m_daily, mean_of_days)):
+            for table in (m.by_type["voice"], m.overall, m.by_channel["voice"]):
+                assert table["service_level"] == pytest.approx(expected, abs=1e-12)
+        # ASA and abandon rate from the records, day by day (days run from midnight).
+        day = (records.arrival // 86400).astype(int)
+        answered, abandoned = records.outcome == ANSWERED, records.outcome == ABANDONED
+        asa = [records.wait[answered & (day == d)].mean() for d in range(3)]
+        abandon = [abandoned[day == d].mean() for d in range(3)]
+        assert m_daily.by_type["voice"]["asa"] == pytest.approx(np.mean(asa), rel=1e-9)
+        assert m_daily.by_type["voice"]["abandon_rate"] == pytest.approx(np.mean(abandon))
+        assert m_pooled.by_type["voice"]["asa"] == pytest.approx(
+            records.wait[answered].mean(), rel=1e-9
+        )
+        # Counts and the intervals table are the same under both definitions.
+        assert m_daily.by_type["voice"]["answered"] == m_pooled.by_type["voice"]["answered"]
+        assert m_daily.intervals.equals(m_pooled.intervals)
+
+
+@pytest.mark.unit
+def test_across_days_is_checked() -> None:
+    spec = _bundled("blocking", measures={"across_days": "median"})
+    with pytest.raises(ScenarioError) as caught:
+        ccsim.load_scenario(spec)
+    message = str(caught.value)
+    assert "measures.across_days" in message
+    assert "mean_of_daily_ratios" in message
