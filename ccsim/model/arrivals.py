@@ -19,7 +19,7 @@ import numpy as np
 from ccsim.model.contacts import ContactBook
 from ccsim.model.handling import draw_talk_and_wrap_up, on_days, wrap_up_share
 from ccsim.model.streams import RandomStreams
-from ccsim.scenario.time_bands import draw_by_band
+from ccsim.scenario.time_bands import draw_by_band, draw_patience_by_band
 from ccsim.units import DAY
 
 if TYPE_CHECKING:
@@ -165,6 +165,9 @@ def draw_first_attempts(
                 rng = streams.generator(f"wrap_up_by_band/{name}")
                 wrap_up = ctype.wrap_up.draw(rng, len(arrivals))
                 handle += wrap_up
+        if ctype.patience_by_band is not None:  # by the clock time of arrival
+            rng = streams.generator(f"patience_by_band/{name}")
+            patience = draw_patience_by_band(ctype.patience_by_band, arrivals, rng)
         share = wrap_up_share(handle, wrap_up) if wrap_up_shares else None
         if ctype.after_hours is not None:
             closed = draw_closed_arrival_times(

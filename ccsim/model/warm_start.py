@@ -58,7 +58,7 @@ from ccsim.records import Kind, Outcome
 from ccsim.scenario import Scenario
 from ccsim.scenario.contact_type import ContactType
 from ccsim.scenario.distributions import Deterministic, Exponential
-from ccsim.scenario.time_bands import draw_by_band
+from ccsim.scenario.time_bands import draw_by_band, draw_patience_by_band
 from ccsim.units import DAY
 
 ANSWERED = int(Outcome.ANSWERED)
@@ -439,4 +439,7 @@ def _new_arrivals(
         )
         if ctype.wrap_up is not None:
             handle += ctype.wrap_up.draw(streams.generator(f"wrap_up_by_band/{name}"), n)
+    if ctype.patience_by_band is not None:
+        rng = streams.generator(f"patience_by_band/{name}")
+        patience = draw_patience_by_band(ctype.patience_by_band, times, rng)
     return times, np.full(n, t, dtype=np.int16), handle, times + patience

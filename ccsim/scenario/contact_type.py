@@ -19,7 +19,7 @@ from ccsim.scenario.journey import (
     Transfer,
     WaitAnnouncement,
 )
-from ccsim.scenario.time_bands import HandleBand, band_problems
+from ccsim.scenario.time_bands import HandleBand, PatienceBand, band_problems
 from ccsim.scenario.yaml_input import shown
 
 SERVICE_LEVEL_FORMULAS = (
@@ -128,6 +128,7 @@ class ContactType(BaseModel):
     handle_time_by_band: list[HandleBand] | None = None  # first attempts (time_bands.py)
     wrap_up: Distribution | None = None
     patience: Distribution | None = None
+    patience_by_band: list[PatienceBand] | None = None  # first attempts (time_bands.py)
     service_level: ServiceLevel = ServiceLevel()
     queue_capacity: Whole | None = Field(default=None, ge=0)
     lines: Whole | None = Field(default=None, ge=1)
@@ -155,6 +156,15 @@ class ContactType(BaseModel):
             problems = band_problems(self.handle_time_by_band, "handle_time_by_band")
             if problems:
                 raise ValueError(problems[0])
+        if self.patience_by_band is not None:
+            problems = band_problems(self.patience_by_band, "patience_by_band")
+            if problems:
+                raise ValueError(problems[0])
+            if self.patience is None:
+                raise ValueError(
+                    "patience_by_band needs patience too: the patience of redials, transfers, "
+                    "callbacks and the Erlang A figures (give the usual patience there)"
+                )
         return self
 
     @model_validator(mode="after")
