@@ -11,7 +11,7 @@ from rich.table import Table
 from ccsim.calibration.backtest import Backtest
 from ccsim.calibration.contact_log import ContactLog
 from ccsim.measures.catalogue import Kind
-from ccsim.output.format import count, kind_of, percent, points
+from ccsim.output.format import count, kind_of, percent, points, seconds
 
 
 class _ErrorRow(Protocol):
@@ -66,28 +66,54 @@ def print_backtest(console: Console, bt: Backtest, log: ContactLog) -> None:
     if agreement is not None:
         console.print(
             "Replay against the log, contact by contact: "
-            f"{percent(agreement['same_outcome'], 2, compact=True)} same outcome; waits within "
-            f"1 s for {percent(agreement['within_1s'], 2, compact=True)}, mean difference "
-            f"{agreement['mean_abs_wait_difference']:.3g} s, largest "
-            f"{agreement['max_abs_wait_difference']:.3g} s.",
+            f"{percent(agreement['same_outcome'], 2)} same outcome; waits within "
+            f"1 s for {percent(agreement['within_1s'], 2)}, mean difference "
+            f"{seconds(agreement['mean_abs_wait_difference'], 2)}, largest "
+            f"{seconds(agreement['max_abs_wait_difference'], 2)}.",
             highlight=False,
         )
 
 
 def print_breakdown(console: Console, bt: Backtest) -> None:
     """All types per hour of the day and per day of the week (abandonment, ASA in s)."""
-    from ccsim.calibration.backtest_tables import format_table, grouped, hourly_errors
+    from ccsim.calibration.backtest_tables import grouped, hourly_errors
 
     for by in ("hour", "weekday"):
-        console.print("\n".join(format_table(grouped(bt, by), by)), highlight=False)
+        console.print("\n".join(_breakdown_lines(grouped(bt, by), by)), highlight=False)
     e = hourly_errors(bt)
     console.print(
         f"Over the {e['hours']} hours of the day (all types): abandonment off by "
-        f"{e['abandon_rate_mae'] * 100:.1f} points on average "
-        f"({e['abandon_rate_wmae'] * 100:.1f} weighted by calls), ASA by {e['asa_mae']:.1f} s "
-        f"({e['asa_wmae']:.1f} s weighted).",
+        f"{_points(e['abandon_rate_mae'])} on average "
+        f"({_points(e['abandon_rate_wmae'])} weighted by calls), ASA by "
+        f"{seconds(e['asa_mae'])} ({seconds(e['asa_wmae'])} weighted).",
         highlight=False,
     )
+
+
+class _GroupRow(Protocol):
+    """A row of ``grouped()`` (the stubs cannot know a frame's columns)."""
+
+    actual_offered: int
+    actual_abandon_rate: float
+    sim_abandon_rate: float
+    actual_asa: float
+    sim_asa: float
+
+
+def _breakdown_lines(table, by: str) -> list[str]:
+    """Plain-text lines of a breakdown for all types (abandonment in %, ASA in s), formatted
+    as every other ccsim table (``ccsim.output.format``)."""
+    from ccsim.calibration.backtest import ALL
+
+    rows = table[table["contact_type"] == ALL]
+    lines = [f"{by:>7}  offered  abandoned actual / simulated   ASA actual / simulated"]
+    for row in cast("Iterable[_GroupRow]", rows.itertuples()):
+        lines.append(
+            f"{getattr(row, by)!s:>7}  {row.actual_offered:7,d}  "
+            f"{percent(row.actual_abandon_rate):>8} / {percent(row.sim_abandon_rate):<8}  "
+            f"{seconds(row.actual_asa):>8} / {seconds(row.sim_asa)}"
+        )
+    return lines
 
 
 def print_holdout(console: Console, holdout) -> None:
@@ -112,9 +138,9 @@ def print_holdout(console: Console, holdout) -> None:
         )
     for name, e in rows:
         console.print(
-            f"  {name:<18} abandonment {e['abandon_rate_mae'] * 100:.1f} points "
-            f"({e['abandon_rate_wmae'] * 100:.1f}), ASA {e['asa_mae']:.1f} s "
-            f"({e['asa_wmae']:.1f} s)",
+            f"  {name:<18} abandonment {_points(e['abandon_rate_mae'])} "
+            f"({_points(e['abandon_rate_wmae'])}), ASA {seconds(e['asa_mae'])} "
+            f"({seconds(e['asa_wmae'])})",
             highlight=False,
         )
 
@@ -129,3 +155,8 @@ def _percent(value: float, signed: bool = False) -> str:
 
 def _plain(value: float, signed: bool = False) -> str:
     return count(value, 2, signed=signed)
+
+
+def _points(share: float) -> str:
+    """An error in shares as unsigned percentage points: ``0.013`` → ``1.3 points``."""
+    return points(share, unit="points", signed=False)
