@@ -3,7 +3,8 @@
 For a piecewise-constant rate the exact way to draw a non-homogeneous Poisson process is:
 draw the count of each interval from a Poisson distribution with mean rate × length, then
 scatter that many arrivals uniformly over the interval. Everything is drawn at once with
-numpy before the simulation starts.
+numpy before the simulation starts. A continuous rate curve (``arrivals: {curve: ...}``) is
+drawn exactly by thinning (:func:`draw_curve_arrival_times`).
 
 Forecast uncertainty (``forecast:``, see :mod:`ccsim.scenario.forecast`) multiplies a day's
 rates by its busyness factor and the day's handle times by its handle-time factor; both are
@@ -24,6 +25,7 @@ from ccsim.units import DAY
 
 if TYPE_CHECKING:
     from ccsim.scenario import Scenario
+    from ccsim.scenario.arrival_curve import ArrivalCurve
     from ccsim.scenario.contact_type import ContactType
     from ccsim.scenario.horizon import Horizon
     from ccsim.scenario.journey import AfterHours
@@ -50,6 +52,49 @@ def draw_arrival_times(
     offsets = rng.uniform(0.0, interval_length, int(counts.sum()))
     times = np.repeat(np.asarray(interval_starts, dtype=float), counts) + offsets
     # Intervals do not overlap, so sorting within each interval is sorting overall.
+    times.sort(kind="stable")
+    return times
+
+
+def draw_curve_arrival_times(
+    curve: ArrivalCurve,
+    rates_per_second: np.ndarray,
+    interval_starts: np.ndarray,
+    interval_length: float,
+    rng: np.random.Generator,
+    shaped: np.ndarray,
+) -> np.ndarray:
+    """Sorted arrival times along a continuous rate curve (``arrivals: {curve: ...}``).
+
+    Within interval *i* the rate is ``rates_per_second[i] · g(t) / ḡᵢ``, with ``g`` the curve
+    and ``ḡᵢ`` its mean over the interval: the curve itself, times whatever multiplies the
+    interval's rate (``day_factors``, forecast busyness, a weekday's hours), with exactly the
+    interval's expected volume. It is drawn exactly by thinning (Lewis and Shedler, 1979):
+    a Poisson count at the curve's highest rate over the interval, uniform times, and each
+    time kept with probability ``g(t) / highest``. Intervals not ``shaped`` (a weekday whose
+    rates replace the curve's) keep every time: constant within the interval.
+
+    Args:
+        curve: the contact type's rate curve over the clock day.
+        rates_per_second: the mean arrival rate of each interval.
+        interval_starts: start time of each interval (seconds from day 0 midnight).
+        interval_length: length of every interval in seconds.
+        rng: the contact type's arrival stream.
+        shaped: per interval, whether the curve shapes it.
+
+    Returns:
+        A sorted float array of arrival times.
+    """
+    starts = np.asarray(interval_starts, dtype=float)
+    clock = np.mod(starts, DAY)
+    mean = curve.volume(clock, clock + interval_length) * 3600.0 / interval_length
+    highest = curve.highest_per_hour(clock, clock + interval_length)
+    over = np.where(shaped & (mean > 0), highest / np.where(mean > 0, mean, 1.0), 1.0)
+    counts = rng.poisson(np.asarray(rates_per_second) * interval_length * over)
+    times = np.repeat(starts, counts) + rng.uniform(0.0, interval_length, int(counts.sum()))
+    draw = rng.random(len(times)) * np.repeat(highest, counts)
+    kept = ~np.repeat(shaped, counts) | (draw <= curve.rate_per_hour(np.mod(times, DAY)))
+    times = times[kept]
     times.sort(kind="stable")
     return times
 
@@ -112,6 +157,18 @@ def planning_day(times: np.ndarray, horizon: Horizon) -> np.ndarray:
     return np.minimum(day.astype(np.int64), horizon.days - 1)
 
 
+def _shaped(scenario: Scenario, name: str) -> np.ndarray:
+    """Per interval of the horizon, whether type ``name``'s own curve shapes it: not on a
+    weekday that gives the type rates of its own (``days_of_week``)."""
+    horizon, weekdays = scenario.horizon, scenario.days_of_week
+    own = np.ones(horizon.days, dtype=bool)
+    if weekdays is not None:
+        for day in range(horizon.days):
+            shape = weekdays.shape(day)
+            own[day] = shape is None or name not in shape.rate_per_hour
+    return np.repeat(own, horizon.intervals_per_day)
+
+
 def _draw_work(ctype: ContactType, streams: RandomStreams, source: str, count: int):
     """Handle times (talk + wrap-up), patience and wrap-up (or None) of ``count`` contacts
     from ``source``."""
@@ -154,9 +211,20 @@ def draw_first_attempts(
             rates = scenario.days_of_week.rates(name, ctype.arrivals, horizon)
         if busyness is not None:
             rates = rates * np.repeat(busyness, horizon.intervals_per_day)
-        arrivals = draw_arrival_times(
-            rates, starts, horizon.interval, streams.generator(f"arrivals/{name}")
-        )
+        curve = ctype.arrivals.arrival_curve
+        if curve is None:
+            arrivals = draw_arrival_times(
+                rates, starts, horizon.interval, streams.generator(f"arrivals/{name}")
+            )
+        else:  # a continuous rate: thinning on the same stream
+            arrivals = draw_curve_arrival_times(
+                curve,
+                rates,
+                starts,
+                horizon.interval,
+                streams.generator(f"arrivals/{name}"),
+                _shaped(scenario, name),
+            )
         handle, patience, wrap_up = _draw_work(ctype, streams, name, len(arrivals))
         if ctype.handle_time_by_band is not None:  # by the clock time of arrival
             rng = streams.generator(f"handle_by_band/{name}")

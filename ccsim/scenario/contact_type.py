@@ -7,8 +7,23 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from ccsim.scenario.arrival_curve import (
+    CURVES,
+    ArrivalCurve,
+    CurvePoint,
+    curve_problems,
+    make_curve,
+)
 from ccsim.scenario.distributions import Distribution
-from ccsim.scenario.fields import FROZEN, Duration, Probability, Real, Whole
+from ccsim.scenario.fields import (
+    FROZEN,
+    ClockTime,
+    Duration,
+    PositiveDuration,
+    Probability,
+    Real,
+    Whole,
+)
 from ccsim.scenario.horizon import Horizon
 from ccsim.scenario.journey import (
     AfterHours,
@@ -21,6 +36,7 @@ from ccsim.scenario.journey import (
 )
 from ccsim.scenario.time_bands import HandleBand, PatienceBand, band_problems
 from ccsim.scenario.yaml_input import shown
+from ccsim.units import DAY
 
 SERVICE_LEVEL_FORMULAS = (
     "answered_and_abandoned",
@@ -32,12 +48,16 @@ SERVICE_LEVEL_FORMULAS = (
 
 
 class Arrivals(BaseModel):
-    """How many contacts arrive: a Poisson stream, piecewise constant per interval.
+    """How many contacts arrive: a Poisson stream, piecewise constant per interval or along
+    a continuous curve.
 
-    Give exactly one of ``rate_per_hour`` (contacts per hour) or ``volume_per_interval``
+    Give exactly one of ``rate_per_hour`` (contacts per hour), ``volume_per_interval``
     (expected contacts in each interval), either as one number for the whole day or as one
-    number per interval of the opening day. ``day_factors`` multiplies the whole day (one
-    factor per day of the horizon: a busier Monday).
+    number per interval of the opening day, or ``curve`` (a rate changing continuously within
+    the day: ``sinusoidal`` with ``mean_per_hour``, ``amplitude``, ``peak`` and ``period``, or
+    ``piecewise_linear`` with ``points``; see :mod:`ccsim.scenario.arrival_curve`).
+    ``day_factors`` multiplies the whole day (one factor per day of the horizon: a busier
+    Monday).
     """
 
     model_config = FROZEN
@@ -45,15 +65,32 @@ class Arrivals(BaseModel):
     rate_per_hour: Real | list[Real] | None = None
     volume_per_interval: Real | list[Real] | None = None
     day_factors: list[Real] | None = None
+    curve: Literal[CURVES] | None = None  # type: ignore[valid-type]
+    mean_per_hour: Real | None = Field(default=None, ge=0, allow_inf_nan=False)
+    amplitude: Probability | None = None  # 0 (flat) to 1 (down to zero in the trough)
+    peak: ClockTime | None = None
+    period: PositiveDuration | None = None  # default 24h
+    points: list[CurvePoint] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Arrivals:
         given = [self.rate_per_hour is not None, self.volume_per_interval is not None]
-        if sum(given) != 1:
+        if self.curve is not None and any(given):
+            both = "rate_per_hour" if given[0] else "volume_per_interval"
             raise ValueError(
-                "give exactly one of rate_per_hour (contacts per hour) or volume_per_interval "
-                "(contacts in each interval)"
+                f"give either curve ({self.curve}) or {both}, not both: a curve sets the rate "
+                "at every moment, rate_per_hour and volume_per_interval per interval"
             )
+        if self.curve is None and sum(given) != 1:
+            raise ValueError(
+                "give exactly one of rate_per_hour (contacts per hour), volume_per_interval "
+                "(contacts in each interval) or curve (sinusoidal or piecewise_linear)"
+            )
+        problems = curve_problems(
+            self.curve, self.mean_per_hour, self.amplitude, self.peak, self.period, self.points
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
         for name in ("rate_per_hour", "volume_per_interval", "day_factors"):
             value = getattr(self, name)
             values = value if isinstance(value, list) else [] if value is None else [value]
@@ -63,10 +100,29 @@ class Arrivals(BaseModel):
                 raise ValueError(f"{name} must not be an empty list")
         return self
 
+    @property
+    def arrival_curve(self) -> ArrivalCurve | None:
+        """The continuous rate curve over the clock day, or None (constant per interval)."""
+        if self.curve is None:
+            return None
+        period = DAY if self.period is None else self.period
+        return make_curve(
+            self.curve, self.mean_per_hour, self.amplitude, self.peak, period, self.points
+        )
+
     def rates_per_second(self, horizon: Horizon) -> np.ndarray:
-        """Arrival rate (contacts per second) in every interval of the horizon."""
+        """Arrival rate (contacts per second) in every interval of the horizon.
+
+        With a curve, each interval's rate is the curve's exact integral over the interval
+        divided by its length, so every per-interval figure (Erlang, staffing floor,
+        forecasts) sees the expected volume the simulation draws.
+        """
         per_day = horizon.intervals_per_day
-        if self.rate_per_hour is not None:
+        curve = self.arrival_curve
+        if curve is not None:
+            starts = horizon.open + horizon.interval * np.arange(per_day)
+            day = curve.volume(starts, starts + horizon.interval) / horizon.interval
+        elif self.rate_per_hour is not None:
             day = np.broadcast_to(np.asarray(self.rate_per_hour, float) / 3600.0, (per_day,))
         else:
             day = np.broadcast_to(
