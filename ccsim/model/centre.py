@@ -59,6 +59,8 @@ from ccsim.scenario import Scenario
 ANSWERED, WAITING = int(Outcome.ANSWERED), int(Outcome.WAITING)
 ABANDONED, BLOCKED = int(Outcome.ABANDONED), int(Outcome.BLOCKED)
 CALLBACK = int(Kind.CALLBACK)
+# What answering a contact involves beyond the common steps (bits of ContactCentre._at_answer).
+_HANDLE_RULE, _JOURNEY = 1, 2
 
 
 class ContactCentre:
@@ -119,7 +121,21 @@ class ContactCentre:
         day_factors = forecast_factors(scenario, streams)[1]
         self.handling = HandleTimes(scenario, streams, self.agents.load, day_factors)
         self.journeys = Journeys(self, self.handling) if scenario.has_journeys else None
-        self._adjusts_handle = self.journeys is not None or self.handling.adjusts_at_answer
+        # What answering and finishing a contact involve, resolved once per contact type
+        # (and answering pool) rather than asked of every contact: see answer().
+        journeys = self.journeys
+        n_pools = len(scenario.pools)
+        self._at_answer = [
+            [
+                (_HANDLE_RULE if self.handling.changes_at_answer(t, p) else 0)
+                | (_JOURNEY if journeys is not None and journeys.acts_at_answer(t) else 0)
+                for p in range(n_pools)
+            ]
+            for t in range(len(types))
+        ]
+        self._after_handling = [
+            journeys is not None and journeys.acts_after_handling(t) for t in range(len(types))
+        ]
         self._chat = [c.channel == "chat" for c in types]
         self._predicts = [c.predicts_wait for c in types]
         self._bots = [c.self_service is not None for c in types]
@@ -138,6 +154,19 @@ class ContactCentre:
         # take_single_queue_lane() may put a lean pair in their place before the start.
         self._arrive = self.admit
         self._handled_callback = self._on_handled
+        # Nobody takes a call while holding chats: no agent is ever in a pool's `calling`.
+        self._calling = any(p.calls_while_chatting for p in self.pools)
+
+    @property
+    def _adjusts_handle(self) -> bool:
+        """Whether any contact's handle time goes through the handle-time rules at answer."""
+        return any(rules & _HANDLE_RULE for per_type in self._at_answer for rules in per_type)
+
+    @_adjusts_handle.setter
+    def _adjusts_handle(self, on: bool) -> None:
+        # A live change (a slowdown, ccsim.model.live) puts every answer through the rules.
+        if on:
+            self._at_answer = [[rules | _HANDLE_RULE for rules in t] for t in self._at_answer]
 
     def take_single_queue_lane(self) -> bool:
         """Use the lean handlers of :mod:`ccsim.model.single_queue` if the scenario is one
@@ -270,10 +299,13 @@ class ContactCentre:
         book.agent_of[contact] = agent
         self.queues[t].in_service += 1
         handle = book.handle[contact]
-        if self._adjusts_handle:  # proficiency, chats or journeys somewhere in the scenario
-            handle = self.handling.answered(handle, book.arrival[contact], t, pool.index, agent)
-            if self.journeys is not None:
-                handle = self.journeys.answered(contact, t, handle, now)
+        # Only where this type and pool have a rule at answer (resolved in __init__).
+        rules = self._at_answer[t][pool.index]
+        if rules:
+            if rules & _HANDLE_RULE:  # the pool's own handle time or factor, chat concurrency
+                handle = self.handling.answered(handle, book.arrival[contact], t, pool.index, agent)
+            if rules & _JOURNEY:  # callback dialling, wait predictor, warm handover
+                handle = self._journeys(self.journeys).answered(contact, t, handle, now)
             book.handle[contact] = handle
         Timeout(self.env, handle, contact).callbacks.append(self._handled_callback)
         if self.blending is not None:
@@ -291,12 +323,14 @@ class ContactCentre:
         book.ended[contact] = now
         t = book.contact_type[contact]
         self.queues[t].in_service -= 1
-        if self.journeys is not None and not self.journeys.after_handled(contact, now):
+        if self._after_handling[t] and not self._journeys(self.journeys).after_handled(
+            contact, now
+        ):
             return  # warm transfer: the agent stays on the line until the handover
         pool = self.pools[book.served_by[contact]]
         agent = book.agent_of[contact]
         chat = self._chat[t]
-        if chat or agent in pool.calling:
+        if chat or (self._calling and agent in pool.calling):
             self.agents.chat_or_call_ended(pool, agent, chat, now)
         else:
             self.free_agent(pool, agent, now)

@@ -166,6 +166,18 @@ class HandleTimes:
             handle *= self._day[calendar_day(arrival, self._days)]
         return handle
 
+    def changes_at_answer(self, contact_type: int, pool: int) -> bool:
+        """Whether :meth:`answered` can change the handle time of ``contact_type`` answered by
+        ``pool`` (a skill's own handle time or factor, or chats slowed by concurrency).
+
+        Resolved once per (type, pool) before the run: where it is False the centre does not
+        call :meth:`answered`, which would return the drawn time unchanged.
+        """
+        rules = self._skills[contact_type]
+        if rules is not None and pool in rules:
+            return True
+        return self._chat[contact_type] and self._concurrency[pool] is not None
+
     def escalated(self, contact_type: int, handle: float) -> float:
         """The handle time of a contact the bot passed to the agents (rule 3)."""
         return handle * self._escalation[contact_type]

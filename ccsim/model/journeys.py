@@ -113,6 +113,31 @@ class Journeys:
                 table.append((cumulative, names.index(transfer.to), transfer))
             self._transfers.append(table)
 
+    # -- which hooks a contact type needs --------------------------------------------
+
+    def acts_at_answer(self, t: int) -> bool:
+        """Whether :meth:`answered` can do anything for a contact of type ``t``: the type
+        offers callbacks (an attempt dials), predicts waits (the predictor learns), or is the
+        target of a warm transfer (the handover). Elsewhere the centre does not call it."""
+        ctype = self.types[t]
+        warm_target = any(
+            x.mode == "warm" and target == t
+            for table in self._transfers
+            for _, target, x in table
+        )
+        return ctype.callback is not None or self._predicts[t] or warm_target
+
+    def acts_after_handling(self, t: int) -> bool:
+        """Whether :meth:`after_handled` can do anything for a contact of type ``t``: the
+        type offers callbacks (an unreached attempt is retried), is a conversation (the
+        customer writes again) or transfers. Elsewhere the centre does not call it."""
+        ctype = self.types[t]
+        return (
+            ctype.callback is not None
+            or ctype.conversation is not None
+            or bool(self._transfers[t])
+        )
+
     # -- creating contacts ------------------------------------------------------------
 
     def new_contact(
