@@ -24,8 +24,9 @@ hand is finished (nobody is cut off).
 Scripted events: ``pool_offline`` and ``handle_time_factor`` may be called at any moment; a
 volume spike adds callers, and since every caller is drawn before the run (arrival, handle
 time and patience, :mod:`ccsim.model.arrivals`), spikes are declared when the centre is
-made (:class:`VolumeSpike`). The extra callers come from streams of their own
-(``spike/<type>`` …), so every other caller keeps their numbers (common random numbers).
+made (:class:`VolumeSpike`, :mod:`ccsim.model.spikes`). The extra callers come from streams
+of their own (``spike/<type>`` …), so every other caller keeps their numbers (common random
+numbers).
 
 Without any change the records are exactly those of :func:`ccsim.model.simulate`, however
 the day is cut into steps.
@@ -35,17 +36,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from simpy.events import Timeout
 
-from ccsim.model.arrivals import draw_first_attempts, forecast_factors, planning_day
+from ccsim.model.arrivals import draw_first_attempts
 from ccsim.model.centre import ContactCentre
-from ccsim.model.contacts import ContactBook
-from ccsim.model.handling import draw_talk_and_wrap_up, on_days, wrap_up_share
 from ccsim.model.routing import RoutingPolicy, SkillRouting
+from ccsim.model.spikes import LiveChangeError, VolumeSpike, draw_with_spikes
 from ccsim.model.streams import RandomStreams
 from ccsim.records import ContactRecords
 from ccsim.scenario import Scenario
@@ -55,27 +55,7 @@ from ccsim.units import DAY
 if TYPE_CHECKING:
     from ccsim.model.handling import HandleTimes
 
-
-class LiveChangeError(ValueError):
-    """A live change the centre cannot make (an unknown pool, a negative count, …)."""
-
-
-@dataclass(frozen=True)
-class VolumeSpike:
-    """More callers of one type than forecast between ``start`` and ``end`` (seconds).
-
-    Attributes:
-        contact_type: the contact type's name.
-        start: when the spike begins (seconds from day 0 midnight).
-        end: when it ends.
-        factor: the arrival rate in the window is ``factor`` × the forecast (1.5: half as
-            many again).
-    """
-
-    contact_type: str
-    start: float
-    end: float
-    factor: float
+__all__ = ["LiveCentre", "LiveChangeError", "VolumeSpike"]
 
 
 class _ScaledHandling:
@@ -117,7 +97,7 @@ class LiveCentre(ContactCentre):
         # The first attempts keep their wrap-up shares: the live view tells talking from
         # after-call work by them (nothing drawn changes).
         if spikes:
-            book = _with_spikes(scenario, streams, spikes)
+            book = draw_with_spikes(scenario, streams, spikes)
         else:
             book = draw_first_attempts(scenario, streams, scenario.has_journeys, True)
         super().__init__(scenario, streams, routing, book)
@@ -404,55 +384,3 @@ def _value_at(times: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarr
     index = np.searchsorted(times, at, side="right") - 1
     result = np.asarray(values)[np.clip(index, 0, None)]
     return np.where(index < 0, 0, result)
-
-
-def _with_spikes(
-    scenario: Scenario, streams: RandomStreams, spikes: Sequence[VolumeSpike]
-) -> ContactBook:
-    """The first attempts with each spike's extra callers merged in, in time order."""
-    base = draw_first_attempts(scenario, streams, scenario.has_journeys, True)
-    assert base.wrap_up_share is not None, "asked for above"
-    columns = [
-        np.array(base.arrival),
-        np.array(base.contact_type, dtype=np.int16),
-        np.array(base.handle),
-        np.array(base.deadline),
-        base.wrap_up_share,
-    ]
-    horizon = scenario.horizon
-    busyness, day_handling = forecast_factors(scenario, streams)
-    starts = horizon.interval_starts()
-    names = list(scenario.contact_types)
-    for spike in spikes:
-        if spike.contact_type not in scenario.contact_types or spike.factor < 1:
-            raise LiveChangeError(
-                f"a volume spike needs one of the types ({', '.join(names)}) and a factor "
-                f"of 1 or more, not {spike.contact_type!r} × {spike.factor}"
-            )
-        ctype = scenario.contact_types[spike.contact_type]
-        source = f"spike/{spike.contact_type}"
-        rates = ctype.arrivals.rates_per_second(horizon) * (spike.factor - 1)
-        if busyness is not None:
-            rates = rates * np.repeat(busyness, horizon.intervals_per_day)
-        lo = np.clip(starts, spike.start, spike.end)
-        hi = np.clip(starts + horizon.interval, spike.start, spike.end)
-        rng = streams.generator(f"arrivals/{source}")
-        counts = rng.poisson(rates * (hi - lo))
-        times = np.repeat(lo, counts) + rng.random(int(counts.sum())) * np.repeat(hi - lo, counts)
-        times.sort(kind="stable")
-        handle, wrap_up = draw_talk_and_wrap_up(ctype, streams, source, len(times))
-        if wrap_up is not None:
-            handle += wrap_up
-        share = wrap_up_share(handle, wrap_up)
-        if day_handling is not None:
-            handle = on_days(handle, day_handling, planning_day(times, horizon))
-        if ctype.patience is not None:
-            patience = ctype.patience.draw(streams.generator(f"patience/{source}"), len(times))
-        else:
-            patience = np.full(len(times), np.inf)
-        extra = [times, np.full(len(times), names.index(spike.contact_type)), handle]
-        extra += [times + patience, share]
-        columns = [np.concatenate([c, e]) for c, e in zip(columns, extra, strict=True)]
-    order = np.argsort(columns[0], kind="stable")
-    arrival, ctypes, handle, deadline, share = (c[order] for c in columns)
-    return ContactBook(arrival, ctypes, handle, deadline, scenario.has_journeys, share)
