@@ -15,8 +15,12 @@ from ccsim.cli.support import (
     DURATION,
     RESULTS_DIR_OPTION,
     fail,
+    json_option,
+    out_option,
     progress_bar,
-    replications,
+    quiet_option,
+    reps_option,
+    seed_option,
     user_errors,
 )
 
@@ -119,11 +123,8 @@ def _read_log(log, reading: dict):
 
 @click.command()
 @click.argument("log", type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The scenario file to write (refused if it exists, unless --force).",
+@out_option(
+    "The scenario file to write (refused if it exists, unless --force).", file=True, required=True
 )
 @click.option(
     "--report",
@@ -172,8 +173,8 @@ def _read_log(log, reading: dict):
 )
 @click.option("--name", help="Scenario name (default: the --out file's name).")
 @click.option("--force", is_flag=True, help="Replace an existing scenario file and fit report.")
-@click.option("--json", "as_json", is_flag=True, help="Print fit.json instead of the report.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only where the files went.")
+@json_option("Print fit.json instead of the report.")
+@quiet_option("Print only where the files went.")
 def fit(
     log,
     out,
@@ -271,16 +272,12 @@ def fit(
     help="With --staffing log: agents added to every interval's estimate before rounding, "
     "e.g. the shift ccsim fit's tuning reports. Default: 0.",
 )
-@click.option("--reps", type=replications(2), help="Model mode: replications per day.")
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write the backtest here (must not exist, or be empty).",
-)
+@reps_option("Model mode: replications per day.", low=2)
+@seed_option("Root seed (default: the scenario's).")
+@out_option("Write the backtest here (must not exist, or be empty).")
 @RESULTS_DIR_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print backtest.json instead of tables.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no tables.")
+@json_option("Print backtest.json instead of tables.")
+@quiet_option()
 def backtest(
     log,
     scenario,

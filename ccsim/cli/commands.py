@@ -21,12 +21,19 @@ from ccsim.cli.support import (
     JOBS_OPTION,
     RESULTS_DIR_OPTION,
     SCHEDULER_OPTION,
+    XLSX_OPTION,
     ShareType,
     fail,
+    json_option,
     load_with_overrides,
+    out_option,
     progress_bar,
-    replications,
+    quiet_option,
+    reps_option,
+    seed_option,
+    set_option,
     user_errors,
+    write_folder_workbook,
 )
 
 DEFAULT_SCENARIO = "default-day"
@@ -50,28 +57,32 @@ def main() -> None:
 
 @main.command()
 @click.argument("scenario", required=False, type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--reps", type=replications(), help="Replications (default: the file's).")
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's).")
+@reps_option()
+@seed_option()
 @JOBS_OPTION
 @SCHEDULER_OPTION
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write results here (must not exist, or be empty). Default: results/<scenario>-<time>/.",
+@out_option(
+    "Write results here (must not exist, or be empty). Default: results/<scenario>-<time>/."
 )
 @RESULTS_DIR_OPTION
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Change a setting: pools.agents.staffing=14, =+2 (add), =*1.1 (multiply); repeatable.",
-)
+@set_option()
 @click.option("--no-records", is_flag=True, help="Do not keep or write per-contact records.")
-@click.option("--json", "as_json", is_flag=True, help="Print summary.json instead of tables.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no tables.")
+@XLSX_OPTION
+@json_option("Print summary.json instead of tables.")
+@quiet_option()
 def run(
-    scenario, reps, seed, jobs, scheduler, out, results_dir, overrides, no_records, as_json, quiet
+    scenario,
+    reps,
+    seed,
+    jobs,
+    scheduler,
+    out,
+    results_dir,
+    overrides,
+    no_records,
+    xlsx,
+    as_json,
+    quiet,
 ):
     """Simulate SCENARIO (default: the bundled default day) and write a results folder.
 
@@ -81,6 +92,7 @@ def run(
     Example:
       ccsim run default-day --reps 30 --seed 7 --jobs 2
       ccsim run two-pools --set pools.sales_team.staffing=+2
+      ccsim run two-pools --xlsx                  # also the Excel workbook, report.xlsx
     """
     from rich.console import Console
 
@@ -114,6 +126,8 @@ def run(
                 progress=advance,
             )
         folder = write_results(result, out or new_run_folder(results_dir, loaded.name))
+        if xlsx:
+            write_folder_workbook(folder, as_json)
     summary = summary_with_context(result)
     if as_json:
         click.echo(json.dumps(summary, indent=2))
@@ -267,7 +281,7 @@ def schema():
     default=0.0,
     help="Share of paid time off the phones: grosses up the agents to schedule.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@json_option("Print the result as JSON.")
 def erlang(calls, interval, aht, threshold, agents, target, patience, lines, shrinkage, as_json):
     """The analytic Erlang C / A / B calculator planners know.
 

@@ -12,37 +12,35 @@ from ccsim.cli.support import (
     JOBS_OPTION,
     RESULTS_DIR_OPTION,
     SCHEDULER_OPTION,
+    XLSX_OPTION,
     fail,
+    json_option,
     load_with_overrides,
+    out_option,
     progress_bar,
-    replications,
+    quiet_option,
+    reps_option,
+    seed_option,
+    set_option,
     user_errors,
+    write_folder_workbook,
 )
 
 
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="With one base file: the variant's changes (=VALUE sets, =+N adds, =*F multiplies).",
-)
-@click.option("--reps", type=replications(), help="Replications (default: the base's).")
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the base's).")
+@set_option("With one base file: the variant's changes (=VALUE sets, =+N adds, =*F multiplies).")
+@reps_option("Replications (default: the base's).")
+@seed_option("Root seed (default: the base's).")
 @JOBS_OPTION
 @SCHEDULER_OPTION
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write the comparison here (must not exist, or be empty).",
-)
+@out_option("Write the comparison here (must not exist, or be empty).")
 @RESULTS_DIR_OPTION
 @click.option("--records", is_flag=True, help="Also write each scenario's contacts.parquet.")
 @click.option("--all", "every", is_flag=True, help="Print every measure, not only the headline.")
-@click.option("--json", "as_json", is_flag=True, help="Print comparison.json instead of tables.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no tables.")
+@XLSX_OPTION
+@json_option("Print comparison.json instead of tables.")
+@quiet_option()
 def compare(
     scenarios,
     overrides,
@@ -54,6 +52,7 @@ def compare(
     results_dir,
     records,
     every,
+    xlsx,
     as_json,
     quiet,
 ):
@@ -112,6 +111,8 @@ def compare(
             )
         destination = out or new_run_folder(results_dir, f"compare-{loaded[0].name}")
         folder = write_comparison(comparison, destination)
+        if xlsx:
+            write_folder_workbook(folder, as_json)
     if as_json:
         click.echo(json.dumps(comparison.summary(), indent=2))
         click.echo(f"Comparison written to {folder}", err=True)  # stdout stays pure JSON
@@ -145,19 +146,17 @@ def compare(
     show_default=True,
     help="Measure to print and plot: service_level, asa, … or voice.service_level.",
 )
-@click.option("--reps", type=replications(), help="Replications per point.")
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed (the same at every point).")
+@reps_option("Replications per point.")
+@seed_option("Root seed (the same at every point).")
 @JOBS_OPTION
 @SCHEDULER_OPTION
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The sweep's folder; run again with the same folder to resume. Default: "
-    "results/<scenario>-sweep-<fingerprint>/ (the same sweep resumes there by itself).",
+@out_option(
+    "The sweep's folder; run again with the same folder to resume. Default: "
+    "results/<scenario>-sweep-<fingerprint>/ (the same sweep resumes there by itself)."
 )
 @RESULTS_DIR_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON records.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no table.")
+@json_option("Print the table as JSON records.")
+@quiet_option("No progress bar, no table.")
 def sweep(
     scenario,
     grids,

@@ -13,10 +13,17 @@ from ccsim.cli.support import (
     JOBS_OPTION,
     RESULTS_DIR_OPTION,
     SCHEDULER_OPTION,
+    XLSX_OPTION,
+    json_option,
     load_with_overrides,
+    out_option,
+    quiet_option,
     replications,
+    reps_option,
+    seed_option,
     step_bar,
     user_errors,
+    write_folder_workbook,
 )
 
 
@@ -45,13 +52,7 @@ from ccsim.cli.support import (
     type=float,
     help="Share of scheduled agents absent on a day, for every pool (default: each pool's own).",
 )
-@click.option(
-    "--reps",
-    type=replications(2),
-    default=10,
-    show_default=True,
-    help="Replications per staffing tried during the search.",
-)
+@reps_option("Replications per staffing tried during the search.", low=2, default=10)
 @click.option(
     "--rerun-reps",
     type=replications(2),
@@ -74,7 +75,7 @@ from ccsim.cli.support import (
     show_default=True,
     help="Replications of the confirmation run (a third, independent seed).",
 )
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's).")
+@seed_option()
 @click.option(
     "--objective",
     type=click.Choice(["targets", "total-cost"]),
@@ -111,14 +112,11 @@ from ccsim.cli.support import (
 )
 @JOBS_OPTION
 @SCHEDULER_OPTION
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write the answer here (must not exist, or be empty).",
-)
+@out_option("Write the answer here (must not exist, or be empty).")
 @RESULTS_DIR_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print staffing.json instead of tables.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress, no tables.")
+@XLSX_OPTION
+@json_option("Print staffing.json instead of tables.")
+@quiet_option("No progress, no tables.")
 def staff(
     scenario,
     max_abandon,
@@ -142,6 +140,7 @@ def staff(
     scheduler,
     out,
     results_dir,
+    xlsx,
     as_json,
     quiet,
 ):
@@ -164,6 +163,7 @@ def staff(
       ccsim staff scenarios/two-pools.yaml --max-abandon 0.05 --shrinkage 0.3
       ccsim staff scenarios/default-day.yaml --confidence 0.9 --jobs 2
       ccsim staff scenarios/shifts-day.yaml --shifts --strict
+      ccsim staff two-pools --xlsx               # also the Excel workbook, report.xlsx
     """
     from rich.console import Console
 
@@ -186,6 +186,7 @@ def staff(
             out,
             results_dir,
             quiet,
+            xlsx,
             dict(
                 service_level=not no_service_level,
                 max_abandon=max_abandon,
@@ -233,6 +234,8 @@ def staff(
                 progress=note,
             )
         folder = write_staffing(plan, out or new_run_folder(results_dir, f"{base.name}-staff"))
+        if xlsx:
+            write_folder_workbook(folder, as_json)
     summary = staffing_summary(plan)
     if as_json:
         click.echo(json.dumps(summary, indent=2))
@@ -257,6 +260,7 @@ def _staff_total_cost(
     out,
     results_dir,
     quiet,
+    xlsx,
     target_options,
     checks,
 ):
@@ -318,6 +322,8 @@ def _staff_total_cost(
         folder = write_total_cost(
             plan, out or new_run_folder(results_dir, f"{base.name}-total-cost")
         )
+        if xlsx:
+            write_folder_workbook(folder)
     if not quiet:
         console = Console() if sys.stdout.isatty() else Console(width=200)
         print_total_cost(console, plan)

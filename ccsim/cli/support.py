@@ -105,7 +105,78 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
-# Options several commands share, defined once.
+# Options several commands share, declared once here. Those whose help text says something
+# particular to a command (what --json prints, what the default seed is) take it as an
+# argument; the name, type, flags and parameter name are the same everywhere.
+
+Decorator = Callable[[Callable], Callable]
+
+
+def reps_option(
+    help: str = "Replications (default: the file's).", low: int = 1, default: int | None = None
+) -> Decorator:
+    """``--reps N``: replications, at least ``low`` and at most :data:`MAX_REPLICATIONS`."""
+    return click.option(
+        "--reps",
+        type=replications(low),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def seed_option(help: str = "Root seed (default: the file's).") -> Decorator:
+    """``--seed S``: the root seed every random stream is derived from."""
+    return click.option("--seed", type=click.IntRange(min=0), help=help)
+
+
+def out_option(help: str, *, file: bool = False, required: bool = False) -> Decorator:
+    """``--out PATH``: where the command writes (a folder, or with ``file`` one file)."""
+    path = (
+        click.Path(dir_okay=False, path_type=Path)
+        if file
+        else click.Path(file_okay=False, path_type=Path)
+    )
+    return click.option("--out", type=path, required=required, help=help)
+
+
+def set_option(
+    help: str = "Change a setting: pools.agents.staffing=14, =+2 (add), =*1.1 (multiply); "
+    "repeatable.",
+) -> Decorator:
+    """``--set PATH=VALUE`` (repeatable): overrides, parsed by :mod:`ccsim.scenario.overrides`."""
+    return click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=help)
+
+
+def json_option(help: str) -> Decorator:
+    """``--json``: print the machine-readable result (passed as ``as_json``) on stdout."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
+def quiet_option(help: str = "No progress bar, no tables.") -> Decorator:
+    """``--quiet``, ``-q``: print only where the results went."""
+    return click.option("--quiet", "-q", is_flag=True, help=help)
+
+
+XLSX_OPTION = click.option(
+    "--xlsx",
+    is_flag=True,
+    help="Also write the folder's Excel workbook, report.xlsx (as ccsim export --xlsx).",
+)
+"""``--xlsx`` on ``run``, ``compare`` and ``staff``: the workbook of
+:func:`ccsim.output.workbook.write_workbook`, written into the results folder."""
+
+
+def write_folder_workbook(folder: Path, as_json: bool = False) -> Path:
+    """``--xlsx``: the folder's workbook (``FOLDER/report.xlsx``), and where it went — on
+    stderr with ``--json``, so standard output stays pure JSON."""
+    from ccsim.output.workbook import write_workbook
+
+    path = write_workbook(folder)
+    click.echo(f"Workbook written to {path}", err=as_json)
+    return path
+
+
 JOBS_OPTION = click.option(
     "--jobs",
     "-j",
