@@ -109,7 +109,6 @@ def intraday(
     if len(plans) != len(what_ifs):
         fail("--what-if: every what-if needs a name of its own")
     with user_errors():
-        from ccsim.intraday.folder import console_text, summary, write_folder
         from ccsim.intraday.projection import PLAN, project
         from ccsim.model.warm_start import WarmStartError
         from ccsim.scenario.overrides import OverrideError
@@ -149,12 +148,16 @@ def intraday(
                     if not out.exists():
                         break
                     out = base.with_name(f"{base.name}-{n}")
+            from ccsim.output.intraday_folder import write_folder
+
             try:
                 folder = write_folder(result, plan.name, out)
             except FileExistsError as exc:
                 fail(str(exc))
             except OSError as exc:
                 fail(f"--out {out}: cannot write the results folder ({exc.strerror or exc})")
+        from ccsim.output.intraday_tables import console_text, summary
+
         if as_json:
             payload = summary(result, plan.name)
             payload["folder"] = None if folder is None else str(folder)

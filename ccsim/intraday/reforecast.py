@@ -29,7 +29,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from ccsim.intraday.state import CentreState
 from ccsim.model.streams import RandomStreams
@@ -68,9 +67,12 @@ class Reforecast:
 
     def band(self, coverage: float = 0.8) -> tuple[float, float]:
         """The central ``coverage`` interval of the ratio's posterior."""
-        posterior = stats.gamma(self.prior + self.actual, scale=1.0 / (self.prior + self.forecast))
+        # scipy.special only: scipy.stats took a second to import, and this answers live.
+        from scipy.special import gammaincinv
+
+        shape, scale = self.prior + self.actual, 1.0 / (self.prior + self.forecast)
         tail = (1.0 - coverage) / 2
-        return float(posterior.ppf(tail)), float(posterior.ppf(1.0 - tail))
+        return float(gammaincinv(shape, tail) * scale), float(gammaincinv(shape, 1 - tail) * scale)
 
     def draw(self, rng: np.random.Generator) -> float:
         """One ratio from the posterior (one replication's busyness for the rest of the day)."""

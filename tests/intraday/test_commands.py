@@ -44,7 +44,10 @@ def test_intraday_projects_the_plan_and_a_what_if_into_a_results_folder(cli, now
     assert rows[("overtime", "service_level")]["difference_mean"] > 0
     assert rows[("overtime", "occupancy")]["difference_high"] < 0
     assert (out / "fan.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert '<img src="fan.png"' in (out / "report.html").read_text()
+    page = (out / "report.html").read_text()
+    # The fan chart is in the page itself (inline SVG, as in the run report), fan.png beside it.
+    assert "<svg viewBox=" in page and 'class="chart"' in page
+    assert "fan.png" in page and "overtime" in page
 
 
 def test_two_projections_in_the_same_second_get_folders_of_their_own(cli, now_json, tmp_path):

@@ -6,8 +6,16 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ccsim.model.warm_start import time_left
-from ccsim.scenario.distributions import Deterministic, Empirical, Exponential, Gamma, LogNormal
+from ccsim.model.time_left import tail_functions, time_left
+from ccsim.scenario.distributions import (
+    Deterministic,
+    Empirical,
+    Exponential,
+    Gamma,
+    LogNormal,
+    Uniform,
+    Weibull,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -57,3 +65,23 @@ def test_deterministic_and_empirical_time_left():
     left = time_left(values, np.full(500, 25.0), np.random.default_rng(0))
     assert set(np.round(25.0 + left, 6)) <= {30.0, 40.0}
     assert time_left(values, np.array([50.0]), np.random.default_rng(0)).tolist() == [0.0]
+
+
+@pytest.mark.parametrize(
+    "distribution",
+    [
+        LogNormal(distribution="lognormal", mean=180, cv=1.2),
+        Gamma(distribution="gamma", mean=200, cv=0.7),
+        Weibull(distribution="weibull", mean=150, shape=0.8),
+        Uniform(distribution="uniform", low=30, high=300),
+    ],
+)
+def test_the_closed_form_tails_are_scipy_stats_tails(distribution):
+    # The warm start computes sf and its inverse with scipy.special (scipy.stats is slow to
+    # import); they must be the distributions' own tails.
+    sf, isf = tail_functions(distribution)
+    frozen = distribution.scipy()
+    x = np.array([0.0, 10.0, 100.0, 400.0, 2000.0])
+    q = np.array([0.9, 0.5, 0.01, 1e-6])
+    assert np.allclose(sf(x), frozen.sf(x), rtol=1e-12, atol=1e-15)
+    assert np.allclose(isf(q), frozen.isf(q), rtol=1e-12)
