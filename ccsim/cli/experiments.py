@@ -142,9 +142,9 @@ def compare(
 )
 @click.option(
     "--measure",
-    default="service_level",
-    show_default=True,
-    help="Measure to print and plot: service_level, asa, … or voice.service_level.",
+    help="Measure to print and plot: service_level, asa, … or voice.service_level. Default: "
+    "service_level; on a scenario mixing channels (calls and emails), each contact type's "
+    "(one picture per type).",
 )
 @reps_option("Replications per point.")
 @seed_option("Root seed (the same at every point).")
@@ -190,7 +190,7 @@ def sweep(
     from ccsim.experiment.executors import ExecutorError, make_executor
     from ccsim.output.console import print_sweep, print_warnings
     from ccsim.output.run_folder import check_writable, safe_name
-    from ccsim.output.sweep_folder import write_sweep_folder
+    from ccsim.output.sweep_folder import sweep_measures, write_sweep_folder
     from ccsim.studies.sweep import (
         check_measure,
         grid_points,
@@ -205,7 +205,9 @@ def sweep(
         if bool(grids) == bool(points):
             fail("sweep: give --grid PATH=VALUES (one or more) or --points FILE, not both")
         base = load_with_overrides(scenario, ())
-        check_measure(base, measure)  # before the sweep runs, not after
+        measures = sweep_measures(base, measure)
+        for chosen_measure in measures:
+            check_measure(base, chosen_measure)  # before the sweep runs, not after
         if grids:
             axes = [parse_axis(text) for text in grids]
             chosen = grid_points(axes)
@@ -227,8 +229,8 @@ def sweep(
                     base, chosen, folder, reps, seed, executor=executor, progress=advance
                 )
             table = done.table
-            column = measure_column(table, measure)
-            files = write_sweep_folder(Path(folder), done, names, measure)
+            columns = [measure_column(table, m) for m in measures]
+            files = write_sweep_folder(Path(folder), done, names, measures)
         except KeyboardInterrupt:
             click.echo(f"ccsim: interrupted; {_sweep_state(folder, len(chosen))}", err=True)
             sys.exit(130)
@@ -245,13 +247,17 @@ def sweep(
         return
     if not quiet:
         console = Console() if sys.stdout.isatty() else Console(width=200)
-        print_sweep(console, table, names, column)
+        for column in columns:
+            print_sweep(console, table, names, column)
         warnings = json.loads((Path(folder) / "warnings.json").read_text(encoding="utf-8"))
         for warning in warnings["warnings"]:
             point = chosen[warning["point"]]
             where = ", ".join(f"{name}={point[name]}" for name in names if name in point)
             print_warnings(console, [warning], prefix=f"point {warning['point']} ({where}): ")
-    click.echo(f"Sweep written to {folder} (picture: {files.picture.name})")
+    drawn = ", ".join(path.name for path in files.pictures)
+    click.echo(
+        f"Sweep written to {folder} (picture{'s' if len(files.pictures) > 1 else ''}: {drawn})"
+    )
 
 
 def _sweep_state(folder: Path, total: int) -> str:
