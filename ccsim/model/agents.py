@@ -91,6 +91,7 @@ class Agents:
     ) -> None:
         """Attach the collaborators made after the agents (before the run)."""
         self._routing = routing
+        self._select_contact = routing.select_contact  # bound once: every freed agent asks
         self._answer = answer
         self._blending = blending
         self._dialer = dialer
@@ -108,7 +109,7 @@ class Agents:
         if pool.on_duty > pool.target and not pool.closing:
             pool.go_off_duty(agent, now)
             return
-        contact = self._routing.select_contact(pool, now)
+        contact = self._select_contact(pool, now)
         if contact is not None:
             if self._any_chat:
                 self.take(pool, agent, contact, now)

@@ -104,6 +104,9 @@ class Journeys:
             "after-hours-delay", lambda c: c.after_hours and c.after_hours.call_back_delay
         )
         self._predicts = [ctype.predicts_wait for ctype in self.types]
+        # Only a type offering callbacks has callback attempts (maybe unreached).
+        self._calls_back = [ctype.callback is not None for ctype in self.types]
+        self._converses = [ctype.conversation is not None for ctype in self.types]
         # Transfers as cumulative probabilities: (upper bound, target type, transfer).
         self._transfers = []
         for ctype in self.types:
@@ -121,9 +124,7 @@ class Journeys:
         target of a warm transfer (the handover). Elsewhere the centre does not call it."""
         ctype = self.types[t]
         warm_target = any(
-            x.mode == "warm" and target == t
-            for table in self._transfers
-            for _, target, x in table
+            x.mode == "warm" and target == t for table in self._transfers for _, target, x in table
         )
         return ctype.callback is not None or self._predicts[t] or warm_target
 
@@ -133,9 +134,7 @@ class Journeys:
         customer writes again) or transfers. Elsewhere the centre does not call it."""
         ctype = self.types[t]
         return (
-            ctype.callback is not None
-            or ctype.conversation is not None
-            or bool(self._transfers[t])
+            ctype.callback is not None or ctype.conversation is not None or bool(self._transfers[t])
         )
 
     # -- creating contacts ------------------------------------------------------------
@@ -228,18 +227,21 @@ class Journeys:
         """An agent finished ``contact``. Returns False if the agent stays on (warm transfer)."""
         book = self.book
         t = book.contact_type[contact]
-        if book.outcome[contact] == UNREACHED:
+        if self._calls_back[t] and book.outcome[contact] == UNREACHED:
             self._retry_callback(contact, now)
             return True
-        if self.types[t].conversation is not None:
+        if self._converses[t]:
             self._next_message(contact, now)
         table = self._transfers[t]
         if not table or book.leg[contact] >= MAX_TRANSFERS:
             return True
-        chosen = _pick(table, self._transfer[t]())
-        if chosen is None:
+        draw = self._transfer[t]()
+        for slot in table:  # (upper bound, target, transfer): the slot holding the draw
+            if draw < slot[0]:
+                break
+        else:
             return True  # resolved: no transfer
-        target, transfer = chosen
+        _, target, transfer = slot
         book.transferred_to[contact] = target
         warm = transfer.mode == "warm"
         leg = self.new_contact(
@@ -400,11 +402,3 @@ class Journeys:
         horizon = self.horizon
         day, clock = divmod(time, DAY)
         return day < horizon.days and horizon.open <= clock < horizon.close
-
-
-def _pick(table, draw: float):
-    """The (target, transfer) whose cumulative-probability slot holds ``draw``, or None."""
-    for upper, target, transfer in table:
-        if draw < upper:
-            return target, transfer
-    return None

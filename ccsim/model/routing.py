@@ -64,7 +64,16 @@ class RoutingPolicy(ABC):
 class Eligibility:
     """One (contact type, pool) skill as routing sees it (slotted: read in the hot path)."""
 
-    __slots__ = ("pool", "queue", "rank", "type_priority", "after", "primary", "chat")
+    __slots__ = (
+        "pool",
+        "queue",
+        "rank",
+        "type_priority",
+        "after",
+        "primary",
+        "chat",
+        "unconditional",
+    )
 
     def __init__(
         self,
@@ -83,6 +92,9 @@ class Eligibility:
         self.after = after  # overflow delay
         self.primary = primary  # a priority-1 type of the pool (reserved agents may take it)
         self.chat = chat  # agents take it into a free chat slot (several at once)
+        # A primary skill without delay: may_serve() always says yes (SkillRouting.bind sets
+        # it, and keeps it False for a policy with its own may_serve()).
+        self.unconditional = False
 
     def with_queue(self, queue: ContactQueue) -> Eligibility:
         """The same skill applied to another queue (the type's callback queue), no delay."""
@@ -136,6 +148,16 @@ class SkillRouting(RoutingPolicy):
         self.pools_for_type: list[list[Eligibility]] = [
             [e for *_, e in sorted(entries)] for entries in ranked
         ]
+        if type(self).may_serve is SkillRouting.may_serve:  # the rule below, not a policy's own
+            for entries in self.pools_for_type:
+                for entry in entries:
+                    entry.unconditional = entry.primary and not entry.after
+        # Per type: whether a call of it may go to an agent holding chats (then, with no
+        # agent free, chatting_agent() looks for one); most centres have no such pool.
+        self.calls_to_chatters = [
+            any(e.pool.calls_while_chatting and not e.chat for e in entries)
+            for entries in self.pools_for_type
+        ]
 
     def may_serve(self, entry: Eligibility, contact: int, now: float) -> bool:
         """Overflow delay passed and, for a secondary type, no reserved agent would be used."""
@@ -146,15 +168,20 @@ class SkillRouting(RoutingPolicy):
     def select_agent(
         self, contact: int, contact_type: int, now: float
     ) -> tuple[AgentPool, int] | None:
+        may_serve = self.may_serve
         for entry in self.pools_for_type[contact_type]:
-            pool = entry.pool
             if entry.chat:
                 choice = self.chat_slot(entry, contact, now)
                 if choice is not None:
                     return choice
-            elif pool.idle and self.may_serve(entry, contact, now):
+                continue
+            pool = entry.pool
+            # may_serve() only where it can say no (an overflow delay, a secondary type).
+            if pool.idle and (entry.unconditional or may_serve(entry, contact, now)):
                 return pool, pool.idle.popleft()
-        return self.chatting_agent(contact, contact_type, now)
+        if self.calls_to_chatters[contact_type]:
+            return self.chatting_agent(contact, contact_type, now)
+        return None
 
     def chatting_agent(
         self, contact: int, contact_type: int, now: float
@@ -228,16 +255,21 @@ class StaticPriorityRouting(SkillRouting):
                     return entry.queue.take()
                 continue
             best = None
-            best_key = None
+            best_priority, best_arrival = 0, 0.0  # (type priority, arrival) of best
             for entry in group:  # heads(), written out: this runs for every freed agent
                 if not entry.queue.ids:
                     continue  # nobody in line (most queues, most of the time): no head
                 head = eligible_head(entry, pool, now)
                 if head is None:
                     continue
-                key = (entry.type_priority, arrival[head])
-                if best_key is None or key < best_key:  # set together with best
-                    best, best_key = entry, key
+                # The smallest (type priority, arrival), compared without making tuples.
+                priority = entry.type_priority
+                if (
+                    best is None
+                    or priority < best_priority
+                    or (priority == best_priority and arrival[head] < best_arrival)
+                ):
+                    best, best_priority, best_arrival = entry, priority, arrival[head]
             if best is not None:
                 return best.queue.take()
         return None
@@ -267,7 +299,9 @@ class LongestIdleRouting(SkillRouting):
                 if since < best_since:
                     best, best_since = pool, since
         if best is None:
-            return self.chatting_agent(contact, contact_type, now)
+            if self.calls_to_chatters[contact_type]:
+                return self.chatting_agent(contact, contact_type, now)
+            return None
         return best, best.idle.popleft()
 
     def select_contact(self, pool: AgentPool, now: float) -> int | None:
