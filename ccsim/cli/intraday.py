@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ccsim.cli.support import fail, load_with_overrides, user_errors
+from ccsim.cli.support import JOBS_OPTION, fail, load_with_overrides, user_errors
 
 
 def _what_if(text: str) -> tuple[str, tuple[str, ...], Path | None]:
@@ -48,6 +48,7 @@ def _what_if(text: str) -> tuple[str, tuple[str, ...], Path | None]:
 )
 @click.option("--reps", type=click.IntRange(2, 10_000), default=40, show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
+@JOBS_OPTION
 @click.option(
     "--prior-cv",
     type=click.FloatRange(min=0.0, min_open=True),
@@ -74,6 +75,7 @@ def intraday(
     what_ifs,
     reps,
     seed,
+    jobs,
     prior_cv,
     no_reforecast,
     out,
@@ -135,6 +137,7 @@ def intraday(
                 prior_cv=prior_cv,
                 reforecast_on=not no_reforecast,
                 source=str(state_path),
+                jobs=jobs,
             )
         except (StateError, WarmStartError) as exc:
             fail(str(exc))

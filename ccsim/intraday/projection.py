@@ -23,12 +23,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ccsim.intraday.measures import CONTACT_MEASURES, POOL_MEASURES, rest_of_day, rest_of_day_grid
+from ccsim.experiment.executors import make_executor
+from ccsim.intraday.measures import (
+    CONTACT_MEASURES,
+    POOL_MEASURES,
+    Grid,
+    rest_of_day,
+    rest_of_day_grid,
+)
 from ccsim.intraday.reforecast import Reforecast, arrival_factors, reforecast
 from ccsim.intraday.start import start_state
 from ccsim.intraday.state import CentreState, StateError
 from ccsim.model.streams import RandomStreams
-from ccsim.model.warm_start import WarmCentre, planned_at
+from ccsim.model.warm_start import StartState, WarmCentre, planned_at
 from ccsim.scenario import Scenario
 from ccsim.stats import half_width
 from ccsim.units import DAY, format_clock
@@ -98,6 +105,38 @@ class Projection:
         }
 
 
+@dataclass(frozen=True)
+class _Replications:
+    """Runs replications of every plan from its start state (in this process or in a
+    worker: a picklable task, called with a range of replication numbers)."""
+
+    plans: dict[str, Scenario]
+    starts: dict[str, StartState]
+    forecasts: dict[str, Reforecast]
+    root: int
+    t0: float
+    grid: Grid
+
+    def __call__(self, replications: range) -> dict[int, dict]:
+        """Replication number → plan → (per-interval measures, rest-of-day measures)."""
+        scenario = self.plans[PLAN]
+        found = {}
+        for r in replications:
+            factors = arrival_factors(scenario, self.forecasts, RandomStreams(self.root, r))
+            # What a what-if changes in the schedule applies from now on, on top of the floor.
+            planned = planned_at(scenario, RandomStreams(self.root, r), self.t0)
+            by_plan = {}
+            for name, plan in self.plans.items():
+                start = self.starts[name]
+                streams = RandomStreams(self.root, r)
+                centre = WarmCentre(plan, streams, start, factors, planned_now=planned)
+                records = centre.run()
+                in_service = centre.state_contacts[len(start.waiting) :]
+                by_plan[name] = rest_of_day(records, plan, self.grid, in_service)
+            found[r] = by_plan
+        return found
+
+
 def _quantiles(values: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN interval stays NaN
@@ -116,6 +155,7 @@ def project(
     reforecast_on: bool = True,
     progress: Callable[[int], None] | None = None,
     source: str = "<state>",
+    jobs: int = 1,
 ) -> Projection:
     """Project the rest of the day from ``state`` for ``scenario`` and each what-if.
 
@@ -132,6 +172,8 @@ def project(
         reforecast_on: False: the rest of the day as forecast (no scaling, no ratio drawn).
         progress: called with the replications done so far.
         source: the state's name for error messages.
+        jobs: worker processes for the replications (1: in this process; 0: every core).
+            The results are the same for any ``jobs``.
     """
     started = clock.perf_counter()
     plans = {PLAN: scenario, **dict(what_ifs or {})}
@@ -152,24 +194,25 @@ def project(
             f"{source}: time: {format_clock(state.time)} is after the day's last planning "
             "interval; nothing is left to project (give a time within the day's opening hours)"
         ) from None
+    task = _Replications(plans, starts, forecasts, root, t0, grid)
+    # Replication r draws only from its own streams (root, r): where it runs, and with which
+    # others, changes nothing — the results are the same for any jobs.
+    size = max(1, math.ceil(replications / (4 * max(jobs, 1))))
+    chunks = [range(k, min(k + size, replications)) for k in range(0, replications, size)]
+    found: dict[int, dict] = {}
+    with make_executor(jobs, "", len(chunks)) as executor:
+        for _, results in executor.map_unordered(task, chunks):
+            found.update(results)
+            if progress is not None:
+                progress(len(found))
     for r in range(replications):
-        factors = arrival_factors(scenario, forecasts, RandomStreams(root, r))
-        # What a what-if changes in the schedule applies from now on, on top of the floor.
-        planned = planned_at(scenario, RandomStreams(root, r), t0)
-        for name, plan in plans.items():
-            streams = RandomStreams(root, r)
-            centre = WarmCentre(plan, streams, starts[name], factors, planned_now=planned)
-            records = centre.run()
-            in_service = centre.state_contacts[len(starts[name].waiting) :]
-            per, whole = rest_of_day(records, plan, grid, in_service)
+        for name, (per, whole) in found[r].items():
             for measure, by_group in per.items():
                 for group, row in by_group.items():
                     values[name].setdefault(measure, {}).setdefault(group, []).append(row)
                     totals[name].setdefault(measure, {}).setdefault(group, []).append(
                         whole[measure][group]
                     )
-        if progress is not None:
-            progress(r + 1)
     groups = {m: tuple(scenario.contact_types) for m in CONTACT_MEASURES}
     groups.update({m: tuple(scenario.pools) for m in POOL_MEASURES})
     return Projection(
