@@ -264,20 +264,10 @@ def draw_first_attempts(
         patiences.append(patience)
         if share is not None:
             shares.append(share)
-    # Merge the types in time order, dropping each temporary as soon as it is used: for
-    # long runs these arrays, not the simulation, set the peak memory.
-    time = np.concatenate(times)
-    del times
-    order = np.argsort(time, kind="stable")
-    arrival = time[order]
-    del time
-    contact_type = np.concatenate(types)[order]
-    del types
-    handle = np.concatenate(handles)[order]
-    del handles
-    deadline = np.concatenate(patiences)[order]
-    del patiences
-    deadline += arrival
-    share = np.concatenate(shares)[order] if wrap_up_shares else None
-    del order
-    return ContactBook(arrival, contact_type, handle, deadline, journeys, share)
+        # Only the lists hold the draws now: the merge frees each one as it is written.
+        del arrivals, handle, patience, share
+    # Merged in time order straight into the book's columns: for long runs these arrays,
+    # not the simulation, set the peak memory.
+    return ContactBook.from_draws(
+        times, types, handles, patiences, shares if wrap_up_shares else None, journeys
+    )

@@ -39,15 +39,33 @@ UNSERVED = int(Outcome.UNSERVED)
 
 def doubles(values: np.ndarray) -> array:
     """A Python array of doubles holding ``values`` (a copy)."""
-    result = array("d")
-    result.frombytes(np.ascontiguousarray(values, dtype=float).tobytes())
-    return result
+    return _ints("d", values, np.float64)
 
 
 def _ints(code: str, values: np.ndarray, dtype: type) -> array:
-    result = array(code)
-    result.frombytes(np.ascontiguousarray(values, dtype=dtype).tobytes())
+    """A Python array of ``code`` items holding ``values`` (one copy, written in place:
+    no bytes object in between, which would double a long run's column for a moment)."""
+    result = array(code, [0]) * len(values)
+    if len(values):
+        np.frombuffer(result, dtype=dtype)[:] = values
     return result
+
+
+def _column(code: str, dtype: type, n: int) -> tuple[array, np.ndarray]:
+    """A zeroed Python array of ``n`` items and a writable numpy view on it."""
+    result = array(code, [0]) * n
+    return result, np.frombuffer(result, dtype=dtype) if n else np.empty(0, dtype)
+
+
+def _in_order(pieces: list[np.ndarray], order: np.ndarray | None, out: np.ndarray) -> None:
+    """Write the pieces, end to end, into ``out`` in ``order`` (None: as they are), and
+    empty the list so each piece is freed as soon as it is written."""
+    whole = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+    pieces.clear()
+    if order is None:
+        out[:] = whole
+    else:  # mode="clip": the indexes are valid, and "raise" would buffer a copy of out
+        np.take(whole, order, out=out, mode="clip")
 
 
 class ContactBook:
@@ -75,13 +93,73 @@ class ContactBook:
         journeys: bool = True,
         wrap_up_share: np.ndarray | None = None,
     ):
+        self._start(
+            doubles(arrival),
+            _ints("h", contact_type, np.int16),
+            doubles(handle),
+            doubles(deadline),
+            journeys,
+            wrap_up_share,
+        )
+
+    @classmethod
+    def from_draws(
+        cls,
+        times: list[np.ndarray],
+        types: list[np.ndarray],
+        handles: list[np.ndarray],
+        patiences: list[np.ndarray],
+        shares: list[np.ndarray] | None,
+        journeys: bool,
+    ) -> ContactBook:
+        """The book of the first attempts drawn per contact type (or source), merged in
+        time order (a stable sort: equal times keep the order of the pieces).
+
+        Each list holds one piece per source, in the same order; ``deadline`` is arrival +
+        patience. The lists are emptied as the columns are written, so a long run never
+        holds its draws and its columns in full at once (the peak of a long run's memory).
+        """
+        n = sum(len(piece) for piece in times)
+        arrival, arrival_view = _column("d", np.float64, n)
+        time = times[0] if len(times) == 1 else np.concatenate(times)
+        # One source drawn in time order needs no sort (a stable sort would not move it).
+        in_order = bool(np.all(time[1:] >= time[:-1]))
+        order = None if in_order else np.argsort(time, kind="stable")
+        del time
+        _in_order(times, order, arrival_view)
+        deadline, deadline_view = _column("d", np.float64, n)
+        _in_order(patiences, order, deadline_view)
+        deadline_view += arrival_view
+        handle, handle_view = _column("d", np.float64, n)
+        _in_order(handles, order, handle_view)
+        contact_type, type_view = _column("h", np.int16, n)
+        _in_order(types, order, type_view)
+        share = None
+        if shares is not None:
+            share = np.empty(n)
+            _in_order(shares, order, share)
+        del order, arrival_view, deadline_view, handle_view, type_view
+        book = cls.__new__(cls)
+        book._start(arrival, contact_type, handle, deadline, journeys, share)
+        return book
+
+    def _start(
+        self,
+        arrival: array,
+        contact_type: array,
+        handle: array,
+        deadline: array,
+        journeys: bool,
+        wrap_up_share: np.ndarray | None,
+    ) -> None:
+        """Take the first attempts' columns; make the columns the run fills in."""
         n = len(arrival)
         self.wrap_up_share = wrap_up_share
         self.first_attempts = n
-        self.arrival = doubles(arrival)
-        self.contact_type = _ints("h", contact_type, np.int16)
-        self.handle = doubles(handle)
-        self.deadline = doubles(deadline)
+        self.arrival = arrival
+        self.contact_type = contact_type
+        self.handle = handle
+        self.deadline = deadline
         self.answered = array("d", [math.nan]) * n
         self.ended = array("d", [math.nan]) * n
         self.outcome = array("b", [WAITING]) * n
