@@ -124,6 +124,9 @@ class ContactCentre:
         # What answering and finishing a contact involve, resolved once per contact type
         # (and answering pool) rather than asked of every contact: see answer().
         journeys = self.journeys
+        # The hooks, read only where a type's flags below say it has a journey (and then the
+        # centre has built its Journeys): no Optional test on the hot path.
+        self._hooks = cast(Journeys, journeys)
         n_pools = len(scenario.pools)
         self._at_answer = [
             [
@@ -238,10 +241,9 @@ class ContactCentre:
     def admit(self, contact: int, now: float) -> None:
         """A contact arrives at its queue: block, answer, or let it wait."""
         t = self.book.contact_type[contact]
-        journeys = self.journeys  # present whenever a type has a journey (the flags below)
-        if self._closed_message[t] and self._journeys(journeys).closed_arrival(contact, now):
+        if self._closed_message[t] and self._hooks.closed_arrival(contact, now):
             return
-        if self._bots[t] and self._journeys(journeys).enter_bot(contact, now):
+        if self._bots[t] and self._hooks.enter_bot(contact, now):
             return
         queue = self.queues[t]
         limited = queue.limited
@@ -255,15 +257,8 @@ class ContactCentre:
             self.answer(contact, choice[0], choice[1], now)
         elif limited and queue.no_waiting_place(now):
             self.lose(contact, BLOCKED, now)
-        elif not (self._predicts[t] and self._journeys(journeys).on_wait(contact, queue, now)):
+        elif not (self._predicts[t] and self._hooks.on_wait(contact, queue, now)):
             self._wait(contact, queue, now)
-
-    @staticmethod
-    def _journeys(journeys: Journeys | None) -> Journeys:
-        # Only contact types with a journey (closed message, bot, wait prediction, redials)
-        # reach the callers of this, and then the centre has built its Journeys.
-        assert journeys is not None, "a contact type with a journey needs the centre's Journeys"
-        return journeys
 
     def _wait(self, contact: int, queue: ContactQueue, now: float) -> None:
         queue.join(contact)
@@ -307,7 +302,7 @@ class ContactCentre:
             if rules & _HANDLE_RULE:  # the pool's own handle time or factor, chat concurrency
                 handle = self.handling.answered(handle, book.arrival[contact], t, pool.index, agent)
             if rules & _JOURNEY:  # callback dialling, wait predictor, warm handover
-                handle = self._journeys(self.journeys).answered(contact, t, handle, now)
+                handle = self._hooks.answered(contact, t, handle, now)
             book.handle[contact] = handle
         Timeout(self.env, handle, contact).callbacks.append(self._handled_callback)
         if self.blending is not None:
@@ -325,9 +320,7 @@ class ContactCentre:
         book.ended[contact] = now
         t = book.contact_type[contact]
         self.queues[t].in_service -= 1
-        if self._after_handling[t] and not self._journeys(self.journeys).after_handled(
-            contact, now
-        ):
+        if self._after_handling[t] and not self._hooks.after_handled(contact, now):
             return  # warm transfer: the agent stays on the line until the handover
         pool = self.pools[book.served_by[contact]]
         agent = book.agent_of[contact]
@@ -340,15 +333,14 @@ class ContactCentre:
     def _on_handled_unblended(self, event: simpy.Event) -> None:
         """:meth:`_on_handled` without blending and calls taken while chatting (chosen in
         ``__init__`` when the scenario has neither): the same steps, fewer questions."""
-        contact: int = event.value  # type: ignore[assignment]
+        # SimPy's private fields, as the calendar reads them: the properties cost a call each.
+        contact: int = event._value
         book = self.book
-        now = self.env.now
+        now = self.env._now
         book.ended[contact] = now
         t = book.contact_type[contact]
         self.queues[t].in_service -= 1
-        if self._after_handling[t] and not self._journeys(self.journeys).after_handled(
-            contact, now
-        ):
+        if self._after_handling[t] and not self._hooks.after_handled(contact, now):
             return  # warm transfer: the agent stays on the line until the handover
         pool = self.pools[book.served_by[contact]]
         if self._chat[t]:
@@ -375,23 +367,23 @@ class ContactCentre:
         Timeout(self.env, delay, contact).callbacks.append(self._handled_callback)
 
     def _on_later_contact(self, event: simpy.Event) -> None:
-        contact = _contact_of(event)
+        contact: int = event._value  # SimPy's private field: the property costs a call
         if self.book.kind[contact] == CALLBACK:
-            self.queue_callback(contact, self.env.now)
+            self.queue_callback(contact, self.env._now)
         else:
-            self.admit(contact, self.env.now)
+            self.admit(contact, self.env._now)
 
     def _on_bot_exit(self, event: simpy.Event) -> None:
-        self._journeys(self.journeys).leave_bot(_contact_of(event), self.env.now)
+        self._hooks.leave_bot(event._value, self.env._now)
 
     def _on_release(self, event: simpy.Event) -> None:
-        self._journeys(self.journeys).release(_contact_of(event), self.env.now)
+        self._hooks.release(_contact_of(event), self.env.now)
 
     def _on_patience(self, event: simpy.Event) -> None:
         contact = _contact_of(event)
         if self.book.outcome[contact] == WAITING:
             self.queues[self.book.contact_type[contact]].abandon(contact)
-            self._journeys(self.journeys).after_lost(contact, ABANDONED, self.env.now)
+            self._hooks.after_lost(contact, ABANDONED, self.env.now)
 
     def _on_overflow(self, event: simpy.Event) -> None:
         self._overflow_due(_contact_of(event))

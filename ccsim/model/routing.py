@@ -148,6 +148,11 @@ class SkillRouting(RoutingPolicy):
         self.pools_for_type: list[list[Eligibility]] = [
             [e for *_, e in sorted(entries)] for entries in ranked
         ]
+        # Per pool, its groups as (the entry if the group is one queue, else None; the group).
+        self.lanes: list[list[tuple[Eligibility | None, list[Eligibility]]]] = [
+            [(group[0] if len(group) == 1 else None, group) for group in groups]
+            for groups in self.groups
+        ]
         if type(self).may_serve is SkillRouting.may_serve:  # the rule below, not a policy's own
             for entries in self.pools_for_type:
                 for entry in entries:
@@ -217,7 +222,7 @@ class SkillRouting(RoutingPolicy):
         """The contact at the head of ``entry``'s queue, if ``pool``'s free agent may take it."""
         if pool.offering_slot and not entry.chat:
             return None  # an agent holding chats takes only more chats
-        if not entry.primary and len(pool.idle) < pool.reserve:
+        if pool.reserve and not entry.primary and len(pool.idle) < pool.reserve:
             return None  # this agent is one of the last ones kept for primary work
         if entry.queue.paused:
             return None  # deferrable work, centre closed: it waits for the next opening
@@ -248,11 +253,11 @@ class StaticPriorityRouting(SkillRouting):
     def select_contact(self, pool: AgentPool, now: float) -> int | None:
         arrival = self.arrival
         eligible_head = self.eligible_head
-        for group in self.groups[pool.index]:
-            if len(group) == 1:  # the common case, kept lean: one queue at this rank
-                entry = group[0]
-                if entry.queue.ids and eligible_head(entry, pool, now) is not None:
-                    return entry.queue.take()
+        for single, group in self.lanes[pool.index]:
+            if single is not None:  # the common case, kept lean: one queue at this rank
+                queue = single.queue
+                if queue.ids and eligible_head(single, pool, now) is not None:
+                    return queue.take()
                 continue
             best = None
             best_priority, best_arrival = 0, 0.0  # (type priority, arrival) of best
