@@ -16,12 +16,12 @@ fractional degrees of freedom).
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
-import pandas as pd
 
 from ccsim.jsonable import json_value
 
@@ -106,9 +106,10 @@ def half_width(sd, n, confidence: float):
     with np.errstate(divide="ignore", invalid="ignore"):
         half = t * np.asarray(sd, dtype=float) / np.sqrt(counts)
     half = np.where(counts > 1, half, np.nan)
-    if isinstance(sd, pd.DataFrame):
+    pd = sys.modules.get("pandas")  # a pandas argument means pandas is loaded: not imported here
+    if pd is not None and isinstance(sd, pd.DataFrame):
         return pd.DataFrame(half, index=sd.index, columns=sd.columns)
-    if isinstance(sd, pd.Series):
+    if pd is not None and isinstance(sd, pd.Series):
         return pd.Series(half, index=sd.index, name=sd.name)
     return half
 

@@ -8,6 +8,19 @@ the other foundations; never the model that produced the records, and never the 
 summarise or show the measures.
 """
 
-from ccsim.measures.replication import ReplicationMeasures, measure
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ccsim.measures.replication import ReplicationMeasures, measure
 
 __all__ = ["ReplicationMeasures", "measure"]
+
+
+def __getattr__(name: str):
+    # Loaded on first use: the catalogue alone (labels and formats for the output layer)
+    # must not import pandas, which ccsim intraday answering live cannot afford.
+    if name in __all__:
+        from ccsim.measures import replication
+
+        return getattr(replication, name)
+    raise AttributeError(f"module 'ccsim.measures' has no attribute {name!r}")
