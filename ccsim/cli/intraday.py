@@ -113,15 +113,23 @@ def intraday(
     with user_errors():
         from ccsim.intraday.projection import PLAN, project
         from ccsim.model.warm_start import WarmStartError
-        from ccsim.scenario.overrides import OverrideError
+        from ccsim.scenario import load_scenario
+        from ccsim.scenario.overrides import (
+            OverrideError,
+            apply_overrides,
+            parse_override,
+        )
 
-        plan = load_with_overrides(scenario, overrides)
+        # The scenario file is read once; a what-if is the plan's file with its overrides.
+        base = load_scenario(scenario)
+        plan = load_with_overrides(scenario, overrides) if overrides else base
         variants = {}
         for name, texts in plans.items():
             if name == PLAN:
                 fail(f"--what-if: '{PLAN}' is the plan itself; give the what-if another name")
             try:
-                variants[name] = load_with_overrides(scenario, overrides + texts, name=name)
+                parsed_overrides = [parse_override(text) for text in overrides + texts]
+                variants[name] = apply_overrides(base, parsed_overrides, name=name)
             except OverrideError as exc:  # the plan's --set loaded above: this what-if's own
                 fail(f"--what-if {name}: {str(exc).removeprefix('--set ')}")
         try:
