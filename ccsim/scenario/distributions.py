@@ -89,15 +89,25 @@ class _Distribution(BaseModel, ABC):
         return self.scipy().sf(np.asarray(t, dtype=float))
 
 
-class Exponential(_Distribution):
-    """Memoryless durations: the classic Erlang assumption for handle time and patience."""
+class _GivenByMean(_Distribution):
+    """A family given by its mean (and, in the subclasses, a cv or a shape): the mean is the
+    only field that carries a duration, so scaling multiplies it alone."""
 
-    distribution: Literal["exponential"]
+    distribution: str  # each family narrows it to its own name (the discriminator)
     mean_seconds: PositiveDuration = Field(alias="mean")
 
     @property
     def mean(self) -> float:
         return self.mean_seconds
+
+    def _scaled_fields(self, factor: float) -> dict:
+        return {"mean_seconds": self.mean_seconds * factor}
+
+
+class Exponential(_GivenByMean):
+    """Memoryless durations: the classic Erlang assumption for handle time and patience."""
+
+    distribution: Literal["exponential"]
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean_seconds, size)
@@ -105,9 +115,6 @@ class Exponential(_Distribution):
     @property
     def cv(self) -> float:
         return 1.0
-
-    def _scaled_fields(self, factor: float) -> dict:
-        return {"mean_seconds": self.mean_seconds * factor}
 
     def scipy(self):
         return _scipy_stats().expon(scale=self.mean_seconds)
@@ -137,16 +144,11 @@ class Deterministic(_Distribution):
         return np.where(np.asarray(t, dtype=float) < self.value, 1.0, 0.0)
 
 
-class LogNormal(_Distribution):
+class LogNormal(_GivenByMean):
     """Right-skewed durations, the usual best fit for talk times; given by mean and cv."""
 
     distribution: Literal["lognormal"]
-    mean_seconds: PositiveDuration = Field(alias="mean")
     cv: Real = Field(gt=0, le=20)
-
-    @property
-    def mean(self) -> float:
-        return self.mean_seconds
 
     @classmethod
     def from_log(cls, mu: float, sigma: float) -> LogNormal:
@@ -170,24 +172,16 @@ class LogNormal(_Distribution):
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.lognormal(self.mu, self.sigma, size)
 
-    def _scaled_fields(self, factor: float) -> dict:
-        return {"mean_seconds": self.mean_seconds * factor}
-
     def scipy(self):
         sigma = self.sigma
         return _scipy_stats().lognorm(sigma, scale=self.mean_seconds * math.exp(-(sigma**2) / 2))
 
 
-class Gamma(_Distribution):
+class Gamma(_GivenByMean):
     """Gamma durations given by mean and cv (cv = 1 is exponential, cv < 1 is Erlang-like)."""
 
     distribution: Literal["gamma"]
-    mean_seconds: PositiveDuration = Field(alias="mean")
     cv: Real = Field(gt=0, le=20)
-
-    @property
-    def mean(self) -> float:
-        return self.mean_seconds
 
     @classmethod
     def from_shape_scale(cls, shape: float, scale: float) -> Gamma:
@@ -205,27 +199,17 @@ class Gamma(_Distribution):
         return self.mean_seconds / self.shape
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        shape = self.shape
-        return rng.gamma(shape, self.mean_seconds / shape, size)
-
-    def _scaled_fields(self, factor: float) -> dict:
-        return {"mean_seconds": self.mean_seconds * factor}
+        return rng.gamma(self.shape, self.scale, size)
 
     def scipy(self):
-        shape = 1 / self.cv**2
-        return _scipy_stats().gamma(shape, scale=self.mean_seconds / shape)
+        return _scipy_stats().gamma(self.shape, scale=self.scale)
 
 
-class Weibull(_Distribution):
+class Weibull(_GivenByMean):
     """Weibull durations given by mean and shape (shape < 1: impatience fades with waiting)."""
 
     distribution: Literal["weibull"]
-    mean_seconds: PositiveDuration = Field(alias="mean")
     shape: Real = Field(gt=0.05, le=50)
-
-    @property
-    def mean(self) -> float:
-        return self.mean_seconds
 
     @classmethod
     def from_scale(cls, shape: float, scale: float) -> Weibull:
@@ -244,9 +228,6 @@ class Weibull(_Distribution):
 
     def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return self.scale * rng.weibull(self.shape, size)
-
-    def _scaled_fields(self, factor: float) -> dict:
-        return {"mean_seconds": self.mean_seconds * factor}
 
     def scipy(self):
         return _scipy_stats().weibull_min(self.shape, scale=self.scale)
