@@ -64,6 +64,14 @@ def proactive_scenario(
                 continue
             scaled = [v * keep for v in value] if isinstance(value, list) else value * keep
             changes["contact_types", name_, "arrivals", key] = scaled
+        if arrivals.mean_per_hour is not None:  # a sinusoidal curve: scale its mean
+            changes["contact_types", name_, "arrivals", "mean_per_hour"] = (
+                arrivals.mean_per_hour * keep
+            )
+        if arrivals.points is not None:  # a piecewise-linear curve: scale every point
+            changes["contact_types", name_, "arrivals", "points"] = [
+                {"at": p.at, "per_hour": p.per_hour * keep} for p in arrivals.points
+            ]
     if notice is not None:
         changes["campaigns", name] = notice
     return derive(reactive, changes, source=f"{reactive.name} (proactive)")
