@@ -47,7 +47,7 @@ from ccsim.model.journeys import Journeys
 from ccsim.model.outbound import OutboundDialer
 from ccsim.model.overflow import OverflowTimers
 from ccsim.model.pools import AgentPool
-from ccsim.model.queues import ContactQueue, make_queues
+from ccsim.model.queues import make_queues
 from ccsim.model.routing import RoutingPolicy, policy_for
 from ccsim.model.single_queue import SingleQueueLane, is_single_queue
 from ccsim.model.staffing import staffing_plan
@@ -101,6 +101,13 @@ class ContactCentre:
         if first_attempts is None:
             first_attempts = draw_first_attempts(scenario, streams, scenario.has_journeys)
         self.book = first_attempts
+        # The columns answer() and the handled callback use, bound once (a book's columns
+        # keep their identity as contacts are added during the run).
+        book = first_attempts
+        self._type_of, self._handle = book.contact_type, book.handle
+        self._answered, self._outcome = book.answered, book.outcome
+        self._served_by, self._agent_of = book.served_by, book.agent_of
+        self._ended = book.ended
         self.queues, self.callback_queues = make_queues(scenario, self.book)
         self.deferrable_queues = [q for q in self.queues if types[q.index].deferrable]
         self.agents = Agents(scenario, self.book)
@@ -151,6 +158,7 @@ class ContactCentre:
             routing = policy_for(scenario.routing.policy, scenario.routing.aging)
         self.routing = routing
         self.routing.bind(self)
+        self._select_agent = routing.select_agent  # bound once: every arrival asks
         self.agents.connect(self.routing, self.answer, self.blending, self.dialer)
         # The handlers of the two commonest happenings — a first attempt arrives, a contact's
         # handling ends — bound once (making a bound method per event is measurable);
@@ -240,7 +248,7 @@ class ContactCentre:
 
     def admit(self, contact: int, now: float) -> None:
         """A contact arrives at its queue: block, answer, or let it wait."""
-        t = self.book.contact_type[contact]
+        t = self._type_of[contact]
         if self._closed_message[t] and self._hooks.closed_arrival(contact, now):
             return
         if self._bots[t] and self._hooks.enter_bot(contact, now):
@@ -250,7 +258,7 @@ class ContactCentre:
         if limited and queue.lines_busy(now):
             self.lose(contact, BLOCKED, now)
             return
-        choice = self.routing.select_agent(contact, t, now)
+        choice = self._select_agent(contact, t, now)
         if choice is None and self.blending is not None:
             choice = self.blending.interrupt(t, now)  # a call interrupts deferrable work
         if choice is not None:
@@ -258,17 +266,18 @@ class ContactCentre:
         elif limited and queue.no_waiting_place(now):
             self.lose(contact, BLOCKED, now)
         elif not (self._predicts[t] and self._hooks.on_wait(contact, queue, now)):
-            self._wait(contact, queue, now)
+            # The contact waits (written out here: this runs for every caller who waits).
+            queue.join(contact)
+            if self._patience_timers[t]:
+                self._start_patience(contact, now)
+            if self._overflow_delays[t]:
+                self.overflow.start(contact, t, now)
 
-    def _wait(self, contact: int, queue: ContactQueue, now: float) -> None:
-        queue.join(contact)
-        t = queue.index
-        if self._patience_timers[t]:
-            deadline = self.book.deadline[contact]
-            if deadline < math.inf:
-                Timeout(self.env, deadline - now, contact).callbacks.append(self._on_patience)
-        if self._overflow_delays[t]:
-            self.overflow.start(contact, t, now)
+    def _start_patience(self, contact: int, now: float) -> None:
+        """A patience timer for a waiting contact of a type that must know at once."""
+        deadline = self.book.deadline[contact]
+        if deadline < math.inf:
+            Timeout(self.env, deadline - now, contact).callbacks.append(self._on_patience)
 
     def queue_callback(self, contact: int, now: float) -> None:
         """A callback attempt is due: an idle agent dials now, or it joins its queue."""
@@ -288,25 +297,25 @@ class ContactCentre:
 
     def answer(self, contact: int, pool: AgentPool, agent: int, now: float) -> None:
         """``agent`` of ``pool`` answers ``contact`` now; the end of handling is scheduled."""
-        book = self.book
-        t = book.contact_type[contact]
-        book.answered[contact] = now
-        book.outcome[contact] = ANSWERED
-        book.served_by[contact] = pool.index
-        book.agent_of[contact] = agent
+        t = self._type_of[contact]
+        p = pool.index
+        self._answered[contact] = now
+        self._outcome[contact] = ANSWERED
+        self._served_by[contact] = p
+        self._agent_of[contact] = agent
         self.queues[t].in_service += 1
-        handle = book.handle[contact]
+        handle = self._handle[contact]
         # Only where this type and pool have a rule at answer (resolved in __init__).
-        rules = self._at_answer[t][pool.index]
+        rules = self._at_answer[t][p]
         if rules:
             if rules & _HANDLE_RULE:  # the pool's own handle time or factor, chat concurrency
-                handle = self.handling.answered(handle, book.arrival[contact], t, pool.index, agent)
+                handle = self.handling.answered(handle, self.book.arrival[contact], t, p, agent)
             if rules & _JOURNEY:  # callback dialling, wait predictor, warm handover
                 handle = self._hooks.answered(contact, t, handle, now)
-            book.handle[contact] = handle
+            self._handle[contact] = handle
         Timeout(self.env, handle, contact).callbacks.append(self._handled_callback)
         if self.blending is not None:
-            self.blending.started(contact, t, pool.index, agent, now + handle)
+            self.blending.started(contact, t, p, agent, now + handle)
 
     def _on_handled(self, event: simpy.Event) -> None:
         # The contact, read inline (a cast() is a call, on the commonest event).
@@ -335,18 +344,17 @@ class ContactCentre:
         ``__init__`` when the scenario has neither): the same steps, fewer questions."""
         # SimPy's private fields, as the calendar reads them: the properties cost a call each.
         contact: int = event._value
-        book = self.book
         now = self.env._now
-        book.ended[contact] = now
-        t = book.contact_type[contact]
+        self._ended[contact] = now
+        t = self._type_of[contact]
         self.queues[t].in_service -= 1
         if self._after_handling[t] and not self._hooks.after_handled(contact, now):
             return  # warm transfer: the agent stays on the line until the handover
-        pool = self.pools[book.served_by[contact]]
+        pool = self.pools[self._served_by[contact]]
         if self._chat[t]:
-            self.agents.chat_or_call_ended(pool, book.agent_of[contact], True, now)
+            self.agents.chat_or_call_ended(pool, self._agent_of[contact], True, now)
         else:
-            self.free_agent(pool, book.agent_of[contact], now)
+            self.free_agent(pool, self._agent_of[contact], now)
 
     # -- timers -----------------------------------------------------------------------
 

@@ -257,7 +257,8 @@ class StaticPriorityRouting(SkillRouting):
             if single is not None:  # the common case, kept lean: one queue at this rank
                 queue = single.queue
                 if queue.ids and eligible_head(single, pool, now) is not None:
-                    return queue.take()
+                    queue.n_waiting -= 1  # queue.take(), written out
+                    return queue.ids.popleft()
                 continue
             best = None
             best_priority, best_arrival = 0, 0.0  # (type priority, arrival) of best
