@@ -22,6 +22,7 @@ from theory_support import CONFIDENCE, assert_covers, run
 import ccsim
 from ccsim.analytic.figures import erlang_figures
 from ccsim.errors import ScenarioError
+from ccsim.experiment.replications import ExperimentResult
 from ccsim.model.arrivals import forecast_factors
 from ccsim.model.streams import RandomStreams
 from ccsim.output.console import print_run_summary
@@ -85,6 +86,38 @@ def scenario(spec: dict, forecast: dict | None = None, **horizon) -> ccsim.Scena
     return ccsim.load_scenario(spec)
 
 
+def risky_run(
+    forecast: dict | None = None, replications: int = 2, days: int | None = None, **options
+) -> ExperimentResult:
+    """An experiment on RISKY (``days``: a shorter horizon; ``options`` go to run_experiment)."""
+    horizon = {} if days is None else {"days": days}
+    return ccsim.run_experiment(
+        scenario(RISKY, forecast, **horizon),
+        replications=replications,
+        keep_records=False,
+        **options,
+    )
+
+
+@pytest.fixture(scope="module")
+def one_day() -> ExperimentResult:
+    """One day of RISKY, 30 replications: daily and per-interval risk measures coincide."""
+    return risky_run(days=1, replications=30)
+
+
+@pytest.fixture(scope="module")
+def handling() -> ccsim.Scenario:
+    """HANDLING loaded: one handle-time factor per day, deterministic handle times."""
+    return ccsim.load_scenario(HANDLING)
+
+
+def answered_days(records: ccsim.ContactRecords) -> tuple[np.ndarray, np.ndarray]:
+    """Which contacts were answered (their handle time is recorded then), and the day each
+    of them arrived on."""
+    answered = ~np.isnan(records.handle)
+    return answered, (records.arrival[answered] // DAY).astype(int)
+
+
 def assert_same_records(a: ccsim.ContactRecords, b: ccsim.ContactRecords) -> None:
     for field in dataclasses.fields(a):
         x, y = getattr(a, field.name), getattr(b, field.name)
@@ -111,10 +144,8 @@ def test_zero_cvs_give_the_very_same_records(path):
 
 
 def test_zero_cvs_give_the_same_risk_measures():
-    plain = ccsim.run_experiment(scenario(RISKY, days=3), replications=4, keep_records=False)
-    zero = ccsim.run_experiment(
-        scenario(RISKY, {"busyness_cv": 0.0}, days=3), replications=4, keep_records=False
-    )
+    plain = risky_run(days=3, replications=4)
+    zero = risky_run({"busyness_cv": 0.0}, days=3, replications=4)
     assert risk_summary(plain)["by_type"] == risk_summary(zero)["by_type"]
     np.testing.assert_array_equal(
         meets_target_share(plain, "voice"), meets_target_share(zero, "voice")
@@ -200,24 +231,21 @@ HANDLE = 240.0  # talk + wrap-up, deterministic: handle / HANDLE is the day's fa
 
 def _daily_factors(records: ccsim.ContactRecords) -> np.ndarray:
     """Mean handle factor of each day's answered contacts (handle is recorded when answered)."""
-    answered = ~np.isnan(records.handle)
-    days = (records.arrival[answered] // DAY).astype(int)
+    answered, days = answered_days(records)
     sums = np.bincount(days, weights=records.handle[answered] / HANDLE)
     counts = np.bincount(days)
     return sums[counts > 0] / counts[counts > 0]
 
 
-def test_handle_factor_is_one_per_day_for_first_attempts_and_redials():
+def test_handle_factor_is_one_per_day_for_first_attempts_and_redials(handling):
     """Every contact of a day (redials too) carries that day's factor, exactly."""
-    loaded = ccsim.load_scenario(HANDLING)
     plain = ccsim.load_scenario({k: v for k, v in HANDLING.items() if k != "forecast"})
     for replication in (0, 1):
-        records = ccsim.simulate(loaded, replication=replication)
-        streams = RandomStreams(loaded.experiment.seed, replication)
-        busyness, factors = forecast_factors(loaded, streams)
+        records = ccsim.simulate(handling, replication=replication)
+        streams = RandomStreams(handling.experiment.seed, replication)
+        busyness, factors = forecast_factors(handling, streams)
         assert busyness is None
-        answered = ~np.isnan(records.handle)
-        days = (records.arrival[answered] // DAY).astype(int)
+        answered, days = answered_days(records)
         assert np.any(records.kind[answered] == REDIAL)
         np.testing.assert_allclose(records.handle[answered] / HANDLE, factors[days], rtol=1e-12)
         # The arrivals are untouched: the same first attempts as without forecast.
@@ -241,14 +269,13 @@ def test_a_pools_own_handle_time_carries_the_days_factor_too():
     loaded = ccsim.load_scenario(spec)
     records = ccsim.simulate(loaded, replication=0)
     _, factors = forecast_factors(loaded, RandomStreams(loaded.experiment.seed, 0))
-    answered = ~np.isnan(records.handle)
-    days = (records.arrival[answered] // DAY).astype(int)
+    answered, days = answered_days(records)
     np.testing.assert_allclose(records.handle[answered] / 150.0, factors[days], rtol=1e-12)
 
 
-def test_daily_mean_handle_time_varies_with_the_configured_cv():
+def test_daily_mean_handle_time_varies_with_the_configured_cv(handling):
     result = run(
-        ccsim.load_scenario(HANDLING),
+        handling,
         40,
         {
             "mean": lambda r: _daily_factors(r).mean(),
@@ -264,8 +291,8 @@ def test_daily_mean_handle_time_varies_with_the_configured_cv():
 # -- (d) the risk measures -----------------------------------------------------------
 
 
-def test_risk_measures_match_a_direct_computation():
-    result = ccsim.run_experiment(scenario(RISKY, days=1), replications=30, keep_records=False)
+def test_risk_measures_match_a_direct_computation(one_day):
+    result = one_day
     levels = np.array(
         [
             r.intervals.query("kind == 'type' and name == 'voice'")["service_level"].to_numpy()
@@ -302,9 +329,7 @@ def test_busyness_lowers_the_share_of_days_meeting_the_target():
     """Same mean load, more day-to-day variation: the target is met on fewer days."""
     shares, counts = [], []
     for forecast in (None, {"busyness_cv": 0.2}):
-        result = ccsim.run_experiment(
-            scenario(RISKY, forecast), replications=20, jobs=2, keep_records=False
-        )
+        result = risky_run(forecast, replications=20, jobs=2)
         daily = daily_service_levels(result, "voice").ravel()
         shares.append(np.mean(daily >= 0.8))
         counts.append(daily.size)
@@ -313,19 +338,16 @@ def test_busyness_lowers_the_share_of_days_meeting_the_target():
     assert p0 - p1 - half > 0, (p0, p1, half)
 
 
-def test_unknown_contact_type_is_named():
-    result = ccsim.run_experiment(scenario(RISKY, days=1), replications=2, keep_records=False)
+def test_unknown_contact_type_is_named(one_day):
     with pytest.raises(KeyError, match="defined: voice"):
-        meets_target_share(result, "sales")
+        meets_target_share(one_day, "sales")
 
 
 # -- output ----------------------------------------------------------------------------
 
 
 def test_results_folder_and_console_show_the_risk(tmp_path):
-    result = ccsim.run_experiment(
-        scenario(RISKY, {"busyness_cv": 0.2}, days=2), replications=5, keep_records=False
-    )
+    result = risky_run({"busyness_cv": 0.2}, days=2, replications=5)
     folder = write_results(result, tmp_path / "out")
     summary = json.loads((folder / "summary.json").read_text())
     risk = summary["risk"]["by_type"]["voice"]
@@ -339,7 +361,7 @@ def test_results_folder_and_console_show_the_risk(tmp_path):
         return console.export_text()
 
     assert "days on target" in printed(result)
-    plain = ccsim.run_experiment(scenario(RISKY, days=2), replications=2, keep_records=False)
+    plain = risky_run(days=2)
     assert "days on target" not in printed(plain)
 
 
