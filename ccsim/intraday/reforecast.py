@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ccsim.intraday.state import CentreState
+from ccsim.model.gamma_tail import gamma_isf
 from ccsim.model.streams import RandomStreams
 from ccsim.scenario import Scenario
 from ccsim.units import DAY
@@ -67,12 +68,9 @@ class Reforecast:
 
     def band(self, coverage: float = 0.8) -> tuple[float, float]:
         """The central ``coverage`` interval of the ratio's posterior."""
-        # scipy.special only: scipy.stats took a second to import, and this answers live.
-        from scipy.special import gammaincinv
-
         shape, scale = self.prior + self.actual, 1.0 / (self.prior + self.forecast)
         tail = (1.0 - coverage) / 2
-        return float(gammaincinv(shape, tail) * scale), float(gammaincinv(shape, 1 - tail) * scale)
+        return gamma_isf(shape, 1.0 - tail) * scale, gamma_isf(shape, tail) * scale
 
     def draw(self, rng: np.random.Generator) -> float:
         """One ratio from the posterior (one replication's busyness for the rest of the day)."""

@@ -85,3 +85,17 @@ def test_the_closed_form_tails_are_scipy_stats_tails(distribution):
     q = np.array([0.9, 0.5, 0.01, 1e-6])
     assert np.allclose(sf(x), frozen.sf(x), rtol=1e-12, atol=1e-15)
     assert np.allclose(isf(q), frozen.isf(q), rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [0.05, 0.5, 1.0, 4.0, 100.0, 1130.0, 1e5])
+def test_the_gamma_tail_and_its_inverse_are_scipys(shape):
+    # Plain-Python tails (no scipy import when answering live) against scipy.special.
+    from scipy import special
+
+    from ccsim.model.gamma_tail import gamma_isf, gamma_sf
+
+    for q in (1e-200, 1e-12, 1e-3, 0.1, 0.5, 0.9, 0.999, 1 - 1e-9, 1 - 1e-15):
+        assert gamma_isf(shape, q) == pytest.approx(special.gammainccinv(shape, q), rel=1e-11)
+    for x in shape * np.array([1e-3, 0.5, 1.0, 1.1, 2.0, 5.0]):
+        expected = special.gammaincc(shape, x)
+        assert gamma_sf(shape, x) == pytest.approx(expected, rel=1e-9, abs=1e-300)
