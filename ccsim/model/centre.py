@@ -60,7 +60,7 @@ ANSWERED, WAITING = int(Outcome.ANSWERED), int(Outcome.WAITING)
 ABANDONED, BLOCKED = int(Outcome.ABANDONED), int(Outcome.BLOCKED)
 CALLBACK = int(Kind.CALLBACK)
 # What answering a contact involves beyond the common steps (bits of ContactCentre._at_answer).
-_HANDLE_RULE, _JOURNEY = 1, 2
+_HANDLE_RULE, _JOURNEY, _HANDOVER = 1, 2, 4
 
 
 class ContactCentre:
@@ -108,6 +108,7 @@ class ContactCentre:
         self._answered, self._outcome = book.answered, book.outcome
         self._served_by, self._agent_of = book.served_by, book.agent_of
         self._ended = book.ended
+        self._held_by = book.held_by
         self.queues, self.callback_queues = make_queues(scenario, self.book)
         self.deferrable_queues = [q for q in self.queues if types[q.index].deferrable]
         self.agents = Agents(scenario, self.book)
@@ -139,6 +140,7 @@ class ContactCentre:
             [
                 (_HANDLE_RULE if self.handling.changes_at_answer(t, p) else 0)
                 | (_JOURNEY if journeys is not None and journeys.acts_at_answer(t) else 0)
+                | (_HANDOVER if journeys is not None and journeys.takes_handovers(t) else 0)
                 for p in range(n_pools)
             ]
             for t in range(len(types))
@@ -310,7 +312,8 @@ class ContactCentre:
         if rules:
             if rules & _HANDLE_RULE:  # the pool's own handle time or factor, chat concurrency
                 handle = self.handling.answered(handle, self.book.arrival[contact], t, p, agent)
-            if rules & _JOURNEY:  # callback dialling, wait predictor, warm handover
+            # Callback dialling, the wait predictor; a warm transfer's new leg (handover).
+            if rules & _JOURNEY or (rules & _HANDOVER and contact in self._held_by):
                 handle = self._hooks.answered(contact, t, handle, now)
             self._handle[contact] = handle
         Timeout(self.env, handle, contact).callbacks.append(self._handled_callback)

@@ -119,14 +119,18 @@ class Journeys:
     # -- which hooks a contact type needs --------------------------------------------
 
     def acts_at_answer(self, t: int) -> bool:
-        """Whether :meth:`answered` can do anything for a contact of type ``t``: the type
-        offers callbacks (an attempt dials), predicts waits (the predictor learns), or is the
-        target of a warm transfer (the handover). Elsewhere the centre does not call it."""
-        ctype = self.types[t]
-        warm_target = any(
+        """Whether :meth:`answered` has something to do for every contact of type ``t``: the
+        type offers callbacks (an attempt dials) or predicts waits (the predictor learns).
+        Elsewhere the centre calls it only for the new leg of a warm transfer
+        (:meth:`takes_handovers`), never otherwise."""
+        return self.types[t].callback is not None or self._predicts[t]
+
+    def takes_handovers(self, t: int) -> bool:
+        """Whether type ``t`` is the target of a warm transfer: the new legs held in
+        ``book.held_by`` get the handover when answered (:meth:`answered`)."""
+        return any(
             x.mode == "warm" and target == t for table in self._transfers for _, target, x in table
         )
-        return ctype.callback is not None or self._predicts[t] or warm_target
 
     def acts_after_handling(self, t: int) -> bool:
         """Whether :meth:`after_handled` can do anything for a contact of type ``t``: the
