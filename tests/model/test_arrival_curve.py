@@ -206,3 +206,20 @@ def test_piecewise_points_are_checked() -> None:
         ccsim.load_scenario(_spec({"curve": "piecewise_linear"}))
     with pytest.raises(ScenarioError, match="add curve: sinusoidal"):
         ccsim.load_scenario(_spec({"rate_per_hour": 10, "amplitude": 0.2}))
+
+
+@pytest.mark.model
+def test_a_weekday_with_rates_of_its_own_is_not_shaped() -> None:
+    """Fri-Sat, an hourly wave (peak at half past, amplitude 1); Saturday gives voice 100 per hour.
+    Saturday's hourly counts average 100 and the times are uniform within each hour, while
+    Friday's follow the wave (its within-hour positions are far from uniform)."""
+    wave = SINE | {"amplitude": 1, "period": "1h", "peak": "08:30"}
+    spec = _spec(wave, days=2, interval="60min")
+    spec["days_of_week"] = {"first_day": "Fri", "Sat": {"rate_per_hour": {"voice": 100}}}
+    scenario = ccsim.load_scenario(spec)
+    times = np.concatenate(_times(scenario, 30))
+    friday, saturday = times[times < 86400], times[times >= 86400]
+    assert saturday.size / 30 / 10 == pytest.approx(100, rel=0.05)
+    position = np.mod(saturday, 3600) / 3600
+    assert stats.kstest(position, "uniform").pvalue > 0.001
+    assert stats.kstest(np.mod(friday, 3600) / 3600, "uniform").pvalue < 1e-6
