@@ -11,7 +11,9 @@ It measures, on this machine:
 * **the command as a planner runs it** — ``ccsim intraday default-day --state now.json
   --what-if overtime=… --what-if lunch-late=…`` with 40 replications (the default), the
   bundled example state (11:40, 15 waiting, 25 busy, 6 at lunch), results folder written:
-  wall time from the shell, Python start-up and imports included;
+  wall time from the shell, Python start-up and imports included, with ``--jobs 1`` and
+  ``--jobs 2`` (the results are the same; the load average is printed beside: on a busy
+  machine more workers only compete for the same cores);
 * **the projection alone** (:func:`ccsim.intraday.projection.project`, in process) for the
   same call, and for a 200-agent centre (2,300 calls an hour, open 08:00-20:00) from a state
   taken at 11:40 of a simulated day: seconds per replication and plan, and the total for the
@@ -52,8 +54,8 @@ BIG = {
 WHAT_IFS = ("overtime=pools.agents.staffing=+2", "lunch-late=pools.agents.staffing=*1.05")
 
 
-def command_seconds(repeats: int) -> list[float]:
-    """Wall seconds of the whole command, start-up to results folder."""
+def command_seconds(repeats: int, jobs: int = 1) -> list[float]:
+    """Wall seconds of the whole command, start-up to results folder, with ``--jobs``."""
     times = []
     with tempfile.TemporaryDirectory() as tmp:
         state = Path(tmp) / "now.json"
@@ -68,7 +70,7 @@ def command_seconds(repeats: int) -> list[float]:
             args = [sys.executable, "-m", "ccsim", "intraday", "default-day", "--state", state]
             for what_if in WHAT_IFS:
                 args += ["--what-if", what_if]
-            args += ["--out", Path(tmp) / f"out{k}"]
+            args += ["--jobs", jobs, "--out", Path(tmp) / f"out{jobs}-{k}"]
             started = time.perf_counter()
             subprocess.run([str(a) for a in args], capture_output=True, check=True)
             times.append(time.perf_counter() - started)
@@ -119,16 +121,27 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()
     repeats = 1 if args.quick else 3
+    load_before = os.getloadavg()
     figures = {
         "cpus": os.cpu_count(),
+        "load_average_before": load_before,
         "command_seconds": command_seconds(repeats),
+        "command_seconds_jobs_2": command_seconds(repeats, jobs=2),
         "projection": [projection_seconds(c, repeats) for c in ("default-day", "bench-200")],
     }
-    wall = figures["command_seconds"]
+    figures["load_average_after"] = os.getloadavg()
     print(
-        f"ccsim intraday default-day, plan + 2 what-ifs × 40 replications, folder written: "
-        f"{min(wall):.1f} s best, {statistics.median(wall):.1f} s median of {len(wall)}"
+        f"{figures['cpus']} cores; load average (1, 5, 15 min) "
+        f"{', '.join(f'{v:.1f}' for v in load_before)} before, "
+        f"{', '.join(f'{v:.1f}' for v in figures['load_average_after'])} after"
     )
+    for key, jobs in (("command_seconds", 1), ("command_seconds_jobs_2", 2)):
+        wall = figures[key]
+        print(
+            f"ccsim intraday default-day --jobs {jobs}, plan + 2 what-ifs × 40 replications, "
+            f"folder written: {min(wall):.1f} s best, {statistics.median(wall):.1f} s median "
+            f"of {len(wall)}"
+        )
     for p in figures["projection"]:
         print(
             f"projection only, {p['centre']} ({p['waiting']} waiting, {p['in_service']} in "
