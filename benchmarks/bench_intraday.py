@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -79,11 +80,11 @@ def command_seconds(repeats: int, jobs: int = 1) -> list[float]:
 
 def projection_seconds(centre: str, repeats: int, replications: int = 40) -> dict:
     """The projection alone, in process: the plan and two what-ifs."""
-    from ccsim import load_scenario
     from ccsim.intraday.projection import project
     from ccsim.intraday.snapshot import snapshot
     from ccsim.intraday.state import load_state
     from ccsim.model.live import LiveCentre
+    from ccsim.scenario import load_scenario
     from ccsim.scenario.overrides import apply_overrides, parse_override
 
     if centre == "default-day":
@@ -122,7 +123,7 @@ def main() -> int:
     args = parser.parse_args()
     repeats = 1 if args.quick else 3
     load_before = os.getloadavg()
-    figures = {
+    figures: dict[str, Any] = {
         "cpus": os.cpu_count(),
         "load_average_before": load_before,
         "command_seconds": command_seconds(repeats),
