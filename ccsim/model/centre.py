@@ -149,6 +149,7 @@ class ContactCentre:
             journeys is not None and journeys.acts_after_handling(t) for t in range(len(types))
         ]
         self._chat = [c.channel == "chat" for c in types]
+        self._any_chat = any(self._chat)
         self._predicts = [c.predicts_wait for c in types]
         self._bots = [c.self_service is not None for c in types]
         self._closed_message = [c.closed_message for c in types]
@@ -169,6 +170,8 @@ class ContactCentre:
         self._handled_callback = self._on_handled
         # Nobody takes a call while holding chats: no agent is ever in a pool's `calling`.
         self._calling = any(p.calls_while_chatting for p in self.pools)
+        self._select_contact = routing.select_contact
+        self._dials_out = self.dialer is not None  # agents with nothing to do may dial out
         if self.blending is None and not self._calling:
             self._handled_callback = self._on_handled_unblended
 
@@ -354,10 +357,22 @@ class ContactCentre:
         if self._after_handling[t] and not self._hooks.after_handled(contact, now):
             return  # warm transfer: the agent stays on the line until the handover
         pool = self.pools[self._served_by[contact]]
+        agent = self._agent_of[contact]
         if self._chat[t]:
-            self.agents.chat_or_call_ended(pool, self._agent_of[contact], True, now)
+            self.agents.chat_or_call_ended(pool, agent, True, now)
+        elif self._dials_out or pool.on_duty > pool.target:
+            self.free_agent(pool, agent, now)  # going home, closing, or a campaign to dial
         else:
-            self.free_agent(pool, self._agent_of[contact], now)
+            # Agents.free() for an agent staying on without a campaign, written out: the
+            # next contact routing gives them, or the idle list.
+            next_contact = self._select_contact(pool, now)
+            if next_contact is None:
+                self.idle_since[agent] = now
+                pool.idle.append(agent)
+            elif self._any_chat:
+                self.take(pool, agent, next_contact, now)  # a chat may open more slots
+            else:
+                self.answer(next_contact, pool, agent, now)
 
     # -- timers -----------------------------------------------------------------------
 
