@@ -30,26 +30,8 @@ class QueueLength:
         else:
             self.area_per_interval = overlap_seconds(joined, left, scheduled)[::2]
         self.area_overall = float(self.area_per_interval.sum())
-        times = np.concatenate([joined, left])
-        # +1 joins, -1 leaves (one byte each: a long run has millions of waits)
-        steps = np.concatenate([np.ones(len(joined), np.int8), -np.ones(len(left), np.int8)])
-        # At equal times people leave before others join, so the maximum is not inflated.
-        order = np.lexsort((steps, times))
-        times = times[order]
-        level = np.cumsum(steps[order], dtype=float)
-        del order, steps
-        n = len(boundaries) - 1
-        maxima = np.zeros(n)
-        if len(times):
-            index = np.searchsorted(boundaries, times, side="right") - 1
-            valid = (index >= 0) & (index < n)
-            np.maximum.at(maxima, index[valid], level[valid])
-            # An interval also holds whoever was already waiting when it began.
-            before = np.searchsorted(times, boundaries[:-1], side="left") - 1
-            carried = np.where(before >= 0, level[np.clip(before, 0, None)], 0)
-            maxima = np.maximum(maxima, carried)
-        self.max_per_interval = maxima
-        self.max_overall = float(maxima.max()) if n else 0.0
+        self.max_per_interval = _max_waiting(joined, left, boundaries)
+        self.max_overall = float(self.max_per_interval.max()) if len(boundaries) > 1 else 0.0
         self._joined = joined
         self._left = left
 
@@ -90,6 +72,34 @@ class QueueLength:
         """How long the longest-waiting contact had waited just before ``time`` (0: nobody)."""
         waiting = (self._joined < time) & (self._left >= time)
         return float(time - self._joined[waiting].min()) if waiting.any() else 0.0
+
+
+def _max_waiting(joined: np.ndarray, left: np.ndarray, boundaries: np.ndarray) -> np.ndarray:
+    """Most contacts waiting at once in each interval [boundaries[k], boundaries[k+1]).
+
+    At equal times people leave before others join, so a maximum is not inflated. The
+    queue only grows when someone joins, so an interval's maximum is reached just after one
+    of its joins, or is the queue it took over when it began: with both time lists sorted,
+    the queue just after the i-th join (0-based) at time t is i + 1 minus those who left at
+    or before t, counted one interval at a time (no array over every join and leave: a
+    long run has millions of waits).
+    """
+    n = len(boundaries) - 1
+    maxima = np.zeros(n)
+    if len(joined) == 0:
+        return maxima
+    in_order = bool(np.all(joined[1:] >= joined[:-1]))
+    joins = joined if in_order else np.sort(joined)  # often in order already: no copy
+    leaves = np.sort(left)
+    first = np.searchsorted(joins, boundaries, side="left")  # joins of interval k: first[k]..
+    # An interval also holds whoever was already waiting when it began (joined and not
+    # left strictly before its start).
+    maxima[:] = first[:-1] - np.searchsorted(leaves, boundaries[:-1], side="left")
+    for k in np.flatnonzero(first[1:] > first[:-1]).tolist():
+        a, b = int(first[k]), int(first[k + 1])
+        after_join = np.arange(a + 1, b + 1) - np.searchsorted(leaves, joins[a:b], "right")
+        maxima[k] = max(maxima[k], float(after_join.max()))
+    return maxima
 
 
 def overlap_seconds(start: np.ndarray, end: np.ndarray, boundaries: np.ndarray) -> np.ndarray:

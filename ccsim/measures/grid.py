@@ -128,6 +128,11 @@ class IntervalGrid:
         self.n_intervals = len(self.starts)
         self._queues: dict[tuple[int, ...] | None, QueueLength] = {}
 
+    def drop_waits(self) -> None:
+        """Free the waits once the contact-side measures are made: the grid's largest column,
+        which the agent-side and journey measures do not read (a long run's peak memory)."""
+        del self.wait
+
     @property
     def key(self) -> np.ndarray:
         """``ctype * n_intervals + interval`` of each offered contact (the bincount key)."""

@@ -109,6 +109,7 @@ def measure(records: ContactRecords, scenario: Scenario) -> ReplicationMeasures:
         for table, types in groups:
             daily = mean_of_daily_ratios(grid, sums, types)
             table.update({k: v for k, v in daily.items() if k in table})
+    grid.drop_waits()  # every contact-side ratio is made (a long run's memory)
     pools = pool_sums(grid)
     by_pool = {name: pool_ratios(values, total=True) for name, values in pools.items()}
     overall.update(pool_ratios(add_pools(pools.values()), total=True))
