@@ -107,6 +107,15 @@ class Journeys:
         # Only a type offering callbacks has callback attempts (maybe unreached).
         self._calls_back = [ctype.callback is not None for ctype in self.types]
         self._converses = [ctype.conversation is not None for ctype in self.types]
+        self._closed_message = [ctype.closed_message for ctype in self.types]
+        # Per type with a bot: (share of callers it takes, containment, containment +
+        # drop-out, ports or None) — the bounds its uniform draws are compared with.
+        self._bot_rules: list[tuple[float, float, float, int | None]] = [
+            (0.0, 0.0, 0.0, None)
+            if (bot := ctype.self_service) is None
+            else (bot.share, bot.containment, bot.containment + bot.drop_out, bot.ports)
+            for ctype in self.types
+        ]
         # Transfers as cumulative probabilities: (upper bound, target type, transfer).
         self._transfers = []
         for ctype in self.types:
@@ -282,8 +291,10 @@ class Journeys:
         """A contact arrives: does it start in the bot (True) or go to the agents (False)?"""
         book = self.book
         t = book.contact_type[contact]
-        bot = self.types[t].self_service
-        if book.kind[contact] not in (FIRST_ATTEMPT, REDIAL) or self._bot_share[t]() >= bot.share:
+        if (
+            book.kind[contact] not in (FIRST_ATTEMPT, REDIAL)
+            or self._bot_share[t]() >= self._bot_rules[t][0]
+        ):
             return False
         self._start_bot(contact, t, now)
         return True
@@ -306,10 +317,10 @@ class Journeys:
         return True
 
     def _start_bot(self, contact: int, t: int, now: float) -> None:
-        bot = self.types[t].self_service
         bot_time = self._bot_time[t]
-        assert bot is not None and bot_time is not None, "only a type with a bot starts one"
-        if bot.ports is not None and self._in_bot[t] >= bot.ports:
+        assert bot_time is not None, "only a type with a bot starts one"
+        ports = self._bot_rules[t][3]
+        if ports is not None and self._in_bot[t] >= ports:
             self.centre.lose(contact, BLOCKED, now)  # every IVR port taken: busy tone
             return
         self._in_bot[t] += 1
@@ -319,16 +330,15 @@ class Journeys:
         """The contact's time in the bot is over: contained, dropped out, or escalated."""
         book = self.book
         t = book.contact_type[contact]
-        bot = self.types[t].self_service
-        assert bot is not None, "only a type with a bot has contacts leaving one"
+        _, contained, dropped, _ = self._bot_rules[t]
         self._in_bot[t] -= 1
         book.ended[contact] = now
         draw = self._bot_outcome[t]()
-        if draw < bot.containment:
+        if draw < contained:
             book.outcome[contact] = CONTAINED
-        elif draw < bot.containment + bot.drop_out:
+        elif draw < dropped:
             book.outcome[contact] = BOT_DROPPED
-        elif self.types[t].closed_message and not self._open_at(now):
+        elif self._closed_message[t] and not self._open_at(now):
             book.outcome[contact] = CLOSED  # no agent to escalate to: call back later
             self._call_back_later(contact, now)
         else:
