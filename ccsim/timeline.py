@@ -118,8 +118,9 @@ def overlap_seconds(start: np.ndarray, end: np.ndarray, boundaries: np.ndarray) 
     started_sum = _prefix_sums(start_sorted)[started]
     del start_sorted
     by_end = np.argsort(end, kind="stable")
-    end_sorted, start_by_end = end[by_end], start[by_end]
+    start_by_end = start[by_end]
     del by_end
+    end_sorted = np.sort(end)  # = end[by_end]: the same values, without a third array
     ended = np.searchsorted(end_sorted, boundaries, side="right")
     if end_sorted.dtype == float:  # each span's duration, in place
         end_sorted -= start_by_end
@@ -157,8 +158,12 @@ def union_spans(
     if len(start) == 0:
         return start, end
     order = np.lexsort((start, owner))
-    owner, start, end = owner[order], start[order], end[order]
-    del order  # (temporaries dropped as soon as used: a long run has millions of spans)
+    # One column at a time, each original dropped as its sorted copy is made (temporaries
+    # dropped as soon as used: a long run has millions of spans).
+    owner = owner[order]
+    start = start[order]
+    end = end[order]
+    del order
     first_of_owner = np.r_[True, owner[1:] != owner[:-1]]
     del owner
     # A running maximum of the ends within each owner: shift every owner's times past the
