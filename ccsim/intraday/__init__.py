@@ -11,4 +11,8 @@ state is built from) and everything below it; output and the CLI import it, neve
 * :mod:`ccsim.intraday.projection` — replications from the state, per-interval fans and the
   paired difference of each what-if on common random numbers;
 * :mod:`ccsim.intraday.from_log` — a state from a contact log cut at a time of day.
+
+This package computes; what a projection shows — the console view, the results folder, the
+fan chart and the HTML page — is written by :mod:`ccsim.output.intraday_tables` and
+:mod:`ccsim.output.intraday_folder`.
 """

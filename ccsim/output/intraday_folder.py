@@ -187,9 +187,12 @@ def write_folder(p: Projection, scenario_name: str, destination: Path) -> Path:
     prefix = partial_prefix(destination.name)
     staging = Path(tempfile.mkdtemp(prefix=prefix, dir=destination.parent))
     try:
-        write_csv(staging / "intervals.csv", interval_rows(p))
-        write_csv(staging / "differences.csv", difference_rows(p))
-        text = json.dumps(summary(p, scenario_name), indent=2, allow_nan=False)
+        intervals, rest_of_day = interval_rows(p), difference_rows(p)
+        write_csv(staging / "intervals.csv", intervals)
+        write_csv(staging / "differences.csv", rest_of_day)
+        text = json.dumps(
+            summary(p, scenario_name, intervals, rest_of_day), indent=2, allow_nan=False
+        )
         (staging / "intraday.json").write_text(text + "\n", encoding="utf-8")
         chart = fan_chart(p)
         write_chart_png(chart, staging / "fan.png")

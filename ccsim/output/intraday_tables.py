@@ -103,8 +103,14 @@ def difference_rows(p: Projection) -> list[dict]:
     return rows
 
 
-def summary(p: Projection, scenario_name: str) -> dict:
-    """The projection as plain JSON values (``intraday.json``, ``--json``)."""
+def summary(
+    p: Projection,
+    scenario_name: str,
+    intervals: list[dict] | None = None,
+    rest_of_day: list[dict] | None = None,
+) -> dict:
+    """The projection as plain JSON values (``intraday.json``, ``--json``); ``intervals``
+    and ``rest_of_day``: the rows when already made (else made here)."""
     return json_value(
         {
             "scenario": scenario_name,
@@ -123,8 +129,8 @@ def summary(p: Projection, scenario_name: str) -> dict:
                 }
                 for name, r in p.reforecasts.items()
             },
-            "rest_of_day": difference_rows(p),
-            "intervals": interval_rows(p),
+            "rest_of_day": difference_rows(p) if rest_of_day is None else rest_of_day,
+            "intervals": interval_rows(p) if intervals is None else intervals,
         }
     )
 
