@@ -115,7 +115,7 @@ def overlap_seconds(start: np.ndarray, end: np.ndarray, boundaries: np.ndarray) 
     # Only the prefix sums at the boundaries are kept: a long run has millions of spans.
     start_sorted = np.sort(start)
     started = np.searchsorted(start_sorted, boundaries, side="right")
-    started_sum = _prefix_sums(start_sorted)[started]
+    started_sum = _prefix_sums_at(start_sorted, started)
     del start_sorted
     by_end = np.argsort(end, kind="stable")
     start_by_end = start[by_end]
@@ -128,12 +128,39 @@ def overlap_seconds(start: np.ndarray, end: np.ndarray, boundaries: np.ndarray) 
     else:
         durations = end_sorted - start_by_end
     del end_sorted
-    duration_sum = _prefix_sums(durations)[ended]
+    duration_sum = _prefix_sums_at(durations, ended)
     del durations
-    ended_start_sum = _prefix_sums(start_by_end)[ended]
+    ended_start_sum = _prefix_sums_at(start_by_end, ended)
     del start_by_end
     running = boundaries * (started - ended) - (started_sum - ended_start_sum)
     return np.diff(duration_sum + running)
+
+
+_BLOCK = 2**19
+"""Values summed per block by :func:`_prefix_sums_at` (4 MiB of float64 at a time)."""
+
+
+def _prefix_sums_at(values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The running totals of ``values`` (0 before the first) read at the indexes ``at``.
+
+    The same additions, in the same order, as ``_prefix_sums(values)[at]``, carried from
+    block to block, so a long run never holds a second n-sized array for them.
+    """
+    if values.dtype != np.float64:  # integer times (tests): summed exactly, at once
+        return _prefix_sums(values)[at]
+    at = np.asarray(at)
+    result = np.zeros(len(at))
+    carry = np.empty(1)
+    for low in range(0, len(values), _BLOCK):
+        high = min(low + _BLOCK, len(values))
+        if low == 0:
+            sums = np.cumsum(values[:high])
+        else:  # go on from the previous block's total: the same sequence of additions
+            sums = np.cumsum(np.concatenate([carry, values[low:high]]))[1:]
+        inside = (at > low) & (at <= high)  # prefix i (i values summed) is sums[i - low - 1]
+        result[inside] = sums[at[inside] - low - 1]
+        carry[0] = sums[-1]
+    return result
 
 
 def _prefix_sums(values: np.ndarray) -> np.ndarray:

@@ -46,3 +46,16 @@ def test_max_queue_matches_brute_force(spans, cuts):
         for t in joined[(joined >= start) & (joined < end)]:
             best = max(best, int(np.sum((joined <= t) & (left > t))))
         assert queue.max_per_interval[k] == best
+
+
+def test_prefix_sums_across_blocks_are_one_running_total():
+    # Regression-style check of an implementation detail: the running totals read at a few
+    # indexes, computed block by block, are bit for bit those of one cumulative sum over
+    # every value (block edges included), so splitting time across intervals is unchanged.
+    from ccsim.timeline import _BLOCK, _prefix_sums_at
+
+    values = np.random.default_rng(3).exponential(180.0, 2 * _BLOCK + 7)
+    at = np.array([0, 1, _BLOCK - 1, _BLOCK, _BLOCK + 1, 2 * _BLOCK, 2 * _BLOCK + 7])
+    whole = np.concatenate([[0.0], np.cumsum(values)])[at]
+    assert np.array_equal(_prefix_sums_at(values, at), whole)
+    assert _prefix_sums_at(values[:0], np.array([0, 0])).tolist() == [0.0, 0.0]
