@@ -73,6 +73,7 @@ class Eligibility:
         "primary",
         "chat",
         "unconditional",
+        "plain_head",
     )
 
     def __init__(
@@ -95,6 +96,9 @@ class Eligibility:
         # A primary skill without delay: may_serve() always says yes (SkillRouting.bind sets
         # it, and keeps it False for a policy with its own may_serve()).
         self.unconditional = False
+        # eligible_head() is the queue's first_waiting(): no chat slot being offered in the
+        # pool, no reserve to keep, never paused, no overflow delay (set in bind, likewise).
+        self.plain_head = False
 
     def with_queue(self, queue: ContactQueue) -> Eligibility:
         """The same skill applied to another queue (the type's callback queue), no delay."""
@@ -153,6 +157,20 @@ class SkillRouting(RoutingPolicy):
             [(group[0] if len(group) == 1 else None, group) for group in groups]
             for groups in self.groups
         ]
+        if type(self).eligible_head is SkillRouting.eligible_head:  # not a policy's own
+            types = list(scenario.contact_types.values())
+            for pool, groups in zip(centre.pools, self.groups, strict=True):
+                # Only a pool serving chats ever offers a slot (Agents.fill_slots); only
+                # deferrable queues are paused; an `after` of 0 is never changed live.
+                chats = any(e.chat for group in groups for e in group)
+                for group in groups:
+                    for e in group:
+                        e.plain_head = not (
+                            chats
+                            or (pool.reserve and not e.primary)
+                            or types[e.queue.index].deferrable
+                            or e.after
+                        )
         if type(self).may_serve is SkillRouting.may_serve:  # the rule below, not a policy's own
             for entries in self.pools_for_type:
                 for entry in entries:
@@ -256,16 +274,28 @@ class StaticPriorityRouting(SkillRouting):
         for single, group in self.lanes[pool.index]:
             if single is not None:  # the common case, kept lean: one queue at this rank
                 queue = single.queue
-                if queue.ids and eligible_head(single, pool, now) is not None:
+                if (
+                    queue.ids
+                    and (
+                        queue.first_waiting(now)
+                        if single.plain_head
+                        else eligible_head(single, pool, now)
+                    )
+                    is not None
+                ):
                     queue.n_waiting -= 1  # queue.take(), written out
                     return queue.ids.popleft()
                 continue
             best = None
             best_priority, best_arrival = 0, 0.0  # (type priority, arrival) of best
             for entry in group:  # heads(), written out: this runs for every freed agent
-                if not entry.queue.ids:
+                queue = entry.queue
+                if not queue.ids:
                     continue  # nobody in line (most queues, most of the time): no head
-                head = eligible_head(entry, pool, now)
+                if entry.plain_head:
+                    head = queue.first_waiting(now)
+                else:
+                    head = eligible_head(entry, pool, now)
                 if head is None:
                     continue
                 # The smallest (type priority, arrival), compared without making tuples.
