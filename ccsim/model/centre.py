@@ -31,16 +31,17 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from heapq import heappush
 from dataclasses import replace
 from typing import cast
 
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL, Timeout
 
 from ccsim.model.agents import Agents
 from ccsim.model.arrivals import draw_first_attempts, forecast_factors
 from ccsim.model.blending import Blending
-from ccsim.model.calendar import Calendar
+from ccsim.model.calendar import Calendar, Ring, new_ring
 from ccsim.model.contacts import ContactBook
 from ccsim.model.handling import HandleTimes
 from ccsim.model.journeys import Journeys
@@ -319,7 +320,13 @@ class ContactCentre:
             if rules & _JOURNEY or (rules & _HANDOVER and contact in self._held_by):
                 handle = self._hooks.answered(contact, t, handle, now)
             self._handle[contact] = handle
-        Timeout(self.env, handle, contact).callbacks.append(self._handled_callback)
+        # The end of handling goes straight onto SimPy's heap, keyed as the Timeout it
+        # replaces would be (time, NORMAL, next event id): same order, two calls less.
+        ring = new_ring(Ring)
+        ring._value = contact
+        ring.callbacks = [self._handled_callback]
+        env = self.env
+        heappush(env._queue, (env._now + handle, NORMAL, next(env._eid), ring))
         if self.blending is not None:
             self.blending.started(contact, t, p, agent, now + handle)
 

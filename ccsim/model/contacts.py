@@ -35,6 +35,7 @@ FIRST_ATTEMPT = int(Kind.FIRST_ATTEMPT)
 WAITING = int(Outcome.WAITING)
 ABANDONED = int(Outcome.ABANDONED)
 UNSERVED = int(Outcome.UNSERVED)
+_BLOCK = 1024  # rows a column grows by at least, once the first attempts are all in
 
 
 def doubles(values: np.ndarray) -> array:
@@ -154,6 +155,7 @@ class ContactBook:
     ) -> None:
         """Take the first attempts' columns; make the columns the run fills in."""
         n = len(arrival)
+        self._size = self._capacity = n  # contacts in the book; rows in the columns
         self.wrap_up_share = wrap_up_share
         self.first_attempts = n
         self.arrival = arrival
@@ -178,7 +180,7 @@ class ContactBook:
         self.held_by: dict[int, tuple[int, float]] = {}
 
     def __len__(self) -> int:
-        return len(self.arrival)
+        return self._size
 
     def add(
         self,
@@ -192,26 +194,65 @@ class ContactBook:
         leg: int = 0,
     ) -> int:
         """Append a contact created during the run and return its number."""
-        self.arrival.append(arrival)
-        self.contact_type.append(contact_type)
-        self.handle.append(handle)
-        self.deadline.append(deadline)
-        self.answered.append(math.nan)
-        self.ended.append(math.nan)
-        self.outcome.append(WAITING)
-        self.served_by.append(-1)
-        self.agent_of.append(-1)
-        self.customer.append(customer)
-        self.kind.append(kind)
-        self.attempt.append(attempt)
-        self.leg.append(leg)
-        self.transferred_to.append(-1)
-        self.predicted_wait.append(math.nan)
-        return len(self.arrival) - 1
+        # The columns grow a block at a time, the block's defaults (not yet answered, no
+        # agent, ...) written at once (:meth:`_grow`): a new contact costs 8 item stores, not
+        # 15 method calls. The unused rows are cut off before the columns are read whole.
+        contact = self._size
+        if contact == self._capacity:
+            self._grow()
+        self._size = contact + 1
+        self.arrival[contact] = arrival
+        self.contact_type[contact] = contact_type
+        self.handle[contact] = handle
+        self.deadline[contact] = deadline
+        self.customer[contact] = customer
+        self.kind[contact] = kind
+        self.attempt[contact] = attempt
+        self.leg[contact] = leg
+        return contact
+
+    def _grow(self) -> None:
+        """Room for a block of contacts more, every column holding its default."""
+        block = max(_BLOCK, self._capacity // 16)
+        self._capacity += block
+        for column, default in (
+            (self.arrival, math.nan),
+            (self.contact_type, 0),
+            (self.handle, math.nan),
+            (self.deadline, math.nan),
+            (self.answered, math.nan),
+            (self.ended, math.nan),
+            (self.outcome, WAITING),
+            (self.served_by, -1),
+            (self.agent_of, -1),
+            (self.customer, -1),
+            (self.kind, FIRST_ATTEMPT),
+            (self.attempt, 0),
+            (self.leg, 0),
+            (self.transferred_to, -1),
+            (self.predicted_wait, math.nan),
+        ):
+            column.extend(array(column.typecode, [default]) * block)
+
+    def _trim(self) -> None:
+        """Cut the unused rows of the last block off every column (before reading them whole)."""
+        size = self._size
+        if self._capacity == size:
+            return
+        for column in (self.arrival, self.contact_type, self.handle, self.deadline):
+            del column[size:]
+        for column in (self.answered, self.ended, self.outcome, self.served_by, self.agent_of):
+            del column[size:]
+        if self.journeys:
+            for column in (self.customer, self.kind, self.attempt, self.leg):
+                del column[size:]
+            del self.transferred_to[size:], self.predicted_wait[size:]
+        self._capacity = size
 
     def settle_leftovers(self) -> None:
         """At the end of the horizon, contacts still queued with nobody left to serve them:
         abandoned when their patience ran out, unserved if they had no patience limit."""
+        self._trim()
         # Writable numpy views on the columns: one vectorised pass, no Python loop.
         outcome = np.frombuffer(self.outcome, dtype=np.int8)
         ended = np.frombuffer(self.ended, dtype=float)
@@ -233,6 +274,7 @@ class ContactBook:
         pauses: Pauses | None = None,
     ) -> ContactRecords:
         """The finished columns as :class:`ContactRecords` (numpy views, no copies)."""
+        self._trim()
         answered = np.frombuffer(self.answered, dtype=float)
         handle = np.frombuffer(self.handle, dtype=float)
         handle[np.isnan(answered)] = np.nan  # no agent, no handle time (in place: no copy)
