@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from heapq import heappush
 from dataclasses import replace
+from heapq import heappush
 from typing import cast
 
 import simpy
