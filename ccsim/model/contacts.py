@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -215,7 +215,7 @@ class ContactBook:
         """Room for a block of contacts more, every column holding its default."""
         block = max(_BLOCK, self._capacity // 16)
         self._capacity += block
-        for column, default in (
+        columns: tuple[tuple[array[Any], float], ...] = (
             (self.arrival, math.nan),
             (self.contact_type, 0),
             (self.handle, math.nan),
@@ -231,7 +231,8 @@ class ContactBook:
             (self.leg, 0),
             (self.transferred_to, -1),
             (self.predicted_wait, math.nan),
-        ):
+        )
+        for column, default in columns:
             column.extend(array(column.typecode, [default]) * block)
 
     def _trim(self) -> None:
