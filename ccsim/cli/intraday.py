@@ -10,7 +10,18 @@ from pathlib import Path
 
 import click
 
-from ccsim.cli.support import JOBS_OPTION, fail, load_with_overrides, user_errors
+from ccsim.cli.support import (
+    JOBS_OPTION,
+    fail,
+    json_option,
+    load_with_overrides,
+    out_option,
+    reps_option,
+    results_dir_option,
+    seed_option,
+    set_option,
+    user_errors,
+)
 
 
 def _what_if(text: str) -> tuple[str, tuple[str, ...], Path | None]:
@@ -37,7 +48,7 @@ def _what_if(text: str) -> tuple[str, tuple[str, ...], Path | None]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The state file (JSON) of the centre now (`--example` prints one).",
 )
-@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help="Change the plan.")
+@set_option("Change the plan.")
 @click.option(
     "--what-if",
     "what_ifs",
@@ -46,8 +57,8 @@ def _what_if(text: str) -> tuple[str, tuple[str, ...], Path | None]:
     help="A what-if: the plan with these overrides, and/or from another state file "
     "(NAME=@STATE.json), on common random numbers (repeatable).",
 )
-@click.option("--reps", type=click.IntRange(2, 10_000), default=40, show_default=True)
-@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the scenario's).")
+@reps_option("Replications of the rest of the day.", low=2, default=40)
+@seed_option("Root seed (default: the scenario's).")
 @JOBS_OPTION
 @click.option(
     "--prior-cv",
@@ -56,16 +67,10 @@ def _what_if(text: str) -> tuple[str, tuple[str, ...], Path | None]:
     "scenario's forecast.busyness_cv, else 0.1).",
 )
 @click.option("--no-reforecast", is_flag=True, help="Project the rest of the day as forecast.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Results folder.")
-@click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Where the folder is made when --out is not given.",
-)
+@out_option("Results folder.")
+@results_dir_option("Where the folder is made when --out is not given.")
 @click.option("--no-folder", is_flag=True, help="Print only; write no results folder.")
-@click.option("--json", "as_json", is_flag=True, help="Print the projection as JSON.")
+@json_option("Print the projection as JSON.")
 @click.option("--schema", is_flag=True, help="Print the state file's JSON Schema.")
 @click.option("--example", is_flag=True, help="Print the bundled example state file.")
 def intraday(
@@ -195,9 +200,7 @@ def _state_command():
         show_default=True,
         help="An agent who finished a contact this long before the cut is idle.",
     )
-    @click.option(
-        "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the state here."
-    )
+    @out_option("Write the state here.", file=True)
     @_log_options
     def state(log, at, date, pool, idle_window, out, **reading):
         """Build a state file from a contact log cut at a time of day (for `ccsim intraday`).

@@ -191,13 +191,22 @@ SCHEDULER_OPTION = click.option(
     help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
     "(default: $CCSIM_SCHEDULER; none: local processes).",
 )
-RESULTS_DIR_OPTION = click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Where new folders are made when --out is not given.",
-)
+
+
+def results_dir_option(
+    help: str = "Where new folders are made when --out is not given.",
+) -> Decorator:
+    """``--results-dir DIR``: where a command makes its dated folders (default ``results``)."""
+    return click.option(
+        "--results-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("results"),
+        show_default=True,
+        help=help,
+    )
+
+
+RESULTS_DIR_OPTION = results_dir_option()
 
 
 def fail(message: str) -> None:

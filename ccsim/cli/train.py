@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ccsim.cli.support import EXIT_USER_ERROR, fail, user_errors
+from ccsim.cli.support import EXIT_USER_ERROR, fail, results_dir_option, seed_option, user_errors
 
 
 @click.command()
@@ -20,22 +20,14 @@ from ccsim.cli.support import EXIT_USER_ERROR, fail, user_errors
 )
 @click.option("--no-browser", is_flag=True, help="Do not open the browser.")
 @click.option("--class", "classroom", is_flag=True, help="Several trainees, one leaderboard.")
-@click.option(
-    "--seed", type=click.IntRange(min=0), help="The random callers (default: the file's)."
-)
+@seed_option("The random callers (default: the file's).")
 @click.option(
     "--replay",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Recompute the score of a decisions.csv, headless.",
 )
 @click.option("--debrief/--no-debrief", default=True, help="Compute the debrief (slower).")
-@click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Where session folders go.",
-)
+@results_dir_option("Where session folders go.")
 @click.option("--schema", is_flag=True, help="Print the exercise files' JSON Schema.")
 @click.option("--list", "list_", is_flag=True, help="List the bundled exercises.")
 def train(exercise, port, no_browser, classroom, seed, replay, debrief, results_dir, schema, list_):

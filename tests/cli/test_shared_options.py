@@ -26,7 +26,7 @@ SHARED = (
     "--quiet",
     "--xlsx",
 )
-MODULES = ("commands.py", "experiments.py", "staff.py", "calibration.py")
+MODULES = ("commands.py", "experiments.py", "staff.py", "calibration.py", "intraday.py", "train.py")
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -52,8 +52,10 @@ def _option(command: str, name: str) -> click.Option:
         ("--quiet", "quiet", ("run", "compare", "sweep", "staff", "fit", "backtest")),
         ("--set", "overrides", ("run", "compare")),
         ("--xlsx", "xlsx", ("run", "compare", "staff")),
-        ("--seed", "seed", ("run", "compare", "sweep", "staff", "backtest")),
-        ("--reps", "reps", ("run", "compare", "sweep", "staff", "backtest")),
+        ("--seed", "seed", ("run", "compare", "sweep", "staff", "backtest", "intraday", "train")),
+        ("--reps", "reps", ("run", "compare", "sweep", "staff", "backtest", "intraday")),
+        ("--results-dir", "results_dir", ("run", "compare", "sweep", "staff", "intraday", "train")),
+        ("--json", "as_json", ("intraday",)),
     ],
 )
 def test_a_shared_option_is_the_same_option_on_every_command(name, parameter, commands):
