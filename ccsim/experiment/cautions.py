@@ -145,7 +145,7 @@ def queue_never_clears(scenario: Scenario, intervals: pd.DataFrame, summary: dic
             Caution(
                 "queue_never_clears",
                 f"Agents worked {after:,.1f} h past their scheduled end "
-                f"({after / paid:.0%} of the {paid:,.1f} paid hours): the queue is not "
+                f"({_whole_percent(after / paid)} of the {paid:,.1f} paid hours): the queue is not "
                 "cleared by closing time, so the last intervals' waits and the day's "
                 "cost depend on agents staying late.",
             )
@@ -171,9 +171,9 @@ def queue_never_clears(scenario: Scenario, intervals: pd.DataFrame, summary: dic
                     Caution(
                         "queue_never_clears",
                         f"{name}: the backlog at each day's close grows every day ({counts}; "
-                        f"+{steps[-1]:,.0f} on the last day, {steps[-1] / daily:.0%} of a "
-                        "day's contacts): it never clears, and a longer horizon would show "
-                        "ever longer response times.",
+                        f"+{steps[-1]:,.0f} on the last day, "
+                        f"{_whole_percent(steps[-1] / daily)} of a day's contacts): it never "
+                        "clears, and a longer horizon would show ever longer response times.",
                     )
                 )
     return result
@@ -271,7 +271,13 @@ def _listing(items: list[str]) -> str:
 
 
 def _ratio(value: float) -> str:
-    return "no agents" if math.isinf(value) else f"{value:.0%}"
+    return "no agents" if math.isinf(value) else _whole_percent(value)
+
+
+def _whole_percent(share: float) -> str:
+    """``1.1`` → ``110 %``: percentages written as everywhere else in ccsim (a space before
+    the sign, as ``ccsim.output.format`` writes them; the output layer is above this one)."""
+    return f"{100 * share:.0f} %"
 
 
 def _finite(x: object) -> TypeGuard[float]:

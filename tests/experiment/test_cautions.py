@@ -80,7 +80,7 @@ def test_overload_fires_where_work_exceeds_the_agents(drowning, comfortable):
     assert caution.rule == "overload"
     assert "in 4 interval(s)" in caution.message
     # 100 calls × 3 min = 5 agent-hours of work an hour, against 2 agents: about 250 %.
-    ratios = [int(x) for x in re.findall(r"\((\d+)%\)", caution.message)]
+    ratios = [int(x) for x in re.findall(r"\((\d+) %\)", caution.message)]
     assert len(ratios) == 4 and all(200 <= r <= 300 for r in ratios), caution.message
     run, intervals, _summary = comfortable
     assert overload(run.scenario, intervals) == []
