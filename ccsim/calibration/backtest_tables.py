@@ -10,8 +10,6 @@ ratios. Simulated figures are the mean over replications.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Protocol, cast
 
 import numpy as np
 import pandas as pd
@@ -90,37 +88,6 @@ def naive_hourly(actual_sums: pd.DataFrame, dates: list[pd.Timestamp]) -> pd.Dat
     table = last_week.groupby("hour")[list(_SUMS)].sum()
     ratios = _ratios(table)
     return ratios[["abandon_rate", "asa"]].add_prefix("sim_")
-
-
-class _GroupRow(Protocol):
-    """A row of :func:`grouped` (the stubs cannot know a frame's columns)."""
-
-    actual_offered: int
-    actual_abandon_rate: float
-    sim_abandon_rate: float
-    actual_asa: float
-    sim_asa: float
-
-
-def format_table(table: pd.DataFrame, by: str) -> list[str]:
-    """Plain-text lines of :func:`grouped` for all types (abandonment in %, ASA in s)."""
-    rows = table[table["contact_type"] == ALL]
-    lines = [f"{by:>7}  offered  abandoned actual / simulated   ASA actual / simulated"]
-    for row in cast("Iterable[_GroupRow]", rows.itertuples()):
-        lines.append(
-            f"{getattr(row, by)!s:>7}  {row.actual_offered:7,d}  "
-            f"{_pct(row.actual_abandon_rate):>8} / {_pct(row.sim_abandon_rate):<8}  "
-            f"{_sec(row.actual_asa):>8} / {_sec(row.sim_asa)}"
-        )
-    return lines
-
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None or np.isnan(value) else f"{value:.1%}"
-
-
-def _sec(value: float | None) -> str:
-    return "-" if value is None or np.isnan(value) else f"{value:.1f} s"
 
 
 def noise_floor(bt: Backtest, contact_type: str = ALL) -> dict[str, float] | None:
