@@ -114,6 +114,8 @@ def per_day_volumes(arrivals: dict, horizon: dict) -> np.ndarray | None:
             day = np.asarray(arrivals["rate_per_hour"], float) * interval / 3600.0
         elif arrivals.get("volume_per_interval") is not None:
             day = np.asarray(arrivals["volume_per_interval"], float)
+        elif arrivals.get("curve") is not None:
+            return _curve_per_day(arrivals, horizon, per_day)
         else:
             return None
         volume = float(np.broadcast_to(day, (per_day,)).sum())
@@ -122,6 +124,21 @@ def per_day_volumes(arrivals: dict, horizon: dict) -> np.ndarray | None:
         return factors * volume
     except (TypeError, ValueError):
         return None
+
+
+def _curve_per_day(arrivals: dict, horizon: dict, per_day: int) -> np.ndarray | None:
+    """Expected contacts per day of a continuous arrival-rate curve: the curve's integral
+    over each interval, as the scenario computes it for every per-interval figure."""
+    from pydantic import ValidationError
+
+    from ccsim.scenario.contact_type import Arrivals
+    from ccsim.scenario.horizon import Horizon
+
+    try:
+        rates = Arrivals.model_validate(arrivals).rates_per_second(Horizon.model_validate(horizon))
+    except ValidationError:
+        return None
+    return (rates * horizon["interval"]).reshape(-1, per_day).sum(axis=1)
 
 
 def distribution_words(d: dict | None) -> str:
