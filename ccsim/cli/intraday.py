@@ -193,7 +193,27 @@ def _state_command():
     @click.argument("log", type=click.Path(path_type=Path))
     @click.option("--at", "at", required=True, metavar="HH:MM", help="The cut: a time of day.")
     @click.option("--date", metavar="YYYY-MM-DD", help="The business day (default: the last).")
-    @click.option("--pool", default="agents", show_default=True, help="The agents' pool.")
+    @click.option(
+        "--scenario",
+        "scenario_spec",
+        metavar="SCENARIO",
+        help="The scenario the state is for (a file or a bundled name): each agent goes to "
+        "the pool whose `serves` covers the contact types they answered, and the state is "
+        "checked against it.",
+    )
+    @click.option(
+        "--pool",
+        default=None,
+        help="Put every agent in this pool (default: inferred from --scenario; `agents` "
+        "without one).",
+    )
+    @click.option(
+        "--agent-pools",
+        "agent_pools_path",
+        type=click.Path(path_type=Path),
+        metavar="FILE",
+        help="A CSV with columns agent,pool naming agents' pools (overrides the inference).",
+    )
     @click.option(
         "--idle-window",
         default="30min",
@@ -202,18 +222,24 @@ def _state_command():
     )
     @out_option("Write the state here.", file=True)
     @_log_options
-    def state(log, at, date, pool, idle_window, out, **reading):
+    def state(
+        log, at, date, scenario_spec, pool, agent_pools_path, idle_window, out, **reading
+    ):
         """Build a state file from a contact log cut at a time of day (for `ccsim intraday`).
 
         Reads LOG as `ccsim fit` does (same --mapping and options) and writes the centre as
         it was at --at: contacts waiting and in service, agents seen handling contacts, the
-        volume so far. Nothing after the cut is used.
+        volume so far. Nothing after the cut is used. With --scenario each agent goes to the
+        pool that serves the types they answered (--agent-pools FILE overrides it); without
+        one, every agent goes to --pool.
 
         \b
         Examples:
           ccsim state data/sample-contact-log.csv --mapping data/sample-log-mapping.yaml \\
               --date 2026-10-06 --at 11:40 --out now.json
+          ccsim state log.csv --at 11:40 --scenario two-pools --agent-pools pools.csv
         """
+        from ccsim.intraday.agent_pools import read_agent_pools
         from ccsim.intraday.from_log import state_from_log
         from ccsim.intraday.state import StateError, state_json
         from ccsim.units import parse_clock, parse_duration
@@ -226,10 +252,21 @@ def _state_command():
             window = parse_duration(idle_window)
         except ValueError as exc:
             fail(f"--idle-window {idle_window!r}: {exc}")
+        scenario = None
+        if scenario_spec is not None:
+            with user_errors():
+                scenario = load_with_overrides(scenario_spec, ())
+        if scenario is None and pool is None:
+            pool = "agents"
         with _calibration_errors():
             contact_log = _read_log(log, _reading(reading))
             try:
-                found = state_from_log(contact_log, cut, pool, date, window)
+                table = None if agent_pools_path is None else read_agent_pools(agent_pools_path)
+                if table is not None and scenario is not None:
+                    from ccsim.intraday.agent_pools import check_agent_pools
+
+                    check_agent_pools(table, scenario, str(agent_pools_path))
+                found = state_from_log(contact_log, cut, pool, date, window, scenario, table)
             except StateError as exc:
                 fail(str(exc))
                 return
