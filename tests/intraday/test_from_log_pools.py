@@ -107,3 +107,32 @@ def test_a_pool_the_scenario_lacks_is_one_paragraph_and_exit_2(two_pool_day, tmp
     table.write_text("who,where\nag001,sales_team\n")
     found = runner.invoke(main, [*common, "--agent-pools", str(table)])
     assert found.exit_code == 2 and "agent,pool" in found.output
+
+
+def test_the_pool_serving_exactly_the_agents_types_then_the_highest_rank_wins():
+    from ccsim.intraday.agent_pools import infer_pool
+
+    scenario = load_scenario(
+        {
+            "name": "three-pools",
+            "horizon": {"days": 1, "interval": "60min", "open": "09:00", "close": "10:00"},
+            "contact_types": {
+                name: {
+                    "arrivals": {"rate_per_hour": [10]},
+                    "handle_time": {"distribution": "exponential", "mean": "5min"},
+                }
+                for name in ("sales", "billing")
+            },
+            "pools": {
+                "blended": {"serves": {"sales": 2, "billing": 1}, "staffing": 1},
+                "sales_first": {"serves": {"sales": 1, "billing": 2}, "staffing": 1},
+                "billing_only": {"serves": ["billing"], "staffing": 1},
+            },
+        }
+    )
+    assert infer_pool("a", frozenset({"billing"}), scenario) == "billing_only"  # exact
+    assert infer_pool("a", frozenset({"sales"}), scenario) == "sales_first"  # ranks sales 1
+    both = frozenset({"sales", "billing"})
+    assert infer_pool("a", both, scenario) == "blended"  # a tie: the scenario's first
+    with pytest.raises(StateError, match="no pool of scenario 'three-pools' serves all"):
+        infer_pool("a", frozenset({"sales", "email"}), scenario)
