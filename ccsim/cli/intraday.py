@@ -222,9 +222,7 @@ def _state_command():
     )
     @out_option("Write the state here.", file=True)
     @_log_options
-    def state(
-        log, at, date, scenario_spec, pool, agent_pools_path, idle_window, out, **reading
-    ):
+    def state(log, at, date, scenario_spec, pool, agent_pools_path, idle_window, out, **reading):
         """Build a state file from a contact log cut at a time of day (for `ccsim intraday`).
 
         Reads LOG as `ccsim fit` does (same --mapping and options) and writes the centre as
