@@ -259,7 +259,7 @@ class ContactCentre:
         t = self._type_of[contact]
         if self._closed_message[t] and self._hooks.closed_arrival(contact, now):
             return
-        if self._bots[t] and self._hooks.enter_bot(contact, now):
+        if self._bots[t] and self._hooks.enter_bot(contact, t, now):
             return
         queue = self.queues[t]
         limited = queue.limited
@@ -344,7 +344,7 @@ class ContactCentre:
         book.ended[contact] = now
         t = book.contact_type[contact]
         self.queues[t].in_service -= 1
-        if self._after_handling[t] and not self._hooks.after_handled(contact, now):
+        if self._after_handling[t] and not self._hooks.after_handled(contact, t, now):
             return  # warm transfer: the agent stays on the line until the handover
         pool = self.pools[book.served_by[contact]]
         agent = book.agent_of[contact]
@@ -363,7 +363,7 @@ class ContactCentre:
         self._ended[contact] = now
         t = self._type_of[contact]
         self.queues[t].in_service -= 1
-        if self._after_handling[t] and not self._hooks.after_handled(contact, now):
+        if self._after_handling[t] and not self._hooks.after_handled(contact, t, now):
             return  # warm transfer: the agent stays on the line until the handover
         pool = self.pools[self._served_by[contact]]
         agent = self._agent_of[contact]
@@ -378,7 +378,7 @@ class ContactCentre:
             if next_contact is None:
                 self.idle_since[agent] = now
                 pool.idle.append(agent)
-            elif self._any_chat:
+            elif self._any_chat and self._chat[self._type_of[next_contact]]:
                 self.take(pool, agent, next_contact, now)  # a chat may open more slots
             else:
                 self.answer(next_contact, pool, agent, now)

@@ -166,6 +166,17 @@ class HandleTimes:
             handle *= self._day[calendar_day(arrival, self._days)]
         return handle
 
+    def plain_talk(self, contact_type: int) -> BatchSampler | None:
+        """The talk-time sampler alone, where :meth:`new_contact` is just one draw from it
+        (no wrap-up, no daily factor), else None.
+
+        Resolved once per type before the run: a messaging centre creates a contact per
+        message, and one call less each is measurable. The draws are the same ones.
+        """
+        if contact_type >= len(self._talk) or self._day is not None:
+            return None
+        return self._talk[contact_type] if self._wrap_up[contact_type] is None else None
+
     def changes_at_answer(self, contact_type: int, pool: int) -> bool:
         """Whether :meth:`answered` can change the handle time of ``contact_type`` answered by
         ``pool`` (a skill's own handle time or factor, or chats slowed by concurrency).

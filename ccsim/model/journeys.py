@@ -85,6 +85,11 @@ class Journeys:
             return [_UNIT.sampler(streams.generator(f"{source}/{name}")) for name in names]
 
         self._patience = per_type("patience-extra", lambda c: c.patience)
+        # Per type: the talk sampler where a new contact's handle time is one draw from it
+        # (else None: HandleTimes.new_contact), and the bot's handle-time factor for an
+        # escalation — both settled here, not asked per contact.
+        self._plain_talk = [handling.plain_talk(t) for t in range(len(names))]
+        self._escalated = [handling.escalated(t, 1.0) for t in range(len(names))]
         self._balk = uniform("balk")
         self._accept = uniform("callback-accept")
         self._reach = uniform("callback-reach")
@@ -164,7 +169,8 @@ class Journeys:
     ) -> int:
         """Add a redial, transfer leg or callback attempt, with its own handle time and patience
         (see :meth:`ccsim.model.handling.HandleTimes.new_contact`)."""
-        handle = self.handling.new_contact(contact_type, arrival)
+        talk = self._plain_talk[contact_type]
+        handle = talk() if talk is not None else self.handling.new_contact(contact_type, arrival)
         patience = self._patience[contact_type]
         deadline = math.inf if patient or patience is None else arrival + patience()
         return self.book.add(arrival, contact_type, handle, deadline, customer, kind, attempt, leg)
@@ -236,15 +242,15 @@ class Journeys:
         pool = self.centre.pools[book.served_by[contact]]
         self.centre.free_agent(pool, book.agent_of[contact], now)
 
-    def after_handled(self, contact: int, now: float) -> bool:
-        """An agent finished ``contact``. Returns False if the agent stays on (warm transfer)."""
+    def after_handled(self, contact: int, t: int, now: float) -> bool:
+        """An agent finished ``contact`` (of type ``t``). Returns False if the agent stays on
+        (warm transfer)."""
         book = self.book
-        t = book.contact_type[contact]
         if self._calls_back[t] and book.outcome[contact] == UNREACHED:
             self._retry_callback(contact, now)
             return True
         if self._converses[t]:
-            self._next_message(contact, now)
+            self._next_message(contact, t, now)
         table = self._transfers[t]
         if not table or book.leg[contact] >= MAX_TRANSFERS:
             return True
@@ -287,12 +293,11 @@ class Journeys:
         redialled = self.new_contact(first_type, now + delay, customer, REDIAL, attempt)
         self.centre.schedule_contact(redialled, delay)
 
-    def enter_bot(self, contact: int, now: float) -> bool:
-        """A contact arrives: does it start in the bot (True) or go to the agents (False)?"""
-        book = self.book
-        t = book.contact_type[contact]
+    def enter_bot(self, contact: int, t: int, now: float) -> bool:
+        """A contact of type ``t`` arrives: does it start in the bot (True) or go to the agents
+        (False)?"""
         if (
-            book.kind[contact] not in (FIRST_ATTEMPT, REDIAL)
+            self.book.kind[contact] not in (FIRST_ATTEMPT, REDIAL)
             or self._bot_share[t]() >= self._bot_rules[t][0]
         ):
             return False
@@ -344,15 +349,15 @@ class Journeys:
         else:
             book.outcome[contact] = ESCALATED
             leg = self.new_contact(t, now, book.customer[contact], ESCALATION, 0, book.leg[contact])
-            book.handle[leg] = self.handling.escalated(t, book.handle[leg])  # context passed on
+            book.handle[leg] *= self._escalated[t]  # context passed on (HandleTimes.escalated)
             self.centre.admit(leg, now)
 
     # -- helpers ----------------------------------------------------------------------
 
-    def _next_message(self, contact: int, now: float) -> None:
-        """A reply was sent: the customer writes again after their think time, or is done."""
+    def _next_message(self, contact: int, t: int, now: float) -> None:
+        """A reply to ``contact`` (of type ``t``) was sent: the customer writes again after
+        their think time, or is done."""
         book = self.book
-        t = book.contact_type[contact]
         customer = book.customer[contact]
         remaining = self._remaining.pop(customer, None)
         if remaining is None:  # the conversation's first reply: how many messages in all?
