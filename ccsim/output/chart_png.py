@@ -7,6 +7,7 @@ loads in a few hundredths of a second, where matplotlib's import alone took half
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 from collections.abc import Sequence
@@ -24,19 +25,24 @@ SCALE = 2
 @cache
 def _font(size: int, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    try:
-        return ImageFont.truetype(name, size)
-    except OSError:  # no DejaVu on this system: matplotlib ships it, else Pillow's own
-        try:
-            import importlib.util
+    # DejaVu from the system, else the copy matplotlib ships (a dependency, so always there),
+    # else Pillow's own font: the chart is drawn whatever the machine has.
+    for candidate in (name, _matplotlib_font(name)):
+        if candidate is None:
+            continue
+        with contextlib.suppress(OSError):
+            return ImageFont.truetype(candidate, size)
+    return ImageFont.load_default(size)
 
-            spec = importlib.util.find_spec("matplotlib")
-            if spec is not None and spec.origin is not None:
-                path = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / name
-                return ImageFont.truetype(str(path), size)
-        except OSError:
-            pass
-        return ImageFont.load_default(size)
+
+def _matplotlib_font(name: str) -> str | None:
+    """The path of a font file matplotlib ships, found without importing matplotlib."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        return None
+    return str(Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / name)
 
 
 def _rgb(colour: str, opacity: float = 1.0) -> tuple[int, int, int]:
