@@ -35,12 +35,15 @@ import math
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
+from ccsim.records import Outcome
+
 if TYPE_CHECKING:
     from ccsim.model.pools import AgentPool
     from ccsim.model.protocol import Centre
     from ccsim.model.queues import ContactQueue
 
 _EPSILON = 1e-9  # seconds: overflow timers fire at exactly `after`, up to rounding
+WAITING = int(Outcome.WAITING)  # a plain int: compared for every head of a queue
 
 
 class RoutingPolicy(ABC):
@@ -96,8 +99,9 @@ class Eligibility:
         # A primary skill without delay: may_serve() always says yes (SkillRouting.bind sets
         # it, and keeps it False for a policy with its own may_serve()).
         self.unconditional = False
-        # eligible_head() is the queue's first_waiting(): no chat slot being offered in the
-        # pool, no reserve to keep, never paused, no overflow delay (set in bind, likewise).
+        # eligible_head() is the queue's first_waiting() unless the queue is paused: a chat
+        # slot being offered cannot bar it, no reserve to keep, no overflow delay (set in
+        # bind, likewise).
         self.plain_head = False
 
     def with_queue(self, queue: ContactQueue) -> Eligibility:
@@ -120,6 +124,9 @@ class SkillRouting(RoutingPolicy):
         scenario = centre.scenario
         type_names = list(scenario.contact_types)
         self.arrival = centre.book.arrival
+        # The columns a queue's head is checked against (they keep their identity as the
+        # book grows): ContactQueue.first_waiting()'s common case, written out.
+        self._outcome, self._deadline = centre.book.outcome, centre.book.deadline
         # Per type: (skill priority, pool order, entry), sorted below into the pools' order.
         ranked: list[list[tuple[int, int, Eligibility]]] = [[] for _ in type_names]
         self.groups: list[list[list[Eligibility]]] = []
@@ -158,18 +165,15 @@ class SkillRouting(RoutingPolicy):
             for groups in self.groups
         ]
         if type(self).eligible_head is SkillRouting.eligible_head:  # not a policy's own
-            types = list(scenario.contact_types.values())
             for pool, groups in zip(centre.pools, self.groups, strict=True):
-                # Only a pool serving chats ever offers a slot (Agents.fill_slots); only
-                # deferrable queues are paused; an `after` of 0 is never changed live.
+                # Only a pool serving chats ever offers a slot (Agents.fill_slots), and then
+                # bars only its other queues; an `after` of 0 is never changed live. Whether
+                # the queue is paused (deferrable work) the caller asks (select_contact).
                 chats = any(e.chat for group in groups for e in group)
                 for group in groups:
                     for e in group:
                         e.plain_head = not (
-                            chats
-                            or (pool.reserve and not e.primary)
-                            or types[e.queue.index].deferrable
-                            or e.after
+                            (chats and not e.chat) or (pool.reserve and not e.primary) or e.after
                         )
         if type(self).may_serve is SkillRouting.may_serve:  # the rule below, not a policy's own
             for entries in self.pools_for_type:
@@ -274,18 +278,22 @@ class StaticPriorityRouting(SkillRouting):
         for single, group in self.lanes[pool.index]:
             if single is not None:  # the common case, kept lean: one queue at this rank
                 queue = single.queue
-                if (
-                    queue.ids
-                    and (
-                        queue.first_waiting(now)
-                        if single.plain_head
-                        else eligible_head(single, pool, now)
-                    )
-                    is not None
-                ):
-                    queue.n_waiting -= 1  # queue.take(), written out
-                    return queue.ids.popleft()
-                continue
+                ids = queue.ids
+                if not ids:
+                    continue  # nobody in line (the cheap test first)
+                if single.plain_head:
+                    if queue.paused:
+                        continue  # deferrable work, centre closed: it waits for the opening
+                    # The head still waiting (first_waiting(), its common case written out).
+                    head = ids[0]
+                    if (
+                        self._outcome[head] != WAITING or self._deadline[head] <= now
+                    ) and queue.first_waiting(now) is None:
+                        continue
+                elif eligible_head(single, pool, now) is None:
+                    continue
+                queue.n_waiting -= 1  # queue.take(), written out
+                return ids.popleft()
             best = None
             best_priority, best_arrival = 0, 0.0  # (type priority, arrival) of best
             for entry in group:  # heads(), written out: this runs for every freed agent
@@ -293,7 +301,7 @@ class StaticPriorityRouting(SkillRouting):
                 if not queue.ids:
                     continue  # nobody in line (most queues, most of the time): no head
                 if entry.plain_head:
-                    head = queue.first_waiting(now)
+                    head = None if queue.paused else queue.first_waiting(now)
                 else:
                     head = eligible_head(entry, pool, now)
                 if head is None:
