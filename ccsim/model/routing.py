@@ -285,9 +285,9 @@ class StaticPriorityRouting(SkillRouting):
                     if queue.paused:
                         continue  # deferrable work, centre closed: it waits for the opening
                     # The head still waiting (first_waiting(), its common case written out).
-                    head = ids[0]
+                    first = ids[0]
                     if (
-                        self._outcome[head] != WAITING or self._deadline[head] <= now
+                        self._outcome[first] != WAITING or self._deadline[first] <= now
                     ) and queue.first_waiting(now) is None:
                         continue
                 elif eligible_head(single, pool, now) is None:
