@@ -37,7 +37,9 @@ class Ring(Event):
     ``Environment.schedule``). A ring is made with ``object.__new__`` and pushed straight onto
     the heap with the key the Timeout would have had — ``(now + delay, NORMAL, next eid)`` —
     so it fires at the same time and in the same place among ties: same records. SimPy's
-    step (and :meth:`Calendar.step`) reads only ``callbacks``, ``_ok`` and ``_value``.
+    step (and :meth:`Calendar.step`) reads only ``callbacks``, ``_ok`` and ``_value``. The
+    rings of one kind share one ``callbacks`` list (nobody adds to a ring's callbacks, and
+    the step only reads them): one list less to make per event.
     """
 
     _ok = True  # triggered (a class attribute: one store less per event)

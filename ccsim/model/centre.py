@@ -36,7 +36,7 @@ from heapq import heappush
 from typing import cast
 
 import simpy
-from simpy.events import NORMAL, Timeout
+from simpy.events import NORMAL, EventCallbacks, Timeout
 
 from ccsim.model.agents import Agents
 from ccsim.model.arrivals import draw_first_attempts, forecast_factors
@@ -59,7 +59,7 @@ from ccsim.scenario import Scenario
 # Plain ints in the hot path (an enum member is stored and compared a little slower).
 ANSWERED, WAITING = int(Outcome.ANSWERED), int(Outcome.WAITING)
 ABANDONED, BLOCKED = int(Outcome.ABANDONED), int(Outcome.BLOCKED)
-CALLBACK = int(Kind.CALLBACK)
+CALLBACK, REDIAL = int(Kind.CALLBACK), int(Kind.REDIAL)
 # What answering a contact involves beyond the common steps (bits of ContactCentre._at_answer).
 _HANDLE_RULE, _JOURNEY, _HANDOVER = 1, 2, 4
 
@@ -146,8 +146,8 @@ class ContactCentre:
             ]
             for t in range(len(types))
         ]
-        self._after_handling = [
-            journeys is not None and journeys.acts_after_handling(t) for t in range(len(types))
+        self._after_handling = [  # per type: a hook to call when a contact is finished, or None
+            None if journeys is None else journeys.after_handling(t) for t in range(len(types))
         ]
         self._chat = [c.channel == "chat" for c in types]
         self._any_chat = any(self._chat)
@@ -169,14 +169,14 @@ class ContactCentre:
         # take_single_queue_lane() may put a lean pair in their place before the start.
         self._arrive = self.admit
         self._handled_callback = self._on_handled
-        self._later_contact_callback = self._on_later_contact
-        self._bot_exit_callback = self._on_bot_exit
+        self._later_contacts: EventCallbacks = [self._on_later_contact]  # shared by their Rings
         # Nobody takes a call while holding chats: no agent is ever in a pool's `calling`.
         self._calling = any(p.calls_while_chatting for p in self.pools)
         self._select_contact = routing.select_contact
         self._dials_out = self.dialer is not None  # agents with nothing to do may dial out
         if self.blending is None and not self._calling:
             self._handled_callback = self._on_handled_unblended
+        self._handled_callbacks: EventCallbacks = [self._handled_callback]  # every end's Ring
 
     @property
     def _adjusts_handle(self) -> bool:
@@ -200,6 +200,7 @@ class ContactCentre:
             return False
         lane = SingleQueueLane(self)
         self._arrive, self._handled_callback = lane.arrive, lane.handled
+        self._handled_callbacks = [lane.handled]
         return True
 
     # -- the run ----------------------------------------------------------------------
@@ -259,7 +260,9 @@ class ContactCentre:
         t = self._type_of[contact]
         if self._closed_message[t] and self._hooks.closed_arrival(contact, now):
             return
-        if self._bots[t] and self._hooks.enter_bot(contact, t, now):
+        # A bot meets first attempts and redials only (not an escalation, a transfer, ...).
+        bot = self._bots[t] and self.book.kind[contact] <= REDIAL
+        if bot and self._hooks.enter_bot(contact, t, now):
             return
         queue = self.queues[t]
         limited = queue.limited
@@ -326,7 +329,7 @@ class ContactCentre:
         # replaces would be (time, NORMAL, next event id): same order, two calls less.
         ring = new_ring(Ring)
         ring._value = contact
-        ring.callbacks = [self._handled_callback]
+        ring.callbacks = self._handled_callbacks
         env = self.env
         heappush(env._queue, (env._now + handle, NORMAL, next(env._eid), ring))
         if self.blending is not None:
@@ -344,7 +347,8 @@ class ContactCentre:
         book.ended[contact] = now
         t = book.contact_type[contact]
         self.queues[t].in_service -= 1
-        if self._after_handling[t] and not self._hooks.after_handled(contact, t, now):
+        after = self._after_handling[t]
+        if after is not None and not after(contact, t, now):
             return  # warm transfer: the agent stays on the line until the handover
         pool = self.pools[book.served_by[contact]]
         agent = book.agent_of[contact]
@@ -363,7 +367,8 @@ class ContactCentre:
         self._ended[contact] = now
         t = self._type_of[contact]
         self.queues[t].in_service -= 1
-        if self._after_handling[t] and not self._hooks.after_handled(contact, t, now):
+        after = self._after_handling[t]
+        if after is not None and not after(contact, t, now):
             return  # warm transfer: the agent stays on the line until the handover
         pool = self.pools[self._served_by[contact]]
         agent = self._agent_of[contact]
@@ -386,21 +391,13 @@ class ContactCentre:
     # -- timers -----------------------------------------------------------------------
 
     def schedule_contact(self, contact: int, delay: float) -> None:
-        """A redial, callback retry or conversation's next message arrives after ``delay``."""
+        """A redial or callback retry arrives after ``delay`` (a conversation's next message
+        is put on the calendar by :class:`Journeys` itself)."""
         # A bare Ring pushed onto SimPy's heap with the key its Timeout would have had (as
-        # the end of handling in answer()): same order, two calls less — a message centre
-        # schedules one per message.
+        # the end of handling in answer()): same order, two calls less.
         ring = new_ring(Ring)
         ring._value = contact
-        ring.callbacks = [self._later_contact_callback]
-        env = self.env
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), ring))
-
-    def schedule_bot_exit(self, contact: int, delay: float) -> None:
-        """The contact leaves the bot after ``delay``."""
-        ring = new_ring(Ring)  # as in schedule_contact(): one per call that meets the bot
-        ring._value = contact
-        ring.callbacks = [self._bot_exit_callback]
+        ring.callbacks = self._later_contacts
         env = self.env
         heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), ring))
 
@@ -418,9 +415,6 @@ class ContactCentre:
             self.queue_callback(contact, self.env._now)
         else:
             self.admit(contact, self.env._now)
-
-    def _on_bot_exit(self, event: simpy.Event) -> None:
-        self._hooks.leave_bot(event._value, self.env._now)
 
     def _on_release(self, event: simpy.Event) -> None:
         self._hooks.release(_contact_of(event), self.env.now)

@@ -23,8 +23,13 @@ shares all its other random numbers with one that has it (common random numbers)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from heapq import heappush
 from typing import TYPE_CHECKING
 
+from simpy.events import NORMAL, EventCallbacks
+
+from ccsim.model.calendar import Ring, new_ring
 from ccsim.model.handling import with_handover
 from ccsim.model.prediction import WaitPredictor
 from ccsim.records import Kind, Outcome
@@ -33,6 +38,8 @@ from ccsim.scenario.journey import MAX_TRANSFERS
 from ccsim.units import DAY
 
 if TYPE_CHECKING:
+    import simpy
+
     from ccsim.model.handling import HandleTimes
     from ccsim.model.protocol import Centre
     from ccsim.model.queues import ContactQueue
@@ -60,7 +67,12 @@ class Journeys:
     def __init__(self, centre: Centre, handling: HandleTimes):
         self.centre = centre
         self.book = centre.book
+        self.env = centre.env
         self.handling = handling
+        # The callbacks of the events this class puts on the calendar itself (bot exits,
+        # a conversation's next message): one list each, shared by its bare Rings.
+        self._bot_exits: EventCallbacks = [self.leave_bot]
+        self._messages_due: EventCallbacks = [self._message_due]
         self.predictor = WaitPredictor(centre)
         scenario = centre.scenario
         self.horizon = scenario.horizon
@@ -146,14 +158,15 @@ class Journeys:
             x.mode == "warm" and target == t for table in self._transfers for _, target, x in table
         )
 
-    def acts_after_handling(self, t: int) -> bool:
-        """Whether :meth:`after_handled` can do anything for a contact of type ``t``: the
-        type offers callbacks (an unreached attempt is retried), is a conversation (the
-        customer writes again) or transfers. Elsewhere the centre does not call it."""
+    def after_handling(self, t: int) -> Callable[[int, int, float], bool] | None:
+        """What the centre calls when an agent finishes a contact of type ``t``, or None:
+        :meth:`after_handled` if the type offers callbacks (an unreached attempt is retried)
+        or transfers; for a conversation and nothing else, :meth:`_next_message` itself (the
+        customer writes again: one call less per message); None for any other type."""
         ctype = self.types[t]
-        return (
-            ctype.callback is not None or ctype.conversation is not None or bool(self._transfers[t])
-        )
+        if ctype.callback is None and not self._transfers[t]:
+            return None if ctype.conversation is None else self._next_message
+        return self.after_handled
 
     # -- creating contacts ------------------------------------------------------------
 
@@ -294,12 +307,11 @@ class Journeys:
         self.centre.schedule_contact(redialled, delay)
 
     def enter_bot(self, contact: int, t: int, now: float) -> bool:
-        """A contact of type ``t`` arrives: does it start in the bot (True) or go to the agents
-        (False)?"""
-        if (
-            self.book.kind[contact] not in (FIRST_ATTEMPT, REDIAL)
-            or self._bot_share[t]() >= self._bot_rules[t][0]
-        ):
+        """A first attempt or redial of type ``t`` arrives (the centre asks for no other
+        kind): does it start in the bot (True) or go to the agents (False)?"""
+        share = self._bot_rules[t][0]
+        # A bot taking every caller (share 1) needs no draw: a uniform draw is below 1.
+        if share < 1.0 and self._bot_share[t]() >= share:
             return False
         self._start_bot(contact, t, now)
         return True
@@ -329,10 +341,19 @@ class Journeys:
             self.centre.lose(contact, BLOCKED, now)  # every IVR port taken: busy tone
             return
         self._in_bot[t] += 1
-        self.centre.schedule_bot_exit(contact, bot_time())
+        # The exit goes straight onto SimPy's heap as a bare Ring, keyed as the Timeout it
+        # replaces would be (as the centre's ends of handling): same order, fewer calls.
+        ring = new_ring(Ring)
+        ring._value = contact
+        ring.callbacks = self._bot_exits
+        env = self.env
+        heappush(env._queue, (env._now + bot_time(), NORMAL, next(env._eid), ring))
 
-    def leave_bot(self, contact: int, now: float) -> None:
-        """The contact's time in the bot is over: contained, dropped out, or escalated."""
+    def leave_bot(self, event: simpy.Event) -> None:
+        """A contact's time in the bot is over (its exit rang): contained, dropped out, or
+        escalated."""
+        contact: int = event._value  # SimPy's private fields: the properties cost a call
+        now = self.env._now
         book = self.book
         t = book.contact_type[contact]
         _, contained, dropped, _ = self._bot_rules[t]
@@ -354,22 +375,39 @@ class Journeys:
 
     # -- helpers ----------------------------------------------------------------------
 
-    def _next_message(self, contact: int, t: int, now: float) -> None:
+    def _next_message(self, contact: int, t: int, now: float) -> bool:
         """A reply to ``contact`` (of type ``t``) was sent: the customer writes again after
-        their think time, or is done."""
+        their think time, or is done. Returns True: the agent is free (the after-handling
+        hook of a type that only converses, :meth:`after_handling`)."""
         book = self.book
         customer = book.customer[contact]
         remaining = self._remaining.pop(customer, None)
         if remaining is None:  # the conversation's first reply: how many messages in all?
             remaining = self._conversation_length(t) - 1
         if remaining <= 0:
-            return
+            return True
         think = self._think[t]
         assert think is not None, "only a chat conversation has further messages"
         delay = think()
-        message = self.new_contact(t, now + delay, customer, MESSAGE, 0, book.leg[contact])
+        arrival = now + delay
+        # new_contact(), written out: one message per handled message.
+        talk = self._plain_talk[t]
+        handle = talk() if talk is not None else self.handling.new_contact(t, arrival)
+        patience = self._patience[t]
+        deadline = math.inf if patience is None else arrival + patience()
+        message = book.add(arrival, t, handle, deadline, customer, MESSAGE, 0, book.leg[contact])
         self._remaining[customer] = remaining - 1
-        self.centre.schedule_contact(message, delay)
+        # Onto SimPy's heap as a bare Ring (as a bot's exit, _start_bot): same order.
+        ring = new_ring(Ring)
+        ring._value = message
+        ring.callbacks = self._messages_due
+        env = self.env
+        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), ring))
+        return True
+
+    def _message_due(self, event: simpy.Event) -> None:
+        """A conversation's next message arrives (its Ring rang)."""
+        self.centre.admit(event._value, self.env._now)
 
     def _conversation_length(self, t: int) -> int:
         """Messages in a conversation: geometric on 1, 2, ... with the configured mean."""

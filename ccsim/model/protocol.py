@@ -104,11 +104,7 @@ class Centre(Protocol):
         ...
 
     def schedule_contact(self, contact: int, delay: float) -> None:
-        """A contact created now (a redial, a callback retry, a message) arrives later."""
-        ...
-
-    def schedule_bot_exit(self, contact: int, delay: float) -> None:
-        """``contact`` leaves the bot after ``delay``."""
+        """A contact created now (a redial, a callback retry) arrives later."""
         ...
 
     def schedule_release(self, contact: int, delay: float) -> None:
