@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from simpy.events import NORMAL, EventCallbacks
 
 from ccsim.model.calendar import Ring, new_ring
+from ccsim.model.conversations import Conversations
 from ccsim.model.handling import with_handover
 from ccsim.model.prediction import WaitPredictor
 from ccsim.records import Kind, Outcome
@@ -50,7 +51,7 @@ BOT_DROPPED, CONTAINED = int(Outcome.BOT_DROPPED), int(Outcome.CONTAINED)
 ESCALATED, UNREACHED = int(Outcome.ESCALATED), int(Outcome.UNREACHED)
 CALLBACK_REQUESTED, CLOSED = int(Outcome.CALLBACK_REQUESTED), int(Outcome.CLOSED)
 FIRST_ATTEMPT, REDIAL, TRANSFER = int(Kind.FIRST_ATTEMPT), int(Kind.REDIAL), int(Kind.TRANSFER)
-CALLBACK, ESCALATION, MESSAGE = int(Kind.CALLBACK), int(Kind.ESCALATION), int(Kind.MESSAGE)
+CALLBACK, ESCALATION = int(Kind.CALLBACK), int(Kind.ESCALATION)
 
 _UNIT = Uniform(distribution="uniform", low=0.0, high=1.0)
 _LOST = {ABANDONED: "abandoned", BLOCKED: "blocked", BALKED: "balked"}
@@ -69,10 +70,7 @@ class Journeys:
         self.book = centre.book
         self.env = centre.env
         self.handling = handling
-        # The callbacks of the events this class puts on the calendar itself (bot exits,
-        # a conversation's next message): one list each, shared by its bare Rings.
-        self._bot_exits: EventCallbacks = [self.leave_bot]
-        self._messages_due: EventCallbacks = [self._message_due]
+        self._bot_exits: EventCallbacks = [self.leave_bot]  # shared by the exits' Rings
         self.predictor = WaitPredictor(centre)
         scenario = centre.scenario
         self.horizon = scenario.horizon
@@ -111,9 +109,6 @@ class Journeys:
         self._transfer = uniform("transfer")
         self._bot_share = uniform("bot-share")
         self._bot_outcome = uniform("bot-outcome")
-        self._think = per_type("think-time", lambda c: c.conversation and c.conversation.think_time)
-        self._messages = uniform("messages")
-        self._remaining: dict[int, int] = {}  # customer -> messages still to come
         self._bot_time = per_type("bot-time", lambda c: c.self_service and c.self_service.duration)
         self._in_bot = [0] * len(names)
         self._call_back = uniform("after-hours-call-back")
@@ -124,6 +119,15 @@ class Journeys:
         # Only a type offering callbacks has callback attempts (maybe unreached).
         self._calls_back = [ctype.callback is not None for ctype in self.types]
         self._converses = [ctype.conversation is not None for ctype in self.types]
+        self.conversations = Conversations(
+            centre,
+            handling,
+            self._plain_talk,
+            self._patience,
+            per_type("think-time", lambda c: c.conversation and c.conversation.think_time),
+            uniform("messages"),
+        )
+        self._next_message = self.conversations.next_message
         self._closed_message = [ctype.closed_message for ctype in self.types]
         # Per type with a bot: (share of callers it takes, containment, containment +
         # drop-out, ports or None) — the bounds its uniform draws are compared with.
@@ -161,8 +165,8 @@ class Journeys:
     def after_handling(self, t: int) -> Callable[[int, int, float], bool] | None:
         """What the centre calls when an agent finishes a contact of type ``t``, or None:
         :meth:`after_handled` if the type offers callbacks (an unreached attempt is retried)
-        or transfers; for a conversation and nothing else, :meth:`_next_message` itself (the
-        customer writes again: one call less per message); None for any other type."""
+        or transfers; for a conversation and nothing else, the customer's next message
+        (:meth:`Conversations.next_message`: one call less per message); else None."""
         ctype = self.types[t]
         if ctype.callback is None and not self._transfers[t]:
             return None if ctype.conversation is None else self._next_message
@@ -374,51 +378,6 @@ class Journeys:
             self.centre.admit(leg, now)
 
     # -- helpers ----------------------------------------------------------------------
-
-    def _next_message(self, contact: int, t: int, now: float) -> bool:
-        """A reply to ``contact`` (of type ``t``) was sent: the customer writes again after
-        their think time, or is done. Returns True: the agent is free (the after-handling
-        hook of a type that only converses, :meth:`after_handling`)."""
-        book = self.book
-        customer = book.customer[contact]
-        remaining = self._remaining.pop(customer, None)
-        if remaining is None:  # the conversation's first reply: how many messages in all?
-            remaining = self._conversation_length(t) - 1
-        if remaining <= 0:
-            return True
-        think = self._think[t]
-        assert think is not None, "only a chat conversation has further messages"
-        delay = think()
-        arrival = now + delay
-        # new_contact(), written out: one message per handled message.
-        talk = self._plain_talk[t]
-        handle = talk() if talk is not None else self.handling.new_contact(t, arrival)
-        patience = self._patience[t]
-        deadline = math.inf if patience is None else arrival + patience()
-        message = book.add(arrival, t, handle, deadline, customer, MESSAGE, 0, book.leg[contact])
-        self._remaining[customer] = remaining - 1
-        # Onto SimPy's heap as a bare Ring (as a bot's exit, _start_bot): same order.
-        ring = new_ring(Ring)
-        ring._value = message
-        ring.callbacks = self._messages_due
-        env = self.env
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), ring))
-        return True
-
-    def _message_due(self, event: simpy.Event) -> None:
-        """A conversation's next message arrives (its Ring rang)."""
-        self.centre.admit(event._value, self.env._now)
-
-    def _conversation_length(self, t: int) -> int:
-        """Messages in a conversation: geometric on 1, 2, ... with the configured mean."""
-        conversation = self.types[t].conversation
-        assert conversation is not None, "only a chat conversation has a length"
-        p = 1.0 / conversation.mean_messages
-        u = self._messages[t]()
-        if p >= 1.0:
-            return 1
-        # Inverse transform: P(N > n) = (1 - p)^n.
-        return 1 + int(math.log1p(-u) / math.log1p(-p))
 
     def _retry_callback(self, contact: int, now: float) -> None:
         book = self.book
