@@ -52,20 +52,24 @@ class QueueLength:
         """How long the longest-waiting contact had waited just before each of ``times``
         (ascending; 0 where nobody was waiting): the age of the oldest item in the backlog.
 
-        One pass: walking the contacts in the order they joined, a contact that has left
-        by one time has left by every later one, so the oldest still waiting is found by a
-        pointer that only moves forward.
+        In the order the contacts joined, the oldest still waiting just before ``t`` is the
+        first one that had not left before ``t``: the first whose leaving time is ≥ ``t``,
+        which is where the running maximum of the leaving times first reaches ``t`` (one
+        sorted search for every time; no Python list of a long run's millions of waits).
         """
         order = np.argsort(self._joined, kind="stable")
-        joined, left = self._joined[order].tolist(), self._left[order].tolist()
+        joined = self._joined[order]
+        reached = self._left[order]
+        del order
+        np.maximum.accumulate(reached, out=reached)  # each prefix's latest leaving time
+        times = np.asarray(times, dtype=float)
+        first = np.searchsorted(reached, times, side="left")
+        del reached
         ages = np.zeros(len(times))
-        p, n = 0, len(joined)
-        for k, t in enumerate(np.asarray(times, dtype=float).tolist()):
-            while p < n and left[p] < t:
-                p += 1
-            # Everyone before p has left; p joined first among those still there (if yet).
-            if p < n and joined[p] < t:
-                ages[k] = t - joined[p]
+        there = first < len(joined)  # someone had not left yet
+        oldest = joined[first[there]]
+        # ... and had joined by then: the wait so far of the first of them.
+        ages[there] = np.where(oldest < times[there], times[there] - oldest, 0.0)
         return ages
 
     def oldest_at(self, time: float) -> float:

@@ -24,6 +24,7 @@ LAYERS = (
             "ccsim.jsonable",
             "ccsim.timeline",
             "ccsim.stats",
+            "ccsim.memory",
         ),
     ),
     ("scenario", ("ccsim.scenario",)),

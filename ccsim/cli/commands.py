@@ -94,18 +94,10 @@ def run(
       ccsim run two-pools --set pools.sales_team.staffing=+2
       ccsim run two-pools --xlsx                  # also the Excel workbook, report.xlsx
     """
-    from rich.console import Console
-
-    from ccsim.analytic.figures import erlang_figures
+    # Only what simulating needs is imported before it: the writers (pandas among them) come
+    # after, so that a long run's records are gone before they arrive (a smaller peak).
     from ccsim.experiment.replications import run_experiment
-    from ccsim.output.console import print_run_summary, print_warnings
-    from ccsim.output.run_folder import (
-        check_destination,
-        check_results_dir,
-        new_run_folder,
-        summary_with_context,
-        write_results,
-    )
+    from ccsim.output.destination import check_destination, check_results_dir, new_run_folder
 
     with user_errors():
         loaded = load_with_overrides(scenario or DEFAULT_SCENARIO, overrides)
@@ -125,6 +117,8 @@ def run(
                 keep_records=not no_records,
                 progress=advance,
             )
+        from ccsim.output.run_folder import summary_with_context, write_results
+
         folder = write_results(result, out or new_run_folder(results_dir, loaded.name))
         if xlsx:
             write_folder_workbook(folder, as_json)
@@ -134,6 +128,11 @@ def run(
         click.echo(f"Results written to {folder}", err=True)  # stdout stays pure JSON
         return
     if not quiet:
+        from rich.console import Console
+
+        from ccsim.analytic.figures import erlang_figures
+        from ccsim.output.console import print_run_summary, print_warnings
+
         console = Console() if sys.stdout.isatty() else Console(width=200)
         print_run_summary(
             console, summary, erlang_figures(result.scenario), result.scenario.has_journeys

@@ -232,7 +232,7 @@ def user_errors():
             fail(_os_message(exc))
         raise
     except KeyboardInterrupt:
-        from ccsim.output.run_folder import finished_folders
+        from ccsim.output.destination import finished_folders
 
         written = finished_folders()
         if written:
@@ -244,7 +244,7 @@ def user_errors():
 
 _USER_ERRORS = (
     ("ccsim.errors", "ScenarioError"),
-    ("ccsim.output.run_folder", "OutputError"),
+    ("ccsim.output.destination", "OutputError"),
     ("ccsim.experiment.executors", "ExecutorError"),
     ("ccsim.output.html.page", "ReportError"),
     ("ccsim.scenario.overrides", "OverrideError"),
@@ -339,7 +339,7 @@ def load_with_overrides(path, overrides: tuple[str, ...], name: str | None = Non
     given, so its title and results folder are not the base run's."""
     from ccsim.scenario import load_scenario
     from ccsim.scenario.overrides import apply_overrides, parse_override
-    from ccsim.studies.compare import what_if_name
+    from ccsim.studies.variant_names import what_if_name
 
     scenario = load_scenario(path)
     if not overrides:

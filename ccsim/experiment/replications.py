@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ccsim.errors import ScenarioError
 from ccsim.experiment.executors import Executor, make_executor
@@ -23,8 +23,10 @@ from ccsim.experiment.executors import ExecutorError as ExecutorError  # re-expo
 from ccsim.experiment.executors import (
     resolve_jobs as resolve_jobs,  # re-exported (was defined here)
 )
-from ccsim.measures import ReplicationMeasures, measure
+from ccsim.measures import ReplicationMeasures
 from ccsim.measures.catalogue import INTERVAL_CI, bounds
+from ccsim.measures.replication import measure_numbers
+from ccsim.memory import release_free_memory
 from ccsim.model.centre import simulate
 from ccsim.records import ContactRecords, concat_frames
 from ccsim.scenario import Scenario
@@ -32,6 +34,12 @@ from ccsim.scenario.capacity import records_problem
 from ccsim.scenario.overrides import with_experiment
 from ccsim.stats import Estimate as Estimate  # re-exported (was defined here)
 from ccsim.stats import estimate, half_width
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas is imported when a table is asked for, not to simulate and measure: a replication
+# that does not keep its records lets go of them before pandas comes in (_replicate).
 
 INTERVAL_CI_MEASURES = INTERVAL_CI
 """Per-interval measures reported with a confidence interval (others: mean only)."""
@@ -115,6 +123,8 @@ class ExperimentResult:
 
     def intervals(self) -> pd.DataFrame:
         """Per-interval measures, mean over replications (and CI for the main ones)."""
+        import pandas as pd
+
         frame = pd.concat([r.intervals for r in self.replications], ignore_index=True)
         keys = ["kind", "name", "interval", "day", "start"]
         measures = [c for c in frame.columns if c not in keys]
@@ -142,7 +152,7 @@ def run_replication(
 ) -> tuple[ContactRecords, ReplicationMeasures]:
     """Simulate and measure one replication (the unit of work sent to a worker)."""
     records = simulate(scenario, replication=replication)
-    return records, measure(records, scenario)
+    return records, measure_numbers(records, scenario).finish()
 
 
 def run_experiment(
@@ -216,6 +226,16 @@ def _run_on(
 def _replicate(
     scenario: Scenario, keep_records: bool, replication: int
 ) -> tuple[ContactRecords | None, ReplicationMeasures]:
-    """One replication's task: its records are sent back only if they are kept."""
-    records, measures = run_replication(scenario, replication)
-    return (records if keep_records else None), measures
+    """One replication's task: its records are sent back only if they are kept.
+
+    Records not kept are let go of before the interval table is made a DataFrame: a long
+    run's records and pandas (imported for the table) are then never in memory together.
+    """
+    records = simulate(scenario, replication=replication)
+    release_free_memory()  # the simulation's garbage, before measuring adds its own
+    measured = measure_numbers(records, scenario)
+    if keep_records:
+        return records, measured.finish()
+    del records
+    release_free_memory()  # the records' pages, before pandas and the table take their own
+    return None, measured.finish()

@@ -98,6 +98,8 @@ def contact_sums(grid: IntervalGrid) -> dict[str, np.ndarray]:
     # contacts never reached it. Unserved ones (wait NaN) waited till the end.
     reached_queue = answered | abandoned_only | balked | callback | unserved
     thresholds = np.array([c.service_level.threshold for c in grid.scenario.contact_types.values()])
+    # One type: one threshold, no per-contact column of it (a long run has millions).
+    threshold = thresholds[0] if len(thresholds) == 1 else thresholds[grid.ctype]
     return {
         "offered": np.bincount(key, minlength=size)
         .astype(float)
@@ -108,7 +110,7 @@ def contact_sums(grid: IntervalGrid) -> dict[str, np.ndarray]:
         "callbacks_requested": count(callback),
         "blocked": count(outcome == BLOCKED),
         "unserved": count(unserved),
-        "answered_within": count(answered & (wait <= thresholds[grid.ctype])),
+        "answered_within": count(answered & (wait <= threshold)),
         # Balking is hanging up, only sooner: it counts as abandoning in service levels.
         "sl_denominator": count(_sl_denominator(grid, answered, abandoned_only | balked, unserved)),
         "wait_answered": total(answered, wait),
@@ -170,7 +172,10 @@ def group_ratios(
     """
     queued = mine & ((grid.outcome == ANSWERED) | (grid.outcome == ABANDONED))
     waits = grid.wait[queued]
-    p90, p95, p99 = np.percentile(waits, [90, 95, 99]) if waits.size else (np.nan,) * 3
+    # waits is this function's own copy: sorted in place, not copied again (same values).
+    p90, p95, p99 = (
+        np.percentile(waits, [90, 95, 99], overwrite_input=True) if waits.size else (np.nan,) * 3
+    )
     queue_length = grid.queue_length(types)
     close = float(grid.scenario.horizon.day_closes()[-1])
     return {

@@ -35,9 +35,9 @@ its contact type; a contact counts in its own interval and type.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ccsim.measures.customer_base import assign_customers, churn_probability, customer_stream
 from ccsim.measures.grid import IntervalGrid
@@ -56,6 +56,9 @@ from ccsim.records import (
     TRANSFER,
 )
 from ccsim.scenario.experience import Experience
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GROUP_MEASURES = (
     "bad_contact_share",
@@ -340,6 +343,8 @@ def _interval_columns(grid: IntervalGrid, e: Experiences, rules: Experience, cty
     )
     names = np.repeat(np.array(records.contact_types, dtype=object), grid.n_intervals)
     every = np.tile(np.arange(grid.n_intervals), grid.n_types)
+    import pandas as pd  # only a scenario with customer experience pays for it here
+
     return pd.DataFrame({"name": names, "interval": every, **columns})
 
 
@@ -353,11 +358,12 @@ def add_experience(
     overall: dict[str, float],
     by_type: dict[str, dict[str, float]],
     by_channel: dict[str, dict[str, float]],
-    intervals: pd.DataFrame,
 ) -> pd.DataFrame:
     """Add the experience measures to one replication's measures (``overall``, ``by_type``
     and ``by_channel`` in place; ``total_cost`` from the agents' ``cost`` already there) and
-    return the interval table with their columns on the contact-type rows."""
+    return their interval columns, keyed by ``kind``, ``name`` and ``interval``, for the
+    contact-type rows of the interval table
+    (:attr:`~ccsim.measures.intervals.IntervalRows.experience`)."""
     types, channels, whole, columns = experience_measures(grid, rules)
     for name, values in types.items():
         by_type[name].update(values)
@@ -366,7 +372,7 @@ def add_experience(
     overall.update(whole)
     overall["total_cost"] = overall.get("cost", 0.0) + whole["churn_cost"]
     columns.insert(0, "kind", "type")
-    return intervals.merge(columns, on=["kind", "name", "interval"], how="left")
+    return columns
 
 
 def _add_prevented(e, rules, types, first_type, by_type, by_channel, grid) -> None:

@@ -8,8 +8,10 @@ fraction of the cost, for searches that evaluate many staffings.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
-import pandas as pd
 
 from ccsim.measures.contacts import COUNT_FIELDS, contact_rates, contact_sums, optional_rates
 from ccsim.measures.grid import IntervalGrid
@@ -17,6 +19,9 @@ from ccsim.measures.pools import pool_ratios, pool_sums
 from ccsim.records import ContactRecords
 from ccsim.scenario import Scenario
 from ccsim.units import format_clock
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def interval_sums(
@@ -38,63 +43,104 @@ def interval_sums(
     return sums, pool_sums(grid)
 
 
+@dataclass(frozen=True)
+class IntervalRows:
+    """The interval table as numpy columns, before it is a DataFrame.
+
+    One block of columns per contact type and per pool, each a row per interval. Measuring
+    a replication makes these (numpy only); :meth:`frame` makes the table planners read
+    (pandas). Kept apart so that a long run can let go of its records before pandas — some
+    75 MB once imported — comes into memory beside them.
+
+    Attributes:
+        blocks: one dict of columns per contact type, then per pool (a scalar: the same
+            value on every row).
+        day, clock: each interval's day and clock time (seconds after midnight).
+        measured: the intervals with any time after the warm-up (the rows kept).
+        experience: the customer-experience columns of the contact-type rows, keyed by
+            ``kind``, ``name`` and ``interval`` (None: the scenario has no ``experience``).
+    """
+
+    blocks: tuple[dict[str, Any], ...]
+    day: np.ndarray
+    clock: np.ndarray
+    measured: np.ndarray
+    experience: pd.DataFrame | None = None
+
+    def frame(self) -> pd.DataFrame:
+        """One row per (interval, contact type), then per (interval, pool), after the
+        warm-up, with the interval's day and clock time."""
+        import pandas as pd
+
+        frame = pd.concat([pd.DataFrame(block) for block in self.blocks], ignore_index=True)
+        frame.insert(3, "day", self.day[frame["interval"]])
+        frame.insert(4, "start", [format_clock(c) for c in self.clock[frame["interval"]]])
+        frame = frame[self.measured[frame["interval"].to_numpy()]]
+        frame = frame.reset_index(drop=True)
+        if self.experience is not None:
+            frame = frame.merge(self.experience, on=["kind", "name", "interval"], how="left")
+        return frame
+
+
 def interval_table(
     grid: IntervalGrid,
     sums: dict[str, np.ndarray],
     pools: dict[str, dict[str, np.ndarray]],
 ) -> pd.DataFrame:
-    """One row per (interval, contact type), then per (interval, pool), after the warm-up.
+    """One row per (interval, contact type), then per (interval, pool), after the warm-up
+    (:func:`interval_rows` made into a DataFrame).
 
     Args:
         sums: :func:`~ccsim.measures.contacts.contact_sums` of the grid.
         pools: :func:`~ccsim.measures.pools.pool_sums` of the grid.
     """
+    return interval_rows(grid, sums, pools).frame()
+
+
+def interval_rows(
+    grid: IntervalGrid,
+    sums: dict[str, np.ndarray],
+    pools: dict[str, dict[str, np.ndarray]],
+) -> IntervalRows:
+    """The columns of :func:`interval_table`, numpy only (see :class:`IntervalRows`)."""
     horizon = grid.scenario.horizon
     day = (grid.starts // 86400).astype(int)
     clock = grid.starts - day * 86400
     every = np.arange(grid.n_intervals)
-    frames = []
+    blocks: list[dict[str, Any]] = []
     for t, name in enumerate(grid.records.contact_types):
         s = {f: sums[f][t] for f in COUNT_FIELDS}
         queue = grid.queue_length([t])
-        frames.append(
-            pd.DataFrame(
-                {
-                    "kind": "type",
-                    "name": name,
-                    "interval": every,
-                    **contact_rates(s),
-                    # the service level's counts, for daily levels (ccsim.studies.staffing.risk)
-                    "answered_within_threshold": s["answered_within"],
-                    "sl_denominator": s["sl_denominator"],
-                    "max_queue": queue.max_per_interval,
-                    "mean_queue": _divide(
-                        queue.area_per_interval, horizon.interval * grid.measured_fraction
-                    ),
-                    "waiting_at_end": queue.waiting_at(grid.interval_ends),
-                    "oldest_at_end": queue.oldest_at_each(grid.interval_ends),
-                    **optional_rates(grid, s),
-                }
-            )
+        blocks.append(
+            {
+                "kind": "type",
+                "name": name,
+                "interval": every,
+                **contact_rates(s),
+                # the service level's counts, for daily levels (ccsim.studies.staffing.risk)
+                "answered_within_threshold": s["answered_within"],
+                "sl_denominator": s["sl_denominator"],
+                "max_queue": queue.max_per_interval,
+                "mean_queue": _divide(
+                    queue.area_per_interval, horizon.interval * grid.measured_fraction
+                ),
+                "waiting_at_end": queue.waiting_at(grid.interval_ends),
+                "oldest_at_end": queue.oldest_at_each(grid.interval_ends),
+                **optional_rates(grid, s),
+            }
         )
     for name, values in pools.items():
-        frames.append(
-            pd.DataFrame(
-                {
-                    "kind": "pool",
-                    "name": name,
-                    "interval": every,
-                    "agents": values["scheduled"] / horizon.interval,
-                    "rostered": values["rostered"] / horizon.interval,
-                    **pool_ratios(values, total=False),
-                }
-            )
+        blocks.append(
+            {
+                "kind": "pool",
+                "name": name,
+                "interval": every,
+                "agents": values["scheduled"] / horizon.interval,
+                "rostered": values["rostered"] / horizon.interval,
+                **pool_ratios(values, total=False),
+            }
         )
-    frame = pd.concat(frames, ignore_index=True)
-    frame.insert(3, "day", day[frame["interval"]])
-    frame.insert(4, "start", [format_clock(c) for c in clock[frame["interval"]]])
-    frame = frame[grid.measured_fraction[frame["interval"].to_numpy()] > 0]
-    return frame.reset_index(drop=True)
+    return IntervalRows(tuple(blocks), day, clock, grid.measured_fraction > 0)
 
 
 def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

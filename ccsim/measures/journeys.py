@@ -57,6 +57,9 @@ from ccsim.records import (
 )
 from ccsim.scenario import Scenario
 
+_BLOCK = 2**18
+"""Customers taken at a time where a whole column's temporaries would be large."""
+
 
 def journey_measures(
     records: ContactRecords, scenario: Scenario, measured_from: float, counted_at: np.ndarray
@@ -150,11 +153,17 @@ def journey_measures(
             took_callback = np.flatnonzero(first & ~np.isnan(accepted_at))
             got_through = took_callback[~np.isnan(reached_at[took_callback])]
             time_to_callback = _mean(reached_at[got_through] - accepted_at[got_through])
-        if first_answer is None:  # each customer's only contact, if answered
-            resolved = np.flatnonzero(first & answered)
-        else:
+        if first_answer is None:  # each customer's only contact, if answered (a mask)
+            answered_first = first & answered
+            fcr = _ratio(
+                np.count_nonzero(answered_first & (records.transferred_to < 0)),
+                np.count_nonzero(answered_first),
+            )
+            del answered_first
+        else:  # the first answered contact of each customer who got one
             resolved = first_answer[first]
             resolved = resolved[resolved >= 0]
+            fcr = _ratio((records.transferred_to[resolved] < 0).sum(), len(resolved))
         errors = error[rows[predicted]]
         result[name] = {
             "customers": float(n),
@@ -163,9 +172,7 @@ def journey_measures(
             "customers_served": _ratio(served.sum(), n),
             "transfers": float((rows & (records.kind == TRANSFER)).sum()),
             "transfers_per_customer": _ratio((rows & (records.kind == TRANSFER)).sum(), n),
-            "first_contact_resolution": _ratio(
-                (records.transferred_to[resolved] < 0).sum(), len(resolved)
-            ),
+            "first_contact_resolution": fcr,
             "time_in_system": _time_in_system(journey_end, records.arrival, served),
             "callbacks_offered": float((rows & offered).sum()),
             "callbacks_accepted": float(len(took_callback)),
@@ -191,8 +198,17 @@ def journey_measures(
 
 def _time_in_system(journey_end: np.ndarray, arrival: np.ndarray, who: np.ndarray) -> float:
     """Mean first arrival → end of the last contact, over the customers ``who``."""
-    spent = np.asarray(journey_end[who], dtype=float)
-    spent -= arrival[who]  # in place: a long run's customers are millions
+    # A block of customers at a time into one array: a long run's customers are millions,
+    # and whole-column temporaries would double this measure's memory.
+    spent = np.empty(int(np.count_nonzero(who)))
+    filled = 0
+    for low in range(0, len(who), _BLOCK):
+        mine = who[low : low + _BLOCK]
+        part = spent[filled : filled + int(np.count_nonzero(mine))]
+        np.subtract(
+            journey_end[low : low + _BLOCK][mine], arrival[low : low + _BLOCK][mine], out=part
+        )
+        filled += len(part)
     return _mean(spent)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ccsim.measures.busy_spans import busy_per_interval
 from ccsim.measures.grid import IntervalGrid, ratio
 from ccsim.records import ANSWERED, ContactRecords, OutboundRecords
 from ccsim.scenario import Scenario
@@ -42,12 +43,10 @@ def pool_sums(grid: IntervalGrid) -> dict[str, dict[str, np.ndarray]]:
     engaged = ~np.isnan(records.answered)  # agent busy: incl. unreached callback attempts
     for index, (name, pool) in enumerate(grid.scenario.pools.items()):
         mine = (records.pool == index) & engaged
-        start, end = records.answered[mine], records.ended[mine]
         # An agent with three chats open is busy once; a call taken while an email is
         # parked overlaps the email's span (answered → ended) and is busy time once.
-        if pool.max_concurrency > 1 or pool.interrupt_deferrable:
-            start, end = union_spans(records.agent[mine], start, end)
-        busy = overlap_seconds(start, end, grid.boundaries)
+        merge = pool.max_concurrency > 1 or pool.interrupt_deferrable
+        busy = busy_per_interval(records, mine, grid.boundaries, merge)
         if records.outbound is not None:  # campaign calls keep agents busy too
             calls = records.outbound.pool == index
             busy = busy + overlap_seconds(
@@ -55,7 +54,7 @@ def pool_sums(grid: IntervalGrid) -> dict[str, dict[str, np.ndarray]]:
             )
         on_duty = records.on_duty[name].agent_seconds(grid.boundaries)
         if open_spans is not None:  # measures.occupancy_open_hours: within opening hours only
-            busy_open = overlap_seconds(start, end, open_spans)[::2]
+            busy_open = busy_per_interval(records, mine, open_spans, merge)[::2]
             if records.outbound is not None:
                 busy_open = (
                     busy_open
@@ -122,8 +121,7 @@ def busy_seconds(grid: IntervalGrid, types: list[int]) -> float:
     with several chats open at once spends that time once."""
     records = grid.records
     mine = np.isin(records.contact_type, types) & ~np.isnan(records.answered)
-    start, end = union_spans(records.agent[mine], records.answered[mine], records.ended[mine])
-    busy = float(overlap_seconds(start, end, grid.boundaries).sum())
+    busy = float(busy_per_interval(records, mine, grid.boundaries, merge=True).sum())
     pauses = records.pauses
     if pauses is not None and len(pauses):  # parked items: the agent was on calls
         parked = np.isin(records.contact_type[pauses.contact], types)

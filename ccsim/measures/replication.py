@@ -23,10 +23,10 @@ Where each part is defined:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ccsim.measures.across_days import mean_of_daily_ratios
 from ccsim.measures.catalogue import FRACTIONS as FRACTIONS  # re-exported (was defined here)
@@ -36,8 +36,8 @@ from ccsim.measures.experience import add_experience
 from ccsim.measures.grid import NOT_OFFERED as NOT_OFFERED  # re-exported (was defined here)
 from ccsim.measures.grid import IntervalGrid, ratio
 from ccsim.measures.grid import counted_at as counted_at  # re-exported (was defined here)
+from ccsim.measures.intervals import IntervalRows, interval_rows
 from ccsim.measures.intervals import interval_sums as interval_sums  # re-exported
-from ccsim.measures.intervals import interval_table
 from ccsim.measures.journeys import journey_measures
 from ccsim.measures.pools import (
     add_pools,
@@ -50,6 +50,9 @@ from ccsim.measures.pools import (
 )
 from ccsim.records import ContactRecords
 from ccsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,44 @@ class ReplicationMeasures:
     by_campaign: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class MeasuredReplication:
+    """One replication measured, its interval table still numpy columns.
+
+    :func:`measure_numbers` makes it from the records with numpy alone; :meth:`finish`
+    makes the :class:`ReplicationMeasures` (the interval table a DataFrame). A caller that
+    does not keep the records lets go of them in between, so that pandas, imported for the
+    table, and a long run's records are never in memory together.
+    """
+
+    replication: int
+    overall: dict[str, float]
+    by_type: dict[str, dict[str, float]]
+    by_pool: dict[str, dict[str, float]]
+    rows: IntervalRows
+    by_channel: dict[str, dict[str, float]]
+    by_campaign: dict[str, dict[str, float]]
+
+    def finish(self) -> ReplicationMeasures:
+        """The measures, with the interval table made a DataFrame."""
+        return ReplicationMeasures(
+            self.replication,
+            self.overall,
+            self.by_type,
+            self.by_pool,
+            self.rows.frame(),
+            self.by_channel,
+            self.by_campaign,
+        )
+
+
 def measure(records: ContactRecords, scenario: Scenario) -> ReplicationMeasures:
     """Compute every measure of one replication from its records."""
+    return measure_numbers(records, scenario).finish()
+
+
+def measure_numbers(records: ContactRecords, scenario: Scenario) -> MeasuredReplication:
+    """Every measure of one replication from its records, with numpy only (no pandas)."""
     grid = IntervalGrid(records, scenario)
     sums = contact_sums(grid)  # field → (types, intervals)
 
@@ -128,17 +167,16 @@ def measure(records: ContactRecords, scenario: Scenario) -> ReplicationMeasures:
     for name, measures in by_type.items():
         measures.update(journeys[name])
     overall.update(journeys[None])
-    intervals = interval_table(grid, sums, pools)
+    rows = interval_rows(grid, sums, pools)
     if scenario.experience is not None:  # customer experience and churn (issue 17)
-        intervals = add_experience(
-            grid, scenario.experience, overall, by_type, by_channel, intervals
-        )
-    return ReplicationMeasures(
+        experience = add_experience(grid, scenario.experience, overall, by_type, by_channel)
+        rows = replace(rows, experience=experience)
+    return MeasuredReplication(
         records.replication,
         overall,
         by_type,
         by_pool,
-        intervals,
+        rows,
         by_channel,
         campaign_measures(records.outbound),
     )
