@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import math
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from ccsim.cli.log_options import calibration_errors, log_options, read_log, reading_options
 from ccsim.cli.support import (
     DURATION,
     RESULTS_DIR_OPTION,
@@ -21,104 +21,7 @@ from ccsim.cli.support import (
     quiet_option,
     reps_option,
     seed_option,
-    user_errors,
 )
-
-
-def _log_options(command):
-    """The options that say how to read a contact log (shared by fit and backtest)."""
-    options = [
-        click.option(
-            "--mapping",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="YAML file: columns: {FIELD: COLUMN}, outcomes: {OUTCOME: [VALUES]}, "
-            "date_column, datetime_format.",
-        ),
-        click.option(
-            "--map",
-            "maps",
-            multiple=True,
-            metavar="FIELD=COLUMN",
-            help="Column of a field: arrival, answered, ended, outcome, contact_type, agent, "
-            "bot_entry, bot_exit (repeatable; default: the field's own name).",
-        ),
-        click.option(
-            "--map-outcome",
-            "outcome_maps",
-            multiple=True,
-            metavar="OUTCOME=VALUE,…",
-            help="Raw values meaning answered, abandoned, blocked or other, e.g. "
-            "abandoned=ABAN,ABD (repeatable).",
-        ),
-        click.option(
-            "--date-column",
-            metavar="COLUMN",
-            help="Column holding the date when the time columns hold clock times only.",
-        ),
-        click.option(
-            "--datetime-format",
-            metavar="FORMAT",
-            callback=_check_datetime_format,
-            help="strftime format of the times (with --date-column: of '<date> <time>'), "
-            "e.g. '%d/%m/%Y %H:%M:%S'. Default: recognised automatically.",
-        ),
-        click.option(
-            "--placeholder",
-            "placeholders",
-            multiple=True,
-            metavar="VALUE",
-            help="A raw time value written for a phase that did not happen, read as empty, "
-            "e.g. 0:00:00 (repeatable; added to the mapping file's placeholders).",
-        ),
-        click.option(
-            "--clock-tolerance",
-            metavar="SECONDS",
-            help="Seconds an answer may precede its arrival (two clocks out of step): kept "
-            "with a wait of 0 and counted; beyond it the row is refused. Default: 3.",
-        ),
-        click.option(
-            "--day-start",
-            metavar="HH:MM",
-            help="Business days start at this clock time (calls after midnight belong to the "
-            "day before). Default: guessed from the log.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _check_datetime_format(ctx, param, value):
-    """Refuse a format with a directive that does not exist (``%Q``) before reading the log
-    (the same check as a mapping file's ``datetime_format``)."""
-    if value is None:
-        return value
-    from ccsim.calibration.log_format import LogError, check_datetime_format
-
-    try:
-        return check_datetime_format(value, "the format")
-    except LogError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-@contextmanager
-def _calibration_errors():
-    """Log, fit and backtest mistakes: one paragraph, exit status 2."""
-    from ccsim.calibration.backtest import BacktestError
-    from ccsim.calibration.contact_log import LogError
-
-    with user_errors():
-        try:
-            yield
-        except (LogError, BacktestError) as exc:
-            fail(str(exc))
-
-
-def _read_log(log, reading: dict):
-    """The cleaned log, read with the options of :func:`_log_options` (``reading``)."""
-    from ccsim.calibration.contact_log import LogFormat, read_contact_log
-
-    return read_contact_log(log, LogFormat.from_options(**reading))
 
 
 @click.command()
@@ -132,7 +35,7 @@ def _read_log(log, reading: dict):
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the fit report (text, JSON, plots). Default: <out without .yaml>.fit/",
 )
-@_log_options
+@log_options
 @click.option(
     "--interval",
     type=DURATION,
@@ -211,13 +114,13 @@ def fit(
     from ccsim.calibration.tuning import tune_availability
     from ccsim.output.fit_folder import fit_report_folder, fit_summary, report_text, write_fit
 
-    with _calibration_errors():
+    with calibration_errors():
         if interval < 60:
             fail(f"--interval {interval:g}s: must be at least 1 minute (15min, 30min, 60min)")
         if out.exists() and not force:
             fail(f"--out {out}: already exists; choose another file or add --force to replace it")
         report_dir, replace = fit_report_folder(out, report_dir, force)
-        contact_log = _read_log(log, _reading(reading))
+        contact_log = read_log(log, reading_options(reading))
         result = fit_log(contact_log, interval, staffing_file, handle_family, threshold, target)
         text = scenario_text(result, name or out.stem)
         tuning = tune_availability(result) if tune else None
@@ -233,7 +136,7 @@ def fit(
 @click.command()
 @click.argument("log", type=click.Path(path_type=Path))
 @click.argument("scenario", type=click.Path(path_type=Path), required=False)
-@_log_options
+@log_options
 @click.option(
     "--fit-until",
     metavar="DATE",
@@ -323,7 +226,7 @@ def backtest(
     )
 
     holdout = None
-    with _calibration_errors():
+    with calibration_errors():
         if fit_until is not None and holdout_log is not None:
             fail(
                 "--fit-until and --holdout-log: give one (cut one log at a date, or fit on LOG "
@@ -347,12 +250,12 @@ def backtest(
             check_destination(out)  # before spending minutes simulating
         else:
             check_results_dir(results_dir)
-        reading = _reading(reading)
-        contact_log = _read_log(log, reading)
+        reading = reading_options(reading)
+        contact_log = read_log(log, reading)
         days = len(contact_log.dates)
         show = not quiet and not as_json and sys.stderr.isatty()
         if held_out:
-            later = _read_log(holdout_log, reading) if holdout_log is not None else None
+            later = read_log(holdout_log, reading) if holdout_log is not None else None
             holdout = _holdout(contact_log, fit_until, later, mode, staffing, reps, seed, show)
             result = holdout.backtest
             if later is not None:
@@ -377,20 +280,6 @@ def backtest(
         if holdout is not None:
             print_holdout(console, holdout)
     click.echo(f"Backtest written to {folder}")
-
-
-def _reading(options: dict) -> dict:
-    """The reading options as :meth:`LogFormat.from_options` takes them."""
-    return {
-        "mapping_file": options["mapping"],
-        "maps": options["maps"],
-        "outcome_maps": options["outcome_maps"],
-        "date_column": options["date_column"],
-        "datetime_format": options["datetime_format"],
-        "placeholders": options["placeholders"],
-        "clock_tolerance": options["clock_tolerance"],
-        "day_start": options["day_start"],
-    }
 
 
 def _holdout(contact_log, fit_until, later, mode, staffing, reps, seed, show):

@@ -187,7 +187,7 @@ def intraday(
 
 def _state_command():
     # The log-reading options are calibration's own (the same mapping files and cleaning).
-    from ccsim.cli.calibration import _calibration_errors, _log_options, _read_log, _reading
+    from ccsim.cli.log_options import calibration_errors, log_options, read_log, reading_options
 
     @click.command()
     @click.argument("log", type=click.Path(path_type=Path))
@@ -221,7 +221,7 @@ def _state_command():
         help="An agent who finished a contact this long before the cut is idle.",
     )
     @out_option("Write the state here.", file=True)
-    @_log_options
+    @log_options
     def state(log, at, date, scenario_spec, pool, agent_pools_path, idle_window, out, **reading):
         """Build a state file from a contact log cut at a time of day (for `ccsim intraday`).
 
@@ -256,8 +256,8 @@ def _state_command():
                 scenario = load_with_overrides(scenario_spec, ())
         if scenario is None and pool is None:
             pool = "agents"
-        with _calibration_errors():
-            contact_log = _read_log(log, _reading(reading))
+        with calibration_errors():
+            contact_log = read_log(log, reading_options(reading))
             try:
                 table = None if agent_pools_path is None else read_agent_pools(agent_pools_path)
                 if table is not None and scenario is not None:
