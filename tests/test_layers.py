@@ -24,7 +24,6 @@ LAYERS = (
             "ccsim.jsonable",
             "ccsim.timeline",
             "ccsim.stats",
-            "ccsim.memory",
         ),
     ),
     ("scenario", ("ccsim.scenario",)),

@@ -26,7 +26,6 @@ from ccsim.experiment.executors import (
 from ccsim.measures import ReplicationMeasures
 from ccsim.measures.catalogue import INTERVAL_CI, bounds
 from ccsim.measures.replication import measure_numbers
-from ccsim.memory import release_free_memory
 from ccsim.model.centre import simulate
 from ccsim.records import ContactRecords, concat_frames
 from ccsim.scenario import Scenario
@@ -232,10 +231,8 @@ def _replicate(
     run's records and pandas (imported for the table) are then never in memory together.
     """
     records = simulate(scenario, replication=replication)
-    release_free_memory()  # the simulation's garbage, before measuring adds its own
     measured = measure_numbers(records, scenario)
     if keep_records:
         return records, measured.finish()
     del records
-    release_free_memory()  # the records' pages, before pandas and the table take their own
     return None, measured.finish()
