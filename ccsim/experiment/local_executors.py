@@ -40,6 +40,9 @@ class Executor(ABC):
     """
 
     workers: int = 1
+    shares_memory: bool = False
+    """Its workers are processes on this machine: they can hand records over in shared
+    memory (:mod:`ccsim.experiment.records_spool`) rather than pickled through a pipe."""
 
     @abstractmethod
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
@@ -77,6 +80,8 @@ class LocalProcessExecutor(Executor):
     Args:
         workers: the number of processes (at least 1); they start on first use.
     """
+
+    shares_memory = True
 
     def __init__(self, workers: int):
         if workers < 1:

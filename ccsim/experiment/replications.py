@@ -11,8 +11,10 @@ to the range the measure can take (:mod:`ccsim.measures.catalogue`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +24,12 @@ from ccsim.experiment.executors import Executor, make_executor
 from ccsim.experiment.executors import ExecutorError as ExecutorError  # re-exported
 from ccsim.experiment.executors import (
     resolve_jobs as resolve_jobs,  # re-exported (was defined here)
+)
+from ccsim.experiment.records_spool import (
+    SpooledRecords,
+    records_spool,
+    spool_records,
+    take_records,
 )
 from ccsim.measures import ReplicationMeasures
 from ccsim.measures.catalogue import INTERVAL_CI, bounds
@@ -206,12 +214,22 @@ def _run_on(
     keep_records: bool,
     progress: Callable[[int], None] | None,
 ) -> ExperimentResult:
-    task = partial(_replicate, scenario, keep_records)
     results: list[tuple[ContactRecords | None, ReplicationMeasures] | None] = [None] * count
-    for done, (index, outcome) in enumerate(executor.map_unordered(task, range(count)), 1):
-        results[index] = outcome
-        if progress is not None:
-            progress(done)
+    spool = records_spool() if keep_records and executor.shares_memory else nullcontext()
+    with spool as folder:
+        task: Callable[[int], tuple[ContactRecords | SpooledRecords | None, ReplicationMeasures]]
+        if folder is None:
+            task = partial(_replicate, scenario, keep_records)
+        else:  # local worker processes leave their records in shared memory
+            task = partial(_replicate_to_spool, scenario, folder)
+        for done, (index, (records, measures)) in enumerate(
+            executor.map_unordered(task, range(count)), 1
+        ):
+            if isinstance(records, SpooledRecords):
+                records = take_records(records)
+            results[index] = records, measures
+            if progress is not None:
+                progress(done)
     finished = [r for r in results if r is not None]
     assert len(finished) == count, "every replication reports back"
     return ExperimentResult(
@@ -220,6 +238,16 @@ def _run_on(
         # Records come back only when kept (keep_records); otherwise none is kept.
         records=[records for records, _ in finished if records is not None],
     )
+
+
+def _replicate_to_spool(
+    scenario: Scenario, folder: Path, replication: int
+) -> tuple[SpooledRecords, ReplicationMeasures]:
+    """One replication's task on a local worker process: its records are left in the shared
+    memory folder (:mod:`ccsim.experiment.records_spool`), its measures sent back."""
+    records, measures = _replicate(scenario, True, replication)
+    assert records is not None
+    return spool_records(records, folder), measures
 
 
 def _replicate(

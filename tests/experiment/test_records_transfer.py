@@ -1,10 +1,12 @@
-"""Records as they travel: back from a worker process (pickled) and out to Parquet (Arrow).
+"""Records as they travel: back from a worker process (pickled, or left in shared memory)
+and out to Parquet (Arrow).
 
 Both must carry exactly the records a replication produced: same seed, same records,
 whatever --jobs ran it and however they were written.
 """
 
 import io
+import os
 import pickle
 
 import numpy as np
@@ -14,6 +16,15 @@ import pyarrow.parquet as pq
 import pytest
 
 import ccsim
+from ccsim.experiment import records_spool as spool_module
+from ccsim.experiment import replications
+from ccsim.experiment.records_spool import (
+    PREFIX,
+    SHARED_MEMORY,
+    records_spool,
+    spool_records,
+    take_records,
+)
 from ccsim.records import ContactRecords
 
 JOURNEY_COLUMNS = ("customer", "kind", "attempt", "transferred_to", "predicted_wait")
@@ -83,3 +94,44 @@ def test_arrow_shares_the_numeric_columns():
     arrival = table.column("arrival").chunk(0)
     assert isinstance(arrival, pa.DoubleArray)
     assert arrival.buffers()[1].address == records.arrival.ctypes.data
+
+
+def test_records_left_in_shared_memory_come_back_unchanged(records, tmp_path):
+    """A local worker leaves its records in the spool; the parent maps them back intact
+    (journey columns included where they were recorded) and the file is gone after."""
+    spooled = spool_records(records, tmp_path)
+    assert len(pickle.dumps(spooled)) < 20_000  # what travels through the pipe: no columns
+    back = take_records(spooled)
+    _same(records, back)
+    assert list(tmp_path.iterdir()) == []  # removed once mapped
+
+
+def test_two_local_processes_use_the_spool_and_give_the_same_records(monkeypatch):
+    """--jobs 2 hands records over in shared memory, with records identical to --jobs 1 (all
+    columns, every replication, in order), and leaves no spool folder behind."""
+    taken = []
+    real_take = replications.take_records
+    monkeypatch.setattr(replications, "take_records", lambda s: taken.append(s) or real_take(s))
+    scenario = ccsim.load_scenario("redials-callbacks")
+    one = replications.run_experiment(scenario, replications=4, jobs=1)
+    two = replications.run_experiment(scenario, replications=4, jobs=2)
+    if SHARED_MEMORY.is_dir():
+        assert len(taken) == 4
+        assert not any(SHARED_MEMORY.glob(f"{PREFIX}{os.getpid()}-*"))
+    for a, b in zip(one.records, two.records, strict=True):
+        _same(a, b)
+    assert one.summary() == two.summary()
+
+
+def test_a_spool_left_by_a_killed_run_is_removed(tmp_path, monkeypatch):
+    """A folder whose process no longer runs is cleaned up by the next run; a live one stays."""
+    monkeypatch.setattr(spool_module, "SHARED_MEMORY", tmp_path)
+    dead = tmp_path / f"{PREFIX}999999999-abc"
+    live = tmp_path / f"{PREFIX}{os.getpid()}-abc"
+    for folder in (dead, live):
+        folder.mkdir()
+        (folder / "replication-0.arrow").write_bytes(b"x")
+    with records_spool() as folder:
+        assert folder is not None and folder.parent == tmp_path
+        assert not dead.exists() and live.exists()
+    assert not folder.exists()
