@@ -90,16 +90,23 @@ def records_spool() -> Iterator[Path | None]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def spool_records(records: ContactRecords, folder: Path) -> SpooledRecords:
-    """Write ``records``' columns into ``folder`` (in a worker process); what to send back."""
+def spool_records(records: ContactRecords, folder: Path) -> SpooledRecords | ContactRecords:
+    """Write ``records``' columns into ``folder`` (in a worker process); what to send back:
+    where they are, or the records themselves if the spool is full (a small ``/dev/shm``,
+    as containers often have: they are then pickled through the pipe as before)."""
     import pyarrow as pa
     import pyarrow.ipc
 
     names = COLUMNS if records.has_journeys else COLUMNS[: -len(JOURNEY_COLUMNS)]
     table = pa.table({name: getattr(records, name) for name in names})  # no copy: numpy views
     path = folder / f"replication-{records.replication}.arrow"
-    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
+    try:
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+    except OSError:  # no room left in shared memory
+        with suppress(OSError):
+            path.unlink()
+        return records
     others = {f.name: getattr(records, f.name) for f in fields(records) if f.name not in COLUMNS}
     return SpooledRecords(str(path), others)
 

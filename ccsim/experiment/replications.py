@@ -242,7 +242,7 @@ def _run_on(
 
 def _replicate_to_spool(
     scenario: Scenario, folder: Path, replication: int
-) -> tuple[SpooledRecords, ReplicationMeasures]:
+) -> tuple[SpooledRecords | ContactRecords, ReplicationMeasures]:
     """One replication's task on a local worker process: its records are left in the shared
     memory folder (:mod:`ccsim.experiment.records_spool`), its measures sent back."""
     records, measures = _replicate(scenario, True, replication)

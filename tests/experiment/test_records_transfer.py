@@ -135,3 +135,17 @@ def test_a_spool_left_by_a_killed_run_is_removed(tmp_path, monkeypatch):
         assert folder is not None and folder.parent == tmp_path
         assert not dead.exists() and live.exists()
     assert not folder.exists()
+
+
+def test_a_full_spool_sends_the_records_through_the_pipe(records, tmp_path, monkeypatch):
+    """A container's small /dev/shm fills up: the records then travel pickled, unchanged."""
+    import pyarrow as pa
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pa, "OSFile", full)
+    sent = spool_records(records, tmp_path)
+    assert isinstance(sent, ContactRecords)
+    _same(records, pickle.loads(pickle.dumps(sent)))
+    assert list(tmp_path.iterdir()) == []
