@@ -359,11 +359,9 @@ def add_experience(
     by_type: dict[str, dict[str, float]],
     by_channel: dict[str, dict[str, float]],
 ) -> pd.DataFrame:
-    """Add the experience measures to one replication's measures (``overall``, ``by_type``
-    and ``by_channel`` in place; ``total_cost`` from the agents' ``cost`` already there) and
-    return their interval columns, keyed by ``kind``, ``name`` and ``interval``, for the
-    contact-type rows of the interval table
-    (:attr:`~ccsim.measures.intervals.IntervalRows.experience`)."""
+    """Add the experience measures to one replication's measures (``overall``, ``by_type``,
+    ``by_channel`` in place; ``total_cost`` from the agents' ``cost``) and return their
+    columns for the interval table's type rows (``IntervalRows.experience``)."""
     types, channels, whole, columns = experience_measures(grid, rules)
     for name, values in types.items():
         by_type[name].update(values)
