@@ -115,7 +115,8 @@ def overload(scenario: Scenario, intervals: pd.DataFrame) -> list[Caution]:
                 over[interval] = max(over.get(interval, 0.0), float(value))
     if not over:
         return []
-    named = [f"{_label(intervals, i)} ({_ratio(v)})" for i, v in sorted(over.items())]
+    labels = _labels(intervals)
+    named = [f"{labels[i]} ({_ratio(v)})" for i, v in sorted(over.items())]
     return [
         Caution(
             "overload",
@@ -182,6 +183,7 @@ def queue_never_clears(scenario: Scenario, intervals: pd.DataFrame, summary: dic
 def targets_missed(scenario: Scenario, intervals: pd.DataFrame) -> list[Caution]:
     """Intervals whose mean service level is below the contact type's target."""
     missed, significant, total = [], 0, 0
+    labels = _labels(intervals)
     for name, ctype in scenario.contact_types.items():
         target = ctype.service_level.target
         rows = _rows_frame(intervals, "type", name)
@@ -190,7 +192,7 @@ def targets_missed(scenario: Scenario, intervals: pd.DataFrame) -> list[Caution]
         for row in rows.itertuples(index=False):
             if row.service_level < target - 1e-12:
                 missed.append(
-                    f"{name} {_label(intervals, row.interval)} "
+                    f"{name} {labels[row.interval]} "
                     f"({100 * row.service_level:.1f} % vs {100 * target:g} %)"
                 )
                 high = getattr(row, "service_level_high", math.nan)
@@ -209,6 +211,7 @@ def targets_missed(scenario: Scenario, intervals: pd.DataFrame) -> list[Caution]
 def few_contacts(scenario: Scenario, intervals: pd.DataFrame, replications: int) -> list[Caution]:
     """Contact types and intervals whose service level rests on too few contacts."""
     result = []
+    labels = _labels(intervals)
     for name in scenario.contact_types:
         rows = _rows_frame(intervals, "type", name)
         if rows.empty or "sl_denominator" not in rows:
@@ -225,7 +228,7 @@ def few_contacts(scenario: Scenario, intervals: pd.DataFrame, replications: int)
             )
             continue
         thin = [
-            _label(intervals, i)
+            labels[i]
             for i, c in zip(rows["interval"], counted, strict=True)
             if 0 < c < MIN_CONTACTS
         ]
@@ -258,10 +261,15 @@ def _sum(series: list[pd.Series]) -> pd.Series:
     return total
 
 
-def _label(intervals: pd.DataFrame, interval: int) -> str:
-    row = intervals[intervals["interval"] == interval].iloc[0]
+def _labels(intervals: pd.DataFrame) -> dict[int, str]:
+    """Each interval's name in a caution: its clock time, with its day when there are several
+    (made once: a sweep or a staffing search runs the cautions for every point)."""
     several_days = intervals["day"].nunique() > 1
-    return f"day {int(row['day'])} {row['start']}" if several_days else str(row["start"])
+    firsts = intervals.drop_duplicates("interval")
+    return {
+        int(i): f"day {int(day)} {start}" if several_days else str(start)
+        for i, day, start in zip(firsts["interval"], firsts["day"], firsts["start"], strict=True)
+    }
 
 
 def _listing(items: list[str]) -> str:
