@@ -51,6 +51,7 @@ from ccsim.model.pools import AgentPool
 from ccsim.model.queues import make_queues
 from ccsim.model.routing import RoutingPolicy, policy_for
 from ccsim.model.single_queue import SingleQueueLane, is_single_queue
+from ccsim.model.skills_lane import take_skills_lane
 from ccsim.model.staffing import staffing_plan
 from ccsim.model.streams import RandomStreams
 from ccsim.records import ContactRecords, Kind, Outcome
@@ -133,8 +134,7 @@ class ContactCentre:
         # What answering and finishing a contact involve, resolved once per contact type
         # (and answering pool) rather than asked of every contact: see answer().
         journeys = self.journeys
-        # The hooks, read only where a type's flags below say it has a journey (and then the
-        # centre has built its Journeys): no Optional test on the hot path.
+        # Read only where a type's flags below say it has a journey: no Optional test.
         self._hooks = cast(Journeys, journeys)
         n_pools = len(scenario.pools)
         self._at_answer = [
@@ -160,7 +160,7 @@ class ContactCentre:
         self._routing_given = routing is not None
         if routing is None:
             routing = policy_for(scenario.routing.policy, scenario.routing.aging)
-        self.routing = routing
+        self.routing: RoutingPolicy = routing
         self.routing.bind(self)
         self._select_agent = routing.select_agent  # bound once: every arrival asks
         self.agents.connect(self.routing, self.answer, self.blending, self.dialer)
@@ -336,8 +336,7 @@ class ContactCentre:
             self.blending.started(contact, t, p, agent, now + handle)
 
     def _on_handled(self, event: simpy.Event) -> None:
-        # The contact, read inline (a cast() is a call, on the commonest event).
-        contact: int = event.value  # type: ignore[assignment]
+        contact: int = event.value  # type: ignore[assignment]  # inline: cast() is a call
         book = self.book
         if self.blending is not None:
             if self.blending.stale(contact):
@@ -492,5 +491,6 @@ def simulate(
     root = scenario.experiment.seed if seed is None else seed
     streams = RandomStreams(root, replication)
     centre = ContactCentre(scenario, streams, routing, first_attempts)
-    centre.take_single_queue_lane()  # one queue, one pool: the lean handlers, same records
+    if not centre.take_single_queue_lane():  # one queue, one pool: the lean handlers
+        take_skills_lane(centre)  # else the plain types' lean arrival; the same records
     return centre.run()

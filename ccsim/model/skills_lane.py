@@ -1,0 +1,100 @@
+"""The lean arrival of a skills-based centre: the first attempts of the plain contact types.
+
+On a multi-skill centre (several types, several pools with skills, priorities and overflow
+delays) most first attempts need none of the general arrival's questions
+(:meth:`ccsim.model.centre.ContactCentre.admit`): no closed message or bot, no trunk lines
+or queue limit, no wait announcement, no patience timer, no blending of deferrable work, no
+chat slot. :class:`SkillsLane` is the same arrival for those types with the questions
+settled once per type before the run and the routing policy's choice of an agent
+(:meth:`ccsim.model.routing.SkillRouting.select_agent`) written out: about a quarter of an
+arrival's own time on the benchmark centre (``benchmarks/bench_multiskill.py``).
+
+It is taken once, before the run (:func:`take_skills_lane`), only when the policy's
+``select_agent`` is the shared skill rule's, and only the types for which every question has
+the same answer for every contact go through it; a contact of any other type goes to the
+general arrival. Transfer legs, redials and every later contact still arrive through the
+general code. Same records, byte for byte (``scripts/fingerprint_records.py``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ccsim.model.routing import SkillRouting
+
+if TYPE_CHECKING:
+    from ccsim.model.centre import ContactCentre
+
+
+def plain_types(centre: ContactCentre) -> list[bool]:
+    """Per contact type: whether its first attempts may take :class:`SkillsLane`'s arrival
+    (all False when the routing policy chooses agents its own way, or calls are blended)."""
+    routing = centre.routing
+    if (
+        not isinstance(routing, SkillRouting)
+        or type(routing).select_agent is not SkillRouting.select_agent
+        or centre.blending is not None
+    ):
+        return [False] * len(centre.queues)
+    return [
+        not (
+            centre._closed_message[t]
+            or centre._bots[t]
+            or centre._predicts[t]
+            or centre._patience_timers[t]
+            or centre._chat[t]
+            or queue.limited
+            or routing.calls_to_chatters[t]
+        )
+        for t, queue in enumerate(centre.queues)
+    ]
+
+
+def take_skills_lane(centre: ContactCentre) -> bool:
+    """Let the first attempts of the plain types (:func:`plain_types`) arrive through
+    :class:`SkillsLane`; call before the centre's start. Returns whether any type does."""
+    plain = plain_types(centre)
+    if any(plain):
+        centre._arrive = SkillsLane(centre, plain).arrive
+    return any(plain)
+
+
+class SkillsLane:
+    """The arrival of a first attempt on a skills-based centre (see the module docstring).
+
+    Args:
+        centre: the centre, before its start; :func:`plain_types` has found a plain type.
+        plain: :func:`plain_types` of the centre.
+    """
+
+    def __init__(self, centre: ContactCentre, plain: list[bool]):
+        routing = centre.routing
+        assert isinstance(routing, SkillRouting)  # plain_types() found it so
+        self.plain = plain
+        self.general = centre.admit  # any other type: the general arrival
+        self.type_of = centre.book.contact_type
+        self.answer = centre.answer
+        self.queues = centre.queues
+        self.skills = routing.pools_for_type  # per type: its pools' skills, best first
+        self.may_serve = routing.may_serve
+        self.delays = centre._overflow_delays
+        self.start_overflow = centre.overflow.start
+
+    def arrive(self, contact: int, now: float) -> None:
+        """A first attempt arrives: the best eligible pool's longest-idle agent answers it,
+        or it waits (and its overflow timers start)."""
+        t = self.type_of[contact]
+        if not self.plain[t]:
+            self.general(contact, now)
+            return
+        for entry in self.skills[t]:  # SkillRouting.select_agent, written out
+            idle = entry.pool.idle
+            # may_serve() only where it can say no (an overflow delay, a secondary type).
+            if idle and (entry.unconditional or self.may_serve(entry, contact, now)):
+                self.answer(contact, entry.pool, idle.popleft(), now)
+                return
+        queue = self.queues[t]
+        queue.ids.append(contact)  # queue.join() of a queue without limits, written out
+        queue.n_waiting += 1
+        if self.delays[t]:
+            self.start_overflow(contact, t, now)
