@@ -23,8 +23,12 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from heapq import heappush
 from typing import TYPE_CHECKING
 
+from simpy.events import NORMAL
+
+from ccsim.model.calendar import Ring, new_ring
 from ccsim.records import Outcome
 
 if TYPE_CHECKING:
@@ -40,13 +44,14 @@ WAITING = int(Outcome.WAITING)
 class _Line:
     """The timers of one (contact type, delay), in the order they were started."""
 
-    __slots__ = ("delay", "pending", "armed", "ring")
+    __slots__ = ("delay", "pending", "armed", "ring", "callbacks")
 
     def __init__(self, delay: float):
         self.delay = delay
         self.pending: deque[tuple[float, int, int]] = deque()  # (time, event id, contact)
         self.armed = False  # its first timer is on the calendar
         self.ring: Callable[[simpy.Event], None] = _unset  # the timers' callback
+        self.callbacks: list[Callable[[simpy.Event], None]] = []  # [ring], shared by its Rings
 
 
 class OverflowTimers:
@@ -74,22 +79,31 @@ class OverflowTimers:
         for of_type in self._lines:
             for line in of_type:
                 line.ring = self._ringer(line)  # one callback per line, made once
+                line.callbacks = [line.ring]
 
     def start(self, contact: int, contact_type: int, now: float) -> None:
         """``contact`` starts waiting now: start its timers (one per overflow delay)."""
         env = self._env
         for line in self._lines[contact_type]:
-            # The time and event id a Timeout made now would have.
-            time, eid = env.reserve(line.delay)
+            # The time and event id a Timeout made now would have (Calendar.reserve(), inline).
+            time, eid = env._now + line.delay, next(env._eid)
             if line.armed:
                 line.pending.append((time, eid, contact))
             else:
                 line.armed = True
-                env.put(time, eid, contact, line.ring)
+                self._put(time, eid, contact, line)
+
+    def _put(self, time: float, eid: int, contact: int, line: _Line) -> None:
+        """The line's timer on the calendar with its reserved key: a bare Ring pushed onto
+        SimPy's heap (as :meth:`Calendar.put` would, without making a whole Event)."""
+        ring = new_ring(Ring)
+        ring._value = contact
+        ring.callbacks = line.callbacks
+        heappush(self._env._queue, (time, NORMAL, eid, ring))
 
     def _ringer(self, line: _Line) -> Callable[[simpy.Event], None]:
         def ring(event: simpy.Event) -> None:
-            self._due(event.value)  # type: ignore[arg-type]  # put() gave it the contact
+            self._due(event._value)  # the contact (_put() gave it; the property is a call)
             self._arm_next(line)
 
         return ring
@@ -100,7 +114,7 @@ class OverflowTimers:
         while pending:
             time, eid, contact = pending.popleft()
             if outcome[contact] == WAITING:  # answered or gone: it would ring for nobody
-                self._env.put(time, eid, contact, line.ring)
+                self._put(time, eid, contact, line)
                 return
         line.armed = False
 
