@@ -116,23 +116,37 @@ def measure(records: ContactRecords, scenario: Scenario) -> ReplicationMeasures:
     return measure_numbers(records, scenario).finish()
 
 
+def _group_ratios(
+    grid: IntervalGrid, sums: dict[str, np.ndarray], types: list[int] | None
+) -> dict[str, float]:
+    """The contact-side measures of one contact type, several, or every one (None)."""
+    if types is None:
+        totals = {f: sums[f].sum() for f in COUNT_FIELDS}
+        return group_ratios(grid, totals, np.ones(len(grid.ctype), bool), None)
+    if len(types) == 1:
+        t = types[0]
+        return group_ratios(grid, {f: sums[f][t].sum() for f in COUNT_FIELDS}, grid.ctype == t, [t])
+    totals = {f: sums[f][types].sum() for f in COUNT_FIELDS}
+    return group_ratios(grid, totals, np.isin(grid.ctype, types), types)
+
+
 def measure_numbers(records: ContactRecords, scenario: Scenario) -> MeasuredReplication:
     """Every measure of one replication from its records, with numpy only (no pandas)."""
     grid = IntervalGrid(records, scenario)
     sums = contact_sums(grid)  # field → (types, intervals)
 
-    def ratios_of(types: list[int] | None) -> dict[str, float]:
-        """The contact-side measures of these contact types together (None: all)."""
-        if types is None:
-            totals = {f: sums[f].sum() for f in COUNT_FIELDS}
-            return group_ratios(grid, totals, np.ones(len(grid.ctype), bool), None)
-        totals = {f: sums[f][types].sum() for f in COUNT_FIELDS}
-        return group_ratios(grid, totals, np.isin(grid.ctype, types), types)
+    made: dict[frozenset[int], dict[str, float]] = {}
 
-    by_type = {
-        name: group_ratios(grid, {f: sums[f][t].sum() for f in COUNT_FIELDS}, grid.ctype == t, [t])
-        for t, name in enumerate(records.contact_types)
-    }
+    def ratios_of(types: list[int] | None) -> dict[str, float]:
+        """The contact-side measures of these contact types together (None: all). A group of
+        the same types as one already made is that one again, copied: a centre's only type
+        is also the whole centre and its channel (waits' percentiles and all, made once)."""
+        key = frozenset(range(grid.n_types) if types is None else types)
+        if key not in made:
+            made[key] = _group_ratios(grid, sums, types)
+        return dict(made[key])
+
+    by_type = {name: ratios_of([t]) for t, name in enumerate(records.contact_types)}
     overall = ratios_of(None)
     by_channel = {}
     for channel, types in grid.channels().items():
