@@ -35,12 +35,12 @@ import math
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
+from ccsim.model.eligibility import Eligibility
 from ccsim.records import Outcome
 
 if TYPE_CHECKING:
     from ccsim.model.pools import AgentPool
     from ccsim.model.protocol import Centre
-    from ccsim.model.queues import ContactQueue
 
 _EPSILON = 1e-9  # seconds: overflow timers fire at exactly `after`, up to rounding
 WAITING = int(Outcome.WAITING)  # a plain int: compared for every head of a queue
@@ -62,53 +62,6 @@ class RoutingPolicy(ABC):
     @abstractmethod
     def select_contact(self, pool: AgentPool, now: float) -> int | None:
         """Choose the next contact for a free agent of ``pool`` and remove it from its queue."""
-
-
-class Eligibility:
-    """One (contact type, pool) skill as routing sees it (slotted: read in the hot path)."""
-
-    __slots__ = (
-        "pool",
-        "queue",
-        "rank",
-        "type_priority",
-        "after",
-        "primary",
-        "chat",
-        "unconditional",
-        "plain_head",
-    )
-
-    def __init__(
-        self,
-        pool: AgentPool,
-        queue: ContactQueue,
-        rank: int,
-        type_priority: int,
-        after: float,
-        primary: bool,
-        chat: bool = False,
-    ):
-        self.pool = pool
-        self.queue = queue
-        self.rank = rank  # the pool's priority for the type (1 = highest)
-        self.type_priority = type_priority  # the contact type's own priority, for ties
-        self.after = after  # overflow delay
-        self.primary = primary  # a priority-1 type of the pool (reserved agents may take it)
-        self.chat = chat  # agents take it into a free chat slot (several at once)
-        # A primary skill without delay: may_serve() always says yes (SkillRouting.bind sets
-        # it, and keeps it False for a policy with its own may_serve()).
-        self.unconditional = False
-        # eligible_head() is the queue's first_waiting() unless the queue is paused: a chat
-        # slot being offered cannot bar it, no reserve to keep, no overflow delay (set in
-        # bind, likewise).
-        self.plain_head = False
-
-    def with_queue(self, queue: ContactQueue) -> Eligibility:
-        """The same skill applied to another queue (the type's callback queue), no delay."""
-        return Eligibility(
-            self.pool, queue, self.rank, self.type_priority, 0.0, self.primary, self.chat
-        )
 
 
 class SkillRouting(RoutingPolicy):
@@ -298,10 +251,18 @@ class StaticPriorityRouting(SkillRouting):
             best_priority, best_arrival = 0, 0.0  # (type priority, arrival) of best
             for entry in group:  # heads(), written out: this runs for every freed agent
                 queue = entry.queue
-                if not queue.ids:
+                ids = queue.ids
+                if not ids:
                     continue  # nobody in line (most queues, most of the time): no head
                 if entry.plain_head:
-                    head = None if queue.paused else queue.first_waiting(now)
+                    if queue.paused:
+                        continue
+                    first = ids[0]  # still waiting? first_waiting()'s common case, inline
+                    head = (
+                        queue.first_waiting(now)
+                        if self._outcome[first] != WAITING or self._deadline[first] <= now
+                        else first
+                    )
                 else:
                     head = eligible_head(entry, pool, now)
                 if head is None:
@@ -315,7 +276,9 @@ class StaticPriorityRouting(SkillRouting):
                 ):
                     best, best_priority, best_arrival = entry, priority, arrival[head]
             if best is not None:
-                return best.queue.take()
+                queue = best.queue
+                queue.n_waiting -= 1  # queue.take(), written out
+                return queue.ids.popleft()
         return None
 
 
