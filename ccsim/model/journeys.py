@@ -165,12 +165,14 @@ class Journeys:
     def after_handling(self, t: int) -> Callable[[int, int, float], bool] | None:
         """What the centre calls when an agent finishes a contact of type ``t``, or None:
         :meth:`after_handled` if the type offers callbacks (an unreached attempt is retried)
-        or transfers; for a conversation and nothing else, the customer's next message
-        (:meth:`Conversations.next_message`: one call less per message); else None."""
-        ctype = self.types[t]
-        if ctype.callback is None and not self._transfers[t]:
-            return None if ctype.conversation is None else self._next_message
-        return self.after_handled
+        or transfers a conversation; else, one call less per contact, the transfer draw or
+        the customer's next message (:meth:`Conversations.next_message`), or None."""
+        ctype, transfers = self.types[t], bool(self._transfers[t])
+        if ctype.callback is not None or (ctype.conversation is not None and transfers):
+            return self.after_handled
+        if ctype.conversation is not None:
+            return self._next_message
+        return self._transfer_or_not if transfers else None
 
     # -- creating contacts ------------------------------------------------------------
 
@@ -262,12 +264,17 @@ class Journeys:
     def after_handled(self, contact: int, t: int, now: float) -> bool:
         """An agent finished ``contact`` (of type ``t``). Returns False if the agent stays on
         (warm transfer)."""
-        book = self.book
-        if self._calls_back[t] and book.outcome[contact] == UNREACHED:
+        if self._calls_back[t] and self.book.outcome[contact] == UNREACHED:
             self._retry_callback(contact, now)
             return True
         if self._converses[t]:
             self._next_message(contact, t, now)
+        return self._transfer_or_not(contact, t, now)
+
+    def _transfer_or_not(self, contact: int, t: int, now: float) -> bool:
+        """Maybe transfer ``contact`` (of type ``t``), just finished: False if the agent stays
+        on (warm). The hook of a type with nothing else to do after handling."""
+        book = self.book
         table = self._transfers[t]
         if not table or book.leg[contact] >= MAX_TRANSFERS:
             return True
