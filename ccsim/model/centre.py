@@ -430,8 +430,8 @@ class ContactCentre:
     def _overflow_due(self, contact: int) -> None:
         """``contact`` has waited an overflow delay: a backup pool may answer it now."""
         book = self.book
-        now = self.env.now
-        if book.outcome[contact] != WAITING or book.deadline[contact] <= now:
+        now = self.env._now  # SimPy's private field: the property costs a call
+        if self._outcome[contact] != WAITING or book.deadline[contact] <= now:
             return  # answered, or gone (abandonment noticed lazily)
         choice = self.routing.select_agent(contact, book.contact_type[contact], now)
         if choice is not None:

@@ -114,7 +114,10 @@ class OverflowTimers:
         while pending:
             time, eid, contact = pending.popleft()
             if outcome[contact] == WAITING:  # answered or gone: it would ring for nobody
-                self._put(time, eid, contact, line)
+                ring = new_ring(Ring)  # _put(), written out: once per timer that rings
+                ring._value = contact
+                ring.callbacks = line.callbacks
+                heappush(self._env._queue, (time, NORMAL, eid, ring))
                 return
         line.armed = False
 
