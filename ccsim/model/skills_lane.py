@@ -1,4 +1,4 @@
-"""The lean arrival of a skills-based centre: the first attempts of the plain contact types.
+"""The lean arrival of a skills-based centre whose contact types are all plain.
 
 On a multi-skill centre (several types, several pools with skills, priorities and overflow
 delays) most first attempts need none of the general arrival's questions
@@ -10,10 +10,11 @@ settled once per type before the run and the routing policy's choice of an agent
 arrival's own time on the benchmark centre (``benchmarks/bench_multiskill.py``).
 
 It is taken once, before the run (:func:`take_skills_lane`), only when the policy's
-``select_agent`` is the shared skill rule's, and only the types for which every question has
-the same answer for every contact go through it; a contact of any other type goes to the
-general arrival. Transfer legs, redials and every later contact still arrive through the
-general code. Same records, byte for byte (``scripts/fingerprint_records.py``).
+``select_agent`` is the shared skill rule's and every type is plain (every question has the
+same answer for every contact): a centre mixing in other types (a bot, chats) keeps the
+general arrival, which a detour through this lane would only slow down. Transfer legs,
+redials and every later contact still arrive through the general code. Same records, byte
+for byte (``scripts/fingerprint_records.py``).
 """
 
 from __future__ import annotations
@@ -51,27 +52,24 @@ def plain_types(centre: ContactCentre) -> list[bool]:
 
 
 def take_skills_lane(centre: ContactCentre) -> bool:
-    """Let the first attempts of the plain types (:func:`plain_types`) arrive through
-    :class:`SkillsLane`; call before the centre's start. Returns whether any type does."""
-    plain = plain_types(centre)
-    if any(plain):
-        centre._arrive = SkillsLane(centre, plain).arrive
-    return any(plain)
+    """Let the first attempts arrive through :class:`SkillsLane` if every type is plain
+    (:func:`plain_types`); call before the centre's start. Returns whether they do."""
+    plain = all(plain_types(centre))
+    if plain:
+        centre._arrive = SkillsLane(centre).arrive
+    return plain
 
 
 class SkillsLane:
     """The arrival of a first attempt on a skills-based centre (see the module docstring).
 
     Args:
-        centre: the centre, before its start; :func:`plain_types` has found a plain type.
-        plain: :func:`plain_types` of the centre.
+        centre: the centre, before its start; :func:`plain_types` found every type plain.
     """
 
-    def __init__(self, centre: ContactCentre, plain: list[bool]):
+    def __init__(self, centre: ContactCentre):
         routing = centre.routing
         assert isinstance(routing, SkillRouting)  # plain_types() found it so
-        self.plain = plain
-        self.general = centre.admit  # any other type: the general arrival
         self.type_of = centre.book.contact_type
         self.answer = centre.answer
         self.queues = centre.queues
@@ -84,9 +82,6 @@ class SkillsLane:
         """A first attempt arrives: the best eligible pool's longest-idle agent answers it,
         or it waits (and its overflow timers start)."""
         t = self.type_of[contact]
-        if not self.plain[t]:
-            self.general(contact, now)
-            return
         for entry in self.skills[t]:  # SkillRouting.select_agent, written out
             idle = entry.pool.idle
             # may_serve() only where it can say no (an overflow delay, a secondary type).

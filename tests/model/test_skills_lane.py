@@ -1,5 +1,5 @@
 """The lean arrival of a skills-based centre (:mod:`ccsim.model.skills_lane`) gives exactly
-the general path's records, and is taken only for the types it may serve (issue 15)."""
+the general path's records, and is taken only where every type is plain (issue 15)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import ccsim
 from ccsim.model.centre import ContactCentre
 from ccsim.model.routing import LongestIdleRouting, SkillRouting
-from ccsim.model.skills_lane import plain_types
+from ccsim.model.skills_lane import plain_types, take_skills_lane
 from ccsim.model.streams import RandomStreams
 from ccsim.scenario.overrides import derive
 
@@ -46,7 +46,9 @@ def test_same_records_as_the_general_arrival(name: str, policy: str) -> None:
 def test_taken_only_for_plain_types_and_the_shared_agent_rule() -> None:
     scenario = ccsim.load_scenario("multi-skill")
     centre = ContactCentre(scenario, RandomStreams(1, 0))
-    assert any(plain_types(centre))
+    assert all(plain_types(centre)) and take_skills_lane(centre)
+    mixed = ContactCentre(ccsim.load_scenario("channel-shift"), RandomStreams(1, 0))
+    assert plain_types(mixed) == [True, False] and not take_skills_lane(mixed)
 
     class OwnChoice(LongestIdleRouting):
         def select_agent(self, contact, contact_type, now):
