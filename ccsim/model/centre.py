@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import replace
 from heapq import heappush
 from typing import cast
@@ -167,7 +168,7 @@ class ContactCentre:
         # The handlers of the two commonest happenings — a first attempt arrives, a contact's
         # handling ends — bound once (making a bound method per event is measurable);
         # take_single_queue_lane() may put a lean pair in their place before the start.
-        self._arrive = self.admit
+        self._arrive: Callable[[int, float], None] = self.admit
         self._handled_callback = self._on_handled
         self._later_contacts: EventCallbacks = [self._on_later_contact]  # shared by their Rings
         # Nobody takes a call while holding chats: no agent is ever in a pool's `calling`.

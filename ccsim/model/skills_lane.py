@@ -19,15 +19,42 @@ for byte (``scripts/fingerprint_records.py``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
-from ccsim.model.routing import SkillRouting
+from ccsim.model.routing import RoutingPolicy, SkillRouting
 
 if TYPE_CHECKING:
-    from ccsim.model.centre import ContactCentre
+    from ccsim.model.contacts import ContactBook
+    from ccsim.model.overflow import OverflowTimers
+    from ccsim.model.pools import AgentPool
+    from ccsim.model.queues import ContactQueue
 
 
-def plain_types(centre: ContactCentre) -> list[bool]:
+class PlainCentre(Protocol):
+    """What the lane reads of a :class:`~ccsim.model.centre.ContactCentre` before its start:
+    the questions it settled per contact type, and the parts an arrival uses. (Named here,
+    not imported: the centre imports this module.)"""
+
+    routing: RoutingPolicy
+    queues: list[ContactQueue]
+    book: ContactBook
+    overflow: OverflowTimers
+    _closed_message: list[bool]
+    _bots: list[bool]
+    _predicts: list[bool]
+    _patience_timers: list[bool]
+    _chat: list[bool]
+    _overflow_delays: list[list[float]]
+    _arrive: Callable[[int, float], None]
+
+    @property
+    def blending(self) -> object | None: ...
+
+    def answer(self, contact: int, pool: AgentPool, agent: int, now: float) -> None: ...
+
+
+def plain_types(centre: PlainCentre) -> list[bool]:
     """Per contact type: whether its first attempts may take :class:`SkillsLane`'s arrival
     (all False when the routing policy chooses agents its own way, or calls are blended)."""
     routing = centre.routing
@@ -51,7 +78,7 @@ def plain_types(centre: ContactCentre) -> list[bool]:
     ]
 
 
-def take_skills_lane(centre: ContactCentre) -> bool:
+def take_skills_lane(centre: PlainCentre) -> bool:
     """Let the first attempts arrive through :class:`SkillsLane` if every type is plain
     (:func:`plain_types`); call before the centre's start. Returns whether they do."""
     plain = all(plain_types(centre))
@@ -67,7 +94,7 @@ class SkillsLane:
         centre: the centre, before its start; :func:`plain_types` found every type plain.
     """
 
-    def __init__(self, centre: ContactCentre):
+    def __init__(self, centre: PlainCentre):
         routing = centre.routing
         assert isinstance(routing, SkillRouting)  # plain_types() found it so
         self.type_of = centre.book.contact_type
