@@ -245,7 +245,7 @@ class ContactRecords:
         hold first-attempt defaults: they are made again on arrival, instead of travelling
         as full arrays (a broadcast constant is pickled as a full copy)."""
         state = {f.name: getattr(self, f.name) for f in fields(self)}
-        for name in ("customer", *_JOURNEY_DEFAULTS):
+        for name in JOURNEY_COLUMNS:
             if _is_default(name, state[name]):
                 del state[name]
         return (_rebuild_records, (state,))
@@ -340,6 +340,15 @@ class ContactRecords:
 
 _JOURNEY_DEFAULTS = {"kind": 0, "attempt": 0, "transferred_to": -1, "predicted_wait": np.nan}
 """The constant journey columns of a centre without journeys (and ``customer``)."""
+
+CONTACT_COLUMNS = (
+    "arrival", "answered", "ended", "handle", "outcome", "contact_type", "pool", "agent"
+)  # fmt: skip
+"""The per-contact columns every :class:`ContactRecords` holds as recorded."""
+
+JOURNEY_COLUMNS = ("customer", *_JOURNEY_DEFAULTS)
+"""The per-contact journey columns: recorded only with journeys (``has_journeys``), else
+first-attempt defaults made on the spot."""
 
 
 def _is_default(name: str, column: np.ndarray) -> bool:

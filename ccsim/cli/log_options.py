@@ -13,7 +13,7 @@ from ccsim.cli.support import fail, user_errors
 
 
 def log_options(command):
-    """The options that say how to read a contact log (shared by fit and backtest)."""
+    """The options that say how to read a contact log (fit, backtest and state share them)."""
     options = [
         click.option(
             "--mapping",

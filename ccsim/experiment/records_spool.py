@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ccsim.records import ContactRecords
+from ccsim.records import CONTACT_COLUMNS, JOURNEY_COLUMNS, ContactRecords
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,25 +40,9 @@ PREFIX = "ccsim-records-"
 """Spool folders are named ``ccsim-records-<pid>-<random>``, so a later run can tell one
 left behind by a process that was killed (:func:`_remove_abandoned`)."""
 
-COLUMNS = (
-    "arrival",
-    "answered",
-    "ended",
-    "handle",
-    "outcome",
-    "contact_type",
-    "pool",
-    "agent",
-    "customer",
-    "kind",
-    "attempt",
-    "transferred_to",
-    "predicted_wait",
-)
-"""The per-contact columns of :class:`~ccsim.records.ContactRecords`; the journey columns
-(from ``customer``) travel only when they were recorded (``has_journeys``)."""
-
-JOURNEY_COLUMNS = COLUMNS[8:]
+COLUMNS = (*CONTACT_COLUMNS, *JOURNEY_COLUMNS)
+"""The per-contact columns that travel in the file; the journey columns only when they were
+recorded (``has_journeys``)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +81,7 @@ def spool_records(records: ContactRecords, folder: Path) -> SpooledRecords | Con
     import pyarrow as pa
     import pyarrow.ipc
 
-    names = COLUMNS if records.has_journeys else COLUMNS[: -len(JOURNEY_COLUMNS)]
+    names = COLUMNS if records.has_journeys else CONTACT_COLUMNS
     table = pa.table({name: getattr(records, name) for name in names})  # no copy: numpy views
     path = folder / f"replication-{records.replication}.arrow"
     try:
@@ -145,9 +129,9 @@ def _remove_abandoned() -> None:
 
 def _running(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # no signal: only asks whether the process exists
     except ProcessLookupError:
         return False
-    except PermissionError:  # another user's process: running
-        return True
+    except PermissionError:  # another user's process: it exists
+        pass
     return True

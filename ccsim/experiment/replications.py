@@ -33,7 +33,7 @@ from ccsim.experiment.records_spool import (
 )
 from ccsim.measures import ReplicationMeasures
 from ccsim.measures.catalogue import INTERVAL_CI, bounds
-from ccsim.measures.replication import measure_numbers
+from ccsim.measures.replication import measure, measure_numbers
 from ccsim.model.centre import simulate
 from ccsim.records import ContactRecords, concat_frames
 from ccsim.scenario import Scenario
@@ -71,7 +71,9 @@ class ExperimentResult:
     Attributes:
         scenario: the scenario as run (with the seed and replications used).
         replications: per-replication measures, in replication order.
-        records: per-replication contact records (empty if not kept).
+        records: per-replication contact records (empty if not kept). Records that came
+            from local worker processes are read-only numpy views on shared memory
+            (:mod:`ccsim.experiment.records_spool`): copy a column before changing it.
     """
 
     scenario: Scenario
@@ -159,7 +161,7 @@ def run_replication(
 ) -> tuple[ContactRecords, ReplicationMeasures]:
     """Simulate and measure one replication (the unit of work sent to a worker)."""
     records = simulate(scenario, replication=replication)
-    return records, measure_numbers(records, scenario).finish()
+    return records, measure(records, scenario)
 
 
 def run_experiment(

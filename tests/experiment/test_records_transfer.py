@@ -25,9 +25,7 @@ from ccsim.experiment.records_spool import (
     spool_records,
     take_records,
 )
-from ccsim.records import ContactRecords
-
-JOURNEY_COLUMNS = ("customer", "kind", "attempt", "transferred_to", "predicted_wait")
+from ccsim.records import JOURNEY_COLUMNS, ContactRecords
 
 
 @pytest.fixture(scope="module", params=["erlang-a", "redials-callbacks", "messaging"])
