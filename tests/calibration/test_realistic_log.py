@@ -11,14 +11,11 @@ Tolerances (stated here, checked below):
 * handle time: the long calls' mean within 5 % of the truth at 09:00, 14:00 and 19:00; the
   short-call share within 1.5 points of the truth (7 %, a few rounded to 10 s);
 * days of the week: Saturday 09:00-14:00, Sunday 18:00-01:00 the next day, weekdays
-  08:00-20:00; Monday the busiest weekday;
+  07:00-24:00; Monday the busiest weekday;
 * backtests, all types, per hour of the day: abandonment within 2 points and ASA within
-  10 s on average over the hours weighted by the hour's calls, in-sample (trace and model)
-  and on the held-out last week; ASA within 10 s also unweighted. Unweighted abandonment
-  within 2 points holds in trace mode in-sample; in model mode the data's own noise alone
-  (measured: each replication against the others) is about 2 points on the held-out week —
-  its five Sunday-night hours hold 17-40 calls each — so there the model must come within
-  1 point of that noise floor instead (the issue's 2 points cannot be told from noise);
+  10 s on average over the hours, unweighted and weighted by the hour's calls, in-sample
+  (trace and model) and on the held-out last week (trace and model); in model mode the
+  data's own noise (each replication against the others) is reported beside it;
 * the fitted scenario's own days of the week (its hours, rates and agents per weekday, the
   log's volumes, model mode): each weekday's abandonment within 3 points and ASA within 10 s,
   per hour as above (weighted);
@@ -128,7 +125,7 @@ def test_availability_does_not_depend_on_the_interval(log, fit):
     from ccsim.calibration.availability import estimate_availability
 
     dates = [d for d in log.dates if d.weekday() < 5]
-    grid = IntervalGrid(tuple(dates), 900.0, 8 * 3600.0, 20 * 3600.0, log.day_start)
+    grid = IntervalGrid(tuple(dates), 900.0, 7 * 3600.0, 24 * 3600.0, log.day_start)
     pool = fit.discipline
     fine = estimate_availability(
         log, grid, "agents", pool.pools["agents"], pool.agents_of["agents"], fit.wrap_up
@@ -173,7 +170,7 @@ def test_day_of_week_shapes(fit):
     assert (shapes["Sat"].open, shapes["Sat"].close) == (9 * 3600, 14 * 3600)
     assert (shapes["Sun"].open, shapes["Sun"].close) == (18 * 3600, 25 * 3600)
     for name in ("Mon", "Tue", "Wed", "Thu", "Fri"):
-        assert (shapes[name].open, shapes[name].close) == (8 * 3600, 20 * 3600)
+        assert (shapes[name].open, shapes[name].close) == (7 * 3600, 24 * 3600)
     volumes = [shapes[n].volume for n in ("Mon", "Tue", "Wed", "Thu", "Fri")]
     assert volumes[0] == max(volumes)
 
@@ -181,17 +178,13 @@ def test_day_of_week_shapes(fit):
 # -- backtests -------------------------------------------------------------------------------
 
 
-def _check(errors, noise=None):
+def _check(errors):
+    """The issue's figures: per hour of the day, all types, abandonment within 2 points and
+    ASA within 10 s on average over the hours, unweighted and weighted by calls."""
+    assert errors["abandon_rate_mae"] < 0.02, errors
     assert errors["abandon_rate_wmae"] < 0.02, errors
-    assert errors["asa_wmae"] < 10.0, errors
     assert errors["asa_mae"] < 10.0, errors
-    if noise is None:
-        assert errors["abandon_rate_mae"] < 0.02, errors
-    else:
-        assert errors["abandon_rate_mae"] < max(0.02, noise["abandon_rate_mae"] + 0.01), (
-            errors,
-            noise,
-        )
+    assert errors["asa_wmae"] < 10.0, errors
 
 
 @pytest.mark.slow
@@ -204,18 +197,20 @@ def test_trace_backtest_in_sample_within_the_noise(log, fit, scenario):
 def test_model_backtest_in_sample_within_the_noise(log, fit, scenario):
     banded = {n: t.banded for n, t in fit.types.items()}
     bt = run_backtest(log, scenario, "model", "log", 4, 7, banded=banded, wrap_up=fit.wrap_up)
-    _check(hourly_errors(bt), noise_floor(bt))
+    _check(hourly_errors(bt))
+    assert noise_floor(bt) is not None  # reported beside the error in model mode
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["trace", "model"])
 def test_held_out_week_predicted_better_than_last_week(log, mode):
-    holdout = holdout_backtest(log, pd.Timestamp("2026-10-25"), mode, replications=4, seed=3)
+    # Model mode: the fitted scenario's own 20 replications, as `ccsim backtest` runs it; with
+    # a handful the simulated mean carries noise of its own (4 give about half a point more).
+    holdout = holdout_backtest(log, pd.Timestamp("2026-10-25"), mode, seed=3)
     assert holdout.backtest.grid.days == 7
     errors = holdout.errors
-    if mode == "model":
-        assert errors["noise"]["abandon_rate_mae"] > 0.015  # why 2 points is out of reach
-    _check(errors["model"], errors.get("noise"))
+    assert ("noise" in errors) == (mode == "model")  # the noise floor beside it
+    _check(errors["model"])
     assert errors["model"]["abandon_rate_wmae"] < errors["naive"]["abandon_rate_wmae"]
     assert errors["model"]["abandon_rate_mae"] < errors["naive"]["abandon_rate_mae"]
     tuning = holdout.tuning
@@ -227,8 +222,8 @@ def test_held_out_week_predicted_better_than_last_week(log, mode):
 @pytest.mark.slow
 @pytest.mark.parametrize("held_out", [False, True])
 def test_model_backtest_within_reach_of_the_true_model(log, held_out):
-    """The unweighted per-hour figure a single log cannot get under 2 points even with the
-    true model (quiet Sunday-night hours): the fit must come within 0.5 point of the truth."""
+    """No fit can beat the true model on average: the fit must come within 0.5 point and
+    3 s of the truth's own error over the hours, and within the issue's figures."""
     if held_out:
         holdout = holdout_backtest(log, pd.Timestamp("2026-10-25"), "model", 20, seed=3)
         fitted, scenario, period = holdout.errors["model"], holdout.scenario, holdout.backtest
@@ -246,9 +241,7 @@ def test_model_backtest_within_reach_of_the_true_model(log, held_out):
     for key, margin in (("abandon_rate", 0.005), ("asa", 3.0)):
         for kind in ("mae", "wmae"):
             assert fitted[f"{key}_{kind}"] < truth[f"{key}_{kind}"] + margin, (fitted, truth)
-    # Where the issue's 2 points cannot hold, it is because the truth cannot reach it either.
-    if fitted["abandon_rate_mae"] >= 0.02:
-        assert truth["abandon_rate_mae"] > 0.015, truth
+    _check(fitted)
 
 
 @pytest.mark.slow
