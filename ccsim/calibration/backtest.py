@@ -47,9 +47,11 @@ import pandas as pd
 
 from ccsim.calibration.availability import WrapUp, estimate_availability, estimate_wrap_up
 from ccsim.calibration.backtest_days import (
+    Columns,
     DayPlan,
     actual_records,
     compare_waits,
+    day_bounds,
     day_scenario,
     model_book,
     placed_contacts,
@@ -233,32 +235,33 @@ def run_backtest(
         )
     replications = 1 if mode == "trace" else replications or scenario.experiment.replications
     seed = scenario.experiment.seed if seed is None else seed
-    frames, waits = [], []
+    sums, waits = Columns(), Columns()
+    bounds = day_bounds(contacts, len(plans))
     for d, plan in enumerate(plans):
-        today = contacts[contacts["day"] == d]
+        today = contacts.iloc[bounds[d] : bounds[d + 1]]
         day = day_scenario(scenario, plan, today)
-        actual = actual_records(today, day, plan.origin)
-        frames.append(type_sums(actual, day, "actual", plan))
+        actual = actual_records(today, day)
+        type_sums(sums, actual, day, "actual", plan)
         if mode == "trace":
-            book = trace_book(today, day, plan.origin, RandomStreams(seed, d))
+            book = trace_book(today, day, RandomStreams(seed, d))
             records = simulate(day, seed=seed, replication=d, first_attempts=book)
-            frames.append(type_sums(records, day, 0, plan))
-            waits.append(compare_waits(today, actual, records))
+            type_sums(sums, records, day, 0, plan)
+            compare_waits(waits, today, actual, records)
         else:
             for r in range(replications):
                 book = model_book(today, day, plan, RandomStreams(seed + d, r), banded)
                 records = simulate(day, seed=seed + d, replication=r, first_attempts=book)
-                frames.append(type_sums(records, day, r, plan))
+                type_sums(sums, records, day, r, plan)
         if progress is not None:
             progress(d + 1)
     return Backtest(
         mode,
         scenario,
         grid,
-        pd.concat(frames, ignore_index=True),
+        cast(pd.DataFrame, sums.frame()),  # every day adds its actual rows
         replications,
         left_out,
-        pd.concat(waits, ignore_index=True) if waits else None,
+        waits.frame(),
         scenario.experiment.confidence,
     )
 

@@ -9,7 +9,10 @@ shifted back when compared.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import json
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -90,7 +93,22 @@ def placed_contacts(
         left_out["arrived outside the day's opening hours"] = int(outside.sum())
     kept = contacts[contacts["type_index"].notna() & (contacts["day"] >= 0)].copy()
     kept["type_index"] = kept["type_index"].astype(np.int16)
+    # Seconds after the model's time 0 of each contact's day, and outcome codes: once for
+    # every day rather than day by day (the same elementwise arithmetic).
+    origin = pd.DatetimeIndex([p.origin for p in plans])[kept["day"].to_numpy()]
+    origins = pd.Series(origin, index=kept.index)
+    for column in ("arrival", "answered", "ended"):
+        kept[f"{column}_s"] = seconds(kept[column], origins)
+    kept["code"] = kept["outcome"].map(CODES).to_numpy(np.int8)
+    # Each day's contacts one run of rows, in the log's order within the day.
+    kept = kept.sort_values("day", kind="stable")
     return kept, left_out
+
+
+def day_bounds(contacts: pd.DataFrame, days: int) -> np.ndarray:
+    """Where each day's rows start in ``contacts`` (from :func:`placed_contacts`, sorted by
+    day): day ``d`` is ``contacts.iloc[bounds[d]:bounds[d + 1]]``."""
+    return np.searchsorted(contacts["day"].to_numpy(), np.arange(days + 1), side="left")
 
 
 def day_scenario(scenario: Scenario, plan: DayPlan, today: pd.DataFrame) -> Scenario:
@@ -124,21 +142,23 @@ def day_scenario(scenario: Scenario, plan: DayPlan, today: pd.DataFrame) -> Scen
     return derive(scenario, one_day, source=f"{scenario.name} (one day of the backtest)")
 
 
-def seconds(values: pd.Series, origin: pd.Timestamp) -> np.ndarray:
-    return ((values - origin) / pd.Timedelta(seconds=1)).to_numpy(dtype=float, na_value=np.nan)
+def seconds(values: pd.Series, origin: pd.Series) -> np.ndarray:
+    """Seconds from ``origin`` (each row's own) to ``values``; NaN where a time is missing."""
+    delta: Any = values - origin  # timedeltas; pandas' stubs lose the kind of Series here
+    return (delta / pd.Timedelta(seconds=1)).to_numpy(dtype=float, na_value=np.nan)
 
 
-def actual_records(today: pd.DataFrame, day: Scenario, origin: pd.Timestamp) -> ContactRecords:
-    """The log's contacts of the day as records, measured like a replication."""
-    answered = seconds(today["answered"], origin)
-    codes = today["outcome"].map(CODES).to_numpy(np.int8)
+def actual_records(today: pd.DataFrame, day: Scenario) -> ContactRecords:
+    """The log's contacts of the day (from :func:`placed_contacts`) as records, measured like
+    a replication."""
+    codes = today["code"].to_numpy(np.int8)
     return ContactRecords(
         replication=0,
         contact_types=tuple(day.contact_types),
         pools=tuple(day.pools),
-        arrival=seconds(today["arrival"], origin),
-        answered=answered,
-        ended=seconds(today["ended"], origin),
+        arrival=today["arrival_s"].to_numpy(float),
+        answered=today["answered_s"].to_numpy(float),
+        ended=today["ended_s"].to_numpy(float),
         handle=today["handle"].to_numpy(float),
         outcome=codes,
         contact_type=today["type_index"].to_numpy(np.int16),
@@ -148,13 +168,11 @@ def actual_records(today: pd.DataFrame, day: Scenario, origin: pd.Timestamp) -> 
     )
 
 
-def trace_book(
-    today: pd.DataFrame, day: Scenario, origin: pd.Timestamp, streams: RandomStreams
-) -> ContactBook:
+def trace_book(today: pd.DataFrame, day: Scenario, streams: RandomStreams) -> ContactBook:
     """The day's recorded contacts as first attempts: recorded arrivals and handle times
     (plus the scenario's after-call work, which the log does not show); patience as the
     :mod:`ccsim.calibration.backtest` docstring says."""
-    arrival = seconds(today["arrival"], origin)
+    arrival = today["arrival_s"].to_numpy(float)
     types = today["type_index"].to_numpy(np.int16)
     handle = today["handle"].to_numpy(float).copy()
     deadline = np.full(len(today), np.inf)
@@ -180,7 +198,7 @@ def trace_book(
         blocked = mine & (outcome == "blocked")
         deadline[blocked] = arrival[blocked] + ctype.patience.draw(rng, int(blocked.sum()))
     gave_up = outcome == "abandoned"
-    deadline[gave_up] = seconds(today["ended"], origin)[gave_up]  # exactly when they hung up
+    deadline[gave_up] = today["ended_s"].to_numpy(float)[gave_up]  # exactly when they hung up
     return ContactBook(arrival, types, handle, deadline, journeys=day.has_journeys)
 
 
@@ -236,7 +254,7 @@ def model_book(
 def patience_beyond(distribution: dict, waits: np.ndarray, rng: np.random.Generator):
     """Patience drawn given that it exceeds ``waits`` (inf for families without a
     closed-form tail: deterministic, uniform, empirical)."""
-    dist = frozen(distribution)
+    dist = _tail(json.dumps(distribution, sort_keys=True))
     if dist is None:
         return np.full(len(waits), np.inf)
     tail = dist.sf(waits)
@@ -245,51 +263,74 @@ def patience_beyond(distribution: dict, waits: np.ndarray, rng: np.random.Genera
     return np.maximum(np.where(tail > 0, patience, np.inf), waits + 1e-6)
 
 
-def type_sums(records: ContactRecords, day: Scenario, source, plan: DayPlan) -> pd.DataFrame:
-    """The counts and sums the compared measures come from, per interval and contact type:
-    the type rows of ``measure(records, day).intervals``, counted by the same code
-    (:func:`~ccsim.measures.contacts.contact_sums`) without the queue statistics, pools,
-    journeys and run totals the comparison does not use (once most of a backtest's time)."""
+@functools.lru_cache(maxsize=32)
+def _tail(distribution: str):
+    """The frozen scipy distribution of a patience written as JSON: made once, not once a
+    day and type (scipy's frozen distributions take a millisecond or two to make)."""
+    return frozen(json.loads(distribution))
+
+
+@dataclass
+class Columns:
+    """Rows gathered as columns of numpy arrays, made one DataFrame at the end: a long
+    backtest adds a few rows per day, type and replication, and a DataFrame for each (then
+    concatenated) cost more than the simulation itself."""
+
+    parts: dict[str, list[np.ndarray]] = field(default_factory=dict)
+
+    def add(self, **columns: np.ndarray) -> None:
+        for name, values in columns.items():
+            self.parts.setdefault(name, []).append(values)
+
+    def frame(self) -> pd.DataFrame | None:
+        """One DataFrame of every row added, in order (None: nothing was added)."""
+        if not self.parts:
+            return None
+        return pd.DataFrame({name: np.concatenate(v) for name, v in self.parts.items()})
+
+
+def type_sums(
+    sums_table: Columns, records: ContactRecords, day: Scenario, source, plan: DayPlan
+) -> None:
+    """Add to ``sums_table`` the counts and sums the compared measures come from, per interval
+    and contact type: the type rows of ``measure(records, day).intervals``, counted by the
+    same code (:func:`~ccsim.measures.contacts.contact_sums`) without the queue statistics,
+    pools, journeys and run totals the comparison does not use (once most of a backtest's
+    time)."""
     grid = IntervalGrid(records, day)
     sums = contact_sums(grid)
     keep = np.flatnonzero(grid.measured_fraction > 0)
-    frames = []
+    size = len(keep)
+    label = "actual" if source == "actual" else f"r{source}"
+    intervals = np.asarray(plan.label(keep, day.horizon.interval), dtype=object)
     for t, name in enumerate(records.contact_types):
         rates = contact_rates({f: sums[f][t] for f in COUNT_FIELDS})
         answered = np.asarray(rates["answered"], float)[keep]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "source": "actual" if source == "actual" else f"r{source}",
-                    "date": f"{plan.date:%Y-%m-%d}",
-                    "interval": plan.label(keep, day.horizon.interval),
-                    "contact_type": name,
-                    "offered": np.asarray(rates["offered"], float)[keep],
-                    "answered": answered,
-                    "abandoned": np.asarray(rates["abandoned"], float)[keep],
-                    "wait_answered": np.nan_to_num(np.asarray(rates["asa"], float)[keep])
-                    * answered,
-                    "answered_within": np.asarray(sums["answered_within"][t], float)[keep],
-                    "sl_denominator": np.asarray(sums["sl_denominator"][t], float)[keep],
-                }
-            )
+        sums_table.add(
+            source=np.full(size, label, dtype=object),
+            date=np.full(size, f"{plan.date:%Y-%m-%d}", dtype=object),
+            interval=intervals,
+            contact_type=np.full(size, name, dtype=object),
+            offered=np.asarray(rates["offered"], float)[keep],
+            answered=answered,
+            abandoned=np.asarray(rates["abandoned"], float)[keep],
+            wait_answered=np.nan_to_num(np.asarray(rates["asa"], float)[keep]) * answered,
+            answered_within=np.asarray(sums["answered_within"][t], float)[keep],
+            sl_denominator=np.asarray(sums["sl_denominator"][t], float)[keep],
         )
-    return pd.concat(frames, ignore_index=True)
 
 
 def compare_waits(
-    today: pd.DataFrame, actual: ContactRecords, replay: ContactRecords
-) -> pd.DataFrame:
-    """Per replayed contact: the recorded and the replayed outcome and wait."""
+    waits: Columns, today: pd.DataFrame, actual: ContactRecords, replay: ContactRecords
+) -> None:
+    """Add to ``waits`` per replayed contact: the recorded and the replayed outcome and wait."""
     n = len(today)  # the replay's first contacts are the log's, in the same order
-    names = np.asarray(OUTCOMES)
-    return pd.DataFrame(
-        {
-            "arrival": today["arrival"].to_numpy(),
-            "contact_type": today["contact_type"].to_numpy(),
-            "actual_outcome": names[actual.outcome],
-            "sim_outcome": names[replay.outcome[:n]],
-            "actual_wait": actual.wait,
-            "sim_wait": replay.wait[:n],
-        }
+    names = np.asarray(OUTCOMES, dtype=object)
+    waits.add(
+        arrival=today["arrival"].to_numpy(),
+        contact_type=today["contact_type"].to_numpy(dtype=object),
+        actual_outcome=names[actual.outcome],
+        sim_outcome=names[replay.outcome[:n]],
+        actual_wait=actual.wait,
+        sim_wait=replay.wait[:n],
     )

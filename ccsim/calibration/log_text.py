@@ -58,13 +58,23 @@ def read_table(path: Path, reading: Reading) -> pd.DataFrame:
             if sep != "," and suffix != ".tsv":
                 shown = {"\t": "tab", ";": "semicolon", "|": "bar"}[sep]
                 reading.notes.append(f"Columns are {shown}-separated (sniffed from the header).")
-            return pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep)
+            return _read_text(path, sep)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise LogError(f"{path}: cannot be read as a {suffix[1:]} table: {exc}") from None
     raise LogError(
         f"{path}: unknown file type {suffix or '(none)'!r}; a contact log is a .csv, .txt, .tsv "
         "or .parquet file"
     )
+
+
+def _read_text(path: Path, sep: str) -> pd.DataFrame:
+    """Every cell as text. pyarrow's reader is two to three times faster on a long export;
+    a file it refuses (ragged rows, a quoted line break, bad UTF-8, …) is read by pandas' own
+    reader, which takes what it can and words what it cannot."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, engine="pyarrow")
+    except Exception:  # noqa: BLE001 - any refusal: the reference reader decides
+        return pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep)
 
 
 def _sniff(path: Path) -> str:
@@ -132,7 +142,7 @@ def parse_times(text: pd.Series, dates: pd.Series | None, fmt: LogFormat) -> pd.
     """Timestamps from text (with ``dates``: clock times on those dates); NaT if unreadable.
     pandas' format-guessing warnings are kept off the console (unreadable values are counted
     by the caller, by reason)."""
-    strings = text.dropna().map(lambda v: isinstance(v, str)).all()
+    strings = pd.api.types.infer_dtype(text, skipna=True) in ("string", "empty")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         if dates is None and not strings:  # a Parquet column of timestamps already

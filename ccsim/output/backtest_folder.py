@@ -28,16 +28,17 @@ import json
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ccsim.calibration.backtest import MEASURES, Backtest
 from ccsim.calibration.contact_log import ContactLog
+from ccsim.output.chart import Axis, Chart, Panel, Series
+from ccsim.output.chart_png import write_chart_png
 
 _TITLES = {
     "offered": "offered",
     "abandon_rate": "abandonment rate",
-    "asa": "ASA (s)",
+    "asa": "ASA",
     "service_level": "service level",
 }
 
@@ -108,37 +109,59 @@ def write_backtest(bt: Backtest, log: ContactLog, folder: Path, holdout=None) ->
 
 
 def _plot(bt: Backtest, day: pd.DataFrame, path: Path) -> None:
-    import matplotlib
+    """Offered, abandonment, ASA and service level over the day, actual against simulated,
+    one row of panels per contact type (drawn with Pillow: no matplotlib to import)."""
+    write_chart_png(backtest_chart(bt, day), path)
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    types = list(dict.fromkeys(day["contact_type"]))
+_AXES = {
+    "offered": Axis("contacts", "count"),
+    "abandon_rate": Axis("abandonment", "percent", high=None),
+    "asa": Axis("ASA", "duration", unit="s"),
+    "service_level": Axis("service level", "percent", high=1.0),
+}
+
+
+def backtest_chart(bt: Backtest, day: pd.DataFrame) -> Chart:
+    """The chart of :func:`_plot`: all days together by interval of the day."""
+
+    def values(column: str) -> tuple[float, ...]:
+        return tuple(float(v) for v in mine[column])
+
+    panels = []
     shown = [m for m in MEASURES if m in _TITLES]
-    fig, axes = plt.subplots(
-        len(types), len(shown), figsize=(4.2 * len(shown), 3.2 * len(types)), squeeze=False
-    )
-    for row, name in zip(axes, types, strict=True):
+    for name in dict.fromkeys(day["contact_type"]):
         mine = day[day["contact_type"] == name]
-        x = np.arange(len(mine))
-        for ax, m in zip(row, shown, strict=True):
-            ax.plot(x, mine[f"actual_{m}"], color="black", marker="o", ms=3, label="actual")
-            ax.plot(x, mine[f"sim_{m}"], color="tab:blue", label=f"simulated ({bt.mode})")
-            if bt.mode == "model":
-                ax.fill_between(
-                    x, mine[f"sim_{m}_low"], mine[f"sim_{m}_high"], color="tab:blue", alpha=0.2
+        labels = tuple(str(v) for v in mine["interval"])
+        x = tuple(float(k) for k in range(len(labels)))
+        for m in shown:
+            band = bt.mode == "model"
+            simulated = Series(
+                f"simulated ({bt.mode})" + (", band" if band else ""),
+                x,
+                values(f"sim_{m}"),
+                "#1f77b4",
+                low=values(f"sim_{m}_low") if band else (),
+                high=values(f"sim_{m}_high") if band else (),
+            )
+            actual = Series("actual", x, values(f"actual_{m}"), "#000000")
+            panels.append(
+                Panel(
+                    f"{name}: {_TITLES[m]}",
+                    (simulated, actual),
+                    Axis("interval start", "category", labels=labels),
+                    _AXES[m],
                 )
-            step = max(1, len(x) // 6)
-            ax.set_xticks(x[::step], mine["interval"].to_numpy()[::step], rotation=45)
-            ax.set_title(f"{name}: {_TITLES[m]}", fontsize=10)
-        row[0].legend(fontsize=8)
+            )
     days = len(bt.grid.dates)
-    fig.suptitle(
-        f"Backtest of {bt.scenario.name} over {days} day(s): all days together by interval"
+    return Chart(
+        f"Backtest of {bt.scenario.name} over {days} day(s): all days together by interval",
+        tuple(panels),
+        columns=len(shown),
+        width=330 * len(shown),
+        plot_height=170,
+        alt="actual against simulated offered, abandonment, ASA and service level per interval",
     )
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def _number(value: float) -> float | None:
