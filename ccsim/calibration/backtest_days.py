@@ -111,6 +111,9 @@ def day_bounds(contacts: pd.DataFrame, days: int) -> np.ndarray:
     return np.searchsorted(contacts["day"].to_numpy(), np.arange(days + 1), side="left")
 
 
+_DURATIONS = ("handle_time", "handle_time_by_band", "wrap_up", "patience", "patience_by_band")
+
+
 def day_scenario(scenario: Scenario, plan: DayPlan, today: pd.DataFrame) -> Scenario:
     """A one-day copy: the day's hours (shifted before midnight), volumes and staffing."""
     interval = scenario.horizon.interval
@@ -120,9 +123,16 @@ def day_scenario(scenario: Scenario, plan: DayPlan, today: pd.DataFrame) -> Scen
         data["horizon"].update(
             days=1, warmup=0.0, open=plan.open - plan.shift, close=plan.close - plan.shift
         )
-        for t, ctype in enumerate(data["contact_types"].values()):
+        for t, (name, ctype) in enumerate(data["contact_types"].items()):
             counts = np.bincount(today["slot"][today["type_index"] == t], minlength=slots)
             ctype["arrivals"] = {"volume_per_interval": [float(c) for c in counts]}
+            # The durations are the scenario's own, validated once: handed over as they are
+            # (a fitted empirical handle time holds a hundred values, parsed again every day
+            # otherwise).
+            kept = scenario.contact_types[name]
+            for key in _DURATIONS:
+                if ctype.get(key) is not None:
+                    ctype[key] = getattr(kept, key)
         if plan.agents is not None:
             for name, pool in data["pools"].items():
                 pool.update(
