@@ -4,6 +4,8 @@ Run from the repository root::
 
     python benchmarks/bench_backtest.py              # 261 days, 3 repeats
     python benchmarks/bench_backtest.py --days 60 --repeat 1
+    git archive 7b19984 | tar -x -C /tmp/before        # before the backtest's speed-up
+    python benchmarks/bench_backtest.py --tree /tmp/before
 
 The issue that asked for it (13) measured a 261-day trace backtest of a real bank log at 40 s,
 of which 4 s were simulation. This makes a log of the same length with the realistic-log
@@ -65,30 +67,19 @@ def make_log(folder: Path, days: int) -> tuple[Path, Path, Path]:
     return log, mapping, scenario
 
 
-def command_seconds(log: Path, mapping: Path, scenario: Path, repeats: int) -> list[float]:
-    times = []
-    for k in range(repeats):
-        with tempfile.TemporaryDirectory() as out:
-            start = time.perf_counter()
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "ccsim",
-                    "backtest",
-                    str(log),
-                    str(scenario),
-                    "--mapping",
-                    str(mapping),
-                    "--quiet",
-                    "--out",
-                    f"{out}/bt{k}",
-                ],
-                check=True,
-                capture_output=True,
-            )
-            times.append(time.perf_counter() - start)
-    return times
+def command_seconds(log: Path, mapping: Path, scenario: Path, tree: Path = ROOT) -> float:
+    """Wall seconds of ``ccsim backtest`` (trace) run from the source ``tree``."""
+    args = ["backtest", str(log), str(scenario), "--mapping", str(mapping), "--quiet"]
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "ccsim", *args, "--out", f"{out}/bt"],
+            check=True,
+            capture_output=True,
+            cwd=tree,
+            env={**os.environ, "PYTHONPATH": str(tree)},
+        )
+        return time.perf_counter() - start
 
 
 def stage_seconds(log_path: Path, mapping: Path, scenario_path: Path) -> dict[str, float]:
@@ -145,18 +136,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=261)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--tree", type=Path, help="an older source tree to time the whole command beside"
+    )
     args = parser.parse_args()
+    trees = {"this tree": ROOT, **({"older tree": args.tree.resolve()} if args.tree else {})}
     with tempfile.TemporaryDirectory() as tmp:
         log, mapping, scenario = make_log(Path(tmp), args.days)
         rows = sum(1 for _ in log.open()) - 1
         print(f"log: {args.days} days, {rows:,} rows; load average {os.getloadavg()[0]:.1f}")
-        times = command_seconds(log, mapping, scenario, args.repeat)
+        times: dict[str, list[float]] = {label: [] for label in trees}
+        for _ in range(args.repeat):  # interleaved, so that a busy spell hits both trees
+            for label, tree in trees.items():
+                times[label].append(command_seconds(log, mapping, scenario, tree))
         stages = [stage_seconds(log, mapping, scenario) for _ in range(args.repeat)]
     best = {k: min(s[k] for s in stages) for k in stages[0]}
-    print(
-        f"ccsim backtest (trace), whole command: best {min(times):.2f} s, "
-        f"median {statistics.median(times):.2f} s over {len(times)}"
-    )
+    for label, seconds in times.items():
+        print(
+            f"ccsim backtest (trace), whole command, {label}: best {min(seconds):.2f} s, "
+            f"median {statistics.median(seconds):.2f} s over {len(seconds)}"
+        )
+    if args.tree:
+        ratio = statistics.median(times["older tree"]) / statistics.median(times["this tree"])
+        print(f"older / this tree: {ratio:.2f}x (median wall)")
     print("stages in process (best of the repeats):")
     for name, seconds in best.items():
         print(f"  {name:<22} {seconds:6.2f} s")
