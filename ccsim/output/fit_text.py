@@ -118,7 +118,7 @@ def report_text(fit: LogFit, tuning: Tuning | None = None) -> str:
 
 def _findings(fit: LogFit) -> list[str]:
     """Staffing estimate and its uncertainty, order of service, banded handle times, days."""
-    from ccsim.calibration.availability import describe
+    from ccsim.calibration.availability import PRESENCE_GAP, describe
     from ccsim.calibration.week import lines as week_lines
 
     grid, lines = fit.grid, []
@@ -132,7 +132,9 @@ def _findings(fit: LogFit) -> list[str]:
             f"({int(w.events.sum()):,} seen whole, the rest cut short when the queue emptied)",
             "  While a caller waits, every agent free to take calls is busy (in a call or its "
             "after-call work): the busy agents at those moments are the agents available. Where "
-            "nobody waited, that is only a lower bound.",
+            "nobody waited, that is only a lower bound; there the agents present count too (on "
+            f"duty between their answers, gaps up to {PRESENCE_GAP / 60:.0f} min), times the "
+            "pool's ratio of available to present where callers waited.",
         ]
         days, slots = np.array(fit.main_days), fit.main_slots
         for availability in (fit.availability or {}).values():
