@@ -10,7 +10,8 @@ from ccsim.calibration.availability import PRESENCE_GAP, _DayCalls, _DayWaits, _
 from ccsim.calibration.contact_log import LogFormat, read_contact_log
 
 
-def test_per_day_arrays_equal_the_per_day_pandas_work():
+def _realistic_day_calls():
+    """The realistic log, its answered calls, their business dates and per-day arrays."""
     log = read_contact_log(
         DATA / "realistic-log.txt", LogFormat.from_options(DATA / "realistic-log-mapping.yaml")
     )
@@ -19,6 +20,13 @@ def test_per_day_arrays_equal_the_per_day_pandas_work():
     index = pd.DatetimeIndex(log.dates)
     call_dates = log.business_dates(calls["answered"])
     day_calls = _DayCalls.of(calls, index.get_indexer(pd.Index(call_dates)), log.dates)
+    return log, calls, call_dates, day_calls
+
+
+def test_per_day_arrays_equal_the_per_day_pandas_work():
+    log, calls, call_dates, day_calls = _realistic_day_calls()
+    contacts = log.contacts
+    index = pd.DatetimeIndex(log.dates)
     waiting = contacts[contacts["wait"] > 0]
     wait_dates = log.business_dates(waiting["arrival"])
     waits = _DayWaits.of(waiting, index.get_indexer(pd.Index(wait_dates)), log.dates)
@@ -66,14 +74,7 @@ def _plain_stretches(calls: pd.DataFrame, date, wrap: float, opening: float, clo
 
 
 def test_stretches_on_duty_equal_the_agent_by_agent_work():
-    log = read_contact_log(
-        DATA / "realistic-log.txt", LogFormat.from_options(DATA / "realistic-log-mapping.yaml")
-    )
-    contacts = log.contacts
-    calls = contacts[contacts["outcome"] == "answered"].dropna(subset=["agent"])
-    index = pd.DatetimeIndex(log.dates)
-    call_dates = log.business_dates(calls["answered"])
-    day_calls = _DayCalls.of(calls, index.get_indexer(pd.Index(call_dates)), log.dates)
+    log, calls, call_dates, day_calls = _realistic_day_calls()
     joined = reached = 0
     for d, date in enumerate(log.dates):
         agent, answered, ended = day_calls.day(d)
