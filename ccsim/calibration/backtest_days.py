@@ -71,9 +71,11 @@ def placed_contacts(
     """The log's contacts with their day, interval and type index; the rest counted."""
     contacts = log.contacts.copy()
     names = list(scenario.contact_types)
-    if set(contacts["contact_type"]) == {DEFAULT_TYPE} and len(names) == 1:
+    if set(contacts["contact_type"].unique()) == {DEFAULT_TYPE} and len(names) == 1:
         contacts["contact_type"] = names[0]  # a log without types, a scenario with one
-    contacts["type_index"] = contacts["contact_type"].map({n: i for i, n in enumerate(names)})
+    # Looked up in a hash index, not Series.map (a Python call per contact on Arrow text).
+    known = pd.Index(names).get_indexer(pd.Index(contacts["contact_type"].to_numpy(dtype=object)))
+    contacts["type_index"] = np.where(known >= 0, known, np.nan)
     midnight = log.business_dates(contacts["arrival"])
     index = pd.DatetimeIndex([p.date for p in plans])
     day = index.get_indexer(pd.Index(midnight))
@@ -99,7 +101,10 @@ def placed_contacts(
     origins = pd.Series(origin, index=kept.index)
     for column in ("arrival", "answered", "ended"):
         kept[f"{column}_s"] = seconds(kept[column], origins)
-    kept["code"] = kept["outcome"].map(CODES).to_numpy(np.int8)
+    outcome = pd.Index(list(CODES)).get_indexer(pd.Index(kept["outcome"].to_numpy(dtype=object)))
+    if (outcome < 0).any():  # a cleaned log holds only these outcomes
+        raise ValueError(f"outcomes other than {', '.join(CODES)} in a backtest's contacts")
+    kept["code"] = np.asarray(list(CODES.values()), dtype=np.int8)[outcome]
     # Each day's contacts one run of rows, in the log's order within the day.
     kept = kept.sort_values("day", kind="stable")
     return kept, left_out

@@ -117,7 +117,7 @@ class ContactLog:
     @property
     def contact_types(self) -> list[str]:
         """Contact types in order of first appearance."""
-        return list(dict.fromkeys(self.contacts["contact_type"]))
+        return [str(name) for name in self.contacts["contact_type"].unique()]  # in order seen
 
     def seconds(self, column: str, origin: pd.Timestamp | None = None) -> np.ndarray:
         """A time column as seconds from ``origin`` (default :attr:`origin`); NaN where empty."""
