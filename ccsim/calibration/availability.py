@@ -23,8 +23,9 @@ does not leave callers waiting while an agent who could take them sits idle. So
   day was on duty in between, though the log shows no call of theirs at 19:30-20:30. So per
   agent and day, each call makes a stretch on duty from its answer to the end of its
   after-call work, joined to the agent's next answer when the gap is at most
-  :data:`PRESENCE_GAP` (longer: a break, or gone for the day), and present is the
-  time-average of agents on duty over the interval. At the day's edges an agent counts as
+  :data:`~ccsim.calibration.presence.PRESENCE_GAP` (longer: a break, or gone for the
+  day), and present is the time-average of agents on duty over the interval
+  (:mod:`ccsim.calibration.presence`). At the day's edges an agent counts as
   on duty from the pool's previous answer by a colleague, or from the centre's first call
   of the day (its opening as the log shows it), if that came within the same limit before
   their own first answer — a desk agent waits for the first caller of the morning, but one
@@ -54,26 +55,12 @@ import pandas as pd
 from ccsim.calibration.contact_log import ContactLog
 from ccsim.calibration.log_grid import IntervalGrid
 from ccsim.calibration.patience import as_distribution, estimate_patience
+from ccsim.calibration.presence import present_per_interval, stretches_on_duty
 
 BREAK = 300.0
 """A gap between two calls of an agent at least this long (seconds) is not after-call work."""
 MIN_WAITING = 0.05
 """Share of an interval with someone waiting from which availability counts as measured."""
-PRESENCE_GAP = 5400.0
-"""Longest gap (seconds) from the end of an agent's after-call work to their next answer
-over which they count as on duty in between; also the farthest an agent's first and last
-stretch of the day reach towards the day's edges (:func:`_stretches`).
-
-Ninety minutes, by measurement on the bundled log: a quiet desk's agents (one or two calls
-an hour shared by two people of an evening) have evening gaps of 70 minutes at the 95th
-percentile and 89 at the 99th, so a shorter limit splits their evening into pieces: the
-desk came out one agent short (rounded) in 11 % of its day-intervals at 60 minutes, 7.5 %
-at 75, 4 % at 90 (19 % counting answers within the interval; 120 minutes gains little
-more, 3.5 %). It does not bridge a shift change (the leaving agent does not answer again
-that day) nor a break of more than an hour and a half; a lunch hour may be bridged, which
-matters only where nobody waited (a busy lunch hour is measured) and is scaled by the
-pool's ratio of available to present agents. The main pool is not moved by it (within
-0.01 agent from 60 to 120 minutes: its shared seats make the ratio absorb the bridging)."""
 
 
 @dataclass(frozen=True)
@@ -313,8 +300,8 @@ def estimate_availability(
             wait_time[d, k] = float(length[on_wait].sum())
             busy_wait[d, k] = float(np.dot(length[on_wait], busy[on_wait]))
             peak[d, k] = float(busy.max()) if len(busy) else 0.0
-        present[d] = _present_time(
-            *_stretches(agent, begin, ended + wrap_up.mean, opening[d], closing[d]), starts
+        present[d] = present_per_interval(
+            *stretches_on_duty(agent, begin, ended + wrap_up.mean, opening[d], closing[d]), starts
         )
     logged_on = grid_logged_on(calls, grid).astype(float)
     measured = wait_time >= MIN_WAITING * grid.interval
@@ -350,59 +337,6 @@ def _centre_hours(contacts: pd.DataFrame, grid: IntervalGrid) -> tuple[np.ndarra
     np.minimum.at(opening, day[on], clock)
     np.maximum.at(closing, day[on], clock)
     return opening, closing
-
-
-def _stretches(
-    agent: np.ndarray, answered: np.ndarray, done: np.ndarray, opening: float, closing: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Stretches of one day when agents were on duty: the begin and end of each.
-
-    Args:
-        agent, answered: the day's calls, sorted by agent and answer time.
-        done: when each call's after-call work ended.
-        opening, closing: the centre's first and last arrival of the day.
-
-    A stretch runs from an answer to the end of the call's after-call work, joined to the
-    agent's next one when the gap is at most :data:`PRESENCE_GAP`. At the day's edges an
-    agent's first stretch reaches back, within the same limit, to the pool's previous answer
-    (by someone else) or the centre's first call, whichever is later: they may have sat
-    waiting while nobody called, but had they sat idle while a colleague answered, the
-    caller would as likely have been theirs — so an agent joining the morning's ramp-up at
-    08:30 is not pulled back to the opening. Their last stretch reaches forward likewise.
-    """
-    if not len(agent):
-        return np.zeros(0), np.zeros(0)
-    # A call may end after the agent's next one does (clock noise): the running latest end
-    # of the agent's day, by an offset per agent (codes ascending, times under a day or two).
-    offset = agent * 1e7
-    done = np.maximum.accumulate(done + offset) - offset
-    own = np.ones(len(agent) + 1, dtype=bool)  # where an agent's day begins (and ends)
-    own[1:-1] = agent[1:] != agent[:-1]
-    new = own[:-1].copy()
-    new[1:] |= answered[1:] - done[:-1] > PRESENCE_GAP
-    first = np.flatnonzero(new)
-    last = np.append(first[1:] - 1, len(agent) - 1)
-    begin, end = answered[first], done[last]
-    # The day's edges: back from an agent's first answer to the pool's previous answer (by
-    # someone else), or the centre's first call; forward likewise from their last.
-    times = np.sort(answered)
-    k = np.searchsorted(times, begin, side="left") - 1
-    before = np.maximum(opening, np.where(k >= 0, times[np.maximum(k, 0)], -np.inf))
-    k = np.searchsorted(times, end, side="right")
-    after = np.minimum(
-        closing, np.where(k < len(times), times[np.minimum(k, len(times) - 1)], np.inf)
-    )
-    begin = np.where(
-        own[first] & (begin - before <= PRESENCE_GAP), np.minimum(begin, before), begin
-    )
-    end = np.where(own[last + 1] & (after - end <= PRESENCE_GAP), np.maximum(end, after), end)
-    return begin, end
-
-
-def _present_time(begin: np.ndarray, end: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Agent-seconds on duty in each interval [starts[k], starts[k+1]) (the stretches' overlap)."""
-    upto = np.clip(starts[:, None] - begin[None, :], 0.0, (end - begin)[None, :]).sum(axis=1)
-    return np.diff(upto)
 
 
 def grid_logged_on(calls: pd.DataFrame, grid: IntervalGrid) -> np.ndarray:

@@ -118,7 +118,8 @@ def report_text(fit: LogFit, tuning: Tuning | None = None) -> str:
 
 def _findings(fit: LogFit) -> list[str]:
     """Staffing estimate and its uncertainty, order of service, banded handle times, days."""
-    from ccsim.calibration.availability import PRESENCE_GAP, describe
+    from ccsim.calibration.availability import describe
+    from ccsim.calibration.presence import PRESENCE_GAP
     from ccsim.calibration.week import lines as week_lines
 
     grid, lines = fit.grid, []

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 from paths import DATA
 
-from ccsim.calibration.availability import PRESENCE_GAP, _DayCalls, _DayWaits, _stretches
+from ccsim.calibration.availability import _DayCalls, _DayWaits
 from ccsim.calibration.contact_log import LogFormat, read_contact_log
+from ccsim.calibration.presence import PRESENCE_GAP, stretches_on_duty
 
 
 def _realistic_day_calls():
@@ -81,7 +82,7 @@ def test_stretches_on_duty_equal_the_agent_by_agent_work():
         opening, closing = answered.min() - 1200.0, ended.max() + 600.0  # beyond any answer
         # After-call work of 30.5 s: off the log's whole seconds, so no end ties an answer
         # (which pandas' and numpy's sums could round either way).
-        begin, end = _stretches(agent, answered, ended + 30.5, opening, closing)
+        begin, end = stretches_on_duty(agent, answered, ended + 30.5, opening, closing)
         today = calls[call_dates == date]
         expected_begin, expected_end = _plain_stretches(today, date, 30.5, opening, closing)
         assert np.allclose(begin, expected_begin) and np.allclose(end, expected_end)

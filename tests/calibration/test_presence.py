@@ -7,9 +7,10 @@ fallback alone decides)."""
 import numpy as np
 import pandas as pd
 
-from ccsim.calibration.availability import PRESENCE_GAP, WrapUp, estimate_availability
+from ccsim.calibration.availability import WrapUp, estimate_availability
 from ccsim.calibration.contact_log import ContactLog
 from ccsim.calibration.log_grid import IntervalGrid
+from ccsim.calibration.presence import PRESENCE_GAP
 
 DAY = pd.Timestamp("2026-10-05")
 WRAP = WrapUp(np.zeros(0), np.zeros(0, dtype=bool), 30.0, 0.0)
