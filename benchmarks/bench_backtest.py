@@ -90,26 +90,22 @@ def stage_seconds(log_path: Path, mapping: Path, scenario_path: Path) -> dict[st
     from ccsim.scenario import load_scenario
 
     scenario = load_scenario(scenario_path)
-    inner = backtest.simulate
     spent = {"simulate": 0.0, "agents": 0.0}
+    originals = {"simulate": backtest.simulate, "agents": backtest.log_staffing}
 
-    def timed_simulate(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return inner(*args, **kwargs)
-        finally:
-            spent["simulate"] += time.perf_counter() - start
+    def timed(stage: str):
+        inner = originals[stage]
 
-    estimate = backtest.log_staffing
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[stage] += time.perf_counter() - start
 
-    def timed_staffing(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return estimate(*args, **kwargs)
-        finally:
-            spent["agents"] += time.perf_counter() - start
+        return run
 
-    backtest.simulate, backtest.log_staffing = timed_simulate, timed_staffing
+    backtest.simulate, backtest.log_staffing = timed("simulate"), timed("agents")
     try:
         start = time.perf_counter()
         log = read_contact_log(log_path, LogFormat.from_options(mapping))
@@ -122,7 +118,7 @@ def stage_seconds(log_path: Path, mapping: Path, scenario_path: Path) -> dict[st
             write_backtest(result, log, Path(out))
             write = time.perf_counter() - start
     finally:
-        backtest.simulate, backtest.log_staffing = inner, estimate
+        backtest.simulate, backtest.log_staffing = originals["simulate"], originals["agents"]
     return {
         "read the log": read,
         "agents from the log": spent["agents"],

@@ -55,7 +55,8 @@ import pandas as pd
 from ccsim.calibration.contact_log import ContactLog
 from ccsim.calibration.log_grid import IntervalGrid
 from ccsim.calibration.patience import as_distribution, estimate_patience
-from ccsim.calibration.presence import present_per_interval, stretches_on_duty
+from ccsim.calibration.presence import stretches_on_duty
+from ccsim.timeline import overlap_seconds
 
 BREAK = 300.0
 """A gap between two calls of an agent at least this long (seconds) is not after-call work."""
@@ -300,7 +301,7 @@ def estimate_availability(
             wait_time[d, k] = float(length[on_wait].sum())
             busy_wait[d, k] = float(np.dot(length[on_wait], busy[on_wait]))
             peak[d, k] = float(busy.max()) if len(busy) else 0.0
-        present[d] = present_per_interval(
+        present[d] = overlap_seconds(
             *stretches_on_duty(agent, begin, ended + wrap_up.mean, opening[d], closing[d]), starts
         )
     logged_on = grid_logged_on(calls, grid).astype(float)

@@ -73,7 +73,7 @@ def _read_text(path: Path, sep: str) -> pd.DataFrame:
     reader, which takes what it can and words what it cannot."""
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, engine="pyarrow")
-    except Exception:  # noqa: BLE001 - any refusal: the reference reader decides
+    except Exception:  # any refusal (pyarrow's errors vary): pandas' reader decides
         return pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep)
 
 

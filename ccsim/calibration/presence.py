@@ -6,7 +6,7 @@ agents are only a lower bound of the agents available (:mod:`ccsim.calibration.a
 the agents present, scaled by the pool's ratio of available to present agents where callers
 did wait, say more — most of all for a quiet desk whose one or two calls an hour often miss
 an interval altogether. :func:`stretches_on_duty` makes each agent's stretches on duty of a
-day; :func:`present_per_interval` turns them into agent-seconds per interval.
+day; :func:`ccsim.timeline.overlap_seconds` turns them into agent-seconds per interval.
 """
 
 from __future__ import annotations
@@ -75,9 +75,3 @@ def stretches_on_duty(
     )
     end = np.where(own[last + 1] & (after - end <= PRESENCE_GAP), np.maximum(end, after), end)
     return begin, end
-
-
-def present_per_interval(begin: np.ndarray, end: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Agent-seconds on duty in each interval [starts[k], starts[k+1]) (the stretches' overlap)."""
-    upto = np.clip(starts[:, None] - begin[None, :], 0.0, (end - begin)[None, :]).sum(axis=1)
-    return np.diff(upto)

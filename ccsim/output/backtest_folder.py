@@ -124,27 +124,22 @@ _AXES = {
 
 def backtest_chart(bt: Backtest, day: pd.DataFrame) -> Chart:
     """The chart of :func:`_plot`: all days together by interval of the day."""
-
-    def values(column: str) -> tuple[float, ...]:
-        return tuple(float(v) for v in mine[column])
-
-    panels = []
+    band = bt.mode == "model"
     shown = [m for m in MEASURES if m in _TITLES]
-    for name in dict.fromkeys(day["contact_type"]):
-        mine = day[day["contact_type"] == name]
+    panels = []
+    for name, mine in day.groupby("contact_type", sort=False):
         labels = tuple(str(v) for v in mine["interval"])
         x = tuple(float(k) for k in range(len(labels)))
         for m in shown:
-            band = bt.mode == "model"
             simulated = Series(
                 f"simulated ({bt.mode})" + (", band" if band else ""),
                 x,
-                values(f"sim_{m}"),
+                _values(mine, f"sim_{m}"),
                 "#1f77b4",
-                low=values(f"sim_{m}_low") if band else (),
-                high=values(f"sim_{m}_high") if band else (),
+                low=_values(mine, f"sim_{m}_low") if band else (),
+                high=_values(mine, f"sim_{m}_high") if band else (),
             )
-            actual = Series("actual", x, values(f"actual_{m}"), "#000000")
+            actual = Series("actual", x, _values(mine, f"actual_{m}"), "#000000")
             panels.append(
                 Panel(
                     f"{name}: {_TITLES[m]}",
@@ -162,6 +157,10 @@ def backtest_chart(bt: Backtest, day: pd.DataFrame) -> Chart:
         plot_height=170,
         alt="actual against simulated offered, abandonment, ASA and service level per interval",
     )
+
+
+def _values(rows: pd.DataFrame, column: str) -> tuple[float, ...]:
+    return tuple(float(v) for v in rows[column])
 
 
 def _number(value: float) -> float | None:
